@@ -1,0 +1,198 @@
+// `npm run bench [-- --runs N] [-- --json]`: sandpit vs raw docker vs testcontainers, side by side in one run.
+import { execa } from 'execa';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { presets } from '../presets/index.js';
+import { resolveImage } from '../lib/images/resolve.js';
+import { startAll } from '../lib/service/group.js';
+import { measure, ratio, summarise, type Sample } from './stats.js';
+import { firstUse, pollUntil } from './uses.js';
+import { mysqlModule, raw, sandpit, testcontainers, type Preset, type Setup } from './starters.js';
+
+process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const runs = Number(args[args.indexOf('--runs') + 1]) || 10;
+const root = fileURLToPath(new URL('../..', import.meta.url)); // dist/bench → package root
+const cli = path.join(root, 'dist/cli/main.js');
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+interface Row {
+  case: string;
+  sandpit?: Sample;
+  raw?: Sample;
+  testcontainers?: Sample;
+  /** sandpit ÷ raw, sandpit ÷ testcontainers, or sandpit ÷ the case's own baseline. */
+  ratios: Record<string, number | undefined>;
+  target?: string;
+}
+
+const rows: Row[] = [];
+const PRESETS: Preset[] = ['redis', 'httpd', 'mysql', 'ubuntu'];
+
+async function setup(): Promise<Setup> {
+  const site = mkdtempSync(path.join(os.tmpdir(), 'sandpit-bench-'));
+  chmodSync(site, 0o755); // Apache reads it as another user; mkdtemp makes it 0700
+  writeFileSync(path.join(site, 'hello.txt'), 'hello\n');
+  const images = {} as Record<Preset, string>;
+  for (const name of PRESETS) {
+    const { image, offline } = presets[name];
+    images[name] = (await resolveImage({ name, image, offline }, undefined, (e) => log(e.message))).image;
+  }
+  return { images, site };
+}
+
+async function startToFirstUse(s: Setup): Promise<Record<Preset, Sample>> {
+  const ours = {} as Record<Preset, Sample>;
+  for (const preset of PRESETS) {
+    log(`${preset}: start → first use, ${runs} runs each`);
+    const r = await measure(runs, () => raw(s)(preset));
+    const tc = await measure(runs, () => testcontainers(s)(preset));
+    const sp = await measure(runs, () => sandpit(s)(preset));
+    ours[preset] = sp;
+    rows.push({
+      case: `${preset}: start → first use`,
+      sandpit: sp,
+      raw: r,
+      testcontainers: tc,
+      ratios: { 'sandpit÷raw': ratio(sp.median, r.median), 'sandpit÷tc': ratio(sp.median, tc.median) },
+      target: preset === 'mysql' ? '≤ 600 ms' : '≤ 1.05× raw',
+    });
+  }
+  log('mysql: testcontainers MySqlContainer module');
+  const module = await measure(runs, mysqlModule(s));
+  rows.push({
+    case: 'mysql: vs MySqlContainer module',
+    sandpit: ours.mysql,
+    testcontainers: module,
+    ratios: { 'sandpit÷tc': ratio(ours.mysql.median, module.median) },
+    target: '≤ 0.5× tc',
+  });
+  return ours;
+}
+
+async function fourTogether(s: Setup, singles: Record<Preset, Sample>): Promise<void> {
+  log('four presets together, and stopping them');
+  const together: number[] = [];
+  const stops: number[] = [];
+  for (let i = 0; i <= runs; i++) {
+    const t0 = performance.now();
+    const services = await startAll([
+      'redis',
+      { preset: 'httpd', root: s.site },
+      { preset: 'mysql', database: 'app', user: 'app', password: 'app-pw' },
+      'ubuntu',
+    ]);
+    const [redis, web, db, box] = services;
+    await Promise.all([
+      firstUse.redis(redis!.host, redis!.port),
+      firstUse.httpd(web!.host, web!.port),
+      firstUse.mysql(db!.host, db!.port),
+      box!.exec(['echo', 'ok']),
+    ]);
+    const t1 = performance.now();
+    await Promise.all(services.map((x) => x.stop()));
+    if (i > 0) (together.push(t1 - t0), stops.push(performance.now() - t1));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  const slowest = Math.max(...PRESETS.map((p) => singles[p].median));
+  const four = summarise(together);
+  rows.push({ case: 'four together (vs slowest single)', sandpit: four, ratios: { 'sandpit÷slowest': ratio(four.median, slowest) }, target: '≤ 1.15×' });
+  rows.push({ case: 'stop all four', sandpit: summarise(stops), ratios: {}, target: '≤ 300 ms' });
+}
+
+async function cliCases(s: Setup): Promise<void> {
+  log('CLI: up redis --detach, and --help cold');
+  const up = await measure(runs, async () => {
+    const name = `bench${Math.random().toString(36).slice(2, 8)}`;
+    const t0 = performance.now();
+    const { stdout } = await execa('node', [cli, 'up', 'redis', '--detach', '--json', '--name', name]);
+    const [service] = JSON.parse(stdout) as { host: string; port: number }[];
+    await firstUse.redis(service!.host, service!.port);
+    const elapsed = performance.now() - t0;
+    await execa('node', [cli, 'down', name]);
+    return elapsed;
+  });
+  const rawRedis = await measure(runs, () => raw(s)('redis'));
+  rows.push({ case: 'CLI: up redis --detach → first use', sandpit: up, raw: rawRedis, ratios: { 'sandpit÷raw': ratio(up.median, rawRedis.median) }, target: '≤ 1.5× raw' });
+  const help = await measure(runs, async () => {
+    const t0 = performance.now();
+    await execa('node', [cli, '--help']);
+    return performance.now() - t0;
+  }, 50);
+  const bare = await measure(runs, async () => {
+    const t0 = performance.now();
+    await execa('node', ['-e', '0']);
+    return performance.now() - t0;
+  }, 50);
+  rows.push({ case: 'CLI: sandpit --help (vs bare node)', sandpit: help, raw: bare, ratios: { 'sandpit÷raw': ratio(help.median, bare.median) }, target: '≤ 150 ms' });
+}
+
+async function jestCase(): Promise<void> {
+  log('Jest: a run with the preset and four services vs the same run without');
+  const project = mkdtempSync(path.join(os.tmpdir(), 'sandpit-bench-jest-'));
+  mkdirSync(path.join(project, 'public'));
+  writeFileSync(path.join(project, 'public/index.html'), 'hi\n');
+  writeFileSync(path.join(project, 'trivial.test.js'), "test('runs', () => expect(1).toBe(1));\n");
+  writeFileSync(
+    path.join(project, 'sandpit.config.json'),
+    JSON.stringify({ services: { cache: { preset: 'redis' }, db: { preset: 'mysql' }, site: { preset: 'httpd', root: './public' }, box: { preset: 'ubuntu' } } }),
+  );
+  const jest = path.join(root, 'node_modules/jest/bin/jest.js');
+  const run = (withPreset: boolean) => async () => {
+    writeFileSync(
+      path.join(project, 'jest.config.cjs'),
+      `module.exports = ${JSON.stringify(withPreset ? { preset: path.join(root, 'jest.preset.js') } : {})};\n`,
+    );
+    const t0 = performance.now();
+    await execa('node', [jest, '--rootDir', project, '--ci'], { cwd: project });
+    return performance.now() - t0;
+  };
+  const without = await measure(Math.min(runs, 5), run(false));
+  const withServices = await measure(Math.min(runs, 5), run(true));
+  rows.push({
+    case: 'Jest run: preset + 4 services vs none',
+    sandpit: withServices,
+    raw: without,
+    ratios: { 'added ms': withServices.median - without.median },
+    target: '≤ slowest service + 300 ms',
+  });
+}
+
+async function rss(): Promise<void> {
+  log('RSS of a node process holding four services');
+  const script = `
+    import { startAll } from ${JSON.stringify(path.join(root, 'dist/lib/service/group.js'))};
+    const services = await startAll(['redis', 'mysql', 'httpd', 'ubuntu']);
+    const now = process.memoryUsage().rss;
+    console.log(JSON.stringify({ rss: now / 2 ** 20, peak: process.resourceUsage().maxRSS / 1024 }));
+    await Promise.all(services.map((s) => s.stop()));`;
+  const { stdout } = await execa('node', ['--input-type=module', '-e', script]);
+  const { rss: now, peak } = JSON.parse(stdout) as { rss: number; peak: number };
+  rows.push({ case: 'RSS holding four services (MB, peak)', sandpit: summarise([peak]), ratios: { 'current MB': Math.round(now) }, target: '≤ 120 MB' });
+}
+
+function table(): string {
+  const fmt = (s?: Sample) => (s ? `${s.median} (${s.min}–${s.max})` : '–');
+  const header = ['case', 'sandpit', 'raw docker / baseline', 'testcontainers', 'ratios', 'target'];
+  const body = rows.map((r) => [
+    r.case,
+    fmt(r.sandpit),
+    fmt(r.raw),
+    fmt(r.testcontainers),
+    Object.entries(r.ratios).map(([k, v]) => `${k} ${v ?? '–'}`).join(', '),
+    r.target ?? '',
+  ]);
+  return [header, header.map(() => '---'), ...body].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+
+const s = await setup();
+const singles = await startToFirstUse(s);
+await fourTogether(s, singles);
+await cliCases(s);
+await jestCase();
+await rss();
+if (json) console.log(JSON.stringify({ runs, date: new Date().toISOString(), rows }, null, 2));
+else console.log(`\nsandpit bench — ${runs} runs per case, median (min–max) in ms, ${os.cpus().length} cores, ${new Date().toISOString().slice(0, 10)}\n\n${table()}`);

@@ -1,0 +1,43 @@
+import { createConnection } from 'mysql2/promise';
+import { createClient } from 'redis';
+
+/** The first real use of each preset, the same whoever started the container. */
+export const firstUse = {
+  async redis(host: string, port: number): Promise<void> {
+    const client = createClient({ socket: { host, port, reconnectStrategy: false } });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      await client.set('k', 'v');
+      if ((await client.get('k')) !== 'v') throw new Error('GET mismatch');
+    } finally {
+      client.destroy();
+    }
+  },
+  async httpd(host: string, port: number): Promise<void> {
+    const response = await fetch(`http://${host}:${port}/hello.txt`, { signal: AbortSignal.timeout(1000) });
+    if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
+    await response.text();
+  },
+  async mysql(host: string, port: number): Promise<void> {
+    const connection = await createConnection({ host, port, user: 'app', password: 'app-pw', database: 'app', connectTimeout: 1000 });
+    try {
+      await connection.query('SELECT 1');
+    } finally {
+      connection.destroy();
+    }
+  },
+};
+
+/** Polls a first use every `ms` until it succeeds: the practical limit for a raw `docker run`. */
+export async function pollUntil(use: () => Promise<void>, ms = 10, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await use();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, ms));
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import type { CommandModule } from 'yargs';
+
+export const logs: CommandModule<object, { name: string; follow?: boolean; tail?: number }> = {
+  command: 'logs <name>',
+  describe: 'Show what a service printed',
+  builder: (y) =>
+    y
+      .positional('name', { type: 'string', demandOption: true, describe: 'service name (see `sandpit ls`)' })
+      .option('follow', { alias: 'f', type: 'boolean', describe: 'keep printing new output until Ctrl-C or the service ends' })
+      .option('tail', { type: 'number', default: 200, describe: 'how many recent lines' })
+      .example('$0 logs db', 'the last 200 lines')
+      .example('$0 logs -f site', 'follow the access log') as never,
+  handler: async ({ name, follow, tail }) => {
+    const { attach } = await import('../../lib/service/list.js');
+    const service = await attach(name);
+    if (!follow) {
+      process.stdout.write(await service.logs({ tail }));
+      return;
+    }
+    const { docker } = await import('../../lib/docker/client.js');
+    const client = await docker();
+    const stream = await client.container.logs(client.container.getById(service.containerId), { tail });
+    // testcontainers unrefs the log socket; this timer keeps sandpit here until the stream ends.
+    const alive = setInterval(() => {}, 1 << 30);
+    stream.pipe(process.stdout);
+    await new Promise((resolve) => stream.on('end', resolve));
+    clearInterval(alive);
+  },
+};

@@ -1,0 +1,36 @@
+import type { CommandModule } from 'yargs';
+
+export const ls: CommandModule<object, { json?: boolean }> = {
+  command: 'ls',
+  describe: 'List what sandpit runs on this engine',
+  builder: (y) =>
+    y
+      .option('json', { type: 'boolean', describe: 'machine-readable output (an array)' })
+      .example('$0 ls', 'name, preset, URL, age and owner of each service')
+      .example('$0 ls --json | jq -r ".[].url"', 'just the URLs') as never,
+  handler: async ({ json }) => {
+    const { listServices } = await import('../../lib/service/list.js');
+    const services = await listServices();
+    if (json) {
+      // Flat like `up --json`: mysql's user/password/database sit beside the url.
+      const flat = services.map(({ extras, ...service }) => ({ ...service, ...extras }));
+      process.stdout.write(`${JSON.stringify(flat, null, 2)}\n`);
+      return;
+    }
+    if (services.length === 0) {
+      process.stderr.write('sandpit: nothing running. Start something with `sandpit up redis`.\n');
+      return;
+    }
+    const { table } = await import('../output.js');
+    const rows = services.map((s) => [s.name, s.preset, s.url, age(s.createdAt), owner(s.owner), s.state]);
+    process.stdout.write(`${table([['NAME', 'PRESET', 'URL', 'AGE', 'OWNER', 'STATE'], ...rows])}\n`);
+  },
+};
+
+/** A session id starts with its process id, which is what a person can look up or kill. */
+const owner = (session: string) => (session === 'detached' ? 'detached' : `session (pid ${session.split('-')[0]})`);
+
+function age(since: Date): string {
+  const s = Math.max(0, Math.round((Date.now() - since.getTime()) / 1000));
+  return s < 60 ? `${s}s` : s < 3600 ? `${Math.round(s / 60)}m` : s < 86_400 ? `${Math.round(s / 3600)}h` : `${Math.round(s / 86_400)}d`;
+}

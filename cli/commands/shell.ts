@@ -1,0 +1,41 @@
+import type { CommandModule } from 'yargs';
+
+interface Args {
+  command?: string[];
+  mount?: string | false;
+  image?: string;
+}
+
+export const shell: CommandModule<object, Args> = {
+  command: 'shell [command..]',
+  describe: 'A throwaway Ubuntu shell, gone when you exit',
+  builder: (y) =>
+    y
+      .positional('command', { type: 'string', array: true, describe: 'run this instead of an interactive bash (after --)' })
+      .option('mount', { type: 'string', describe: 'folder mounted at /work (default: the current one); --no-mount for none' })
+      .option('image', { type: 'string', describe: 'another image with bash (default ubuntu:24.04, or its Debian offline build)' })
+      .example('$0 shell', 'bash in a fresh box, the current folder at /work')
+      .example('$0 shell -- make test', 'one command; its exit code is sandpit’s')
+      .example("echo 'uname -a' | $0 shell", 'run what comes on stdin')
+      .example('$0 shell --no-mount --image debian:12', 'another distribution, nothing of yours inside') as never,
+  handler: async (args) => {
+    const command = [...(args.command ?? []), ...((args as { '--'?: string[] })['--'] ?? [])].map(String);
+    const { startWithProgress } = await import('../progress.js');
+    const { dockerExec, interactive } = await import('../docker-cli.js');
+    const { onInterrupt, removeSession } = await import('../interrupt.js');
+    const mount = args.mount === false ? undefined : (args.mount ?? process.cwd());
+    // Interrupted before or after bash runs: the box goes, sandpit exits 128 + signal.
+    onInterrupt(removeSession);
+    const [box] = await startWithProgress([{ preset: 'ubuntu', name: 'shell', ...(mount ? { mount } : {}), ...(args.image ? { image: args.image } : {}) }], {
+      plain: 'notices',
+    });
+    try {
+      const tty = interactive();
+      // Without a terminal and without a command, the script comes on stdin.
+      const run = command.length > 0 ? command : tty ? ['bash'] : ['bash', '-s'];
+      process.exitCode = await dockerExec(box!.containerId, run, { tty, ...(mount ? { workdir: '/work' } : {}) });
+    } finally {
+      await box!.stop();
+    }
+  },
+};

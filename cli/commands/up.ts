@@ -1,0 +1,75 @@
+import type { Argv, CommandModule } from 'yargs';
+import type { StartFlags } from '../flags.js';
+
+interface Args extends StartFlags {
+  services?: string[];
+  detach?: boolean;
+  json?: boolean;
+  'env-file'?: string;
+}
+
+export const up: CommandModule<object, Args> = {
+  command: 'up [services..]',
+  describe: 'Start services and wait until each answers',
+  // Async so the preset registry (which the flags come from) loads only for `up`, not every --help.
+  builder: async (y: Argv) => {
+    const [{ presets }, { withStartFlags }] = await Promise.all([import('../../presets/index.js'), import('../flags.js')]);
+    return withStartFlags(
+      y
+        .positional('services', { type: 'string', array: true, describe: `presets (${Object.keys(presets).join(', ')}) or names from sandpit.config.*` })
+        .option('detach', { alias: 'd', type: 'boolean', describe: 'leave them running and return once ready' })
+        .option('json', { type: 'boolean', describe: 'print the services as a JSON array on stdout' })
+        .option('env-file', { type: 'string', describe: 'write SANDPIT_<NAME>_URL/_HOST/_PORT… lines to this file' }),
+      presets,
+    )
+      .example('$0 up redis', 'a Redis until Ctrl-C; then nothing is left')
+      .example('$0 up mysql --init schema.sql --database app', 'MySQL with a schema, ready once the schema is in')
+      .example('$0 up httpd --root ./public --port standard', 'serve ./public on :8080 if it is free')
+      .example('$0 up -d redis mysql --json --env-file .env.ci', 'for CI: detached, with an env file for later steps')
+      .example('$0 up', 'everything in sandpit.config.json') as never;
+  },
+  handler: async (args) => {
+    const { resolveTargets } = await import('../targets.js');
+    const { startWithProgress } = await import('../progress.js');
+    const { onInterrupt, removeSession, waitForever } = await import('../interrupt.js');
+    const detached = Boolean(args.detach);
+    const list = await resolveTargets(args.services ?? [], args, { detached });
+    const names = list.map((o) => o.name ?? ('preset' in o ? o.preset : o.image));
+
+    if (detached) await refuseRunning(names);
+
+    // Ctrl-C while starting removes what this run made, detached or not, before exiting 130.
+    const since = Date.now();
+    const release = onInterrupt(detached ? () => removeDetached(names, since) : removeSession);
+    const services = await startWithProgress(list);
+
+    const { printServices, writeEnvFile } = await import('../services.js');
+    if (args['env-file']) await writeEnvFile(args['env-file'], services);
+    printServices(services, Boolean(args.json));
+    if (detached) {
+      release();
+      process.stderr.write(`sandpit: left running; remove with \`sandpit down ${services.map((s) => s.name).join(' ')}\`\n`);
+      return;
+    }
+    process.stderr.write('sandpit: press Ctrl-C to stop and remove them\n');
+    await waitForever();
+  },
+};
+
+/** Two detached services of one name would share SANDPIT_<NAME>_* and `sandpit exec <name>`. */
+async function refuseRunning(names: string[]): Promise<void> {
+  const [{ listServices }, { SandpitError }] = await Promise.all([import('../../lib/service/list.js'), import('../../lib/errors.js')]);
+  const taken = (await listServices()).find((s) => s.owner === 'detached' && names.includes(s.name));
+  if (taken) {
+    throw new SandpitError('INVALID_OPTION', `"${taken.name}" already runs detached (${taken.url}). Remove it with \`sandpit down ${taken.name}\`, or pick another --name.`);
+  }
+}
+
+/** Detached containers have no watchdog: the ones this run created are found by name and age. */
+async function removeDetached(names: string[], since: number): Promise<void> {
+  const [{ listServices }, { removeContainer }] = await Promise.all([import('../../lib/service/list.js'), import('../../lib/cleanup/remove.js')]);
+  const fromSecond = Math.floor(since / 1000) * 1000; // Docker's creation time has whole seconds
+  const mine = (await listServices()).filter((s) => s.owner === 'detached' && names.includes(s.name) && s.createdAt.getTime() >= fromSecond);
+  await Promise.all(mine.map((s) => removeContainer(s.containerId)));
+  process.stderr.write(`sandpit: interrupted; removed ${mine.length} half-started container${mine.length === 1 ? '' : 's'}\n`);
+}

@@ -1,0 +1,35 @@
+import os from 'node:os';
+import { execa } from 'execa';
+import { docker } from '../lib/docker/client.js';
+import { SandpitError } from '../lib/errors.js';
+
+/**
+ * Terminal sessions go through the docker CLI: it already does raw mode, resize and stdin
+ * streaming well. It is pointed at the engine sandpit itself found (a rootless socket or a
+ * context, say), not whatever its own default is. Resolves with the command's exit code.
+ */
+export async function dockerExec(containerId: string, command: string[], { tty, workdir }: { tty: boolean; workdir?: string }): Promise<number> {
+  const flags = [tty ? '-it' : '-i', ...(workdir ? ['-w', workdir] : [])];
+  const result = await execa('docker', ['exec', ...flags, containerId, ...command], {
+    stdio: 'inherit',
+    reject: false,
+    env: { DOCKER_HOST: await dockerHost() },
+  });
+  if (result.code === 'ENOENT') {
+    throw new SandpitError(
+      'NOT_FOUND',
+      '`sandpit shell` and a terminal `sandpit exec` run through the docker CLI, which is not on PATH. Install it (apt-get install docker.io, or Docker Desktop).',
+    );
+  }
+  // Killed by a signal: report it as a shell would, 128 + its number.
+  return result.exitCode ?? 128 + (os.constants.signals[result.signal as NodeJS.Signals] ?? 1);
+}
+
+async function dockerHost(): Promise<string> {
+  if (process.env.DOCKER_HOST) return process.env.DOCKER_HOST;
+  const modem = (await docker()).container.dockerode.modem as { socketPath?: string; host?: string; port?: string | number };
+  if (modem.socketPath) return modem.socketPath.startsWith('//./pipe/') ? `npipe:${modem.socketPath}` : `unix://${modem.socketPath}`;
+  return `tcp://${modem.host}:${modem.port}`;
+}
+
+export const interactive = (): boolean => Boolean(process.stdin.isTTY && process.stdout.isTTY);

@@ -1,0 +1,146 @@
+import { statfs } from 'node:fs/promises';
+import os from 'node:os';
+import { execa } from 'execa';
+import type { ContainerRuntimeClient } from 'testcontainers';
+import { docker } from '../../lib/docker/client.js';
+import { dockerEndpoints } from '../../lib/docker/endpoints.js';
+import { describe } from '../../lib/errors.js';
+import { baseTag } from '../../lib/images/names.js';
+import { present } from '../../lib/images/present.js';
+import { imageStatus } from '../../lib/images/status.js';
+import { listServices } from '../../lib/service/list.js';
+import { presets, presetNames, type PresetName } from '../../presets/index.js';
+import { probeEndpoints, type Probe } from './endpoints.js';
+
+export interface Check {
+  status: 'ok' | 'warn' | 'fail';
+  title: string;
+  /** Indented lines under the title: details, then how to fix it. */
+  details?: string[];
+  hint?: string;
+}
+
+const MIN_FREE_GB = 2;
+const REGISTRY_MS = 5000;
+
+export async function runChecks(): Promise<Check[]> {
+  const [probes, client] = await Promise.all([
+    probeEndpoints(dockerEndpoints()),
+    docker().catch((error: unknown) => error as Error),
+  ]);
+  if (client instanceof Error) return [unreachable(probes, client)];
+  const used = probes.find((p) => p.answers && usedBy(client, p));
+  const info = client.info.containerRuntime;
+  const checks: Check[] = [
+    {
+      status: 'ok',
+      title: `Docker engine reachable${used ? ` at ${used.uri} (${used.source})` : ''}: ${info.operatingSystem}, ${info.cpus} CPUs`,
+      details: endpointLines(probes),
+    },
+    version(String(info.serverVersion)),
+  ];
+  checks.push(...(await Promise.all([images(client), disk(client), leftovers()])));
+  return checks;
+}
+
+function unreachable(probes: Probe[], error: Error): Check {
+  const answering = probes.find((p) => p.answers);
+  const wanted = process.env.DOCKER_HOST;
+  const hint =
+    wanted && answering
+      ? `DOCKER_HOST=${wanted} does not answer, but ${answering.uri} does: \`unset DOCKER_HOST\`, or point it there.`
+      : wanted
+        ? `DOCKER_HOST=${wanted} does not answer: start that engine, or unset DOCKER_HOST to use the default socket.`
+        : 'Start Docker (Docker Desktop, `sudo systemctl start docker`, `colima start`…); on bare Debian/Ubuntu as root: `bash scripts/docker-engine.sh` from the sandpit repo. If it runs elsewhere, set DOCKER_HOST.';
+  return { status: 'fail', title: `Docker engine not reachable: ${describe(error.cause ?? error)}`, details: endpointLines(probes), hint };
+}
+
+const endpointLines = (probes: Probe[]) => probes.map((p) => `${p.answers ? '✓' : '·'} ${p.uri}  ${p.source}: ${p.detail}`);
+
+function usedBy(client: ContainerRuntimeClient, probe: Probe): boolean {
+  const modem = client.container.dockerode.modem as { socketPath?: string; host?: string };
+  const url = new URL(probe.uri);
+  return url.protocol === 'unix:' ? modem.socketPath === url.pathname : modem.host === url.hostname;
+}
+
+function version(serverVersion: string): Check {
+  const [major = 0, minor = 0] = serverVersion.split('.').map((n) => Number.parseInt(n, 10));
+  return major > 20 || (major === 20 && minor >= 10)
+    ? { status: 'ok', title: `engine version ${serverVersion}` }
+    : { status: 'warn', title: `engine version ${serverVersion} is older than 20.10`, hint: 'sandpit is tested on 20.10 and later: upgrade Docker.' };
+}
+
+async function images(client: ContainerRuntimeClient): Promise<Check> {
+  const status = await imageStatus(presetNames.map((name) => ({ name, image: presets[name].image, offline: presets[name].offline })));
+  const details = status.map((s) => `${s.preset}: ${s.willUse ?? 'none here yet'}`);
+  const missing = status.filter((s) => !s.willUse).map((s) => s.preset);
+  if (missing.length === 0) return { status: 'ok', title: 'preset images present', details };
+  // Asks the engine, not this process: it is the engine that would pull.
+  const registry = await client.container.dockerode
+    .getImage(presets[missing[0] as PresetName].image)
+    .distribution({ abortSignal: AbortSignal.timeout(REGISTRY_MS) } as object)
+    .then(() => undefined)
+    .catch((error: unknown) => describe(error));
+  if (registry === undefined) return { status: 'ok', title: `registry reachable: ${missing.join(', ')} will be pulled on first use`, details };
+  const blocker = await offlineBlocker();
+  return blocker
+    ? {
+        status: 'fail',
+        title: `no image for ${missing.join(', ')}, no registry (${registry.slice(0, 80)}), and no way to build them here`,
+        details,
+        hint: `${blocker} Or bring the official images over: \`docker save\` on a connected machine, \`docker load\` here.`,
+      }
+    : {
+        status: 'warn',
+        title: `no registry reachable: ${missing.join(', ')} will be built from Debian packages on first use (a minute or so, once)`,
+        details,
+        hint: 'Build them now instead: `sandpit images build`.',
+      };
+}
+
+/** Why the offline images cannot be built here, if they cannot. */
+async function offlineBlocker(): Promise<string | undefined> {
+  if (await present(baseTag())) return undefined;
+  const found = await execa('debootstrap', ['--version'], { reject: false });
+  if (found.code === 'ENOENT') return 'The offline build needs debootstrap: `apt-get install debootstrap`.';
+  if (process.getuid?.() !== 0) return 'The offline build needs root once: `sudo sandpit images build`.';
+  return undefined;
+}
+
+async function disk(client: ContainerRuntimeClient): Promise<Check> {
+  const dockerRoot = ((await client.container.dockerode.info()) as { DockerRootDir?: string }).DockerRootDir;
+  // The engine's own disk is only measurable when it runs on this machine.
+  const where = dockerRoot && client.info.containerRuntime.host === 'localhost' ? dockerRoot : os.tmpdir();
+  try {
+    const s = await statfs(where);
+    const freeGb = (s.bavail * s.bsize) / 2 ** 30;
+    return freeGb >= MIN_FREE_GB
+      ? { status: 'ok', title: `${freeGb.toFixed(1)} GB free at ${where}` }
+      : { status: 'warn', title: `only ${freeGb.toFixed(1)} GB free at ${where}`, hint: 'The images need about 1.5 GB: free some space (`docker image prune`).' };
+  } catch {
+    return { status: 'ok', title: `free disk at ${where}: not measurable from here` };
+  }
+}
+
+async function leftovers(): Promise<Check> {
+  const services = await listServices();
+  if (services.length === 0) return { status: 'ok', title: 'no sandpit containers on the engine' };
+  const pid = (owner: string) => Number(owner.split('-')[0]);
+  const gone = services.filter((s) => s.owner !== 'detached' && !alive(pid(s.owner)));
+  const detached = services.filter((s) => s.owner === 'detached');
+  const details = services.map((s) => `${s.name} (${s.preset}, ${s.owner === 'detached' ? 'detached' : `pid ${pid(s.owner)}`}, ${s.state})`);
+  const title = `${services.length} sandpit container${services.length > 1 ? 's' : ''}: ${detached.length} detached, ${gone.length} left by processes that are gone`;
+  return gone.length > 0
+    ? { status: 'warn', title, details, hint: '`sandpit prune` removes those left behind; `sandpit down --all` the detached ones.' }
+    : { status: 'ok', title, details };
+}
+
+/** Whether a process runs here; containers of another machine sharing the engine look gone. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

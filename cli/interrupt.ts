@@ -1,0 +1,42 @@
+const EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+
+let exiting = false;
+
+/** Once a signal arrived, a start failing under the cleanup is expected, not worth reporting. */
+export const interrupted = (): boolean => exiting;
+
+/**
+ * Until the returned function is called, Ctrl-C, TERM or a hang-up runs `cleanup` and then exits
+ * 128 + the signal's number, as a shell expects. A second Ctrl-C exits at once: what is left
+ * then is the watchdog's to reap.
+ */
+export function onInterrupt(cleanup: (signal: NodeJS.Signals) => Promise<unknown>): () => void {
+  const handlers = Object.entries(EXIT_CODES).map(([signal, code]) => {
+    const handler = () => {
+      if (exiting) process.exit(code);
+      exiting = true;
+      if (process.stderr.isTTY) process.stderr.write('\u001B[?25h\n'); // the live view hides the cursor
+      void cleanup(signal as NodeJS.Signals)
+        .catch(() => {})
+        .finally(() => process.exit(code));
+    };
+    process.on(signal, handler);
+    return [signal, handler] as const;
+  });
+  return () => {
+    for (const [signal, handler] of handlers) process.off(signal, handler);
+  };
+}
+
+/** Keeps the process alive until a signal handler exits it: listeners alone do not. */
+export function waitForever(): Promise<never> {
+  setInterval(() => {}, 1 << 30);
+  return new Promise<never>(() => {});
+}
+
+/** Removes every container of this process's session: those started, and those still starting. */
+export async function removeSession(): Promise<void> {
+  const [{ removeByLabel }, { LABEL, sessionId }] = await Promise.all([import('../lib/cleanup/remove.js'), import('../lib/cleanup/labels.js')]);
+  const removed = await removeByLabel(`${LABEL.session}=${sessionId}`);
+  process.stderr.write(`sandpit: removed ${removed.length} container${removed.length === 1 ? '' : 's'}\n`);
+}

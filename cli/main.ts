@@ -1,0 +1,56 @@
+#!/usr/bin/env -S node --
+// (`node --`: Node 20 would otherwise claim a `--env-file` flag anywhere on the command line as its own.)
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { commands } from './commands/index.js';
+import { version } from './version.js';
+
+const args = hideBin(process.argv);
+
+// Command modules are light: each handler imports the library only when it runs, so
+// `sandpit --help` never loads testcontainers or a database client.
+const cli = yargs(args)
+  .scriptName('sandpit')
+  .parserConfiguration({ 'populate--': true })
+  .usage('$0 <command> [options]\n\nThrowaway, real services for tests and dev shells.')
+  .command(commands)
+  .option('verbose', { type: 'boolean', describe: 'On errors, show the cause chain and container logs', global: true })
+  .demandCommand(1, 'Pick a command.')
+  .recommendCommands()
+  .strict()
+  .version(version())
+  .alias('h', 'help')
+  .example('$0 up redis', 'a Redis until Ctrl-C')
+  .example('$0 shell', 'a throwaway Ubuntu with this folder at /work')
+  .example('$0 doctor', 'check this machine')
+  .epilogue('Run `sandpit <command> --help` for its options and examples. Something off? `sandpit doctor`.')
+  .wrap(Math.min(100, process.stdout.columns || 100))
+  .fail((message, error, y) => {
+    // A handler's error is reported by the catch below (exit 1); yargs' own and .check()'s are usage.
+    if (error instanceof Error && error.name !== 'YError') throw error;
+    // A bare `sandpit` wants the overview; a typo wants the one line saying what was wrong.
+    if (args.length === 0) y.showHelp('error');
+    // recommendCommands() says only "Did you mean up?"; the user also needs what was wrong.
+    const said = message.startsWith('Did you mean') ? `Unknown command "${args[0]}". ${message}` : message;
+    process.stderr.write(`sandpit: ${said}\n`);
+    if (args.length > 0) process.stderr.write(`Run \`sandpit ${commandOf()}--help\` for usage.\n`);
+    process.exit(2);
+  });
+
+/** The command typed (`up `, `images build `), for the usage hint; nothing if it was not one. */
+function commandOf(): string {
+  const [first, second] = args;
+  const names = commands.map((c) => String(c.command).split(' ')[0]);
+  if (!first || !names.includes(first)) return '';
+  return first === 'images' && (second === 'build' || second === 'ls') ? `images ${second} ` : `${first} `;
+}
+
+try {
+  await cli.parseAsync();
+} catch (error) {
+  const { interrupted, waitForever } = await import('./interrupt.js');
+  // After Ctrl-C the cleanup owns the exit code (130) and the last word.
+  if (interrupted()) await waitForever();
+  const { report } = await import('./output.js');
+  process.exitCode = report(error, args.includes('--verbose'));
+}

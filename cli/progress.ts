@@ -1,0 +1,67 @@
+import { docker } from '../lib/docker/client.js';
+import { isSandpitError } from '../lib/errors.js';
+import { checkOptions } from '../lib/options/check.js';
+import { assertDistinctNames, startAll } from '../lib/service/group.js';
+import type { ProgressEvent, Service, StartOptions } from '../lib/types.js';
+import { liveList } from './live.js';
+import { liveOutput } from './output.js';
+
+type Task = { title: string; output: string };
+
+const nameOf = (o: StartOptions) => o.name ?? ('preset' in o ? o.preset : o.image);
+
+/**
+ * Starts services in parallel with the library's startAll (all or nothing), showing a live line
+ * per service on a terminal and plain `sandpit: name: step` lines otherwise, all on stderr so
+ * stdout stays the result. `plain: 'notices'` keeps only the lines worth reading (for `shell`).
+ */
+export async function startWithProgress(list: StartOptions[], { plain = 'all' }: { plain?: 'all' | 'notices' } = {}): Promise<Service[]> {
+  // Bad input and a missing engine are one plain line each, not a failed line per service.
+  assertDistinctNames(list);
+  for (const options of list) await checkOptions(options);
+  await docker();
+  if (!liveOutput()) {
+    const say = ({ service, message, notice }: ProgressEvent) => {
+      if (notice || plain === 'all') process.stderr.write(`sandpit: ${service}: ${message}\n`);
+    };
+    return startAll(list.map((o) => ({ ...o, onProgress: say })));
+  }
+  return startLive(list);
+}
+
+async function startLive(list: StartOptions[]): Promise<Service[]> {
+  const names = list.map(nameOf);
+  const tasks = new Map<string, Task>();
+  const began = Date.now();
+  const update = ({ service, stage, message, notice }: ProgressEvent) => {
+    const task = tasks.get(service);
+    if (!task) return;
+    const ready = stage === 'ready' && message === 'ready';
+    task.title = `${service}  ${ready ? `ready in ${((Date.now() - began) / 1000).toFixed(1)} s` : message}`;
+    if (notice) task.output = message; // kept under the line after it finishes
+  };
+  const group = startAll(list.map((o) => ({ ...o, onProgress: update })));
+  const view = liveList(
+    names.map((name) => ({
+      title: name,
+      rendererOptions: { persistentOutput: true },
+      // Each line settles with the group: all or nothing, so a ready service whose neighbour
+      // failed is shown as removed, not as a success.
+      task: async (_: unknown, task: Task) => {
+        tasks.set(name, task);
+        await group.catch((error: unknown) => failed(name, task, error));
+      },
+    })),
+    { concurrent: true },
+  );
+  // The view never fails the start: the group's outcome is what counts.
+  await view.run().catch(() => {});
+  return group;
+}
+
+/** Marks this service's line: the one that failed, or one removed because another failed. */
+function failed(name: string, task: Task, error: unknown): never {
+  const culprit = isSandpitError(error) ? error.service : undefined;
+  task.title = culprit === undefined || culprit === name ? `${name}  failed` : `${name}  removed: ${culprit} failed`;
+  throw error;
+}

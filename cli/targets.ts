@@ -1,0 +1,85 @@
+import path from 'node:path';
+import { SandpitError } from '../lib/errors.js';
+import { loadConfig } from '../lib/config/index.js';
+import { unknownPreset } from '../lib/options/normalise.js';
+import { isPresetName, presets } from '../presets/index.js';
+import type { StartOptions } from '../lib/types.js';
+import { COMMON_FLAGS, presetFlags, type StartFlags } from './flags.js';
+
+const invalid = (message: string) => new SandpitError('INVALID_OPTION', message);
+
+/**
+ * What `sandpit up` starts: presets named on the command line, services of sandpit.config.* by
+ * name, or, with no names, everything in the config. Flags apply to each of them.
+ */
+export async function resolveTargets(names: string[], flags: StartFlags, { detached }: { detached: boolean }): Promise<StartOptions[]> {
+  // Read even when only presets are named: a config service may be called `redis`, and a broken
+  // config should fail now rather than on the next run.
+  const config = await loadConfig();
+  const fromConfig = new Map(config?.services.map((s) => [s.name!, s]) ?? []);
+  if (names.length === 0 && !config) {
+    throw invalid('Nothing to start: name presets (e.g. `sandpit up redis mysql`) or add a sandpit.config.json with "services".');
+  }
+  const chosen = names.length === 0 ? [...fromConfig.keys()] : names;
+  const unknown = chosen.find((n) => !fromConfig.has(n) && !isPresetName(n));
+  if (unknown !== undefined) {
+    if (!config) throw unknownPreset(unknown);
+    throw new SandpitError(
+      'UNKNOWN_PRESET',
+      `"${unknown}" is neither a preset (${Object.keys(presets).join(', ')}) nor a service of ${path.basename(config.file)} (${[...fromConfig.keys()].join(', ')}).`,
+    );
+  }
+  const bases = chosen.map((n): Record<string, unknown> => ({ ...(fromConfig.get(n) ?? { preset: n }) }));
+  applyFlags(bases, chosen.filter((n) => fromConfig.has(n)), flags);
+  return bases.map((options) => ({ ...options, detached }) as unknown as StartOptions);
+}
+
+/** Adds flag values to each service's options, refusing any flag that fits none of them. */
+function applyFlags(targets: Record<string, unknown>[], configured: string[], flags: StartFlags): void {
+  const preset = (t: Record<string, unknown>) => String(t.preset ?? 'custom');
+  for (const [flag, { option, presets: owners, spec }] of presetFlags(presets)) {
+    const value = flags[flag];
+    if (value === undefined) continue;
+    const takers = targets.filter((t) => owners.includes(preset(t)));
+    if (takers.length === 0) {
+      throw invalid(`--${flag} is an option of ${owners.join(', ')}, not of ${[...new Set(targets.map(preset))].join(', ')}.`);
+    }
+    for (const t of takers) t[option] = single(flag, value, spec.type.endsWith('[]'));
+  }
+  if (targets.length > 1) {
+    for (const flag of ['name', 'port'] as const) {
+      if (flags[flag] !== undefined) throw invalid(`--${flag} applies to one service at a time; start ${targets.map((t) => t.name ?? t.preset).join(', ')} separately.`);
+    }
+  }
+  if (flags.name !== undefined && configured.length > 0) {
+    throw invalid(`--name renames a preset; "${configured[0]}" comes from the config, where its key is its name.`);
+  }
+  const common: Record<keyof typeof COMMON_FLAGS, [option: string, value: (v: unknown) => unknown]> = {
+    port: ['port', (v) => port(String(v))],
+    image: ['image', String],
+    name: ['name', String],
+    'bind-address': ['bindAddress', String],
+    timeout: ['startupTimeout', timeout],
+  };
+  for (const [flag, [option, convert]] of Object.entries(common)) {
+    if (flags[flag] !== undefined) for (const t of targets) t[option] = convert(single(flag, flags[flag], false));
+  }
+}
+
+/** yargs makes a flag given twice an array; only list options may be repeated. */
+function single(flag: string, value: unknown, list: boolean): unknown {
+  if (!list && Array.isArray(value)) throw invalid(`--${flag} was given ${value.length} times; give it once.`);
+  return value;
+}
+
+function timeout(value: unknown): number {
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
+  throw invalid(`Invalid --timeout. Give milliseconds, e.g. --timeout 120000.`);
+}
+
+function port(value: string): number | 'standard' {
+  if (value === 'standard') return value;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 65535) throw invalid(`Invalid --port "${value}". Use a port number 1-65535, or 'standard'.`);
+  return n;
+}

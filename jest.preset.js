@@ -1,0 +1,12 @@
+// `preset: 'sandpit'` in a Jest config: starts the services of sandpit.config.* once per run.
+// Paths are absolute because Jest resolves relative ones against the user's rootDir. No
+// testEnvironment here: the user's choice (node, jsdom…) stays theirs.
+import { fileURLToPath } from 'node:url';
+
+const built = (file) => fileURLToPath(new URL(`./dist/lib/jest/${file}`, import.meta.url));
+
+/** @type {import('jest').Config} */
+export default {
+  globalSetup: built('global-setup.js'),
+  globalTeardown: built('global-teardown.js'),
+};

@@ -1,0 +1,79 @@
+import path from 'node:path';
+import { SandpitError, isSandpitError } from '../errors.js';
+import { normalise, suggestion } from '../options/normalise.js';
+import { envPrefix } from '../service/env.js';
+import type { StartOptions } from '../types.js';
+import { CONFIG_FILES, findConfig } from './load.js';
+
+export interface LoadedConfig {
+  /** Absolute path of the file the services came from. */
+  file: string;
+  /** Each with `name` set from its key, and paths made absolute against the config's folder. */
+  services: StartOptions[];
+}
+
+const TOP_LEVEL = ['services', '$schema'];
+const EXAMPLE = '{ "services": { "cache": { "preset": "redis" } } }';
+
+/** Where sandpit looks, for "no config found" messages. */
+export const CONFIG_PLACES = `${CONFIG_FILES.join(', ')} or a "sandpit" key in package.json`;
+
+/**
+ * Finds and checks `sandpit.config.*` (or "sandpit" in package.json) in `cwd`. Every problem names
+ * the file and the key: a typo must fail the run, never fall back to a default.
+ */
+export async function loadConfig(cwd = process.cwd(), { stopDir }: { stopDir?: string } = {}): Promise<LoadedConfig | undefined> {
+  const found = await findConfig(cwd, stopDir);
+  if (!found) return undefined;
+  const shown = path.relative(cwd, found.file) || found.file;
+  // In package.json the config lives under "sandpit", so that is where key paths start.
+  const root = path.basename(found.file) === 'package.json' ? 'sandpit.' : '';
+  const fail = (key: string, message: string, cause?: unknown): never => {
+    throw new SandpitError('CONFIG_INVALID', `${shown}: ${root}${key}: ${message}`, { cause, stage: 'config' });
+  };
+
+  const config = found.config;
+  if (!isObject(config)) return fail('(top level)', `expected an object such as ${EXAMPLE}.`);
+  for (const key of Object.keys(config)) {
+    if (!TOP_LEVEL.includes(key)) fail(key, `unknown key.${suggestion(key, TOP_LEVEL)} Expected ${EXAMPLE}.`);
+  }
+  if (!isObject(config.services)) return fail('services', `expected an object of named services, e.g. ${EXAMPLE}.`);
+
+  const dir = path.dirname(found.file);
+  const prefixes = new Map<string, string>();
+  const services: StartOptions[] = [];
+  for (const [name, raw] of Object.entries(config.services)) {
+    const key = `services.${name}`;
+    if (!isObject(raw)) return fail(key, 'expected an object such as { "preset": "redis" }.');
+    if (raw.name !== undefined && raw.name !== name) fail(`${key}.name`, `the key is the service's name; remove "name" or rename the key to "${String(raw.name)}".`);
+    const options = { ...withAbsolutePaths(raw, dir), name } as unknown as StartOptions;
+    try {
+      const n = normalise(options);
+      await n.preset.resolve(n.presetOptions); // folders and script files exist: checked before anything starts
+    } catch (error) {
+      if (!isSandpitError(error)) throw error;
+      fail(error.option && error.option !== 'name' ? `${key}.${error.option}` : key, error.message, error);
+    }
+    const prefix = envPrefix(name);
+    const clash = prefixes.get(prefix);
+    if (clash !== undefined) fail(key, `gives the same ${prefix}_* variables as services.${clash}; rename one of them.`);
+    prefixes.set(prefix, name);
+    services.push(options);
+  }
+  return { file: found.file, services };
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Paths in a config are relative to the config file, not to wherever the command runs. */
+function withAbsolutePaths(options: Record<string, unknown>, dir: string): Record<string, unknown> {
+  const out = { ...options };
+  for (const key of ['root', 'mount']) {
+    if (typeof out[key] === 'string') out[key] = path.resolve(dir, out[key]);
+  }
+  if (Array.isArray(out.initScripts)) {
+    out.initScripts = out.initScripts.map((v: unknown) => (typeof v === 'string' && /\.sql$/i.test(v.trim()) ? path.resolve(dir, v.trim()) : v));
+  }
+  return out;
+}

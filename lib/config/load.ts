@@ -1,0 +1,58 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { lilconfig, type Loader } from 'lilconfig';
+import { SandpitError, describe } from '../errors.js';
+
+/** The file names users may pick, in the order they win when several exist. */
+export const CONFIG_FILES = ['sandpit.config.json', 'sandpit.config.js', 'sandpit.config.mjs', 'sandpit.config.cjs', 'sandpit.config.ts'];
+
+const importDefault: Loader = async (file) => {
+  const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  return module.default ?? module;
+};
+
+// Node 20 cannot import .ts itself; jiti compiles it in memory (no cache files in the project),
+// so a TypeScript config works without the project having TypeScript installed.
+const importTs: Loader = async (file) => {
+  const { createJiti } = await import('jiti');
+  return createJiti(import.meta.url, { fsCache: false, moduleCache: false }).import(file, { default: true });
+};
+
+const parseJson: Loader = (_file, content) => JSON.parse(content) as unknown;
+
+/**
+ * The raw config and the file it came from. The search covers `cwd` and its parents up to
+ * `stopDir` (default: `cwd` only), so a project never picks up a stray config from above it.
+ */
+export async function findConfig(cwd: string, stopDir = cwd): Promise<{ file: string; config: unknown } | undefined> {
+  const shown = (file: string) => path.relative(cwd, file) || file;
+  // Every loader error names its file: lilconfig itself only rethrows the cause.
+  const naming = (loader: Loader, what: string): Loader => async (file, content) => {
+    try {
+      return await loader(file, content);
+    } catch (cause) {
+      throw new SandpitError('CONFIG_INVALID', `${shown(file)}: ${what}: ${describe(cause)}`, { cause, stage: 'config' });
+    }
+  };
+  const searcher = lilconfig('sandpit', {
+    searchPlaces: [...CONFIG_FILES, 'package.json'],
+    stopDir: path.resolve(stopDir),
+    cache: false,
+    // An empty sandpit.config.json is a mistake to report, not a reason to look elsewhere.
+    ignoreEmptySearchPlaces: false,
+    loaders: {
+      '.json': naming(parseJson, 'invalid JSON'),
+      '.js': naming(importDefault, 'cannot be loaded'),
+      '.mjs': naming(importDefault, 'cannot be loaded'),
+      '.cjs': naming(importDefault, 'cannot be loaded'),
+      '.ts': naming(importTs, 'cannot be loaded'),
+    },
+  });
+  try {
+    const found = await searcher.search(cwd);
+    return found ? { file: found.filepath, config: found.config } : undefined;
+  } catch (cause) {
+    if (cause instanceof SandpitError) throw cause;
+    throw new SandpitError('CONFIG_INVALID', `sandpit config in ${cwd}: cannot be read: ${describe(cause)}`, { cause, stage: 'config' });
+  }
+}

@@ -1,0 +1,65 @@
+import type { ContainerRuntimeClient } from 'testcontainers';
+import { SandpitError } from '../errors.js';
+import { contextDockerHost, dockerEndpoints } from './endpoints.js';
+
+const CONNECT_TIMEOUT_MS = 3000;
+
+let pending: Promise<ContainerRuntimeClient> | undefined;
+
+/**
+ * The Docker API, through testcontainers' runtime client (it knows DOCKER_HOST, rootless and
+ * Desktop sockets). Loaded lazily: importing testcontainers costs ~270 ms, which `--help` must not pay.
+ */
+export function docker(): Promise<ContainerRuntimeClient> {
+  pending ??= connect().catch((error: unknown) => {
+    pending = undefined; // let a later call retry, e.g. after `sandpit doctor` started the engine
+    throw error;
+  });
+  return pending;
+}
+
+async function connect(): Promise<ContainerRuntimeClient> {
+  // Ryuk's image comes from Docker Hub, which air-gapped machines cannot reach; sandpit reaps its
+  // own containers (lib/cleanup), so testcontainers' reaper is never wanted.
+  process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
+  // testcontainers ignores `docker context`; honour it the way the docker CLI does.
+  const context = process.env.DOCKER_HOST ? undefined : contextDockerHost();
+  if (context) process.env.DOCKER_HOST = context.host;
+
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const { getContainerRuntimeClient } = await import('testcontainers');
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS);
+    });
+    const client = await Promise.race([getContainerRuntimeClient(), timeout]);
+    // testcontainers falls back to other sockets when DOCKER_HOST fails; a user who set it meant it.
+    const wanted = process.env.DOCKER_HOST;
+    if (wanted && !usesHost(client, wanted)) throw new Error(`DOCKER_HOST=${wanted} does not answer`);
+    return client;
+  } catch (error) {
+    throw unreachable(error);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function unreachable(cause: unknown): SandpitError {
+  const tried = dockerEndpoints()
+    .map((e) => `${e.uri} (${e.source}${e.exists ? '' : ', not present'})`)
+    .join(', ');
+  return new SandpitError(
+    'DOCKER_UNREACHABLE',
+    `Docker is not reachable (tried ${tried}). Is the daemon running? Start it, or set DOCKER_HOST; try \`sandpit doctor\`.`,
+    { cause, stage: 'create' },
+  );
+}
+
+
+function usesHost(client: ContainerRuntimeClient, dockerHost: string): boolean {
+  const modem = client.container.dockerode.modem as { socketPath?: string; host?: string; port?: string | number };
+  const url = new URL(dockerHost);
+  return url.protocol === 'unix:' || url.protocol === 'npipe:'
+    ? modem.socketPath === url.pathname
+    : modem.host === url.hostname && String(modem.port ?? '') === url.port;
+}

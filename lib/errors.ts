@@ -1,0 +1,52 @@
+export type SandpitErrorCode =
+  | 'DOCKER_UNREACHABLE'
+  | 'UNKNOWN_PRESET'
+  | 'INVALID_OPTION'
+  | 'PORT_IN_USE'
+  | 'IMAGE_UNAVAILABLE'
+  | 'NOT_READY'
+  | 'INIT_SCRIPT_FAILED'
+  | 'CONFIG_INVALID'
+  | 'NOT_FOUND';
+
+export type Stage = 'config' | 'pull' | 'build' | 'create' | 'start' | 'ready' | 'stop';
+
+export interface SandpitErrorDetails {
+  /** Service name the error is about, when there is one. */
+  service?: string;
+  /** Which step of a start failed. */
+  stage?: Stage;
+  /** The option at fault, so a config error can name its key. */
+  option?: string;
+  /** Last lines the container printed, for NOT_READY and friends. */
+  logs?: string;
+  cause?: unknown;
+}
+
+/**
+ * The one error sandpit throws on purpose. `message` is a first line a person can act on;
+ * `code` is for programs; `cause` keeps the underlying error for `--verbose` and debuggers.
+ */
+export class SandpitError extends Error {
+  override readonly name = 'SandpitError';
+  readonly code: SandpitErrorCode;
+  readonly service: string | undefined;
+  readonly stage: Stage | undefined;
+  readonly logs: string | undefined;
+  readonly option: string | undefined;
+
+  constructor(code: SandpitErrorCode, message: string, details: SandpitErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.code = code;
+    this.service = details.service;
+    this.stage = details.stage;
+    this.logs = details.logs;
+    this.option = details.option;
+  }
+}
+
+export const isSandpitError = (error: unknown): error is SandpitError => error instanceof SandpitError;
+
+/** A short text for any thrown value, for messages that quote a cause. */
+export const describe = (error: unknown): string =>
+  error instanceof Error ? error.message.split('\n')[0] || error.name : String(error);

@@ -1,0 +1,89 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { docker } from '../docker/client.js';
+import { SandpitError, describe } from '../errors.js';
+import { baseTag } from './names.js';
+import { present } from './present.js';
+
+const building = new Map<string, Promise<string>>();
+
+/**
+ * A minimal Debian made by debootstrap and imported through the Docker API: the one base every
+ * offline image builds on, since no registry may be reachable to pull one.
+ */
+export function ensureBaseImage(onProgress: (line: string) => void = () => {}): Promise<string> {
+  const tag = baseTag();
+  let pending = building.get(tag);
+  if (!pending) {
+    pending = build(tag, onProgress).finally(() => building.delete(tag));
+    building.set(tag, pending);
+  }
+  return pending;
+}
+
+async function build(tag: string, onProgress: (line: string) => void): Promise<string> {
+  if (await present(tag)) return tag;
+  await checkCanDebootstrap();
+  const mirror = process.env.SANDPIT_DEBIAN_MIRROR || 'http://deb.debian.org/debian';
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'sandpit-rootfs-'));
+  try {
+    onProgress(`building ${tag} with debootstrap from ${mirror} (about 30 s, once)`);
+    await execa('debootstrap', ['--variant=minbase', 'bookworm', dir, mirror], { all: true }).catch((cause: unknown) => {
+      const logs = (cause as { all?: string }).all?.trim().split('\n').slice(-10).join('\n');
+      throw new SandpitError(
+        'IMAGE_UNAVAILABLE',
+        `debootstrap of Debian bookworm from ${mirror} failed: is the mirror reachable? (SANDPIT_DEBIAN_MIRROR sets another)`,
+        { cause, stage: 'build', logs },
+      );
+    });
+    // Downloaded packages and package lists would only make every image bigger.
+    await execa('sh', ['-c', 'rm -rf var/cache/apt/archives/*.deb var/lib/apt/lists/*'], { cwd: dir });
+    await importRootfs(dir, tag);
+    onProgress(`built ${tag}`);
+    return tag;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function checkCanDebootstrap(): Promise<void> {
+  const fix = 'or make the official images available (docker pull, or docker load on an offline machine)';
+  const found = await execa('debootstrap', ['--version'], { reject: false });
+  if (found.code === 'ENOENT') {
+    const message = `Cannot build the offline base image: debootstrap is not installed; install it (apt-get install debootstrap) ${fix}.`;
+    throw new SandpitError('IMAGE_UNAVAILABLE', message, { stage: 'build' });
+  }
+  if (process.getuid?.() !== 0) {
+    const message = `Cannot build the offline base image: debootstrap needs root; run \`sudo sandpit images build\` once, ${fix}.`;
+    throw new SandpitError('IMAGE_UNAVAILABLE', message, { stage: 'build' });
+  }
+}
+
+async function importRootfs(dir: string, tag: string): Promise<void> {
+  const dockerode = (await docker()).container.dockerode;
+  const tar = execa('tar', ['-C', dir, '-c', '.'], { buffer: { stdout: false } });
+  const [repo, version] = tag.split(':') as [string, string];
+  try {
+    const stream = await dockerode.importImage(tar.stdout, {
+      repo,
+      tag: version,
+      changes: ['LABEL sandpit.image=base', 'CMD ["bash"]'],
+    } as object);
+    const failure = await new Promise<string | undefined>((resolve) =>
+      dockerode.modem.followProgress(stream, (error: Error | null, output: { error?: string }[]) =>
+        resolve(error ? describe(error) : output.find((event) => event.error)?.error),
+      ),
+    );
+    await tar;
+    if (failure !== undefined) throw new Error(failure);
+  } catch (cause) {
+    tar.kill();
+    await tar.catch(() => {});
+    // A cut-short tar still imports; a half image under the tag would pass for the base next time.
+    await dockerode.getImage(tag).remove().catch(() => {});
+    const message = `Importing the debootstrapped Debian as ${tag} failed: ${describe(cause)}.`;
+    throw new SandpitError('IMAGE_UNAVAILABLE', message, { cause, stage: 'build' });
+  }
+}

@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import tar from 'tar-stream';
+import { docker } from '../docker/client.js';
+import { SandpitError, describe } from '../errors.js';
+import type { OfflineImage } from '../preset.js';
+import { ensureBaseImage } from './base.js';
+import { baseTag, imagePrefix } from './names.js';
+import { present } from './present.js';
+
+const building = new Map<string, Promise<string>>();
+
+/** The tag names the content: an edited Dockerfile is a new image, an unchanged one is found as is. */
+export function offlineTag(name: string, image: OfflineImage): string {
+  const hash = createHash('sha256').update(baseTag()).update(image.dockerfile);
+  for (const [file, content] of Object.entries(image.files ?? {}).sort()) hash.update(file).update(content);
+  return `${imagePrefix()}/${name}:${hash.digest('hex').slice(0, 12)}`;
+}
+
+/** Builds a preset's image from Debian packages, once; concurrent calls share the build. */
+export function buildOffline(name: string, image: OfflineImage, onProgress: (line: string) => void = () => {}): Promise<string> {
+  const tag = offlineTag(name, image);
+  let pending = building.get(tag);
+  if (!pending) {
+    pending = build(name, tag, image, onProgress).finally(() => building.delete(tag));
+    building.set(tag, pending);
+  }
+  return pending;
+}
+
+async function build(name: string, tag: string, image: OfflineImage, onProgress: (line: string) => void): Promise<string> {
+  // Before the base: an image built earlier needs nothing else, even if its base was since removed.
+  if (await present(tag)) return tag;
+  const base = await ensureBaseImage(onProgress);
+  onProgress(`building ${tag} from Debian packages`);
+  const dockerode = (await docker()).container.dockerode;
+  const stream = await dockerode.buildImage(context(image, base), {
+    t: tag,
+    labels: { 'sandpit.image': name },
+    rm: true,
+    forcerm: true,
+  });
+  let output = '';
+  let step = '';
+  const failure = await new Promise<string | undefined>((resolve) =>
+    dockerode.modem.followProgress(
+      stream,
+      (error: Error | null) => resolve(error ? describe(error) : undefined),
+      (event: { stream?: string; error?: string }) => {
+        if (event.error) return resolve(event.error.trim());
+        // The engine colours a step's stderr, and splits output anywhere, even mid-line.
+        output += event.stream?.replace(/\x1b\[[0-9;]*m/g, '') ?? '';
+        if (event.stream?.startsWith('Step ')) onProgress(`${name}: ${(step = clip(event.stream.trim()))}`);
+      },
+    ),
+  );
+  if (failure !== undefined || !(await present(tag))) {
+    const at = step ? ` at "${step}"` : '';
+    throw new SandpitError(
+      'IMAGE_UNAVAILABLE',
+      `Building the offline ${name} image failed${at}: ${failure ?? 'no image was produced'}. Is the Debian mirror reachable from containers?`,
+      { stage: 'build', logs: output.trim().split('\n').slice(-20).join('\n') },
+    );
+  }
+  onProgress(`built ${tag}`);
+  return tag;
+}
+
+/** The build context as an in-memory tar: nothing to write, nothing left behind on failure. */
+function context(image: OfflineImage, base: string): NodeJS.ReadableStream {
+  const pack = tar.pack();
+  pack.entry({ name: 'Dockerfile' }, image.dockerfile.replaceAll('{{base}}', base));
+  for (const [file, content] of Object.entries(image.files ?? {})) pack.entry({ name: file, mode: 0o755 }, content);
+  pack.finalize();
+  return Readable.from(pack);
+}
+
+const clip = (line: string): string => (line.length > 100 ? `${line.slice(0, 99)}…` : line);

@@ -1,0 +1,53 @@
+import { SandpitError } from '../errors.js';
+import type { OfflineImage } from '../preset.js';
+import { buildOffline, offlineTag } from './offline.js';
+import { present } from './present.js';
+import { pull } from './pull.js';
+
+export interface ImageSpec {
+  name: string;
+  image: string;
+  offline: OfflineImage;
+}
+
+/** `notice` marks the one line worth showing even in quiet output. */
+export interface ImageProgress {
+  stage: 'pull' | 'build';
+  message: string;
+  notice?: boolean;
+}
+
+/**
+ * Which image a start uses: the requested one if it is here; else, for a preset's own image, its
+ * offline build if that is here (neither touches the network); else a pull; else, for a preset's
+ * own image, the offline build, said in one line.
+ */
+export async function resolveImage(
+  spec: ImageSpec,
+  override: string | undefined,
+  onProgress: (event: ImageProgress) => void = () => {},
+): Promise<{ image: string; source: 'local' | 'pulled' | 'offline' | 'offline-built' }> {
+  const wanted = override ?? spec.image;
+  if (await present(wanted)) return { image: wanted, source: 'local' };
+  // Custom images have no Dockerfile to fall back on.
+  const offline = override === undefined && spec.offline.dockerfile !== '' ? offlineTag(spec.name, spec.offline) : undefined;
+  if (offline && (await present(offline))) return { image: offline, source: 'offline' };
+
+  onProgress({ stage: 'pull', message: `pulling ${wanted}` });
+  const failure = await pull(wanted);
+  if (failure === undefined) return { image: wanted, source: 'pulled' };
+  if (!offline) {
+    throw new SandpitError(
+      'IMAGE_UNAVAILABLE',
+      `Image ${wanted} is not on this engine and could not be pulled (${failure}). Check the name, then \`docker pull ${wanted}\` or \`docker build -t ${wanted} .\` first.`,
+      { stage: 'pull' },
+    );
+  }
+  onProgress({
+    stage: 'build',
+    message: `${spec.name}: ${wanted} is not available (${failure}); using ${offline} built from Debian packages`,
+    notice: true,
+  });
+  const built = await buildOffline(spec.name, spec.offline, (message) => onProgress({ stage: 'build', message }));
+  return { image: built, source: 'offline-built' };
+}

@@ -1,0 +1,17 @@
+export { start } from './service/start.js';
+export { prune } from './cleanup/prune.js';
+export { SandpitError, type SandpitErrorCode, type Stage } from './errors.js';
+export { presetNames } from '../presets/index.js';
+export type {
+  CommonOptions,
+  CustomStartOptions,
+  ExecResult,
+  MysqlService,
+  PresetName,
+  PresetStartOptions,
+  ProgressEvent,
+  ReadyCheck,
+  Service,
+  StartOptions,
+} from './types.js';
+export type { HttpdOptions, MysqlOptions, RedisOptions, UbuntuOptions } from '../presets/index.js';

@@ -1,0 +1,72 @@
+import type { OptionSpec, Preset } from '../preset.js';
+import type { CustomStartOptions, ReadyCheck } from '../types.js';
+import { SandpitError } from '../errors.js';
+import { httpAnswers, tcpAccepts } from '../readiness/probes.js';
+
+export const CUSTOM_OPTIONS: Record<string, OptionSpec> = {
+  ports: { type: 'number[]', describe: 'container ports to publish' },
+  env: { type: 'object', describe: 'environment variables' },
+  command: { type: 'string[]', describe: 'command to run' },
+  ready: { type: 'object', describe: 'how to tell it is ready: { http }, { tcp }, { log } or { command }' },
+};
+
+/** `start({ image, ports, env, command, ready })`: the `docker run -d -p -e` case as an ad-hoc preset. */
+export function customPreset(raw: Record<string, unknown>): Preset<object, object> {
+  const { image, ports = [], env = {}, command, ready } = raw as unknown as CustomStartOptions;
+  if (!Array.isArray(ports) || !ports.every((p) => Number.isInteger(p) && p > 0 && p < 65536)) {
+    throw new SandpitError('INVALID_OPTION', `Invalid ports: ${JSON.stringify(ports)}. Expected container port numbers, e.g. [8080].`);
+  }
+  if (typeof env !== 'object' || env === null || !Object.values(env).every((v) => typeof v === 'string')) {
+    throw new SandpitError('INVALID_OPTION', 'Invalid env: expected an object of strings, e.g. { ENDPOINT: "http://…" }.');
+  }
+  if (command !== undefined && !(Array.isArray(command) && command.every((c) => typeof c === 'string'))) {
+    throw new SandpitError('INVALID_OPTION', 'Invalid command: expected a list of strings, e.g. ["node", "server.js"].');
+  }
+  const check = readyCheck(ready, ports[0]);
+  const containerPort = ports[0];
+  return {
+    name: 'custom',
+    summary: image,
+    image,
+    offline: { dockerfile: '' },
+    ...(containerPort === undefined ? {} : { containerPort }),
+    extraPorts: ports.slice(1),
+    options: {},
+    resolve: () => ({}),
+    container: () => ({ env, ...(command ? { command } : {}) }),
+    probe: check,
+    url: ({ host, port }) => ('http' in (ready ?? {}) ? `http://${host}:${port}/` : `tcp://${host}:${port}`),
+  };
+}
+
+function readyCheck(ready: ReadyCheck | undefined, firstPort: number | undefined): Preset['probe'] {
+  if (ready === undefined) return async () => {};
+  if ('http' in ready) {
+    need(firstPort, 'ready.http');
+    const path = ready.http.startsWith('/') ? ready.http : `/${ready.http}`;
+    return (t) => httpAnswers(`http://${t.host}:${t.port}${path}`);
+  }
+  if ('tcp' in ready) {
+    need(firstPort, 'ready.tcp');
+    return (t) => tcpAccepts(t.host, t.port);
+  }
+  if ('command' in ready) {
+    return async (t) => {
+      const { exitCode, stderr } = await t.exec(ready.command);
+      if (exitCode !== 0) throw new Error(`${ready.command.join(' ')} exited ${exitCode}: ${stderr.trim()}`);
+    };
+  }
+  if ('log' in ready) {
+    const pattern = typeof ready.log === 'string' ? new RegExp(escape(ready.log)) : ready.log;
+    return async (t) => {
+      if (!pattern.test(await t.logs())) throw new Error(`no log line matches ${pattern}`);
+    };
+  }
+  throw new SandpitError('INVALID_OPTION', `Invalid ready: ${JSON.stringify(ready)}. Expected { http: '/path' }, { tcp: true }, { log: 'text' } or { command: [...] }.`);
+}
+
+function need(port: number | undefined, what: string): void {
+  if (port === undefined) throw new SandpitError('INVALID_OPTION', `${what} needs a port to check: add ports: [N].`);
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

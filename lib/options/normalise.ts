@@ -1,0 +1,151 @@
+import net from 'node:net';
+import leven from 'leven';
+import { SandpitError } from '../errors.js';
+import type { OptionSpec, Preset } from '../preset.js';
+import { isPresetName, presetByName, presetNames, type PresetName } from '../../presets/index.js';
+import type { CommonOptions, ProgressEvent, StartOptions } from '../types.js';
+import { customPreset, CUSTOM_OPTIONS } from './custom.js';
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+const COMMON: Record<keyof CommonOptions, OptionSpec> = {
+  name: { type: 'string', describe: 'service name' },
+  image: { type: 'string', describe: 'image to use instead of the default' },
+  port: { type: 'number', describe: "host port: N, or 'standard'" },
+  bindAddress: { type: 'string', describe: 'address to publish ports on' },
+  startupTimeout: { type: 'number', describe: 'ms to wait for the service' },
+  detached: { type: 'number', describe: 'leave it running after exit' },
+  onProgress: { type: 'number', describe: 'progress callback' },
+};
+
+export interface Normalised {
+  name: string;
+  presetName: PresetName | 'custom';
+  preset: Preset<object, object>;
+  presetOptions: Record<string, unknown>;
+  image: string | undefined;
+  port: number | 'standard' | undefined;
+  bindAddress: string;
+  startupTimeoutMs: number;
+  detached: boolean;
+  onProgress: ((event: ProgressEvent) => void) | undefined;
+}
+
+/** All option checking happens here, before any Docker call, so bad input never leaves a container. */
+export function normalise(input: PresetName | StartOptions): Normalised {
+  const options: Record<string, unknown> = typeof input === 'string' ? { preset: input } : { ...input };
+  if (typeof options !== 'object' || options === null) invalid('options', input, 'a preset name or an options object');
+
+  const presetValue = options.preset;
+  let presetName: PresetName | 'custom';
+  let preset: Preset<object, object>;
+  let allowed: Record<string, OptionSpec>;
+  if (presetValue !== undefined) {
+    if (typeof presetValue !== 'string' || !isPresetName(presetValue)) throw unknownPreset(presetValue);
+    presetName = presetValue;
+    preset = presetByName(presetValue);
+    allowed = preset.options as Record<string, OptionSpec>;
+  } else if (typeof options.image === 'string') {
+    presetName = 'custom';
+    preset = customPreset(options);
+    allowed = CUSTOM_OPTIONS;
+  } else {
+    throw new SandpitError('INVALID_OPTION', `Say what to start: a preset (${presetNames.join(', ')}) or an image, e.g. start('redis') or start({ image: 'nginx:1.27', ports: [80] }).`);
+  }
+
+  const presetOptions: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) {
+    if (key === 'preset' || value === undefined) continue;
+    if (key in COMMON) continue;
+    const spec = allowed[key];
+    if (!spec) throw unknownOption(presetName, key, [...Object.keys(COMMON), ...Object.keys(allowed)]);
+    checkType(`${presetName}: ${key}`, value, spec);
+    presetOptions[key] = value;
+  }
+
+  const name = options.name ?? presetName;
+  if (typeof name !== 'string' || !/^[a-z0-9][a-z0-9_-]{0,62}$/i.test(name)) {
+    invalid('name', name, 'letters, digits, - and _ (it becomes SANDPIT_<NAME>_URL)');
+  }
+  if (options.image !== undefined && (typeof options.image !== 'string' || options.image.trim() === '')) {
+    invalid('image', options.image, 'an image reference such as redis:7.4');
+  }
+  const port = options.port;
+  if (port !== undefined && port !== 'standard' && !(Number.isInteger(port) && (port as number) >= 1 && (port as number) <= 65535)) {
+    invalid('port', port, "a port number 1-65535, or 'standard'");
+  }
+  const bindAddress = options.bindAddress ?? '127.0.0.1';
+  if (typeof bindAddress !== 'string' || net.isIP(bindAddress) === 0) invalid('bindAddress', bindAddress, "an IP address such as 127.0.0.1 or 0.0.0.0");
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') invalid('onProgress', options.onProgress, 'a function');
+
+  return {
+    name,
+    presetName,
+    preset,
+    presetOptions,
+    image: presetName === 'custom' ? undefined : (options.image as string | undefined),
+    port: port as Normalised['port'],
+    bindAddress,
+    startupTimeoutMs: startupTimeout(options.startupTimeout),
+    detached: options.detached === true,
+    onProgress: options.onProgress as Normalised['onProgress'],
+  };
+}
+
+function startupTimeout(value: unknown): number {
+  if (value !== undefined) {
+    if (typeof value !== 'number' || !(value > 0)) invalid('startupTimeout', value, 'a number of milliseconds > 0');
+    return value as number;
+  }
+  const env = process.env.SANDPIT_STARTUP_TIMEOUT;
+  if (env === undefined || env === '') return DEFAULT_TIMEOUT_MS;
+  const match = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(env.trim());
+  if (!match) invalid('SANDPIT_STARTUP_TIMEOUT', env, 'milliseconds, or seconds with an s suffix (e.g. 90s)');
+  return Number(match![1]) * (match![2] === 's' ? 1000 : 1);
+}
+
+const TYPES: Record<OptionSpec['type'], [check: (value: unknown) => boolean, expected: string]> = {
+  string: [(v) => typeof v === 'string', 'a string'],
+  number: [(v) => typeof v === 'number' && Number.isFinite(v), 'a number'],
+  object: [(v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'an object'],
+  'string[]': [(v) => Array.isArray(v) && v.every((x) => typeof x === 'string'), 'a list of strings'],
+  'number[]': [(v) => Array.isArray(v) && v.every((x) => typeof x === 'number'), 'a list of numbers'],
+};
+
+function checkType(label: string, value: unknown, spec: OptionSpec): void {
+  const [check, expected] = TYPES[spec.type];
+  if (!check(value)) invalid(label, value, expected);
+}
+
+function invalid(option: string, value: unknown, expected: string): never {
+  throw new SandpitError('INVALID_OPTION', `Invalid ${option}: ${show(value)}. Expected ${expected}.`, {
+    option: option.split(': ').at(-1),
+  });
+}
+
+const show = (value: unknown) => (typeof value === 'string' ? `"${value}"` : JSON.stringify(value) ?? String(value));
+
+export function unknownPreset(value: unknown): SandpitError {
+  const hint = typeof value === 'string' ? suggestion(value, presetNames) : '';
+  return new SandpitError(
+    'UNKNOWN_PRESET',
+    `Unknown preset ${show(value)}.${hint} Presets: ${presetNames.join(', ')} (or give an image for a custom service).`,
+    { option: 'preset' },
+  );
+}
+
+function unknownOption(preset: string, key: string, known: string[]): SandpitError {
+  const choices = known.filter((k) => k !== 'onProgress');
+  return new SandpitError(
+    'INVALID_OPTION',
+    `Unknown option "${key}" for ${preset}.${suggestion(key, choices)} Options: ${choices.join(', ')}.`,
+    { option: key },
+  );
+}
+
+export function suggestion(value: string, choices: readonly string[]): string {
+  const best = choices
+    .map((choice) => ({ choice, distance: leven(value.toLowerCase(), choice.toLowerCase()) }))
+    .sort((a, b) => a.distance - b.distance)[0];
+  return best && best.distance <= Math.max(2, Math.floor(value.length / 3)) ? ` Did you mean "${best.choice}"?` : '';
+}

@@ -1,0 +1,34 @@
+import getPort from 'get-port';
+import { SandpitError } from '../errors.js';
+
+export type PortOption = number | 'standard' | undefined;
+
+export interface PortPlan {
+  /** '' lets Docker pick a free port at bind time: no race between parallel test processes. */
+  hostPort: string;
+  notice?: string;
+}
+
+/** Turns the `port` option into the host port to ask Docker for. */
+export async function planPort(
+  service: string,
+  option: PortOption,
+  { bindAddress, standardPort }: { bindAddress: string; standardPort: number | undefined },
+): Promise<PortPlan> {
+  if (option === undefined) return { hostPort: '' };
+  if (option === 'standard') {
+    if (standardPort === undefined) return { hostPort: '' };
+    const free = (await getPort({ port: standardPort, host: bindAddress })) === standardPort;
+    return free
+      ? { hostPort: String(standardPort) }
+      : { hostPort: '', notice: `${service}: port ${standardPort} is busy; using a free port instead` };
+  }
+  if ((await getPort({ port: option, host: bindAddress })) !== option) {
+    throw new SandpitError(
+      'PORT_IN_USE',
+      `${service}: port ${option} on ${bindAddress} is already in use. Free it, pick another with port: N, or leave port unset for a free one.`,
+      { service, stage: 'create' },
+    );
+  }
+  return { hostPort: String(option) };
+}

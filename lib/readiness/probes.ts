@@ -1,0 +1,24 @@
+import net from 'node:net';
+
+const ATTEMPT_MS = 1000;
+
+/** Any HTTP response counts: the server answers, whatever it says about `/`. */
+export async function httpAnswers(url: string): Promise<void> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(ATTEMPT_MS), redirect: 'manual' });
+  await response.body?.cancel();
+}
+
+/**
+ * A bare TCP connect. Note: through Docker's userland proxy this succeeds before the service
+ * listens, so presets never use it; it is offered for custom images that have nothing better.
+ */
+export function tcpAccepts(host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port, timeout: ATTEMPT_MS });
+    socket.once('connect', () => (socket.destroy(), resolve()));
+    socket.once('timeout', () => (socket.destroy(), reject(new Error(`tcp ${host}:${port}: timeout`))));
+    socket.once('error', (error) => (socket.destroy(), reject(error)));
+  });
+}
+
+export { ATTEMPT_MS };

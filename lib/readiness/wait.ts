@@ -1,0 +1,37 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe } from '../errors.js';
+
+/** Often enough that readiness is noticed within ~50 ms of the service answering. */
+const INTERVAL_MS = 25;
+
+export type WaitOutcome = { ok: true } | { ok: false; reason: string };
+
+/**
+ * Polls `probe` until it passes, the deadline passes, or `exited` settles (the container died:
+ * waiting longer would only hide the reason). Probes are in-process and cheap: spawning a client
+ * or a `docker exec` per try slows the very service being waited for on a small machine.
+ * (A plain loop: p-wait-for adds an abort listener per try and warns after ten.)
+ */
+export async function waitFor(
+  probe: () => Promise<void>,
+  { timeoutMs, exited }: { timeoutMs: number; exited: Promise<string> },
+): Promise<WaitOutcome> {
+  let last = 'no attempt finished';
+  let died: string | undefined;
+  void exited.then((how) => (died = how));
+  const deadline = Date.now() + timeoutMs;
+  const late = (): Promise<'late'> => sleep(Math.max(0, deadline - Date.now()), 'late', { ref: false });
+  while (died === undefined && Date.now() < deadline) {
+    try {
+      // An attempt that hangs must not outlive the deadline, nor miss the container dying.
+      const result = await Promise.race([probe().then(() => 'ok' as const), exited, late()]);
+      if (result === 'ok') return { ok: true };
+    } catch (error) {
+      last = describe(error);
+    }
+    if (died === undefined) await sleep(INTERVAL_MS);
+  }
+  return died !== undefined
+    ? { ok: false, reason: `${died} (last check: ${last})` }
+    : { ok: false, reason: `not ready after ${timeoutMs / 1000} s (last check: ${last})` };
+}

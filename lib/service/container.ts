@@ -1,0 +1,45 @@
+import type Dockerode from 'dockerode';
+import { PassThrough, Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import tar from 'tar-stream';
+import type { ContainerRuntimeClient } from 'testcontainers';
+import type { ExecResult } from './types.js';
+
+/** Thin helpers over the Docker API for one container; everything here is one or two calls. */
+export function execIn(client: ContainerRuntimeClient, id: string, command: string[]): Promise<ExecResult> {
+  return client.container
+    .exec(client.container.getById(id), command)
+    .then(({ exitCode, stdout, stderr }) => ({ exitCode, stdout, stderr }));
+}
+
+export async function logsOf(client: ContainerRuntimeClient, id: string, tail = 200): Promise<string> {
+  const container = client.container.getById(id);
+  const raw = (await container.logs({ stdout: true, stderr: true, tail, follow: false })) as unknown as Buffer;
+  if ((await container.inspect()).Config.Tty) return raw.toString('utf8');
+  // Without a TTY, Docker multiplexes stdout and stderr into framed chunks.
+  const chunks: Buffer[] = [];
+  const sink = new PassThrough().on('data', (chunk: Buffer) => chunks.push(chunk));
+  const source = Readable.from([raw]);
+  client.container.dockerode.modem.demuxStream(source, sink, sink);
+  await finished(source);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Copies generated files in before start: works with remote engines, unlike a bind mount of a temp dir. */
+export async function copyFiles(container: Dockerode.Container, files: Record<string, string>): Promise<void> {
+  const entries = Object.entries(files);
+  if (entries.length === 0) return;
+  const pack = tar.pack();
+  for (const [path, content] of entries) pack.entry({ name: path.replace(/^\//, ''), mode: 0o644 }, content);
+  pack.finalize();
+  await container.putArchive(Readable.from(pack), { path: '/' });
+}
+
+/** Resolves with a description once the container stops running (it exited, or was removed). */
+export function exitOf(container: Dockerode.Container, signal: AbortSignal): Promise<string> {
+  // Aborted once the start is over: an open wait request would keep the process alive.
+  return container.wait({ abortSignal: signal }).then(
+    (result: { StatusCode?: number }) => `the container exited with code ${result.StatusCode ?? '?'}`,
+    () => 'the container was removed',
+  );
+}

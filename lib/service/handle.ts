@@ -1,0 +1,49 @@
+import type { ContainerRuntimeClient } from 'testcontainers';
+import { removeContainer } from '../cleanup/remove.js';
+import type { PresetName, Service } from '../types.js';
+import { execIn, logsOf } from './container.js';
+import type { ExecResult } from './types.js';
+
+/** What is known of a running service, however it was found (started here, or listed). */
+export interface ServiceFields {
+  name: string;
+  preset: PresetName | 'custom';
+  containerId: string;
+  host: string;
+  port: number;
+  ports: Record<number, number>;
+  url: string;
+  /** mysql's user/password/database. */
+  extras: Record<string, string>;
+}
+
+// Declaration merging: the fields are assigned in the constructor, declared once here.
+export interface StartedService extends Readonly<Omit<ServiceFields, 'extras'>> {}
+
+/** What `start()` returns. */
+export class StartedService implements Service {
+  readonly #client: ContainerRuntimeClient;
+  #stopping: Promise<void> | undefined;
+
+  constructor({ extras, client, ...fields }: ServiceFields & { client: ContainerRuntimeClient }) {
+    Object.assign(this, fields, extras);
+    this.#client = client;
+  }
+
+  exec(command: string[]): Promise<ExecResult> {
+    return execIn(this.#client, this.containerId, command);
+  }
+
+  logs({ tail = 200 }: { tail?: number } = {}): Promise<string> {
+    return logsOf(this.#client, this.containerId, tail);
+  }
+
+  stop(): Promise<void> {
+    this.#stopping ??= removeContainer(this.containerId);
+    return this.#stopping;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop();
+  }
+}

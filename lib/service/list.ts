@@ -1,0 +1,70 @@
+import type { ContainerInfo } from 'dockerode';
+import { docker } from '../docker/client.js';
+import { SandpitError } from '../errors.js';
+import { DETACHED, LABEL } from '../cleanup/labels.js';
+import { isPresetName, presetByName, type PresetName } from '../../presets/index.js';
+import { hostOf } from './host.js';
+import { StartedService, type ServiceFields } from './handle.js';
+
+export interface ServiceInfo extends ServiceFields {
+  /** 'detached', or the id of the session (process) that owns it. */
+  owner: string;
+  createdAt: Date;
+  state: string;
+}
+
+/** Every sandpit service on this engine, newest first, with the url rebuilt from its labels. */
+export async function listServices(): Promise<ServiceInfo[]> {
+  const client = await docker();
+  const host = hostOf(client);
+  const found = await client.container.dockerode.listContainers({ all: true, filters: { label: [LABEL.managed] } });
+  return found.sort((a, b) => b.Created - a.Created).map((c) => describeContainer(c, host));
+}
+
+function describeContainer(c: ContainerInfo, host: string): ServiceInfo {
+  const labels = c.Labels;
+  const presetName = labels[LABEL.preset] ?? 'custom';
+  const preset = isPresetName(presetName) ? presetByName(presetName) : undefined;
+  const options = parse(labels[LABEL.options]);
+  const mainPort = preset?.containerPort;
+  const published = c.Ports.find((p) => p.PrivatePort === mainPort && p.PublicPort) ?? c.Ports.find((p) => p.PublicPort);
+  const port = published?.PublicPort ?? 0;
+  return {
+    name: labels[LABEL.name] ?? c.Names[0]?.replace(/^\//, '') ?? c.Id.slice(0, 12),
+    preset: preset ? (presetName as PresetName) : 'custom',
+    containerId: c.Id,
+    host,
+    port,
+    ports: Object.fromEntries(c.Ports.filter((p) => p.PublicPort).map((p) => [p.PrivatePort, p.PublicPort])),
+    url: preset ? preset.url({ host, port }, options) : port ? `tcp://${host}:${port}` : '',
+    owner: labels[LABEL.session] ?? DETACHED,
+    createdAt: new Date(c.Created * 1000),
+    state: c.State,
+    extras: preset?.extras?.(options) ?? {},
+  };
+}
+
+const parse = (json: string | undefined): object => {
+  try {
+    return json ? (JSON.parse(json) as object) : {};
+  } catch {
+    return {};
+  }
+};
+
+/**
+ * A handle on a running service by name (newest wins), for `sandpit exec/logs` and Jest workers.
+ * `session` narrows it to one owner, so parallel Jest runs never reach each other's containers.
+ */
+export async function attach(name: string, { session }: { session?: string } = {}): Promise<StartedService> {
+  const all = await listServices();
+  const match = all.find((s) => s.name === name && (session === undefined || s.owner === session));
+  if (!match) {
+    const names = [...new Set(all.filter((s) => session === undefined || s.owner === session).map((s) => s.name))];
+    throw new SandpitError(
+      'NOT_FOUND',
+      `No sandpit service named "${name}" is running.${names.length ? ` Running: ${names.join(', ')}.` : ''} Start it with \`sandpit up\`, or see \`sandpit ls\`.`,
+    );
+  }
+  return new StartedService({ ...match, client: await docker() });
+}

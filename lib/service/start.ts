@@ -1,0 +1,184 @@
+import { randomBytes } from 'node:crypto';
+import type Dockerode from 'dockerode';
+import type { ContainerRuntimeClient } from 'testcontainers';
+import { docker } from '../docker/client.js';
+import { SandpitError, describe, isSandpitError, type Stage } from '../errors.js';
+import { resolveImage } from '../images/resolve.js';
+import { LABEL, ownerLabels } from '../cleanup/labels.js';
+import { startWatchdog } from '../cleanup/watchdog.js';
+import { removeContainer } from '../cleanup/remove.js';
+import { sweepOnce } from '../cleanup/sweep.js';
+import { normalise, type Normalised } from '../options/normalise.js';
+import { planPort } from '../ports/plan.js';
+import { waitFor } from '../readiness/wait.js';
+import type { Target } from '../preset.js';
+import type { PresetName, StartOptions, StartedFrom } from '../types.js';
+import { copyFiles, execIn, exitOf, logsOf } from './container.js';
+import { StartedService } from './handle.js';
+import { hostOf } from './host.js';
+
+const LOG_LINES = 20;
+
+/**
+ * Starts a preset (or any image) and resolves once the service really answers.
+ * Whatever fails on the way, the container is removed before the error reaches the caller.
+ */
+export async function start<const O extends PresetName | StartOptions>(input: O): Promise<StartedFrom<O>> {
+  const n = normalise(input);
+  // Client libraries load while Docker creates the container, not on the first probe.
+  void n.preset.warmup?.().catch(() => {});
+  const say = (stage: Stage, message: string, notice = false) =>
+    n.onProgress ? n.onProgress({ service: n.name, stage, message, notice }) : notice && process.stderr.write(`sandpit: ${message}\n`);
+
+  const options = await n.preset.resolve(n.presetOptions);
+  const client = await docker();
+  sweepOnce();
+
+  say('pull', 'finding image');
+  const { image } = await resolveImage(
+    { name: n.presetName, image: n.preset.image, offline: n.preset.offline },
+    n.presetName === 'custom' ? n.preset.image : n.image,
+    (event) => say(event.stage, event.message, event.notice),
+  );
+
+  const host = hostOf(client);
+  const bindAddress = n.bindAddress;
+  const plan = await planPort(n.name, n.port, { bindAddress, standardPort: n.preset.standardPort });
+  if (plan.notice) say('create', plan.notice, true);
+
+  say('create', `creating container from ${image}`);
+  const spec = n.preset.container(options);
+  const ports = [n.preset.containerPort, ...(n.preset.extraPorts ?? [])].filter((p): p is number => p !== undefined);
+  const container = await create(client, n, image, options, {
+    Env: Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),
+    ...(spec.command ? { Cmd: spec.command } : {}),
+    ExposedPorts: Object.fromEntries(ports.map((p) => [`${p}/tcp`, {}])),
+    HostConfig: {
+      Init: spec.init ?? false,
+      PortBindings: Object.fromEntries(
+        ports.map((p, i) => [`${p}/tcp`, [{ HostIp: bindAddress, HostPort: i === 0 ? plan.hostPort : '' }]]),
+      ),
+      Mounts: (spec.mounts ?? []).map((m) => ({ Type: 'bind' as const, Source: m.source, Target: m.target, ReadOnly: m.readOnly })),
+    },
+  });
+
+  const stop = new AbortController();
+  let stage: Stage = 'start';
+  try {
+    await copyFiles(container, n.preset.files?.(options) ?? {});
+    say('start', 'starting');
+    await container.start().catch((error: unknown) => {
+      throw portError(n.name, error) ?? error;
+    });
+    const exited = exitOf(container, stop.signal);
+    const published = await hostPorts(container);
+    const port = n.preset.containerPort === undefined ? 0 : (published[n.preset.containerPort] ?? 0);
+    const target: Target = {
+      host,
+      port,
+      exec: (command) => execIn(client, container.id, command),
+      logs: () => logsOf(client, container.id),
+    };
+    stage = 'ready';
+    say('ready', 'waiting until it answers');
+    const outcome = await waitFor(() => n.preset.probe(target, options), { timeoutMs: n.startupTimeoutMs, exited });
+    if (!outcome.ok) throw new SandpitError('NOT_READY', `${n.name}: ${outcome.reason}`);
+    await n.preset.prepare?.(target, options);
+    say('ready', 'ready');
+    const url = n.preset.url(target, options);
+    return new StartedService({
+      name: n.name,
+      preset: n.presetName,
+      containerId: container.id,
+      host,
+      port,
+      ports: published,
+      url,
+      extras: n.preset.extras?.(options) ?? {},
+      client,
+    }) as unknown as StartedFrom<O>;
+  } catch (error) {
+    const logs = await logsOf(client, container.id, LOG_LINES).catch(() => '');
+    await removeContainer(container.id).catch(() => {});
+    throw failure(n, stage, error, logs);
+  } finally {
+    stop.abort();
+  }
+}
+
+async function create(
+  client: ContainerRuntimeClient,
+  n: Normalised,
+  image: string,
+  resolved: object,
+  options: Dockerode.ContainerCreateOptions,
+) {
+  // Before the container exists: whatever ends this process from here on, the watchdog reaps it.
+  if (!n.detached) startWatchdog();
+  try {
+    const container = await client.container.create({
+      ...options,
+      Image: image,
+      name: `sandpit-${n.name}-${randomBytes(3).toString('hex')}`,
+      Labels: {
+        [LABEL.managed]: 'true',
+        [LABEL.name]: n.name,
+        [LABEL.preset]: n.presetName,
+        // Lets `sandpit ls`, `exec` and the Jest workers rebuild url and credentials later.
+        [LABEL.options]: JSON.stringify(resolved),
+        ...ownerLabels(n.detached),
+      },
+    });
+    return container;
+  } catch (cause) {
+    throw new SandpitError('IMAGE_UNAVAILABLE', `${n.name}: could not create a container from ${image}: ${describe(cause)}`, {
+      cause,
+      service: n.name,
+      stage: 'create',
+    });
+  }
+}
+
+async function hostPorts(container: Dockerode.Container): Promise<Record<number, number>> {
+  const bindings = (await container.inspect()).NetworkSettings.Ports ?? {};
+  const ports: Record<number, number> = {};
+  for (const [key, hosts] of Object.entries(bindings)) {
+    const hostPort = hosts?.[0]?.HostPort;
+    if (hostPort) ports[Number.parseInt(key, 10)] = Number(hostPort);
+  }
+  return ports;
+}
+
+function portError(service: string, error: unknown): SandpitError | undefined {
+  if (!/port is already allocated|address already in use/i.test(describe(error))) return undefined;
+  return new SandpitError('PORT_IN_USE', `${service}: the host port is already in use (${describe(error)}). Pick another port, or leave port unset.`, {
+    cause: error,
+    service,
+    stage: 'start',
+  });
+}
+
+function failure(n: Normalised, stage: Stage, error: unknown, logs: string): SandpitError {
+  // Preset messages start "mysql: …"; a service named "db" should be named in its own error.
+  const presetPrefix = `${n.presetName}: `;
+  if (isSandpitError(error) && n.name !== n.presetName && error.message.startsWith(presetPrefix)) {
+    const message = `${n.name} (${n.presetName}): ${error.message.slice(presetPrefix.length)}`;
+    error = new SandpitError(error.code, message, { ...error, cause: error.cause ?? error });
+  }
+  const tail = logs.trimEnd().split('\n').slice(-LOG_LINES).join('\n');
+  const withLogs = tail ? `\nLast ${LOG_LINES} log lines of ${n.name}:\n${tail}` : '';
+  if (isSandpitError(error)) {
+    return new SandpitError(error.code, `${error.message}${withLogs}`, {
+      cause: error.cause ?? error,
+      service: n.name,
+      stage: error.stage ?? stage,
+      logs: tail,
+    });
+  }
+  return new SandpitError('NOT_READY', `${n.name}: failed at ${stage}: ${describe(error)}${withLogs}`, {
+    cause: error,
+    service: n.name,
+    stage,
+    logs: tail,
+  });
+}

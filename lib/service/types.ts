@@ -1,0 +1,5 @@
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}

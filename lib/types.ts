@@ -1,0 +1,87 @@
+import type { HttpdOptions, MysqlOptions, PresetName, RedisOptions, UbuntuOptions } from '../presets/index.js';
+import type { Stage } from './errors.js';
+import type { ExecResult } from './service/types.js';
+
+export type { ExecResult, PresetName };
+
+/** Progress of a start, for spinners and logs. `notice` lines are worth showing even when quiet. */
+export interface ProgressEvent {
+  service: string;
+  stage: Stage;
+  message: string;
+  notice?: boolean;
+}
+
+export interface CommonOptions {
+  /** Service name: labels, `SANDPIT_<NAME>_*` variables, `sandpit exec <name>`. Default: the preset. */
+  name?: string;
+  /** Use this image instead of the preset's official one. */
+  image?: string;
+  /** Host port: unset = any free one (race-free); N = exactly N; 'standard' = the usual one if free. */
+  port?: number | 'standard';
+  /** Where ports are published. Default 127.0.0.1: a throwaway database must not face the LAN. */
+  bindAddress?: string;
+  /** Milliseconds to wait for the service to answer. Default 60000 or SANDPIT_STARTUP_TIMEOUT. */
+  startupTimeout?: number;
+  /** Leave the container running after this process ends (`sandpit up --detach`). */
+  detached?: boolean;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+interface PresetOptionsMap {
+  httpd: HttpdOptions;
+  mysql: MysqlOptions;
+  redis: RedisOptions;
+  ubuntu: UbuntuOptions;
+}
+
+export type PresetStartOptions<P extends PresetName = PresetName> = {
+  [K in P]: { preset: K } & CommonOptions & PresetOptionsMap[K];
+}[P];
+
+/** How a custom image says it is ready. A TCP connect is weak: Docker's proxy accepts early. */
+export type ReadyCheck = { http: string } | { tcp: true } | { log: string | RegExp } | { command: string[] };
+
+export interface CustomStartOptions extends CommonOptions {
+  image: string;
+  /** Container ports to publish; the first is `port`/`url`. */
+  ports?: number[];
+  env?: Record<string, string>;
+  command?: string[];
+  ready?: ReadyCheck;
+}
+
+export type StartOptions = PresetStartOptions | CustomStartOptions;
+
+export interface Service {
+  readonly name: string;
+  /** The preset, or 'custom'. */
+  readonly preset: PresetName | 'custom';
+  readonly containerId: string;
+  readonly host: string;
+  /** Host port of the service's main port (0 for ubuntu, which has none). */
+  readonly port: number;
+  /** Host ports by container port, for custom images with several. */
+  readonly ports: Readonly<Record<number, number>>;
+  readonly url: string;
+  exec(command: string[]): Promise<ExecResult>;
+  /** Recent output as text. */
+  logs(options?: { tail?: number }): Promise<string>;
+  /** Removes the container. Safe to call twice; `await using` calls it. */
+  stop(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+export interface MysqlService extends Service {
+  readonly user: string;
+  readonly password: string;
+  readonly database: string;
+}
+
+type ServiceFor<P> = P extends 'mysql' ? MysqlService : Service;
+
+export type StartedFrom<O> = O extends PresetName
+  ? ServiceFor<O>
+  : O extends { preset: infer P }
+    ? ServiceFor<P>
+    : Service;

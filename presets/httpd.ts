@@ -1,0 +1,49 @@
+import type { Preset } from '../lib/preset.js';
+import { existingFolder } from '../lib/options/files.js';
+import { httpAnswers } from '../lib/readiness/probes.js';
+
+export interface HttpdOptions {
+  /** A local folder served as the site (mounted read-only). Default: a generated index page. */
+  root?: string;
+}
+
+const DOCROOT = '/usr/local/apache2/htdocs';
+const INDEX = `<!doctype html><title>sandpit</title><h1>sandpit httpd</h1>
+<p>Serve your own folder with <code>root</code> (CLI: <code>--root ./site</code>).</p>
+`;
+
+export const httpd: Preset<HttpdOptions> = {
+  name: 'httpd',
+  summary: 'Apache httpd serving a local folder',
+  image: 'httpd:2.4',
+  // httpd:2.4's contract from Debian's apache2: DocumentRoot /usr/local/apache2/htdocs on port 80, logs on stdout/stderr.
+  offline: {
+    dockerfile: `FROM {{base}}
+RUN apt-get update && apt-get install -y --no-install-recommends apache2 \\
+ && apt-get clean && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin \\
+ && sed -ri 's#/var/www/html#/usr/local/apache2/htdocs#; s#<Directory /var/www/>#<Directory /usr/local/apache2/htdocs/>#' \\
+      /etc/apache2/sites-available/000-default.conf /etc/apache2/apache2.conf \\
+ && echo 'ServerName localhost' > /etc/apache2/conf-enabled/servername.conf \\
+ && ln -sf /dev/stdout /var/log/apache2/access.log && ln -sf /dev/stdout /var/log/apache2/other_vhosts_access.log \\
+ && ln -sf /dev/stderr /var/log/apache2/error.log \\
+ && mkdir -p /usr/local/apache2/htdocs /var/run/apache2 /var/lock/apache2 \\
+ && echo '<html><body><h1>It works!</h1></body></html>' > /usr/local/apache2/htdocs/index.html
+# apache2ctl's envvars as ENV, so apache2 itself is PID 1 with no shell in between.
+ENV APACHE_RUN_USER=www-data APACHE_RUN_GROUP=www-data APACHE_RUN_DIR=/var/run/apache2 \\
+    APACHE_PID_FILE=/var/run/apache2/apache2.pid APACHE_LOCK_DIR=/var/lock/apache2 APACHE_LOG_DIR=/var/log/apache2 LANG=C
+WORKDIR /usr/local/apache2
+EXPOSE 80
+CMD ["apache2", "-DFOREGROUND"]
+`,
+  },
+  containerPort: 80,
+  standardPort: 8080,
+  options: { root: { type: 'string', describe: 'local folder to serve (read-only)' } },
+  resolve: ({ root }) => (root === undefined ? {} : { root: existingFolder('httpd', 'root', root) }),
+  container: ({ root }) => ({
+    mounts: root ? [{ source: root, target: DOCROOT, readOnly: true }] : [],
+  }),
+  files: ({ root }): Record<string, string> => (root ? {} : { [`${DOCROOT}/index.html`]: INDEX }),
+  probe: (target) => httpAnswers(`http://${target.host}:${target.port}/`),
+  url: ({ host, port }) => `http://${host}:${port}/`,
+};

@@ -1,0 +1,70 @@
+import type { Preset } from '../lib/preset.js';
+
+export interface RedisOptions {
+  /** Require this password (AUTH). */
+  password?: string;
+}
+
+export const redis: Preset<RedisOptions> = {
+  name: 'redis',
+  summary: 'Redis key-value store',
+  image: 'redis:7.4',
+  // redis:7.4's contract from Debian's redis-server: the official entrypoint's argument handling, port 6379.
+  offline: {
+    dockerfile: `FROM {{base}}
+RUN apt-get update && apt-get install -y --no-install-recommends redis-server \\
+ && apt-get clean && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin \\
+ && mkdir /data && chown redis:redis /data
+WORKDIR /data
+COPY docker-entrypoint.sh /usr/local/bin/
+ENTRYPOINT ["docker-entrypoint.sh"]
+EXPOSE 6379
+CMD ["redis-server"]
+`,
+    files: {
+      'docker-entrypoint.sh': `#!/bin/sh
+# The official redis image's entrypoint, with setpriv for gosu: bare flags or a .conf mean
+# redis-server, which runs as redis, with protected mode off unless a config file says otherwise.
+set -e
+if [ "\${1#-}" != "$1" ] || [ "\${1%.conf}" != "$1" ]; then set -- redis-server "$@"; fi
+if [ "$1" = redis-server ] && [ "$(id -u)" = 0 ]; then
+  find . \\! -user redis -exec chown redis '{}' +
+  exec setpriv --reuid=redis --regid=redis --init-groups "$0" "$@"
+fi
+if [ "$1" = redis-server ] && ! { [ -f "$2" ] && grep -q '^protected-mode' "$2"; }; then
+  set -- "$@" --protected-mode no
+fi
+um=$(umask)
+if [ "$um" = 0022 ]; then umask 0077; fi
+exec "$@"
+`,
+    },
+  },
+  containerPort: 6379,
+  standardPort: 6379,
+  options: { password: { type: 'string', describe: 'require this password (AUTH)' } },
+  resolve: (options) => options,
+  container: ({ password }) => ({
+    // Explicit flags so the official image and the offline one behave alike; no disk
+    // snapshots in a throwaway store.
+    command: ['redis-server', '--protected-mode', 'no', '--save', '', ...(password ? ['--requirepass', password] : [])],
+  }),
+  warmup: () => import('redis'),
+  async probe(target, { password }) {
+    const { createClient } = await import('redis');
+    const client = createClient({
+      socket: { host: target.host, port: target.port, connectTimeout: 1000, reconnectStrategy: false },
+      ...(password ? { password } : {}),
+    });
+    client.on('error', () => {}); // reported through the rejected connect/ping instead
+    try {
+      await client.connect();
+      const pong = await client.ping();
+      if (pong !== 'PONG') throw new Error(`PING answered ${pong}`);
+    } finally {
+      client.destroy();
+    }
+  },
+  url: ({ host, port }, { password }) =>
+    `redis://${password ? `:${encodeURIComponent(password)}@` : ''}${host}:${port}`,
+};

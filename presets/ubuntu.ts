@@ -1,0 +1,34 @@
+import type { Preset } from '../lib/preset.js';
+import { existingFolder } from '../lib/options/files.js';
+
+export interface UbuntuOptions {
+  /** A local folder mounted read-write at /work. */
+  mount?: string;
+}
+
+export const ubuntu: Preset<UbuntuOptions> = {
+  name: 'ubuntu',
+  summary: 'a throwaway shell box (exec commands in it)',
+  image: 'ubuntu:24.04',
+  // Stands in for ubuntu:24.04; it is Debian bookworm, with the same shell tools.
+  offline: {
+    dockerfile: `FROM {{base}}
+RUN apt-get update && apt-get install -y --no-install-recommends bash coreutils procps \\
+ && apt-get clean && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin
+CMD ["bash"]
+`,
+  },
+  options: { mount: { type: 'string', describe: 'local folder to mount at /work' } },
+  resolve: ({ mount }) => (mount === undefined ? {} : { mount: existingFolder('ubuntu', 'mount', mount) }),
+  container: ({ mount }) => ({
+    command: ['sleep', 'infinity'],
+    // sleep ignores SIGTERM as PID 1; an init process makes stop instant instead of 10 s.
+    init: true,
+    mounts: mount ? [{ source: mount, target: '/work', readOnly: false }] : [],
+  }),
+  async probe(target) {
+    const { exitCode, stderr } = await target.exec(['true']);
+    if (exitCode !== 0) throw new Error(`exec true exited ${exitCode}: ${stderr.trim()}`);
+  },
+  url: ({ host }) => `shell://${host}`,
+};

@@ -1,0 +1,71 @@
+import { beforeAll, describe, expect, test } from '@jest/globals';
+import { execa } from 'execa';
+import { containersWith, eventually } from '../helpers/engine.js';
+import { main, named, sandpit, unique, ensureImages, expectExit } from './run.js';
+
+beforeAll(ensureImages, 600_000);
+
+describe('prune, doctor, images', () => {
+  test('prune removes the containers of a process that is gone (watchdog off), and says how many', async () => {
+    const name = unique('orphan');
+    // With the watchdog off, a SIGKILLed owner leaves its container: exactly what prune is for.
+    const child = sandpit(['up', 'redis', '--name', name], { env: { SANDPIT_WATCHDOG: '0', SANDPIT_NO_SWEEP: '1' } });
+    await new Promise<void>((resolve) => child.stderr!.on('data', (c: Buffer) => c.toString().includes('Ctrl-C') && resolve()));
+    child.kill('SIGKILL');
+    await child;
+    expect(await named(name)).toHaveLength(1);
+    const pruned = await sandpit(['prune']);
+    expectExit(pruned, 0);
+    // Any sandpit start on the engine (another suite's) sweeps dead sessions too, so it may be gone already.
+    expect(pruned.stdout).toMatch(/^removed \d+ containers? of dead sessions$/);
+    expect(await named(name)).toEqual([]);
+  });
+
+  test('doctor: engine up → ✓ lines and exit 0', async () => {
+    const ok = await sandpit(['doctor']);
+    expectExit(ok, 0);
+    expect(ok.stdout).toMatch(/^✓ Docker engine reachable at unix:\/\/\/\S+ \(.+\): /m);
+    expect(ok.stdout).toMatch(/^✓ engine version \d+\.\d+/m);
+    expect(ok.stdout).toMatch(/^[✓!] (preset images present|registry reachable|no registry reachable)/m);
+    expect(ok.stdout).toMatch(/^[✓!] .*GB free at /m);
+    expect(ok.stdout).toContain('sandpit can run here.');
+  });
+
+  test('doctor: DOCKER_HOST=unix:///nonexistent.sock → ✗ with each endpoint and a fix, exit 1, quickly', async () => {
+    const started = Date.now();
+    const down = await sandpit(['doctor'], { env: { DOCKER_HOST: 'unix:///nonexistent.sock' } });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expectExit(down, 1);
+    expect(down.stdout).toContain('✗ Docker engine not reachable');
+    expect(down.stdout).toContain('· unix:///nonexistent.sock  DOCKER_HOST: not present');
+    expect(down.stdout).toMatch(/fix: DOCKER_HOST=unix:\/\/\/nonexistent\.sock does not answer.*unset DOCKER_HOST/);
+    expect(down.stdout).toContain('sandpit cannot run until fixed.');
+  });
+
+  test('doctor honours NO_COLOR (and colours nothing off a terminal)', async () => {
+    const plain = await execa('script', ['-qec', `stty cols 120; node -- ${main} doctor`, '/dev/null'], { env: { NO_COLOR: '1' }, reject: false });
+    expect(plain.stdout).toContain('✓ Docker engine reachable');
+    expect(plain.stdout).not.toMatch(/\u001B\[3\dm/);
+    const coloured = await execa('script', ['-qec', `stty cols 120; node -- ${main} doctor`, '/dev/null'], { env: { TERM: 'xterm-256color' }, reject: false });
+    expect(coloured.stdout).toMatch(/\u001B\[32m✓/);
+  });
+
+  test('images ls names the image each preset will use; images build of a present image is a fast no-op', async () => {
+    const ls = await sandpit(['images', 'ls']);
+    expectExit(ls, 0);
+    expect(ls.stdout).toMatch(/^PRESET\s+WILL USE\s+OFFICIAL\s+OFFLINE BUILD$/m);
+    for (const preset of ['httpd', 'mysql', 'redis', 'ubuntu']) expect(ls.stdout).toMatch(new RegExp(`^${preset}\\s+\\S+`, 'm'));
+    // The suites build the offline images first, so this one is here: a second build does nothing.
+    await sandpit(['images', 'build', 'redis']);
+    const started = Date.now();
+    const again = await sandpit(['images', 'build', 'redis']);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expectExit(again, 0);
+    expect(again.stdout).toMatch(/^redis\s+\S+\/redis:\S+\s+up to date$/);
+    expect(again.stderr).toBe('sandpit: redis: up to date');
+  });
+
+  test('nothing of these tests is left', async () => {
+    expect(await eventually(async () => (await containersWith('sandpit.name=shell')).length === 0, 5000)).toBe(true);
+  });
+});

@@ -1,0 +1,129 @@
+import { beforeAll, describe, expect, test } from '@jest/globals';
+import { execa } from 'execa';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { containersWith } from '../helpers/engine.js';
+import { firstLine, main, sandpit, ensureImages, expectExit } from './run.js';
+
+beforeAll(ensureImages, 600_000);
+
+const folder = mkdtempSync(path.join(os.tmpdir(), 'sandpit-errors-'));
+writeFileSync(path.join(folder, 'bad.sql'), 'CREATE TABLE (;\n');
+
+describe('bad input: one line, the right exit code, nothing left behind', () => {
+  test.each([
+    [['up', 'nosuch'], /^sandpit: Unknown preset "nosuch"\. Presets: httpd, mysql, redis, ubuntu .*\(UNKNOWN_PRESET\)$/],
+    [['up', 'rediss'], /^sandpit: Unknown preset "rediss"\. Did you mean "redis"\?.*\(UNKNOWN_PRESET\)$/],
+    [['up', 'redis', '--port', '99999'], /^sandpit: Invalid --port "99999"\. Use a port number 1-65535, or 'standard'\. \(INVALID_OPTION\)$/],
+    [['up', 'redis', '--port', 'abc'], /^sandpit: Invalid --port "abc"\. .*\(INVALID_OPTION\)$/],
+    [['up', 'redis', '--timeout', 'soon'], /^sandpit: Invalid --timeout\. .*\(INVALID_OPTION\)$/],
+    [['up', 'httpd', '--root', './no/such/dir'], /^sandpit: httpd: root "\.\/no\/such\/dir" does not exist .*\(INVALID_OPTION\)$/],
+    [['up', 'mysql', '--init', './missing.sql'], /^sandpit: mysql: init script "\.\/missing\.sql" cannot be read .*\(INVALID_OPTION\)$/],
+    [['up', 'redis', '--root', '.'], /^sandpit: --root is an option of httpd, not of redis\. \(INVALID_OPTION\)$/],
+    [['up', 'httpd', '--init', 'a.sql'], /^sandpit: --init is an option of mysql, not of httpd\. \(INVALID_OPTION\)$/],
+    [['up', 'redis', 'httpd', '--name', 'x'], /^sandpit: --name applies to one service at a time; .*\(INVALID_OPTION\)$/],
+    [['up', 'redis', '--bind-address', 'nowhere'], /^sandpit: Invalid bindAddress: "nowhere"\. .*\(INVALID_OPTION\)$/],
+    [['up'], /^sandpit: Nothing to start: .*\(INVALID_OPTION\)$/],
+    [['exec', 'nosuchservice', '--', 'true'], /^sandpit: No sandpit service named "nosuchservice" is running\..*\(NOT_FOUND\)$/],
+    [['logs', 'nosuchservice'], /^sandpit: No sandpit service named "nosuchservice" is running\..*\(NOT_FOUND\)$/],
+    [['images', 'build', 'nosuch'], /^sandpit: Unknown preset "nosuch".*\(UNKNOWN_PRESET\)$/],
+  ])('%j → exit 1', async (args, message) => {
+    const child = sandpit(args, { cwd: folder });
+    const result = await child;
+    expectExit(result, 1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr.trim()).toMatch(message);
+    expect(await containersWith(`sandpit.pid=${child.pid}`)).toEqual([]);
+  });
+
+  test('a failing --init script: one line, exit 1, the container removed; --verbose shows cause and logs', async () => {
+    const child = sandpit(['up', 'mysql', '--init', 'bad.sql', '--verbose'], { cwd: folder });
+    const result = await child;
+    expectExit(result, 1);
+    expect(result.stderr).toMatch(/^sandpit: mysql: init script bad\.sql failed: .*\(INIT_SCRIPT_FAILED\)$/m);
+    expect(result.stderr).toMatch(/^ {2}caused by: .*SQL syntax/m);
+    expect(result.stderr).toMatch(/^Last \d+ log lines of mysql:$/m);
+    expect(await containersWith(`sandpit.pid=${child.pid}`)).toEqual([]);
+    const quiet = await sandpit(['up', 'mysql', '--init', 'bad.sql'], { cwd: folder, env: { CI: 'true' } });
+    expect(quiet.stderr.trim().split('\n').slice(-2)).toEqual([
+      expect.stringMatching(/^sandpit: mysql: init script bad\.sql failed: .*\(INIT_SCRIPT_FAILED\)$/),
+      '  (run with --verbose for the cause and container logs)',
+    ]);
+  });
+
+  test.each([
+    [['up', 'redis', '--bogus'], 'sandpit: Unknown argument: bogus', 'Run `sandpit up --help` for usage.'],
+    [['frobnicate'], 'sandpit: Unknown argument: frobnicate', 'Run `sandpit --help` for usage.'],
+    [['upp'], 'sandpit: Unknown command "upp". Did you mean up?', 'Run `sandpit --help` for usage.'],
+    [['down'], 'sandpit: Name the services to remove, or pass --all.', 'Run `sandpit down --help` for usage.'],
+    [['exec', 'x'], 'sandpit: Say what to run: sandpit exec <name> -- <command>.', 'Run `sandpit exec --help` for usage.'],
+    [['images'], 'sandpit: Pick build or ls.', 'Run `sandpit images --help` for usage.'],
+  ])('usage error %j → exit 2 with a hint', async (args, message, hint) => {
+    const result = await sandpit(args);
+    expectExit(result, 2);
+    expect(result.stderr.trim().split('\n')).toEqual([message, hint]);
+  });
+
+  test('bare `sandpit` shows the overview and exits 2', async () => {
+    const result = await sandpit([]);
+    expectExit(result, 2);
+    expect(result.stderr).toContain('Commands:');
+    expect(result.stderr.trim().split('\n').at(-1)).toBe('sandpit: Pick a command.');
+  });
+
+  test('unreachable engine: one line naming what was tried, exit 1, quickly', async () => {
+    const started = Date.now();
+    const result = await sandpit(['up', 'redis'], { env: { DOCKER_HOST: 'unix:///nonexistent.sock' } });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expectExit(result, 1);
+    expect(result.stderr.trim().split('\n')[0]).toMatch(
+      /^sandpit: Docker is not reachable \(tried unix:\/\/\/nonexistent\.sock \(DOCKER_HOST, not present\).*try `sandpit doctor`\. \(DOCKER_UNREACHABLE\)$/,
+    );
+  });
+});
+
+describe('help and version', () => {
+  test.each([[[]], [['up']], [['shell']], [['exec']], [['logs']], [['ls']], [['down']], [['prune']], [['images']], [['images', 'build']], [['images', 'ls']], [['doctor']]])(
+    '%j --help has real examples',
+    async (words) => {
+      const help = await sandpit([...words, '--help']);
+      expectExit(help, 0);
+      expect(help.stdout).toMatch(/\nExamples:\n {2}sandpit /);
+    },
+  );
+
+  test('up --help lists the preset options as flags, from the presets', async () => {
+    const help = (await sandpit(['up', '--help'])).stdout as string;
+    expect(help).toContain('sandpit up mysql --init schema.sql');
+    for (const flag of ['--root', '--password', '--database', '--user', '--root-password', '--init', '--mount', '--port', '--image', '--name', '--bind-address', '--timeout', '--detach', '--json', '--env-file']) {
+      expect(help).toContain(flag);
+    }
+    expect(help).toMatch(/--password\s+mysql: .*; redis: /);
+  });
+
+  test('--version prints the package version', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    const result = await sandpit(['--version']);
+    expect([result.exitCode, result.stdout]).toEqual([0, version]);
+  });
+
+  test('--help loads no heavy module: testcontainers, dockerode, database clients, listr2, the presets', async () => {
+    const probe = `import { createRequire } from 'node:module';
+      const cache = createRequire(import.meta.url).cache;
+      process.on('exit', () => process.stderr.write('LOADED ' + JSON.stringify(Object.keys(cache))));
+      process.argv = [process.argv[0], ${JSON.stringify(main)}, '--help'];
+      await import(${JSON.stringify(main)});`;
+    // CommonJS modules show in require.cache; ESM ones (listr2, presets) in a CPU profile's script list.
+    const loaded = await execa('node', ['--input-type=module', '-e', probe], { reject: false });
+    const modules = JSON.parse(/LOADED (.*)$/.exec(loaded.stderr)![1]!) as string[];
+    expect(modules.filter((m) => /node_modules\/(testcontainers|mysql2|@redis|dockerode)\//.test(m))).toEqual([]);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sandpit-prof-'));
+    await execa('node', ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-interval', '50', main, '--help']);
+    const { readdirSync } = await import('node:fs');
+    const profile = JSON.parse(readFileSync(path.join(dir, readdirSync(dir)[0]!), 'utf8')) as { nodes: { callFrame: { url: string } }[] };
+    const urls = [...new Set(profile.nodes.map((n) => n.callFrame.url).filter(Boolean))];
+    expect(urls.filter((u) => /listr2|testcontainers|\/presets\/|\/lib\/service\//.test(u))).toEqual([]);
+    expect(firstLine(loaded.stdout)).toBe('sandpit <command> [options]');
+  });
+});

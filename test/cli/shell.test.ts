@@ -1,0 +1,67 @@
+import { beforeAll, describe, expect, test } from '@jest/globals';
+import { execa } from 'execa';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { main, named, sandpit, ensureImages, expectExit } from './run.js';
+
+beforeAll(ensureImages, 600_000);
+
+// Every shell is named `shell`; these tests run one at a time, so "none left" is theirs to check.
+describe('sandpit shell', () => {
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'sandpit-shell-'));
+  writeFileSync(path.join(folder, 'marker.txt'), 'here\n');
+
+  test('-- cmd runs one command in the current folder at /work and exits with its code', async () => {
+    const one = await sandpit(['shell', '--', 'sh', '-c', 'cat /work/marker.txt; pwd; exit 7'], { cwd: folder });
+    expect([one.exitCode, one.stdout]).toEqual([7, 'here\n/work']);
+    expect(one.stderr).toBe(''); // without a terminal, only notices; nothing here needed one
+    expect(await named('shell')).toEqual([]);
+  });
+
+  test('piped stdin runs as a script; its exit code is sandpit’s', async () => {
+    const piped = await sandpit(['shell'], { input: 'echo from-stdin; ls /work; exit 4\n', cwd: folder });
+    expect([piped.exitCode, piped.stdout]).toEqual([4, 'from-stdin\nmarker.txt']);
+    expect(await named('shell')).toEqual([]);
+  });
+
+  test('--no-mount leaves your files out', async () => {
+    const bare = await sandpit(['shell', '--no-mount', '--', 'sh', '-c', 'test -e /work/marker.txt; echo $?'], { cwd: folder });
+    expect([bare.exitCode, bare.stdout]).toEqual([0, '1']);
+  });
+
+  test('under a pseudo-terminal: a real terminal inside, the command’s exit code outside', async () => {
+    // `script` gives sandpit a pseudo-terminal, as a person at a terminal has.
+    const tty = await execa('script', ['-qec', `node -- ${main} shell -- sh -c 'test -t 0 && echo tty-ok; exit 3'`, '/dev/null'], {
+      reject: false,
+      cwd: folder,
+    });
+    expect(tty.stdout).toContain('tty-ok');
+    expect(tty.exitCode).toBe(3);
+    // An interactive bash, typed into: what a person does.
+    const typed = await execa('script', ['-qec', `node -- ${main} shell`, '/dev/null'], {
+      reject: false,
+      cwd: folder,
+      input: 'cat marker.txt\nexit 6\n',
+    });
+    expect(typed.stdout).toContain('here');
+    expect(typed.exitCode).toBe(6);
+    expect(await named('shell')).toEqual([]);
+  });
+
+  test('no docker CLI on PATH: one line saying so, exit 1, and the box removed', async () => {
+    const bin = mkdtempSync(path.join(os.tmpdir(), 'sandpit-path-'));
+    symlinkSync(process.execPath, path.join(bin, 'node'));
+    const result = await execa(path.join(bin, 'node'), ['--', main, 'shell', '--', 'true'], { reject: false, env: { PATH: bin }, cwd: folder });
+    expectExit(result, 1);
+    expect(result.stderr).toMatch(/^sandpit: `sandpit shell` and a terminal `sandpit exec` run through the docker CLI, which is not on PATH\. .*\(NOT_FOUND\)$/);
+    expect(await named('shell')).toEqual([]);
+  });
+
+  test('a missing --mount folder is one line, exit 1, and no container', async () => {
+    const result = await sandpit(['shell', '--mount', './no/such/dir', '--', 'true'], { cwd: folder });
+    expectExit(result, 1);
+    expect(result.stderr.trim()).toMatch(/^sandpit: ubuntu: mount "\.\/no\/such\/dir" does not exist .*\(INVALID_OPTION\)$/);
+    expect(await named('shell')).toEqual([]);
+  });
+});

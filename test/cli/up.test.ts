@@ -1,0 +1,151 @@
+import { beforeAll, describe, expect, test } from '@jest/globals';
+import { execa } from 'execa';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
+import { eventually } from '../helpers/engine.js';
+import { main, named, readyLine, sandpit, saw, unique, ensureImages, expectExit } from './run.js';
+
+beforeAll(ensureImages, 600_000);
+
+const configDir = fileURLToPath(new URL('../fixtures/cli-config/', import.meta.url));
+
+describe('sandpit up / ls / exec / logs / down', () => {
+  test('up --detach --json, ls --json shows it, exec and logs reach it, down --all leaves nothing', async () => {
+    const name = unique('cache');
+    const up = await sandpit(['up', 'redis', '--detach', '--json', '--name', name]);
+    expectExit(up, 0);
+    const [service] = JSON.parse(up.stdout as string);
+    expect(service).toMatchObject({ name, preset: 'redis', host: '127.0.0.1', url: `redis://127.0.0.1:${service.port}` });
+    expect(service.containerId).toMatch(/^[0-9a-f]{64}$/);
+    expect(up.stderr).toContain(`sandpit: left running; remove with \`sandpit down ${name}\``);
+
+    const ls = JSON.parse((await sandpit(['ls', '--json'])).stdout as string) as { name: string; owner: string; url: string }[];
+    expect(ls.find((s) => s.name === name)).toMatchObject({ owner: 'detached', url: service.url, preset: 'redis' });
+    const table = await sandpit(['ls']);
+    expect(table.stdout).toMatch(new RegExp(`^${name}\\s+redis\\s+redis://127\\.0\\.0\\.1:${service.port}\\s+\\d+s\\s+detached\\s+running$`, 'm'));
+
+    const ping = await sandpit(['exec', name, '--', 'redis-cli', 'ping']);
+    expect([ping.exitCode, ping.stdout]).toEqual([0, 'PONG']);
+    expect((await sandpit(['exec', name, '--', 'sh', '-c', 'echo oops >&2; exit 5'])).exitCode).toBe(5);
+    expect((await sandpit(['logs', name])).stdout).toContain('Ready to accept connections');
+    // -f keeps printing until stopped; it must not return on its own while the service runs.
+    const follow = sandpit(['logs', '-f', name]);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(follow.exitCode).toBeNull(); // still running
+    follow.kill('SIGINT');
+    expect((await follow).stdout).toContain('Ready to accept connections');
+
+    const down = await sandpit(['down', '--all']);
+    expectExit(down, 0);
+    expect(down.stderr).toMatch(new RegExp(`removed \\d+ services?: .*${name}`));
+    expect(await named(name)).toEqual([]);
+  });
+
+  test('mysql: --json and --env-file carry user, password and database', async () => {
+    const name = unique('db');
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'sandpit-cli-')), '.env');
+    const up = await sandpit(['up', 'mysql', '-d', '--json', '--name', name, '--database', 'app', '--password', 'pw1', '--env-file', file]);
+    expectExit(up, 0);
+    expect(JSON.parse(up.stdout as string)[0]).toMatchObject({ name, preset: 'mysql', user: 'test', password: 'pw1', database: 'app' });
+    const prefix = `SANDPIT_${name.toUpperCase()}`;
+    const env = Object.fromEntries(readFileSync(file, 'utf8').trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2)));
+    expect(env).toMatchObject({ [`${prefix}_HOST`]: '127.0.0.1', [`${prefix}_DATABASE`]: 'app', [`${prefix}_USER`]: 'test', [`${prefix}_PASSWORD`]: 'pw1' });
+    expect(env[`${prefix}_URL`]).toBe(`mysql://test:pw1@127.0.0.1:${env[`${prefix}_PORT`]}/app`);
+    expectExit(await sandpit(['down', name]), 0);
+    expect(await named(name)).toEqual([]);
+  });
+
+  test('a second detached service of one name is refused; down of an unknown name is NOT_FOUND naming what runs', async () => {
+    const name = unique('keep');
+    expectExit(await sandpit(['up', 'redis', '-d', '--name', name]), 0);
+    const again = await sandpit(['up', 'redis', '-d', '--name', name]);
+    expectExit(again, 1);
+    expect(again.stderr).toMatch(new RegExp(`^sandpit: "${name}" already runs detached \\(redis://.*\\(INVALID_OPTION\\)$`));
+    const down = await sandpit(['down', name, 'nosuchservice']);
+    expectExit(down, 1);
+    expect(down.stderr).toMatch(new RegExp(`^sandpit: No detached service named "nosuchservice"\\. Detached: .*${name}.*\\(NOT_FOUND\\)$`, 'm'));
+    expect(await named(name)).toHaveLength(1);
+    await sandpit(['down', name]);
+    expect(await named(name)).toEqual([]);
+  });
+
+  test('foreground up: plain lines without a terminal, stays until Ctrl-C, then removes everything and exits 130', async () => {
+    const name = unique('site');
+    const child = sandpit(['up', 'httpd', '--name', name]);
+    await readyLine(child);
+    expect(await named(name)).toHaveLength(1);
+    child.kill('SIGINT');
+    const result = await child;
+    expectExit(result, 130);
+    expect(result.stdout).toMatch(new RegExp(`^${name}  http://127\\.0\\.0\\.1:\\d+/$`));
+    expect(result.stderr).toContain(`sandpit: ${name}: waiting until it answers`);
+    expect(result.stderr).toContain(`sandpit: ${name}: ready`);
+    expect(await named(name)).toEqual([]);
+  });
+
+  test('foreground up ended by SIGTERM exits 143 and leaves nothing', async () => {
+    const name = unique('term');
+    const child = sandpit(['up', 'redis', '--name', name]);
+    await readyLine(child);
+    child.kill('SIGTERM');
+    expect((await child).exitCode).toBe(143);
+    expect(await named(name)).toEqual([]);
+  });
+
+  test('Ctrl-C while still starting removes the half-started container, detached or not, and exits 130', async () => {
+    for (const detach of [[], ['--detach']]) {
+      const name = unique('early');
+      const child = sandpit(['up', 'mysql', '--name', name, ...detach]);
+      await saw(child, 'waiting until it answers');
+      child.kill('SIGINT');
+      const result = await child;
+      expectExit(result, 130);
+      expect(result.stderr).not.toMatch(/\(NOT_READY\)/); // the cleanup, not a start failure, has the last word
+      expect(await named(name)).toEqual([]);
+    }
+  });
+
+  test('up killed with SIGKILL is reaped within 15 s', async () => {
+    const name = unique('killed');
+    const child = sandpit(['up', 'redis', '--name', name]);
+    await readyLine(child);
+    child.kill('SIGKILL');
+    await child;
+    expect(await eventually(async () => (await named(name)).length === 0, 15_000)).toBe(true);
+  });
+
+  test('on a terminal, a live line per service (without colour under NO_COLOR)', async () => {
+    const name = unique('live');
+    // `stty cols` gives script's pseudo-terminal a size, as a real terminal has.
+    const tty = await execa('script', ['-qec', `stty cols 100; node -- ${main} up redis --detach --name ${name}`, '/dev/null'], {
+      reject: false,
+      env: { NO_COLOR: '1' },
+    });
+    expect(tty.exitCode).toBe(0);
+    expect(tty.stdout).not.toMatch(/\u001B\[3\dm/); // NO_COLOR: no colour, still a live line
+    expect(stripVTControlCharacters(tty.stdout)).toMatch(new RegExp(`✔ ${name}  ready in \\d+\\.\\d s`));
+    expect(tty.stdout).not.toContain(`sandpit: ${name}: starting`);
+    await sandpit(['down', name]);
+    expect(await named(name)).toEqual([]);
+  });
+
+  test('with no names, up starts the services of sandpit.config.json; flags still apply', async () => {
+    const up = await sandpit(['up', '--detach', '--json', '--password', 'cfgpw'], { cwd: configDir });
+    expectExit(up, 0);
+    const services = JSON.parse(up.stdout as string) as { name: string; url: string }[];
+    expect(services.map((s) => s.name)).toEqual(['clicache', 'cliweb']);
+    expect(services[0]!.url).toMatch(/^redis:\/\/:cfgpw@127\.0\.0\.1:\d+$/);
+    expect(await (await fetch(services[1]!.url)).text()).toContain('from the config');
+    expectExit(await sandpit(['down', 'clicache', 'cliweb']), 0);
+    expect([...(await named('clicache')), ...(await named('cliweb'))]).toEqual([]);
+
+    const wrong = await sandpit(['up', 'nosuch'], { cwd: configDir });
+    expectExit(wrong, 1);
+    expect(wrong.stderr.trim()).toBe(
+      'sandpit: "nosuch" is neither a preset (httpd, mysql, redis, ubuntu) nor a service of sandpit.config.json (clicache, cliweb). (UNKNOWN_PRESET)',
+    );
+  });
+});

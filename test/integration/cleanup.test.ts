@@ -1,0 +1,64 @@
+import { describe, expect, test } from '@jest/globals';
+import { execa } from 'execa';
+import { fileURLToPath } from 'node:url';
+import { containersWith, eventually } from '../helpers/engine.js';
+
+const hold = fileURLToPath(new URL('../fixtures/hold.mjs', import.meta.url));
+
+/** Starts the fixture, waits for its containers, returns the child and its session. */
+async function holding(mode: string, presets: string[], env: Record<string, string> = {}) {
+  const child = execa('node', [hold, mode, ...presets], { reject: false, env });
+  const line = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => resolve(chunk.toString()));
+    child.once('exit', () => reject(new Error(`fixture ended early`)));
+  });
+  const { session, ids } = JSON.parse(line) as { session: string; ids: string[] };
+  expect(await containersWith(`sandpit.session=${session}`)).toHaveLength(ids.length);
+  return { child, session, ids };
+}
+
+const gone = (session: string, ms: number) =>
+  eventually(async () => (await containersWith(`sandpit.session=${session}`)).length === 0, ms);
+
+describe('a process that started containers leaves none behind', () => {
+  test.each([
+    ['exits with process.exit()', 'exit', 0],
+    ['falls off the end of its script', 'return', 0],
+    ['throws an uncaught error', 'throw', 1],
+    ['has an unhandled rejection', 'reject', 1],
+  ])('when it %s', async (_, mode, code) => {
+    const { child, session } = await holding(mode, ['redis', 'ubuntu']);
+    const result = await child;
+    expect(result.exitCode).toBe(code);
+    expect(await gone(session, 5000)).toBe(true);
+  });
+
+  test.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)('when it gets %s, and it still dies of that signal', async (signal) => {
+    const { child, session } = await holding('wait', ['redis', 'httpd']);
+    child.kill(signal);
+    const result = await child;
+    expect(result.signal).toBe(signal); // sandpit does not trap signals: the process reacts as it would without it
+    expect(await gone(session, 5000)).toBe(true);
+  });
+
+  test('when it is killed with SIGKILL (within 15 s, by the watchdog)', async () => {
+    const { child, session } = await holding('wait', ['redis', 'ubuntu']);
+    const killedAt = Date.now();
+    child.kill('SIGKILL');
+    await child;
+    expect(await gone(session, 15_000)).toBe(true);
+    expect(Date.now() - killedAt).toBeLessThan(15_000);
+  });
+
+  test('stale containers of a dead session are swept by prune() or the next start', async () => {
+    // Without its watchdog, a SIGKILLed owner leaves its containers: the case prune() is for.
+    const { child, session } = await holding('wait', ['redis'], { SANDPIT_WATCHDOG: '0' });
+    child.kill('SIGKILL');
+    await child;
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await containersWith(`sandpit.session=${session}`)).toHaveLength(1);
+    const { prune } = await import('../../lib/index.js');
+    await prune();
+    expect(await containersWith(`sandpit.session=${session}`)).toEqual([]);
+  });
+});

@@ -1,0 +1,119 @@
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { execa } from 'execa';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { SandpitError, start } from '../../lib/index.js';
+import { sessionId } from '../../lib/cleanup/labels.js';
+import { presetImage } from '../helpers/images.js';
+import { containersWith } from '../helpers/engine.js';
+
+afterAll(async () => {
+  // Every failed start below removed whatever it had created.
+  expect(await containersWith(`sandpit.session=${sessionId}`)).toEqual([]);
+});
+
+async function failure(promise: Promise<unknown>): Promise<SandpitError> {
+  const error = await promise.then(
+    () => {
+      throw new Error('expected the start to fail');
+    },
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(SandpitError);
+  return error as SandpitError;
+}
+
+describe('errors say what is wrong and how to fix it', () => {
+  test('UNKNOWN_PRESET lists the presets and suggests the closest', async () => {
+    const error = await failure(start('rdis' as 'redis'));
+    expect(error.code).toBe('UNKNOWN_PRESET');
+    expect(error.message).toBe(
+      'Unknown preset "rdis". Did you mean "redis"? Presets: httpd, mysql, redis, ubuntu (or give an image for a custom service).',
+    );
+  });
+
+  test.each([
+    [{ preset: 'redis', pasword: 'x' }, /Unknown option "pasword" for redis\. Did you mean "password"\?/],
+    [{ preset: 'redis', port: 70000 }, /Invalid port: 70000\. Expected a port number 1-65535, or 'standard'/],
+    [{ preset: 'redis', port: 'auto' }, /Invalid port: "auto"/],
+    [{ preset: 'mysql', initScripts: 'schema.sql' }, /Invalid mysql: initScripts: "schema.sql"\. Expected a list of strings/],
+    [{ preset: 'mysql', user: 'root' }, /mysql: user "root" is not allowed/],
+    [{ preset: 'redis', name: 'no spaces' }, /Invalid name: "no spaces"/],
+    [{ preset: 'redis', bindAddress: 'everywhere' }, /Invalid bindAddress: "everywhere"/],
+    [{ preset: 'redis', startupTimeout: -1 }, /Invalid startupTimeout: -1/],
+    [{ preset: 'httpd', root: './no/such/folder' }, /httpd: root "\.\/no\/such\/folder" does not exist \(.*no\/such\/folder\)\. Point root at an existing folder\./],
+    [{ preset: 'mysql', initScripts: ['./missing.sql'] }, /mysql: init script "\.\/missing\.sql" cannot be read/],
+    [{ image: 'x', ready: { smoke: true } }, /Invalid ready/],
+    [{ image: 'x', ready: { http: '/' } }, /ready\.http needs a port to check: add ports: \[N\]/],
+    [{}, /Say what to start: a preset/],
+  ])('INVALID_OPTION for %j', async (options, message) => {
+    const error = await failure(start(options as never));
+    expect(error.code).toBe('INVALID_OPTION');
+    expect(error.message).toMatch(message);
+  });
+
+  test('PORT_IN_USE names the port, before any container exists', async () => {
+    const server = net.createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    try {
+      const error = await failure(start({ preset: 'redis', port }));
+      expect(error.code).toBe('PORT_IN_USE');
+      expect(error.message).toContain(`port ${port} on 127.0.0.1 is already in use`);
+    } finally {
+      server.close();
+    }
+  });
+
+  test('IMAGE_UNAVAILABLE names the image when it is neither local nor pullable', async () => {
+    const error = await failure(start({ preset: 'redis', image: 'sandpit-test/no-such-image:1' }));
+    expect(error.code).toBe('IMAGE_UNAVAILABLE');
+    expect(error.message).toContain('sandpit-test/no-such-image:1');
+  });
+
+  test('NOT_READY on timeout: names the service, the stage, the last check, and the logs', async () => {
+    const error = await failure(
+      start({
+        image: await presetImage('ubuntu'),
+        name: 'slow',
+        command: ['sh', '-c', 'echo booting; exec sleep infinity'],
+        ready: { log: 'never printed' },
+        startupTimeout: 1500,
+      }),
+    );
+    expect(error.code).toBe('NOT_READY');
+    expect([error.service, error.stage]).toEqual(['slow', 'ready']);
+    expect(error.message.split('\n')[0]).toBe('slow: not ready after 1.5 s (last check: no log line matches /never printed/)');
+    expect(error.message).toMatch(/Last 20 log lines of slow:\nbooting/);
+  });
+
+  test('NOT_READY when the container exits: says so at once, with its last log lines', async () => {
+    const started = Date.now();
+    const error = await failure(
+      start({ image: await presetImage('ubuntu'), name: 'dies', command: ['sh', '-c', 'echo dying; exit 3'], ready: { command: ['false'] } }),
+    );
+    expect(Date.now() - started).toBeLessThan(10_000); // not the 60 s timeout
+    expect(error.code).toBe('NOT_READY');
+    expect(error.message).toMatch(/^dies: the container exited with code 3/);
+    expect(error.logs).toContain('dying');
+  });
+
+  test('INIT_SCRIPT_FAILED carries the SQL error and the file name', async () => {
+    const error = await failure(start({ preset: 'mysql', initScripts: ['CREATE TABLE ok (id INT);', 'SELEC nonsense'] }));
+    expect(error.code).toBe('INIT_SCRIPT_FAILED');
+    expect(error.message).toMatch(/^mysql: init script #2 \(inline SQL\) failed: .*SQL syntax/);
+  });
+
+  test('DOCKER_UNREACHABLE within 3 s, naming what was tried', async () => {
+    const script = fileURLToPath(new URL('../fixtures/unreachable.mjs', import.meta.url));
+    const started = Date.now();
+    const { stdout } = await execa('node', [script], { env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
+    expect(Date.now() - started).toBeLessThan(5000); // 3 s budget plus node's own start-up
+    const { code, message, took } = JSON.parse(stdout);
+    expect(code).toBe('DOCKER_UNREACHABLE');
+    expect(took).toBeLessThan(3000);
+    expect(message).toMatch(/^Docker is not reachable \(tried unix:\/\/\/nonexistent\/docker\.sock \(DOCKER_HOST, not present\), .*\)\. Is the daemon running\?/);
+    expect(message).toContain('sandpit doctor');
+  });
+});
+

@@ -1,0 +1,46 @@
+import { describe, expect, test } from '@jest/globals';
+import { createConnection } from 'mysql2/promise';
+import { createClient } from 'redis';
+import { start } from '../../lib/index.js';
+
+const RUNS = Number(process.env.SANDPIT_FIRST_USE_RUNS ?? 20);
+
+/** Right after start() resolves, the first real use must succeed: no retry, no sleep. */
+const firstUse = {
+  redis: async () => {
+    await using redis = await start('redis');
+    const client = createClient({ url: redis.url, socket: { reconnectStrategy: false } });
+    client.on('error', () => {});
+    await client.connect();
+    await client.set('k', 'v');
+    const value = await client.get('k');
+    client.destroy();
+    return value === 'v';
+  },
+  httpd: async () => {
+    await using site = await start('httpd');
+    return (await fetch(site.url)).status === 200;
+  },
+  mysql: async () => {
+    await using db = await start({ preset: 'mysql', initScripts: ['CREATE TABLE t (id INT)'] });
+    const connection = await createConnection(db.url);
+    const [rows] = await connection.query('SELECT COUNT(*) AS n FROM t');
+    await connection.end();
+    return (rows as { n: number }[])[0]?.n === 0;
+  },
+  ubuntu: async () => {
+    await using box = await start('ubuntu');
+    return (await box.exec(['echo', 'ok'])).stdout === 'ok\n';
+  },
+};
+
+describe(`first real use right after start() (${RUNS} starts each)`, () => {
+  test.each(Object.keys(firstUse) as (keyof typeof firstUse)[])('%s', async (preset) => {
+    const failures: string[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const ok = await firstUse[preset]().catch((error: unknown) => String(error));
+      if (ok !== true) failures.push(`run ${i}: ${ok}`);
+    }
+    expect(failures).toEqual([]);
+  }, 600_000);
+});

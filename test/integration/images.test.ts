@@ -1,0 +1,143 @@
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { execa } from 'execa';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SandpitError } from '../../lib/errors.js';
+import { presets } from '../../presets/index.js';
+
+// The offline image definitions live in each preset.
+const offlineDrafts = Object.fromEntries(Object.entries(presets).map(([name, p]) => [name, p.offline])) as Record<keyof typeof presets, (typeof presets)['redis']['offline']>;
+import { buildOffline, offlineTag } from '../../lib/images/offline.js';
+import { resolveImage, type ImageProgress } from '../../lib/images/resolve.js';
+import { eventually } from '../helpers/engine.js';
+
+// A namespace of the tests' own, kept between runs as a cache: the first run builds for minutes.
+process.env.SANDPIT_IMAGE_PREFIX = 'sandpit-itest';
+const names = Object.keys(offlineDrafts) as (keyof typeof offlineDrafts)[];
+const tagOf = (name: keyof typeof offlineDrafts) => offlineTag(name, offlineDrafts[name]);
+const ABSENT = 'sandpit-itest/absent:1';
+const created: string[] = [];
+
+afterAll(async () => {
+  if (created.length > 0) await execa('docker', ['rmi', ...created], { reject: false });
+});
+
+async function failure(promise: Promise<unknown>): Promise<SandpitError> {
+  const error = await promise.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(SandpitError);
+  return error as SandpitError;
+}
+
+describe('offline images', () => {
+  test('all four build from Debian packages, labelled', async () => {
+    for (const name of names) {
+      expect(await buildOffline(name, offlineDrafts[name])).toBe(tagOf(name));
+      const { stdout } = await execa('docker', ['image', 'inspect', '-f', '{{index .Config.Labels "sandpit.image"}}', tagOf(name)]);
+      expect(stdout).toBe(name);
+    }
+  }, 900_000);
+
+  test('building them again is a no-op', async () => {
+    const progress: string[] = [];
+    const started = Date.now();
+    await Promise.all(names.map((name) => buildOffline(name, offlineDrafts[name], (line) => progress.push(line))));
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(progress).toEqual([]);
+  });
+
+  test("each keeps its official image's contract", async () => {
+    const ids: string[] = [];
+    const run = async (args: string[]) => {
+      const { stdout } = await execa('docker', ['run', '-d', ...args]);
+      ids.push(stdout);
+      return stdout;
+    };
+    const port = async (id: string, inner: number) =>
+      Number((await execa('docker', ['port', id, `${inner}/tcp`])).stdout.split('\n')[0]?.split(':').pop());
+    const site = mkdtempSync(path.join(os.tmpdir(), 'sandpit-site-'));
+    chmodSync(site, 0o755); // apache reads it as www-data, like the official image's daemon user
+    writeFileSync(path.join(site, 'page.txt'), 'from the folder');
+    try {
+      const redis = await run([tagOf('redis'), '--requirepass', 'pw']);
+      const ping = () => execa('docker', ['exec', redis, 'redis-cli', '-a', 'pw', '--no-auth-warning', 'PING'], { reject: false });
+      expect(await eventually(async () => (await ping()).stdout === 'PONG', 10_000)).toBe(true);
+
+      const httpd = await run(['-p', '127.0.0.1::80', '-v', `${site}:/usr/local/apache2/htdocs:ro`, tagOf('httpd')]);
+      const page = `http://127.0.0.1:${await port(httpd, 80)}/page.txt`;
+      const served = () => fetch(page).then(async (r) => (await r.text()) === 'from the folder', () => false);
+      expect(await eventually(served, 10_000)).toBe(true);
+
+      const env = ['MYSQL_ROOT_PASSWORD=root', 'MYSQL_DATABASE=app', 'MYSQL_USER=app', "MYSQL_PASSWORD=it's\\secret"];
+      const mysql = await run(['-p', '127.0.0.1::3306', ...env.flatMap((e) => ['-e', e]), tagOf('mysql')]);
+      const { createConnection } = await import('mysql2/promise');
+      const options = { host: '127.0.0.1', port: await port(mysql, 3306), user: 'app', password: "it's\\secret", database: 'app' };
+      const selected = () =>
+        createConnection(options).then(
+          (c) => c.query('SELECT 1').then(() => (c.destroy(), true)),
+          () => false,
+        );
+      expect(await eventually(selected, 20_000, 50)).toBe(true);
+      const refused = await execa('docker', ['run', '--rm', tagOf('mysql')], { reject: false });
+      expect(refused.exitCode).toBe(1);
+      expect(refused.stderr).toContain('MYSQL_ROOT_PASSWORD');
+
+      const shell = await execa('docker', ['run', '--rm', '-i', tagOf('ubuntu')], { input: 'ps -o comm= -p $$' }); // CMD is bash
+      expect(shell.stdout).toBe('bash');
+    } finally {
+      await execa('docker', ['rm', '-f', ...ids], { reject: false });
+      rmSync(site, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe('resolveImage', () => {
+  const spec = { name: 'ubuntu', image: ABSENT, offline: offlineDrafts.ubuntu };
+
+  test('uses the offline build when the official image is absent, without pulling', async () => {
+    const events: ImageProgress[] = [];
+    expect(await resolveImage(spec, undefined, (e) => events.push(e))).toEqual({ image: tagOf('ubuntu'), source: 'offline' });
+    expect(events).toEqual([]);
+  });
+
+  test('builds the offline image when nothing can be pulled, and says so in one line', async () => {
+    const offline = { dockerfile: 'FROM {{base}}\nLABEL sandpit.test=resolve\n' };
+    created.push(offlineTag('probe', offline));
+    const notices: string[] = [];
+    const resolved = await resolveImage({ name: 'probe', image: ABSENT, offline }, undefined, (e) => e.notice && notices.push(e.message));
+    expect(resolved).toEqual({ image: offlineTag('probe', offline), source: 'offline-built' });
+    expect(notices).toEqual([expect.stringMatching(new RegExp(`^probe: ${ABSENT} is not available \\(.+\\); using ${resolved.image} built from Debian packages$`))]);
+  }, 60_000);
+
+  test('uses an override that is here', async () => {
+    const override = 'sandpit-itest/override:mine';
+    await execa('docker', ['tag', tagOf('ubuntu'), override]);
+    created.push(override);
+    expect(await resolveImage(spec, override)).toEqual({ image: override, source: 'local' });
+  });
+
+  test('an override neither here nor pullable is IMAGE_UNAVAILABLE, naming it', async () => {
+    const error = await failure(resolveImage(spec, 'sandpit-itest/no-such-image:1'));
+    expect(error.code).toBe('IMAGE_UNAVAILABLE');
+    expect(error.message).toContain('sandpit-itest/no-such-image:1');
+  });
+
+  test('without debootstrap the base cannot be built: IMAGE_UNAVAILABLE says how to fix it', async () => {
+    const saved = { prefix: process.env.SANDPIT_IMAGE_PREFIX, path: process.env.PATH };
+    process.env.SANDPIT_IMAGE_PREFIX = `sandpit-itest-${process.pid}`; // no base there
+    process.env.PATH = (saved.path ?? '').split(':').filter((dir) => !existsSync(path.join(dir, 'debootstrap'))).join(':');
+    try {
+      const error = await failure(resolveImage(spec, undefined));
+      expect(error.code).toBe('IMAGE_UNAVAILABLE');
+      expect(error.message).toMatch(/debootstrap is not installed; install it \(apt-get install debootstrap\)/);
+    } finally {
+      process.env.SANDPIT_IMAGE_PREFIX = saved.prefix;
+      process.env.PATH = saved.path;
+    }
+  });
+});

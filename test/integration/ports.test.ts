@@ -1,0 +1,46 @@
+import { describe, expect, test } from '@jest/globals';
+import net from 'node:net';
+import { start } from '../../lib/index.js';
+import type { ProgressEvent } from '../../lib/index.js';
+import { inspect } from '../helpers/engine.js';
+
+describe('ports', () => {
+  test('port: N publishes exactly N', async () => {
+    // Not get-port here: it reserves what it hands out for 15 s, in this very process.
+    const wanted = await freePort();
+    await using redis = await start({ preset: 'redis', port: wanted });
+    expect(redis.port).toBe(wanted);
+  });
+
+  test("port: 'standard' takes the usual port when free, else any free one and says so", async () => {
+    // Hold the standard port, so the preset must fall back: proves both branches on any machine.
+    const blocker = net.createServer().listen(8080, '127.0.0.1');
+    const held = await new Promise<boolean>((resolve) => {
+      blocker.once('listening', () => resolve(true)).once('error', () => resolve(false));
+    });
+    const events: ProgressEvent[] = [];
+    try {
+      await using site = await start({ preset: 'httpd', port: 'standard', onProgress: (e) => events.push(e) });
+      expect(site.port).not.toBe(8080);
+      if (held) expect(events.find((e) => e.notice)?.message).toBe('httpd: port 8080 is busy; using a free port instead');
+    } finally {
+      blocker.close();
+    }
+    await using site = await start({ preset: 'httpd', port: 'standard' });
+    expect(site.port).toBe(8080);
+  });
+
+  test("bindAddress: '0.0.0.0' is opt-in", async () => {
+    await using redis = await start({ preset: 'redis', bindAddress: '0.0.0.0' });
+    const info = await inspect(redis.containerId);
+    expect(info.HostConfig.PortBindings['6379/tcp'][0].HostIp).toBe('0.0.0.0');
+  });
+});
+
+async function freePort(): Promise<number> {
+  const server = net.createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}

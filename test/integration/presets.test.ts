@@ -1,0 +1,151 @@
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createConnection } from 'mysql2/promise';
+import { createClient } from 'redis';
+import { start } from '../../lib/index.js';
+import { sessionId } from '../../lib/cleanup/labels.js';
+import { presetImage } from '../helpers/images.js';
+import { containersWith, inspect } from '../helpers/engine.js';
+
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'sandpit-test-'));
+chmodSync(scratch, 0o755); // mkdtemp makes it 0700; Apache in the container reads as another user
+
+afterAll(async () => {
+  expect(await containersWith(`sandpit.session=${sessionId}`)).toEqual([]);
+});
+
+describe('redis', () => {
+  test('answers SET/GET at its url, published on 127.0.0.1 only', async () => {
+    await using redis = await start('redis');
+    expect(redis.url).toBe(`redis://127.0.0.1:${redis.port}`);
+    const client = await createClient({ url: redis.url }).connect();
+    await client.set('k', 'v');
+    expect(await client.get('k')).toBe('v');
+    client.destroy();
+    const info = await inspect(redis.containerId);
+    expect(info.HostConfig.PortBindings['6379/tcp'][0].HostIp).toBe('127.0.0.1');
+    expect(info.Config.Labels).toMatchObject({ sandpit: 'true', 'sandpit.name': 'redis', 'sandpit.preset': 'redis', 'sandpit.session': sessionId });
+  });
+
+  test('with a password: the url carries it and AUTH is required', async () => {
+    await using redis = await start({ preset: 'redis', name: 'cache', password: 's3cret' });
+    expect(redis.name).toBe('cache');
+    expect(redis.url).toBe(`redis://:s3cret@127.0.0.1:${redis.port}`);
+    const client = await createClient({ url: redis.url }).connect();
+    expect(await client.ping()).toBe('PONG');
+    client.destroy();
+    const anonymous = createClient({ socket: { host: redis.host, port: redis.port, reconnectStrategy: false } });
+    anonymous.on('error', () => {});
+    await expect(anonymous.connect().then(() => anonymous.ping())).rejects.toThrow(/NOAUTH/);
+    anonymous.destroy();
+  });
+});
+
+describe('httpd', () => {
+  test('serves a local folder read-only at its url', async () => {
+    writeFileSync(path.join(scratch, 'hello.txt'), 'hello from the host\n');
+    await using site = await start({ preset: 'httpd', root: scratch });
+    expect(site.url).toBe(`http://127.0.0.1:${site.port}/`);
+    const response = await fetch(new URL('hello.txt', site.url));
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('hello from the host\n');
+    const touch = await site.exec(['sh', '-c', 'touch /usr/local/apache2/htdocs/x']);
+    expect(touch.exitCode).not.toBe(0);
+  });
+
+  test('without a root it serves a generated index page', async () => {
+    await using site = await start('httpd');
+    const response = await fetch(site.url);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('sandpit httpd');
+  });
+});
+
+describe('mysql', () => {
+  test('defaults: database test, user test, random passwords, url that connects', async () => {
+    await using db = await start('mysql');
+    expect([db.user, db.database]).toEqual(['test', 'test']);
+    expect(db.password).toMatch(/^[\w-]{12,}$/);
+    expect(db.url).toBe(`mysql://test:${db.password}@127.0.0.1:${db.port}/test`);
+    const connection = await createConnection(db.url);
+    const [rows] = await connection.query('SELECT DATABASE() AS db, CURRENT_USER() AS me');
+    expect(rows).toEqual([{ db: 'test', me: 'test@%' }]);
+    await connection.end();
+  });
+
+  test('options and init scripts (files and inline SQL, in order) before ready', async () => {
+    const schema = path.join(scratch, 'schema.sql');
+    writeFileSync(schema, 'CREATE TABLE users (id INT PRIMARY KEY, name TEXT);\nINSERT INTO users VALUES (1, "ada");\n');
+    await using db = await start({
+      preset: 'mysql',
+      database: 'app',
+      user: 'appuser',
+      password: 'pw',
+      rootPassword: 'rootpw',
+      initScripts: [schema, "INSERT INTO users VALUES (2, 'grace')"],
+    });
+    expect(db.url).toBe(`mysql://appuser:pw@127.0.0.1:${db.port}/app`);
+    const connection = await createConnection(db.url);
+    const [rows] = await connection.query('SELECT name FROM users ORDER BY id');
+    expect(rows).toEqual([{ name: 'ada' }, { name: 'grace' }]);
+    await connection.end();
+    const root = await createConnection({ host: db.host, port: db.port, user: 'root', password: 'rootpw' });
+    await root.end();
+  });
+});
+
+describe('ubuntu', () => {
+  test('runs commands; a mounted folder is at /work', async () => {
+    writeFileSync(path.join(scratch, 'note.txt'), 'mounted\n');
+    await using box = await start({ preset: 'ubuntu', mount: scratch });
+    expect(box.port).toBe(0);
+    expect(await box.exec(['cat', '/work/note.txt'])).toEqual({ exitCode: 0, stdout: 'mounted\n', stderr: '' });
+    const result = await box.exec(['sh', '-c', 'echo out; echo err >&2; echo made > /work/made.txt; exit 3']);
+    expect(result).toEqual({ exitCode: 3, stdout: 'out\n', stderr: 'err\n' });
+    expect(readFileSync(path.join(scratch, 'made.txt'), 'utf8')).toBe('made\n');
+    const started = Date.now();
+    await box.stop();
+    expect(Date.now() - started).toBeLessThan(3000); // init process: no 10 s SIGTERM wait
+  });
+});
+
+describe('handles', () => {
+  test('logs() returns recent output; stop() is idempotent and removes the container', async () => {
+    const redis = await start('redis');
+    expect(await redis.logs()).toMatch(/Ready to accept connections/);
+    await Promise.all([redis.stop(), redis.stop()]);
+    await redis.stop();
+    expect(await containersWith(`sandpit.session=${sessionId}`)).toEqual([]);
+  });
+
+  test('four presets start in parallel', async () => {
+    const services = await Promise.all((['redis', 'mysql', 'httpd', 'ubuntu'] as const).map((p) => start(p)));
+    try {
+      expect(new Set(services.map((s) => s.port)).size).toBe(4);
+    } finally {
+      await Promise.all(services.map((s) => s.stop()));
+    }
+  });
+
+  test('a custom image: ports, env, command, and an http or log ready check', async () => {
+    const httpdImage = await presetImage('httpd');
+    await using web = await start({ image: httpdImage, name: 'web', ports: [80], ready: { http: '/' } });
+    expect(web.preset).toBe('custom');
+    expect(web.url).toBe(`http://127.0.0.1:${web.port}/`);
+    expect((await fetch(web.url)).status).toBe(200);
+
+    const shellImage = await presetImage('ubuntu');
+    await using worker = await start({
+      image: shellImage,
+      name: 'worker',
+      env: { GREETING: 'hello' },
+      command: ['sh', '-c', 'echo "started $GREETING"; exec sleep infinity'],
+      ready: { log: 'started hello' },
+    });
+    expect((await worker.exec(['printenv', 'GREETING'])).stdout).toBe('hello\n');
+  });
+});
+
+/** The image the preset runs on this machine (offline-built here: no registry). */

@@ -1,0 +1,74 @@
+import { describe, expect, test } from '@jest/globals';
+import { allGone, firstReport, fixture, reports, runJest, sessionContainers } from './harness.js';
+
+// Each case runs a real Jest process on a small project using `preset: 'sandpit'` (a redis and an
+// ubuntu box), and looks only at that process's session: other suites share this engine.
+describe('a Jest run with the sandpit preset leaves no container behind', () => {
+  test('when its tests pass (global teardown)', async () => {
+    const f = fixture('basic');
+    const result = await runJest(f);
+    expect(result.all).toMatch(/sandpit: cache, box ready in [\d.]+ s \(session /);
+    expect(result.exitCode).toBe(0);
+    const [a, b] = reports(f);
+    expect(a!.session).toMatch(/^\d+-[0-9a-f]{8}$/);
+    // Both test files, whichever worker ran them, saw the same services.
+    expect(b).toEqual({ ...a, file: b!.file });
+    expect(await sessionContainers(a!.session)).toEqual([]);
+  });
+
+  test('when a test fails', async () => {
+    const f = fixture('basic');
+    const result = await runJest(f, [], { FIXTURE_MODE: 'fail' });
+    expect(result.exitCode).toBe(1);
+    expect(await allGone(reports(f)[0]!.session, 5000)).toBe(true);
+  });
+
+  test('with --bail', async () => {
+    const f = fixture('basic');
+    const result = await runJest(f, ['--bail', '--runInBand'], { FIXTURE_MODE: 'fail' });
+    expect(result.exitCode).toBe(1);
+    expect(reports(f)).toHaveLength(1); // it did stop at the first failure
+    expect(await allGone(reports(f)[0]!.session, 5000)).toBe(true);
+  });
+
+  test('when a test calls process.exit() (Jest ends without teardown)', async () => {
+    const f = fixture('basic');
+    // In band, the test's process.exit() is the Jest main process's, which owns the containers.
+    const result = await runJest(f, ['--runInBand'], { FIXTURE_MODE: 'exit' });
+    expect(result.all).toMatch(/process\.exit called with "0"/);
+    expect(await allGone(reports(f)[0]!.session, 15_000)).toBe(true);
+  });
+
+  test('on Ctrl-C (SIGINT to its process group, workers included)', async () => {
+    const f = fixture('basic');
+    const jest = runJest(f, ['--maxWorkers=2'], { FIXTURE_MODE: 'hold' }, true);
+    const { session } = await firstReport(f);
+    expect(await sessionContainers(session)).toHaveLength(2);
+    process.kill(-jest.pid!, 'SIGINT');
+    const result = await jest;
+    expect(String(result.signal ?? result.exitCode)).toMatch(/^(SIGINT|130)$/);
+    expect(await allGone(session, 15_000)).toBe(true);
+  });
+
+  test('on SIGKILL to Jest, within 15 s', async () => {
+    const f = fixture('basic');
+    const jest = runJest(f, ['--runInBand'], { FIXTURE_MODE: 'hold' });
+    const { session } = await firstReport(f);
+    expect(await sessionContainers(session)).toHaveLength(2);
+    const killedAt = Date.now();
+    jest.kill('SIGKILL');
+    await jest;
+    expect(await allGone(session, 15_000)).toBe(true);
+    expect(Date.now() - killedAt).toBeLessThan(15_000);
+  });
+
+  test('with two Jest processes at once, each using its own containers', async () => {
+    const [f1, f2] = [fixture('basic'), fixture('basic')];
+    const results = await Promise.all([runJest(f1), runJest(f2)]);
+    expect(results.map((r) => r.exitCode)).toEqual([0, 0]);
+    const [one, two] = [reports(f1)[0]!, reports(f2)[0]!];
+    expect(one.session).not.toBe(two.session);
+    expect(one.cache).not.toBe(two.cache);
+    expect([...(await sessionContainers(one.session)), ...(await sessionContainers(two.session))]).toEqual([]);
+  });
+});

@@ -1,0 +1,21 @@
+import { expect, test } from '@jest/globals';
+import { appendFileSync } from 'node:fs';
+import path from 'node:path';
+import { eventually } from '../helpers/engine.js';
+import { allGone, fixture, reports, runJest, sessionContainers } from './harness.js';
+
+test('in watch mode the services survive reruns and go when Jest exits', async () => {
+  const f = fixture('basic');
+  const jest = runJest(f, ['--watchAll', 'a.test']);
+  expect(await eventually(async () => reports(f).length === 1, 60_000)).toBe(true);
+
+  appendFileSync(path.join(f.dir, 'a.test.js'), '\n// changed\n'); // a rerun, with setup and teardown again
+  expect(await eventually(async () => reports(f).length === 2, 30_000)).toBe(true);
+  const [first, second] = reports(f);
+  expect(second).toEqual(first);
+  expect(await sessionContainers(first!.session)).toHaveLength(2);
+
+  jest.kill('SIGINT');
+  await jest;
+  expect(await allGone(first!.session, 15_000)).toBe(true);
+});

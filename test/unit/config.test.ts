@@ -1,0 +1,160 @@
+import { afterEach, describe, expect, test } from '@jest/globals';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../lib/config/index.js';
+import type { SandpitError } from '../../lib/errors.js';
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** A temp project with these files (objects are written as JSON). */
+function project(files: Record<string, unknown>): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sandpit-config-'));
+  dirs.push(dir);
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), typeof content === 'string' ? content : JSON.stringify(content));
+  }
+  return dir;
+}
+
+const failure = async (dir: string): Promise<SandpitError> => {
+  const error = (await loadConfig(dir).then(
+    () => undefined,
+    (e: unknown) => e,
+  )) as SandpitError | undefined;
+  if (!error) throw new Error('loadConfig did not fail');
+  expect(error.code).toBe('CONFIG_INVALID');
+  return error;
+};
+
+describe('loadConfig finds', () => {
+  test('nothing, when there is no config', async () => {
+    expect(await loadConfig(project({ 'package.json': { name: 'x' } }))).toBeUndefined();
+  });
+
+  test('sandpit.config.json: the key becomes the name', async () => {
+    const dir = project({ 'sandpit.config.json': { services: { cache: { preset: 'redis' }, db: { preset: 'mysql', database: 'app' } } } });
+    expect(await loadConfig(dir)).toEqual({
+      file: path.join(dir, 'sandpit.config.json'),
+      services: [
+        { preset: 'redis', name: 'cache' },
+        { preset: 'mysql', database: 'app', name: 'db' },
+      ],
+    });
+  });
+
+  test.each([
+    ['sandpit.config.mjs', 'export default { services: { cache: { preset: "redis" } } };'],
+    ['sandpit.config.cjs', 'module.exports = { services: { cache: { preset: "redis" } } };'],
+    ['sandpit.config.js', 'export default { services: { cache: { preset: "redis" } } };'],
+    ['sandpit.config.ts', 'const port: number = 6400;\nexport default { services: { cache: { preset: "redis" as const, port } } };'],
+  ])('%s', async (file, source) => {
+    const dir = project({ 'package.json': { type: 'module' }, [file]: source });
+    expect((await loadConfig(dir))?.services[0]).toMatchObject({ preset: 'redis', name: 'cache' });
+  });
+
+  test('a "sandpit" key in package.json', async () => {
+    const dir = project({ 'package.json': { name: 'x', sandpit: { services: { box: { preset: 'ubuntu' } } } } });
+    expect(await loadConfig(dir)).toEqual({ file: path.join(dir, 'package.json'), services: [{ preset: 'ubuntu', name: 'box' }] });
+  });
+
+  test('only in the folder given, not in its parents', async () => {
+    const dir = project({ 'sandpit.config.json': { services: { cache: { preset: 'redis' } } }, 'sub/.keep': '' });
+    expect(await loadConfig(path.join(dir, 'sub'))).toBeUndefined();
+    expect(await loadConfig(path.join(dir, 'sub'), { stopDir: dir })).toBeDefined();
+  });
+});
+
+describe('loadConfig resolves paths against the config file', () => {
+  test('root, mount and .sql init scripts, but not inline SQL', async () => {
+    const dir = project({
+      'sandpit.config.json': {
+        services: {
+          site: { preset: 'httpd', root: 'public' },
+          box: { preset: 'ubuntu', mount: '.' },
+          db: { preset: 'mysql', initScripts: ['db/schema.sql', 'INSERT INTO t VALUES (1)'] },
+        },
+      },
+      'public/index.html': 'hi',
+      'db/schema.sql': 'CREATE TABLE t (id INT);',
+    });
+    const elsewhere = process.cwd();
+    expect(elsewhere).not.toBe(dir);
+    const { services } = (await loadConfig(dir))!;
+    expect(services).toEqual([
+      { preset: 'httpd', root: path.join(dir, 'public'), name: 'site' },
+      { preset: 'ubuntu', mount: dir, name: 'box' },
+      { preset: 'mysql', initScripts: [path.join(dir, 'db/schema.sql'), 'INSERT INTO t VALUES (1)'], name: 'db' },
+    ]);
+  });
+});
+
+describe('loadConfig rejects, naming the file and the key', () => {
+  test('an unknown option, with a suggestion', async () => {
+    const dir = project({ 'sandpit.config.json': { services: { db: { preset: 'mysql', initScript: ['a.sql'] } } } });
+    expect((await failure(dir)).message).toMatch(
+      /^sandpit\.config\.json: services\.db\.initScript: Unknown option "initScript" for mysql\. Did you mean "initScripts"\?/,
+    );
+  });
+
+  test('an unknown preset, with a suggestion', async () => {
+    const dir = project({ 'sandpit.config.json': { services: { cache: { preset: 'rediss' } } } });
+    expect((await failure(dir)).message).toMatch(/^sandpit\.config\.json: services\.cache\.preset: Unknown preset "rediss"\. Did you mean "redis"\?/);
+  });
+
+  test('an option of the wrong type', async () => {
+    const dir = project({ 'sandpit.config.json': { services: { cache: { preset: 'redis', port: 'six' } } } });
+    expect((await failure(dir)).message).toMatch(/^sandpit\.config\.json: services\.cache\.port: Invalid port: "six"/);
+  });
+
+  test('a folder or script that does not exist, relative to the config', async () => {
+    const site = project({ 'sandpit.config.json': { services: { site: { preset: 'httpd', root: 'nope' } } } });
+    expect((await failure(site)).message).toMatch(/^sandpit\.config\.json: services\.site\.root: .*does not exist/);
+    const db = project({ 'sandpit.config.json': { services: { db: { preset: 'mysql', initScripts: ['missing.sql'] } } } });
+    expect((await failure(db)).message).toMatch(/^sandpit\.config\.json: services\.db\.initScripts: .*missing\.sql/);
+  });
+
+  test('an unknown top-level key, with a suggestion', async () => {
+    const dir = project({ 'sandpit.config.json': { service: { cache: { preset: 'redis' } } } });
+    expect((await failure(dir)).message).toMatch(/^sandpit\.config\.json: service: unknown key\. Did you mean "services"\?/);
+  });
+
+  test('bad JSON, with the parse error', async () => {
+    const dir = project({ 'sandpit.config.json': '{ "services": { "cache": { "preset": "redis", } } }' });
+    expect((await failure(dir)).message).toMatch(/^sandpit\.config\.json: invalid JSON: .+/);
+  });
+
+  test('an empty file, instead of looking elsewhere', async () => {
+    const dir = project({ 'sandpit.config.json': '', 'package.json': { sandpit: { services: {} } } });
+    expect((await failure(dir)).message).toMatch(/^sandpit\.config\.json: \(top level\): expected an object/);
+  });
+
+  test('a JS config that throws', async () => {
+    const dir = project({ 'sandpit.config.mjs': 'throw new Error("oops");' });
+    expect((await failure(dir)).message).toBe('sandpit.config.mjs: cannot be loaded: oops');
+  });
+
+  test('a service that is not an object, or whose name differs from its key', async () => {
+    expect((await failure(project({ 'sandpit.config.json': { services: { cache: 'redis' } } }))).message).toMatch(
+      /^sandpit\.config\.json: services\.cache: expected an object/,
+    );
+    expect((await failure(project({ 'sandpit.config.json': { services: { cache: { preset: 'redis', name: 'c' } } } }))).message).toMatch(
+      /^sandpit\.config\.json: services\.cache\.name: the key is the service's name/,
+    );
+  });
+
+  test('a name that cannot become a variable, or two that become the same one', async () => {
+    expect((await failure(project({ 'sandpit.config.json': { services: { 'my cache': { preset: 'redis' } } } }))).message).toMatch(
+      /^sandpit\.config\.json: services\.my cache: Invalid name/,
+    );
+    const clash = project({ 'sandpit.config.json': { services: { 'my-db': { preset: 'redis' }, my_db: { preset: 'redis' } } } });
+    expect((await failure(clash)).message).toMatch(/services\.my_db: gives the same SANDPIT_MY_DB_\* variables as services\.my-db/);
+  });
+
+  test('key paths in package.json start at "sandpit"', async () => {
+    const dir = project({ 'package.json': { sandpit: { services: { cache: { preset: 'redis', pasword: 'x' } } } } });
+    expect((await failure(dir)).message).toMatch(/^package\.json: sandpit\.services\.cache\.pasword: Unknown option "pasword" for redis\. Did you mean "password"\?/);
+  });
+});

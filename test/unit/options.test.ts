@@ -1,0 +1,43 @@
+import { describe, expect, test } from '@jest/globals';
+import { normalise, suggestion } from '../../lib/options/normalise.js';
+
+describe('normalise', () => {
+  test('a preset name alone gets the defaults', () => {
+    const n = normalise('redis');
+    expect(n).toMatchObject({ name: 'redis', presetName: 'redis', bindAddress: '127.0.0.1', startupTimeoutMs: 60_000, detached: false });
+    expect(n.port).toBeUndefined();
+  });
+
+  test('SANDPIT_STARTUP_TIMEOUT sets the default, in ms or with an s suffix', () => {
+    const saved = process.env.SANDPIT_STARTUP_TIMEOUT;
+    try {
+      process.env.SANDPIT_STARTUP_TIMEOUT = '90s';
+      expect(normalise('redis').startupTimeoutMs).toBe(90_000);
+      process.env.SANDPIT_STARTUP_TIMEOUT = '2500';
+      expect(normalise('redis').startupTimeoutMs).toBe(2500);
+      expect(normalise({ preset: 'redis', startupTimeout: 10 }).startupTimeoutMs).toBe(10);
+      process.env.SANDPIT_STARTUP_TIMEOUT = 'soon';
+      expect(() => normalise('redis')).toThrow(/Invalid SANDPIT_STARTUP_TIMEOUT: "soon"/);
+    } finally {
+      if (saved === undefined) delete process.env.SANDPIT_STARTUP_TIMEOUT;
+      else process.env.SANDPIT_STARTUP_TIMEOUT = saved;
+    }
+  });
+
+  test('preset options are split from the common ones', () => {
+    const n = normalise({ preset: 'mysql', name: 'db', database: 'app', port: 'standard' });
+    expect(n.presetOptions).toEqual({ database: 'app' });
+    expect([n.name, n.port]).toEqual(['db', 'standard']);
+  });
+
+  test('an image without a preset is a custom service', () => {
+    expect(normalise({ image: 'nginx:1.27', ports: [80] }).presetName).toBe('custom');
+  });
+});
+
+describe('suggestion', () => {
+  test('offers the closest choice only when it is close', () => {
+    expect(suggestion('initScript', ['database', 'initScripts'])).toBe(' Did you mean "initScripts"?');
+    expect(suggestion('zzzzzz', ['database', 'initScripts'])).toBe('');
+  });
+});
