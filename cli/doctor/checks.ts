@@ -2,7 +2,7 @@ import { statfs } from 'node:fs/promises';
 import os from 'node:os';
 import { execa } from 'execa';
 import type { ContainerRuntimeClient } from 'testcontainers';
-import { docker } from '../../lib/docker/client.js';
+import { docker, isLocalEngine } from '../../lib/docker/client.js';
 import { dockerEndpoints } from '../../lib/docker/endpoints.js';
 import { describe } from '../../lib/errors.js';
 import { baseTag } from '../../lib/images/names.js';
@@ -110,7 +110,7 @@ async function offlineBlocker(): Promise<string | undefined> {
 async function disk(client: ContainerRuntimeClient): Promise<Check> {
   const dockerRoot = ((await client.container.dockerode.info()) as { DockerRootDir?: string }).DockerRootDir;
   // The engine's own disk is only measurable when it runs on this machine.
-  const where = dockerRoot && client.info.containerRuntime.host === 'localhost' ? dockerRoot : os.tmpdir();
+  const where = dockerRoot && isLocalEngine(client) ? dockerRoot : os.tmpdir();
   try {
     const s = await statfs(where);
     const freeGb = (s.bavail * s.bsize) / 2 ** 30;

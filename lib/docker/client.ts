@@ -63,3 +63,9 @@ function usesHost(client: ContainerRuntimeClient, dockerHost: string): boolean {
     ? modem.socketPath === url.pathname
     : modem.host === url.hostname && String(modem.port ?? '') === url.port;
 }
+
+/** The engine is reached through a socket on this machine (not tcp://), so it shares our disk and loopback. */
+export function isLocalEngine(client: ContainerRuntimeClient): boolean {
+  const modem = client.container.dockerode.modem as { socketPath?: unknown };
+  return typeof modem.socketPath === 'string' && modem.socketPath !== '';
+}

@@ -1,4 +1,5 @@
 import type { ContainerInfo } from 'dockerode';
+import type { ContainerRuntimeClient } from 'testcontainers';
 import { docker } from '../docker/client.js';
 import { SandpitError } from '../errors.js';
 import { DETACHED, LABEL } from '../cleanup/labels.js';
@@ -16,12 +17,11 @@ export interface ServiceInfo extends ServiceFields {
 /** Every sandpit service on this engine, newest first, with the url rebuilt from its labels. */
 export async function listServices(): Promise<ServiceInfo[]> {
   const client = await docker();
-  const host = hostOf(client);
   const found = await client.container.dockerode.listContainers({ all: true, filters: { label: [LABEL.managed] } });
-  return found.sort((a, b) => b.Created - a.Created).map((c) => describeContainer(c, host));
+  return found.sort((a, b) => b.Created - a.Created).map((c) => describeContainer(c, client));
 }
 
-function describeContainer(c: ContainerInfo, host: string): ServiceInfo {
+function describeContainer(c: ContainerInfo, client: ContainerRuntimeClient): ServiceInfo {
   const labels = c.Labels;
   const presetName = labels[LABEL.preset] ?? 'custom';
   const preset = isPresetName(presetName) ? presetByName(presetName) : undefined;
@@ -29,6 +29,7 @@ function describeContainer(c: ContainerInfo, host: string): ServiceInfo {
   const mainPort = preset?.containerPort;
   const published = c.Ports.find((p) => p.PrivatePort === mainPort && p.PublicPort) ?? c.Ports.find((p) => p.PublicPort);
   const port = published?.PublicPort ?? 0;
+  const host = hostOf(client, published?.IP || '127.0.0.1');
   return {
     name: labels[LABEL.name] ?? c.Names[0]?.replace(/^\//, '') ?? c.Id.slice(0, 12),
     preset: preset ? (presetName as PresetName) : 'custom',

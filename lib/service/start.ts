@@ -41,8 +41,8 @@ export async function start<const O extends PresetName | StartOptions>(input: O)
     (event) => say(event.stage, event.message, event.notice),
   );
 
-  const host = hostOf(client);
   const bindAddress = n.bindAddress;
+  const host = hostOf(client, bindAddress);
   const plan = await planPort(n.name, n.port, { bindAddress, standardPort: n.preset.standardPort });
   if (plan.notice) say('create', plan.notice, true);
 

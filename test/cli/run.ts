@@ -1,5 +1,6 @@
 import { execa, type Options, type ResultPromise } from 'execa';
 import { fileURLToPath } from 'node:url';
+import { track } from '../helpers/children.js';
 import { containersWith } from '../helpers/engine.js';
 
 /** The built CLI, run as the bin's shebang runs it (`node --`, so Node 20 leaves --env-file alone). */
@@ -10,7 +11,7 @@ const { CI: _ci, ...env } = process.env;
 
 /** Text in, text out (the options never change encodings), so results are typed as strings. */
 export const sandpit = (args: string[], options: Pick<Options, 'cwd' | 'env' | 'input'> = {}) =>
-  execa('node', ['--', main, ...args], { reject: false, extendEnv: false, ...options, env: { ...env, ...options.env } }) as ResultPromise<{ reject: false }>;
+  track(execa('node', ['--', main, ...args], { reject: false, extendEnv: false, ...options, env: { ...env, ...options.env } }) as ResultPromise<{ reject: false }>);
 
 /** Names unique per run: other suites use the same engine at the same time. */
 export const unique = (base: string) => `${base}${Math.random().toString(36).slice(2, 8)}`;

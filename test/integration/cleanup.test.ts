@@ -1,13 +1,14 @@
 import { describe, expect, test } from '@jest/globals';
 import { execa } from 'execa';
 import { fileURLToPath } from 'node:url';
+import { track } from '../helpers/children.js';
 import { containersWith, eventually } from '../helpers/engine.js';
 
 const hold = fileURLToPath(new URL('../fixtures/hold.mjs', import.meta.url));
 
 /** Starts the fixture, waits for its containers, returns the child and its session. */
 async function holding(mode: string, presets: string[], env: Record<string, string> = {}) {
-  const child = execa('node', [hold, mode, ...presets], { reject: false, env });
+  const child = track(execa('node', [hold, mode, ...presets], { reject: false, env }));
   const line = await new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => resolve(chunk.toString()));
     child.once('exit', () => reject(new Error(`fixture ended early`)));

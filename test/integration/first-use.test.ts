@@ -40,6 +40,8 @@ describe(`first real use right after start() (${RUNS} starts each)`, () => {
     for (let i = 0; i < RUNS; i++) {
       const ok = await firstUse[preset]().catch((error: unknown) => String(error));
       if (ok !== true) failures.push(`run ${i}: ${ok}`);
+      // A broken start fails every run alike; twenty of them only make a broken CI slow.
+      if (failures.length === 3) break;
     }
     expect(failures).toEqual([]);
   }, 600_000);

@@ -4,6 +4,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symli
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { track } from '../helpers/children.js';
 import { containersWith, eventually } from '../helpers/engine.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -33,13 +34,14 @@ export function fixture(name: string): Fixture {
 
 /** Runs Jest in the fixture; `detached` gives it its own process group, as a terminal's job. */
 export function runJest(f: Fixture, args: string[] = [], env: Record<string, string> = {}, detached = false): ResultPromise<{ reject: false; all: true }> {
-  return execa(process.execPath, [jestBin, '--ci', '--no-watchman', ...args], {
+  const child = execa(process.execPath, [jestBin, '--ci', '--no-watchman', ...args], {
     cwd: f.dir,
     env: { FIXTURE_OUT: f.out, ...env },
     reject: false,
     all: true,
     detached,
   });
+  return track(child, { group: detached });
 }
 
 export interface Reported {
