@@ -1,5 +1,8 @@
 import net from 'node:net';
 
+// Not wait-on: importing it (axios, joi, rxjs) costs ~180 ms here, as much as a whole redis start, and its
+// loop cannot be stopped when the container dies. One attempt is a fetch or a connect; waitFor() loops.
+
 const ATTEMPT_MS = 1000;
 
 /** Any HTTP response counts: the server answers, whatever it says about `/`. */
