@@ -8,7 +8,7 @@ import { presets } from '../presets/index.js';
 import { resolveImage } from '../lib/images/resolve.js';
 import { startAll } from '../lib/service/group.js';
 import { measure, ratio, summarise, type Sample } from './stats.js';
-import { firstUse, pollUntil } from './uses.js';
+import { firstUse } from './uses.js';
 import { mysqlModule, raw, sandpit, testcontainers, type Preset, type Setup } from './starters.js';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';

@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
-import { execa } from 'execa';
 import { containersWith, eventually } from '../helpers/engine.js';
-import { main, named, sandpit, unique, ensureImages, expectExit } from './run.js';
+import { named, onTerminal, sandpit, unique, ensureImages, expectExit } from './run.js';
 
 beforeAll(ensureImages, 600_000);
 
@@ -43,10 +42,10 @@ describe('prune, doctor, images', () => {
   });
 
   test('doctor honours NO_COLOR (and colours nothing off a terminal)', async () => {
-    const plain = await execa('script', ['-qec', `stty cols 120; node -- ${main} doctor`, '/dev/null'], { env: { NO_COLOR: '1' }, reject: false });
+    const plain = await onTerminal('doctor', { cols: 120, env: { NO_COLOR: '1' } });
     expect(plain.stdout).toContain('✓ Docker engine reachable');
     expect(plain.stdout).not.toMatch(/\u001B\[3\dm/);
-    const coloured = await execa('script', ['-qec', `stty cols 120; node -- ${main} doctor`, '/dev/null'], { env: { TERM: 'xterm-256color' }, reject: false });
+    const coloured = await onTerminal('doctor', { cols: 120, env: { TERM: 'xterm-256color' } });
     expect(coloured.stdout).toMatch(/\u001B\[32m✓/);
   });
 

@@ -13,6 +13,20 @@ const { CI: _ci, ...env } = process.env;
 export const sandpit = (args: string[], options: Pick<Options, 'cwd' | 'env' | 'input'> = {}) =>
   track(execa('node', ['--', main, ...args], { reject: false, extendEnv: false, ...options, env: { ...env, ...options.env } }) as ResultPromise<{ reject: false }>);
 
+/**
+ * The CLI under `script`'s pseudo-terminal, as a person at a terminal runs it; `cols` gives that
+ * terminal a width, as a real one has. Same environment as `sandpit()`: no CI variable from the runner.
+ */
+export const onTerminal = (command: string, { cols, ...options }: Pick<Options, 'cwd' | 'env' | 'input'> & { cols?: number } = {}) =>
+  track(
+    execa('script', ['-qec', `${cols ? `stty cols ${cols}; ` : ''}node -- ${main} ${command}`, '/dev/null'], {
+      reject: false,
+      extendEnv: false,
+      ...options,
+      env: { ...env, ...options.env },
+    }) as ResultPromise<{ reject: false }>,
+  );
+
 /** Names unique per run: other suites use the same engine at the same time. */
 export const unique = (base: string) => `${base}${Math.random().toString(36).slice(2, 8)}`;
 

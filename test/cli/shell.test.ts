@@ -3,7 +3,7 @@ import { execa } from 'execa';
 import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { main, named, sandpit, ensureImages, expectExit } from './run.js';
+import { main, named, onTerminal, sandpit, ensureImages, expectExit } from './run.js';
 
 beforeAll(ensureImages, 600_000);
 
@@ -31,19 +31,11 @@ describe('sandpit shell', () => {
   });
 
   test('under a pseudo-terminal: a real terminal inside, the command’s exit code outside', async () => {
-    // `script` gives sandpit a pseudo-terminal, as a person at a terminal has.
-    const tty = await execa('script', ['-qec', `node -- ${main} shell -- sh -c 'test -t 0 && echo tty-ok; exit 3'`, '/dev/null'], {
-      reject: false,
-      cwd: folder,
-    });
+    const tty = await onTerminal(`shell -- sh -c 'test -t 0 && echo tty-ok; exit 3'`, { cwd: folder });
     expect(tty.stdout).toContain('tty-ok');
     expect(tty.exitCode).toBe(3);
     // An interactive bash, typed into: what a person does.
-    const typed = await execa('script', ['-qec', `node -- ${main} shell`, '/dev/null'], {
-      reject: false,
-      cwd: folder,
-      input: 'cat marker.txt\nexit 6\n',
-    });
+    const typed = await onTerminal('shell', { cwd: folder, input: 'cat marker.txt\nexit 6\n' });
     expect(typed.stdout).toContain('here');
     expect(typed.exitCode).toBe(6);
     expect(await named('shell')).toEqual([]);

@@ -1,12 +1,11 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
-import { execa } from 'execa';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
 import { eventually } from '../helpers/engine.js';
-import { main, named, readyLine, sandpit, saw, unique, ensureImages, expectExit } from './run.js';
+import { named, onTerminal, readyLine, sandpit, saw, unique, ensureImages, expectExit } from './run.js';
 
 beforeAll(ensureImages, 600_000);
 
@@ -119,11 +118,7 @@ describe('sandpit up / ls / exec / logs / down', () => {
 
   test('on a terminal, a live line per service (without colour under NO_COLOR)', async () => {
     const name = unique('live');
-    // `stty cols` gives script's pseudo-terminal a size, as a real terminal has.
-    const tty = await execa('script', ['-qec', `stty cols 100; node -- ${main} up redis --detach --name ${name}`, '/dev/null'], {
-      reject: false,
-      env: { NO_COLOR: '1' },
-    });
+    const tty = await onTerminal(`up redis --detach --name ${name}`, { cols: 100, env: { NO_COLOR: '1' } });
     expect(tty.exitCode).toBe(0);
     expect(tty.stdout).not.toMatch(/\u001B\[3\dm/); // NO_COLOR: no colour, still a live line
     expect(stripVTControlCharacters(tty.stdout)).toMatch(new RegExp(`✔ ${name}  ready in \\d+\\.\\d s`));
