@@ -1,5 +1,5 @@
 import { createConnection } from 'mysql2/promise';
-import { createClient } from 'redis';
+import { createClient } from '@redis/client';
 
 /** The first real use of each preset, the same whoever started the container. */
 export const firstUse = {

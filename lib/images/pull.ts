@@ -1,4 +1,4 @@
-import { docker } from '../docker/client.js';
+import { docker, runtime } from '../docker/client.js';
 import { describe } from '../errors.js';
 
 /** Long enough for a slow layer, short enough that a registry which stopped answering is given up. */
@@ -8,9 +8,8 @@ const IDLE_MS = 30_000;
 export async function pull(image: string): Promise<string | undefined> {
   const client = await docker();
   const dockerode = client.container.dockerode;
-  const { ImageName } = await import('testcontainers');
   // testcontainers' own reader of ~/.docker/config.json and credential helpers.
-  const { getAuthConfig } = await import('testcontainers/build/container-runtime/auth/get-auth-config.js');
+  const { ImageName, getAuthConfig } = await runtime();
   let timer: NodeJS.Timeout | undefined;
   try {
     const authconfig = await getAuthConfig(ImageName.fromString(image).registry ?? client.info.containerRuntime.indexServerAddress);

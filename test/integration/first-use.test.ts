@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { createConnection } from 'mysql2/promise';
-import { createClient } from 'redis';
+import { createClient } from '@redis/client';
 import { start } from '../../lib/index.js';
 
 const RUNS = Number(process.env.SANDPIT_FIRST_USE_RUNS ?? 20);

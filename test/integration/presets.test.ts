@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createConnection } from 'mysql2/promise';
-import { createClient } from 'redis';
+import { createClient } from '@redis/client';
 import { start } from '../../lib/index.js';
 import { sessionId } from '../../lib/cleanup/labels.js';
 import { presetImage } from '../helpers/images.js';
