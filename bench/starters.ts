@@ -30,8 +30,11 @@ async function timed(work: () => Promise<void>, teardown: () => Promise<unknown>
   }
 }
 
-/** `docker run -d --rm -p 127.0.0.1:P:…` then host-side polling every 10 ms: the practical floor. */
-export const raw = ({ images, site }: Setup): Starter => async (preset) => {
+/**
+ * `docker run -d --rm -p 127.0.0.1:P:…` then host-side polling every 10 ms until the first use
+ * succeeds: the practical floor. `started` gets the id as soon as there is one, for the teardown.
+ */
+async function rawUp({ images, site }: Setup, preset: Preset, started: (id: string) => void): Promise<void> {
   const port = await getPort();
   const args: Record<Preset, string[]> = {
     redis: ['-p', `127.0.0.1:${port}:6379`, images.redis, ...REDIS_COMMAND],
@@ -39,16 +42,32 @@ export const raw = ({ images, site }: Setup): Starter => async (preset) => {
     mysql: ['-p', `127.0.0.1:${port}:3306`, ...Object.entries(MYSQL_ENV).flatMap(([k, v]) => ['-e', `${k}=${v}`]), images.mysql],
     ubuntu: ['--init', images.ubuntu, 'sleep', 'infinity'],
   };
-  let id = '';
-  return timed(
-    async () => {
-      id = (await execa('docker', ['run', '-d', '--rm', ...args[preset]])).stdout.trim();
-      if (preset === 'ubuntu') await execa('docker', ['exec', id, 'echo', 'ok']);
-      else await pollUntil(() => firstUse[preset]('127.0.0.1', port));
-    },
-    () => (id ? execa('docker', ['rm', '-f', id], { reject: false }) : Promise.resolve()),
-  );
+  const id = (await execa('docker', ['run', '-d', '--rm', ...args[preset]])).stdout.trim();
+  started(id);
+  if (preset === 'ubuntu') await execa('docker', ['exec', id, 'echo', 'ok']);
+  else await pollUntil(() => firstUse[preset]('127.0.0.1', port));
+}
+
+const removeAll = (ids: string[]) => (ids.length ? execa('docker', ['rm', '-f', ...ids], { reject: false }) : Promise.resolve());
+
+export const raw = (s: Setup): Starter => async (preset) => {
+  const ids: string[] = [];
+  return timed(() => rawUp(s, preset, (id) => ids.push(id)), () => removeAll(ids));
 };
+
+/** The four raw starts at once, then one `docker rm -f` of all four: what the engine itself allows. */
+export async function rawFour(s: Setup, presets: Preset[]): Promise<{ together: number; stop: number }> {
+  const ids: string[] = [];
+  try {
+    const t0 = performance.now();
+    await Promise.all(presets.map((preset) => rawUp(s, preset, (id) => ids.push(id))));
+    const t1 = performance.now();
+    await removeAll(ids.splice(0));
+    return { together: t1 - t0, stop: performance.now() - t1 };
+  } finally {
+    await removeAll(ids);
+  }
+}
 
 /** testcontainers' GenericContainer with its cheapest sound wait strategy per image (a log line). */
 export const testcontainers = ({ images, site }: Setup): Starter => async (preset) => {

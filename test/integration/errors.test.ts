@@ -2,26 +2,16 @@ import { afterAll, describe, expect, test } from '@jest/globals';
 import { execa } from 'execa';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { SandpitError, start } from '../../lib/index.js';
+import { start } from '../../lib/index.js';
 import { sessionId } from '../../lib/cleanup/labels.js';
 import { presetImage } from '../helpers/images.js';
 import { containersWith } from '../helpers/engine.js';
+import { failure } from '../helpers/failure.js';
 
 afterAll(async () => {
   // Every failed start below removed whatever it had created.
   expect(await containersWith(`sandpit.session=${sessionId}`)).toEqual([]);
 });
-
-async function failure(promise: Promise<unknown>): Promise<SandpitError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected the start to fail');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SandpitError);
-  return error as SandpitError;
-}
 
 describe('errors say what is wrong and how to fix it', () => {
   test('UNKNOWN_PRESET lists the presets and suggests the closest', async () => {

@@ -3,14 +3,14 @@ import { execa } from 'execa';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SandpitError } from '../../lib/errors.js';
+import { buildOffline, offlineTag } from '../../lib/images/offline.js';
+import { resolveImage, type ImageProgress } from '../../lib/images/resolve.js';
 import { presets } from '../../presets/index.js';
+import { eventually } from '../helpers/engine.js';
+import { failure } from '../helpers/failure.js';
 
 // The offline image definitions live in each preset.
 const offlineDrafts = Object.fromEntries(Object.entries(presets).map(([name, p]) => [name, p.offline])) as Record<keyof typeof presets, (typeof presets)['redis']['offline']>;
-import { buildOffline, offlineTag } from '../../lib/images/offline.js';
-import { resolveImage, type ImageProgress } from '../../lib/images/resolve.js';
-import { eventually } from '../helpers/engine.js';
 
 // A namespace of the tests' own, kept between runs as a cache: the first run builds for minutes.
 process.env.SANDPIT_IMAGE_PREFIX = 'sandpit-itest';
@@ -22,17 +22,6 @@ const created: string[] = [];
 afterAll(async () => {
   if (created.length > 0) await execa('docker', ['rmi', ...created], { reject: false });
 });
-
-async function failure(promise: Promise<unknown>): Promise<SandpitError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SandpitError);
-  return error as SandpitError;
-}
 
 describe('offline images', () => {
   test('all four build from Debian packages, labelled', async () => {
