@@ -4,6 +4,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { docker } from '../docker/client.js';
 import { SandpitError, describe } from '../errors.js';
+import { withBuildLock } from './lock.js';
 import { baseTag } from './names.js';
 import { present } from './present.js';
 
@@ -26,6 +27,11 @@ export function ensureBaseImage(onProgress: (line: string) => void = () => {}): 
 async function build(tag: string, onProgress: (line: string) => void): Promise<string> {
   if (await present(tag)) return tag;
   await checkCanDebootstrap();
+  const waiting = () => onProgress(`waiting for another sandpit process building ${tag}`);
+  return withBuildLock(tag, waiting, async () => ((await present(tag)) ? tag : debootstrap(tag, onProgress)));
+}
+
+async function debootstrap(tag: string, onProgress: (line: string) => void): Promise<string> {
   const mirror = process.env.SANDPIT_DEBIAN_MIRROR || 'http://deb.debian.org/debian';
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sandpit-rootfs-'));
   try {

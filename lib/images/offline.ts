@@ -5,6 +5,7 @@ import { docker } from '../docker/client.js';
 import { SandpitError, describe } from '../errors.js';
 import type { OfflineImage } from '../preset.js';
 import { ensureBaseImage } from './base.js';
+import { withBuildLock } from './lock.js';
 import { baseTag, imagePrefix } from './names.js';
 import { present } from './present.js';
 
@@ -32,6 +33,11 @@ async function build(name: string, tag: string, image: OfflineImage, onProgress:
   // Before the base: an image built earlier needs nothing else, even if its base was since removed.
   if (await present(tag)) return tag;
   const base = await ensureBaseImage(onProgress);
+  const waiting = () => onProgress(`waiting for another sandpit process building ${tag}`);
+  return withBuildLock(tag, waiting, async () => ((await present(tag)) ? tag : dockerBuild(name, tag, image, base, onProgress)));
+}
+
+async function dockerBuild(name: string, tag: string, image: OfflineImage, base: string, onProgress: (line: string) => void): Promise<string> {
   onProgress(`building ${tag} from Debian packages`);
   const dockerode = (await docker()).container.dockerode;
   const stream = await dockerode.buildImage(context(image, base), {

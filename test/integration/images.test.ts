@@ -3,6 +3,7 @@ import { execa } from 'execa';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { buildOffline, offlineTag } from '../../lib/images/offline.js';
 import { resolveImage, type ImageProgress } from '../../lib/images/resolve.js';
 import { presets } from '../../presets/index.js';
@@ -84,6 +85,25 @@ describe('offline images', () => {
     }
   }, 60_000);
 });
+
+test('two processes building the same image at once build it once; the other waits and says so', async () => {
+  const name = `twice${process.pid}`;
+  const marker = `${Date.now()}`;
+  const fixture = fileURLToPath(new URL('../fixtures/build.mjs', import.meta.url));
+  const run = () => execa('node', [fixture, name, marker], { env: { SANDPIT_IMAGE_PREFIX: 'sandpit-itest' } });
+  const images = async () => (await execa('docker', ['images', '-q', '--filter', `label=sandpit.test=${marker}`])).stdout.split('\n').filter(Boolean);
+  try {
+    const results = (await Promise.all([run(), run()])).map((r) => JSON.parse(r.stdout) as { tag: string; said: string[] });
+    const tag = results[0]!.tag;
+    expect(results[1]!.tag).toBe(tag);
+    const built = results.filter((r) => r.said.some((line) => line.startsWith(`building ${tag}`)));
+    const waited = results.filter((r) => r.said.includes(`waiting for another sandpit process building ${tag}`));
+    expect([built.length, waited.length]).toEqual([1, 1]);
+    expect(await images()).toHaveLength(1); // a racing second build would have left its image untagged
+  } finally {
+    await execa('docker', ['rmi', '-f', ...(await images())], { reject: false });
+  }
+}, 120_000);
 
 describe('resolveImage', () => {
   const spec = { name: 'ubuntu', image: ABSENT, offline: offlineDrafts.ubuntu };
