@@ -1,4 +1,6 @@
-import { writeFile } from 'node:fs/promises';
+import { access, constants, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { SandpitError } from '../lib/errors.js';
 import { serviceEnv } from '../lib/service/env.js';
 import type { Service } from '../lib/types.js';
 
@@ -18,8 +20,19 @@ export function printServices(services: Service[], json: boolean): void {
   for (const s of services) process.stdout.write(`${s.name.padEnd(width)}  ${s.url}\n`);
 }
 
+/** Checked before any container starts: an env file that cannot be written is bad input. */
+export async function checkEnvFile(file: string): Promise<void> {
+  const folder = path.dirname(path.resolve(file));
+  await access(folder, constants.W_OK).catch((error: { code?: string }) => {
+    const why = error.code === 'ENOENT' ? 'does not exist' : 'is not writable';
+    throw new SandpitError('INVALID_OPTION', `Cannot write --env-file "${file}": ${folder} ${why}. Create it, or pick another path.`);
+  });
+}
+
 /** KEY=VALUE lines, the names the Jest preset uses too. */
 export async function writeEnvFile(file: string, services: Service[]): Promise<void> {
   const lines = services.flatMap((s) => Object.entries(serviceEnv(s)).map(([k, v]) => `${k}=${v}`));
-  await writeFile(file, `${lines.join('\n')}\n`);
+  await writeFile(file, `${lines.join('\n')}\n`).catch((cause: unknown) => {
+    throw new SandpitError('INVALID_OPTION', `Cannot write --env-file "${file}": ${(cause as Error).message}. The services were removed.`, { cause });
+  });
 }

@@ -23,6 +23,8 @@ export interface ContainerSpec {
   mounts?: { source: string; target: string; readOnly: boolean }[];
   /** An init process as PID 1, so a stop is instant for images whose command ignores SIGTERM. */
   init?: boolean;
+  /** Where the command and every exec() run. */
+  workingDir?: string;
 }
 
 /** A started container as a preset's probe and hooks see it. */

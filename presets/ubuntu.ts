@@ -25,6 +25,8 @@ CMD ["bash"]
     // sleep ignores SIGTERM as PID 1; an init process makes stop instant instead of 10 s.
     init: true,
     mounts: mount ? [{ source: mount, target: '/work', readOnly: false }] : [],
+    // exec(['make', 'test']) means: in the mounted folder.
+    ...(mount ? { workingDir: '/work' } : {}),
   }),
   async probe(target) {
     const { exitCode, stderr } = await target.exec(['true']);

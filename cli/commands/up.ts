@@ -38,13 +38,21 @@ export const up: CommandModule<object, Args> = {
 
     if (detached) await refuseRunning(names);
 
+    const { checkEnvFile, printServices, writeEnvFile } = await import('../services.js');
+    const envFile = args['env-file'];
+    if (envFile) await checkEnvFile(envFile);
+
     // Ctrl-C while starting removes what this run made, detached or not, before exiting 130.
     const since = Date.now();
     const release = onInterrupt(detached ? () => removeDetached(names, since) : removeSession);
     const services = await startWithProgress(list);
 
-    const { printServices, writeEnvFile } = await import('../services.js');
-    if (args['env-file']) await writeEnvFile(args['env-file'], services);
+    if (envFile) {
+      await writeEnvFile(envFile, services).catch(async (error: unknown) => {
+        await Promise.all(services.map((s) => s.stop()));
+        throw error;
+      });
+    }
     printServices(services, Boolean(args.json));
     if (detached) {
       release();

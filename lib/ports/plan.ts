@@ -1,4 +1,4 @@
-import getPort from 'get-port';
+import getPort, { clearLockedPorts } from 'get-port';
 import { SandpitError } from '../errors.js';
 
 export type PortOption = number | 'standard' | undefined;
@@ -16,6 +16,9 @@ export async function planPort(
   { bindAddress, standardPort }: { bindAddress: string; standardPort: number | undefined },
 ): Promise<PortPlan> {
   if (option === undefined) return { hostPort: '' };
+  // get-port holds every port it returns for 15-30 s against its own later calls; here it only answers
+  // "is this port free now?", and a service stopped and started again on its port must get it.
+  clearLockedPorts();
   if (option === 'standard') {
     if (standardPort === undefined) return { hostPort: '' };
     const free = (await getPort({ port: standardPort, host: bindAddress })) === standardPort;

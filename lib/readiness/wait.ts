@@ -20,16 +20,22 @@ export async function waitFor(
   let died: string | undefined;
   void exited.then((how) => (died = how));
   const deadline = Date.now() + timeoutMs;
-  const late = (): Promise<'late'> => sleep(Math.max(0, deadline - Date.now()), 'late', { ref: false });
-  while (died === undefined && Date.now() < deadline) {
-    try {
-      // An attempt that hangs must not outlive the deadline, nor miss the container dying.
-      const result = await Promise.race([probe().then(() => 'ok' as const), exited, late()]);
-      if (result === 'ok') return { ok: true };
-    } catch (error) {
-      last = describe(error);
+  // One deadline timer for the whole wait, cleared at the end: not one per attempt left to run out.
+  const timer = new AbortController();
+  const late = sleep(timeoutMs, 'late' as const, { ref: false, signal: timer.signal }).catch(() => 'late' as const);
+  try {
+    while (died === undefined && Date.now() < deadline) {
+      try {
+        // An attempt that hangs must not outlive the deadline, nor miss the container dying.
+        const result = await Promise.race([probe().then(() => 'ok' as const), exited, late]);
+        if (result === 'ok') return { ok: true };
+      } catch (error) {
+        last = describe(error);
+      }
+      if (died === undefined) await sleep(INTERVAL_MS);
     }
-    if (died === undefined) await sleep(INTERVAL_MS);
+  } finally {
+    timer.abort();
   }
   return died !== undefined
     ? { ok: false, reason: `${died} (last check: ${last})` }

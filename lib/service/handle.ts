@@ -39,7 +39,11 @@ export class StartedService implements Service {
   }
 
   stop(): Promise<void> {
-    this.#stopping ??= removeContainer(this.containerId);
+    // A failed removal (the engine hiccupped) must not stick: the next stop() tries again.
+    this.#stopping ??= removeContainer(this.containerId).catch((error: unknown) => {
+      this.#stopping = undefined;
+      throw error;
+    });
     return this.#stopping;
   }
 

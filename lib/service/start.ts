@@ -52,6 +52,7 @@ export async function start<const O extends PresetName | StartOptions>(input: O)
   const container = await create(client, n, image, options, {
     Env: Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),
     ...(spec.command ? { Cmd: spec.command } : {}),
+    ...(spec.workingDir ? { WorkingDir: spec.workingDir } : {}),
     ExposedPorts: Object.fromEntries(ports.map((p) => [`${p}/tcp`, {}])),
     HostConfig: {
       Init: spec.init ?? false,

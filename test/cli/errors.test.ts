@@ -28,6 +28,7 @@ describe('bad input: one line, the right exit code, nothing left behind', () => 
     [['exec', 'nosuchservice', '--', 'true'], /^sandpit: No sandpit service named "nosuchservice" is running\..*\(NOT_FOUND\)$/],
     [['logs', 'nosuchservice'], /^sandpit: No sandpit service named "nosuchservice" is running\..*\(NOT_FOUND\)$/],
     [['images', 'build', 'nosuch'], /^sandpit: Unknown preset "nosuch".*\(UNKNOWN_PRESET\)$/],
+    [['up', '-d', 'redis', '--env-file', 'no/such/dir/.env'], /^sandpit: Cannot write --env-file "no\/such\/dir\/\.env": .*no\/such\/dir does not exist\. Create it, .*\(INVALID_OPTION\)$/],
   ])('%j → exit 1', async (args, message) => {
     const child = sandpit(args, { cwd: folder });
     const result = await child;

@@ -97,11 +97,11 @@ describe('mysql', () => {
 });
 
 describe('ubuntu', () => {
-  test('runs commands; a mounted folder is at /work', async () => {
+  test('runs commands; a mounted folder is at /work, where commands run', async () => {
     writeFileSync(path.join(scratch, 'note.txt'), 'mounted\n');
     await using box = await start({ preset: 'ubuntu', mount: scratch });
     expect(box.port).toBe(0);
-    expect(await box.exec(['cat', '/work/note.txt'])).toEqual({ exitCode: 0, stdout: 'mounted\n', stderr: '' });
+    expect(await box.exec(['cat', 'note.txt'])).toEqual({ exitCode: 0, stdout: 'mounted\n', stderr: '' });
     const result = await box.exec(['sh', '-c', 'echo out; echo err >&2; echo made > /work/made.txt; exit 3']);
     expect(result).toEqual({ exitCode: 3, stdout: 'out\n', stderr: 'err\n' });
     expect(readFileSync(path.join(scratch, 'made.txt'), 'utf8')).toBe('made\n');
