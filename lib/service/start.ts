@@ -39,7 +39,9 @@ export async function start<const O extends PresetName | StartOptions>(input: O)
     { name: n.presetName, image: n.preset.image, offline: n.preset.offline },
     n.presetName === 'custom' ? n.preset.image : n.image,
     (event) => say(event.stage, event.message, event.notice),
-  );
+  ).catch((error: unknown) => {
+    throw failure(n, 'pull', error, ''); // no container yet; the error still names its service
+  });
 
   const bindAddress = n.bindAddress;
   const host = hostOf(client, bindAddress);

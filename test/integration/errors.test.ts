@@ -56,9 +56,10 @@ describe('errors say what is wrong and how to fix it', () => {
   });
 
   test('IMAGE_UNAVAILABLE names the image when it is neither local nor pullable', async () => {
-    const error = await failure(start({ preset: 'redis', image: 'sandpit-test/no-such-image:1' }));
+    const error = await failure(start({ preset: 'redis', name: 'cache', image: 'sandpit-test/no-such-image:1' }));
     expect(error.code).toBe('IMAGE_UNAVAILABLE');
     expect(error.message).toContain('sandpit-test/no-such-image:1');
+    expect([error.service, error.stage]).toEqual(['cache', 'pull']);
   });
 
   test('NOT_READY on timeout: names the service, the stage, the last check, and the logs', async () => {
