@@ -4,11 +4,8 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { docker } from '../docker/client.js';
 import { SandpitError, describe } from '../errors.js';
-import { withBuildLock } from './lock.js';
+import { buildOnce } from './once.js';
 import { baseTag } from './names.js';
-import { present } from './present.js';
-
-const building = new Map<string, Promise<string>>();
 
 /**
  * A minimal Debian made by debootstrap and imported through the Docker API: the one base every
@@ -16,19 +13,10 @@ const building = new Map<string, Promise<string>>();
  */
 export function ensureBaseImage(onProgress: (line: string) => void = () => {}): Promise<string> {
   const tag = baseTag();
-  let pending = building.get(tag);
-  if (!pending) {
-    pending = build(tag, onProgress).finally(() => building.delete(tag));
-    building.set(tag, pending);
-  }
-  return pending;
-}
-
-async function build(tag: string, onProgress: (line: string) => void): Promise<string> {
-  if (await present(tag)) return tag;
-  await checkCanDebootstrap();
-  const waiting = () => onProgress(`waiting for another sandpit process building ${tag}`);
-  return withBuildLock(tag, waiting, async () => ((await present(tag)) ? tag : debootstrap(tag, onProgress)));
+  return buildOnce(tag, onProgress, async () => {
+    await checkCanDebootstrap();
+    return debootstrap(tag, onProgress);
+  });
 }
 
 async function debootstrap(tag: string, onProgress: (line: string) => void): Promise<string> {

@@ -5,11 +5,9 @@ import { docker } from '../docker/client.js';
 import { SandpitError, describe } from '../errors.js';
 import type { OfflineImage } from '../preset.js';
 import { ensureBaseImage } from './base.js';
-import { withBuildLock } from './lock.js';
+import { buildOnce } from './once.js';
 import { baseTag, imagePrefix } from './names.js';
 import { present } from './present.js';
-
-const building = new Map<string, Promise<string>>();
 
 /** The tag names the content: an edited Dockerfile is a new image, an unchanged one is found as is. */
 export function offlineTag(name: string, image: OfflineImage): string {
@@ -18,23 +16,11 @@ export function offlineTag(name: string, image: OfflineImage): string {
   return `${imagePrefix()}/${name}:${hash.digest('hex').slice(0, 12)}`;
 }
 
-/** Builds a preset's image from Debian packages, once; concurrent calls share the build. */
+/** Builds a preset's image from Debian packages, once (see buildOnce). */
 export function buildOffline(name: string, image: OfflineImage, onProgress: (line: string) => void = () => {}): Promise<string> {
   const tag = offlineTag(name, image);
-  let pending = building.get(tag);
-  if (!pending) {
-    pending = build(name, tag, image, onProgress).finally(() => building.delete(tag));
-    building.set(tag, pending);
-  }
-  return pending;
-}
-
-async function build(name: string, tag: string, image: OfflineImage, onProgress: (line: string) => void): Promise<string> {
-  // Before the base: an image built earlier needs nothing else, even if its base was since removed.
-  if (await present(tag)) return tag;
-  const base = await ensureBaseImage(onProgress);
-  const waiting = () => onProgress(`waiting for another sandpit process building ${tag}`);
-  return withBuildLock(tag, waiting, async () => ((await present(tag)) ? tag : dockerBuild(name, tag, image, base, onProgress)));
+  // The base is needed only when building: an image built earlier needs nothing else, even if its base was since removed.
+  return buildOnce(tag, onProgress, async () => dockerBuild(name, tag, image, await ensureBaseImage(onProgress), onProgress));
 }
 
 async function dockerBuild(name: string, tag: string, image: OfflineImage, base: string, onProgress: (line: string) => void): Promise<string> {

@@ -1,14 +1,33 @@
 import os from 'node:os';
 import path from 'node:path';
+import { present } from './present.js';
+
+const building = new Map<string, Promise<string>>();
 
 /**
- * Runs `build` for `tag` while holding a machine-wide lock on it, so that parallel processes on a
- * fresh machine (two Jest runs, a CLI and a test suite) build each image once instead of racing:
- * a race costs a second debootstrap and leaves the loser's image dangling. `build` re-checks
- * whether the image appeared while it waited. A holder that was killed leaves a stale lock, which
+ * Makes image `tag` with `build` unless it is already here, once: concurrent calls in this process
+ * share one build, and other processes wait on a machine-wide lock and then find the image.
+ */
+export function buildOnce(tag: string, onProgress: (line: string) => void, build: () => Promise<string>): Promise<string> {
+  let pending = building.get(tag);
+  if (!pending) {
+    const waiting = () => onProgress(`waiting for another sandpit process building ${tag}`);
+    pending = (async () => {
+      if (await present(tag)) return tag;
+      return withBuildLock(tag, waiting, async () => ((await present(tag)) ? tag : build()));
+    })().finally(() => building.delete(tag));
+    building.set(tag, pending);
+  }
+  return pending;
+}
+
+/**
+ * Runs `build` while holding a machine-wide lock on `tag`, so that parallel processes on a fresh
+ * machine (two Jest runs, a CLI and a test suite) do not race: a race costs a second debootstrap
+ * and leaves the loser's image dangling. A holder that was killed leaves a stale lock, which
  * proper-lockfile takes over after `STALE_MS` without updates.
  */
-export async function withBuildLock<T>(tag: string, onWait: () => void, build: () => Promise<T>): Promise<T> {
+async function withBuildLock<T>(tag: string, onWait: () => void, build: () => Promise<T>): Promise<T> {
   const { default: lockfile } = await import('proper-lockfile');
   const file = path.join(os.tmpdir(), `sandpit-build-${tag.replace(/[^\w.-]+/g, '_')}`);
   // realpath: false locks by name alone (a `.lock` directory), so no file is left in the temp dir.
