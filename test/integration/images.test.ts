@@ -44,7 +44,7 @@ describe('offline images', () => {
   test("each keeps its official image's contract", async () => {
     const ids: string[] = [];
     const run = async (args: string[]) => {
-      const { stdout } = await execa('docker', ['run', '-d', ...args]);
+      const { stdout } = await execa('docker', ['run', '-d', ...args], { timeout: 30_000 });
       ids.push(stdout);
       return stdout;
     };
@@ -55,7 +55,7 @@ describe('offline images', () => {
     writeFileSync(path.join(site, 'page.txt'), 'from the folder');
     try {
       const redis = await run([tagOf('redis'), '--requirepass', 'pw']);
-      const ping = () => execa('docker', ['exec', redis, 'redis-cli', '-a', 'pw', '--no-auth-warning', 'PING'], { reject: false });
+      const ping = () => execa('docker', ['exec', redis, 'redis-cli', '-a', 'pw', '--no-auth-warning', 'PING'], { reject: false, timeout: 5000 });
       expect(await eventually(async () => (await ping()).stdout === 'PONG', 10_000)).toBe(true);
 
       const httpd = await run(['-p', '127.0.0.1::80', '-v', `${site}:/usr/local/apache2/htdocs:ro`, tagOf('httpd')]);
@@ -66,19 +66,23 @@ describe('offline images', () => {
       const env = ['MYSQL_ROOT_PASSWORD=root', 'MYSQL_DATABASE=app', 'MYSQL_USER=app', "MYSQL_PASSWORD=it's\\secret"];
       const mysql = await run(['-p', '127.0.0.1::3306', ...env.flatMap((e) => ['-e', e]), tagOf('mysql')]);
       const { createConnection } = await import('mysql2/promise');
-      const options = { host: '127.0.0.1', port: await port(mysql, 3306), user: 'app', password: "it's\\secret", database: 'app' };
+      const options = { host: '127.0.0.1', port: await port(mysql, 3306), user: 'app', password: "it's\\secret", database: 'app', connectTimeout: 2000 };
       const selected = () =>
         createConnection(options).then(
           (c) => c.query('SELECT 1').then(() => (c.destroy(), true)),
           () => false,
         );
       expect(await eventually(selected, 20_000, 50)).toBe(true);
-      const refused = await execa('docker', ['run', '--rm', tagOf('mysql')], { reject: false });
+      const refused = await execa('docker', ['run', '--rm', tagOf('mysql')], { reject: false, timeout: 30_000 });
       expect(refused.exitCode).toBe(1);
       expect(refused.stderr).toContain('MYSQL_ROOT_PASSWORD');
 
-      const shell = await execa('docker', ['run', '--rm', '-i', tagOf('ubuntu')], { input: 'ps -o comm= -p $$' }); // CMD is bash
-      expect(shell.stdout).toBe('bash');
+      // CMD is bash, as in the official image: read from the image, not from a `docker run -i` fed by a pipe
+      // (one CI run hung here for the whole test timeout; every step now has its own timeout to name it).
+      const cmd = await execa('docker', ['image', 'inspect', '-f', '{{json .Config.Cmd}}', tagOf('ubuntu')]);
+      expect(JSON.parse(cmd.stdout)).toEqual(['bash']);
+      const shell = await execa('docker', ['run', '--rm', tagOf('ubuntu'), 'bash', '--version'], { timeout: 30_000 });
+      expect(shell.stdout).toMatch(/^GNU bash/);
     } finally {
       await execa('docker', ['rm', '-f', ...ids], { reject: false });
       rmSync(site, { recursive: true, force: true });
