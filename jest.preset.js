@@ -1,4 +1,4 @@
-// `preset: 'sandpit'` in a Jest config: starts the services of sandpit.config.* once per run.
+// `preset: 'sandpit-services'` in a Jest config: starts the services of sandpit.config.* once per run.
 // Paths are absolute because Jest resolves relative ones against the user's rootDir. No
 // testEnvironment here: the user's choice (node, jsdom…) stays theirs.
 import { fileURLToPath } from 'node:url';

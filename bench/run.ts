@@ -4,7 +4,7 @@ import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { presets } from '../presets/index.js';
+import { presets } from '../lib/presets/index.js';
 import { resolveImage } from '../lib/images/resolve.js';
 import { startAll } from '../lib/service/group.js';
 import { measure, ratio, summarise, type Sample } from './stats.js';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { SandpitError } from '../lib/errors.js';
 import { loadConfig } from '../lib/config/index.js';
 import { unknownPreset } from '../lib/options/normalise.js';
-import { isPresetName, presets } from '../presets/index.js';
+import { isPresetName, presets } from '../lib/presets/index.js';
 import type { StartOptions } from '../lib/types.js';
 import { COMMON_FLAGS, presetFlags, type StartFlags } from './flags.js';
 

@@ -1,7 +1,7 @@
 export { start } from './service/start.js';
 export { prune } from './cleanup/prune.js';
 export { SandpitError, type SandpitErrorCode, type Stage } from './errors.js';
-export { presetNames } from '../presets/index.js';
+export { presetNames } from './presets/index.js';
 export type {
   CommonOptions,
   CustomStartOptions,
@@ -14,4 +14,4 @@ export type {
   Service,
   StartOptions,
 } from './types.js';
-export type { HttpdOptions, MysqlOptions, RedisOptions, UbuntuOptions } from '../presets/index.js';
+export type { HttpdOptions, MysqlOptions, RedisOptions, UbuntuOptions } from './presets/index.js';

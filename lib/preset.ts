@@ -1,4 +1,9 @@
-import type { ExecResult } from './service/types.js';
+/** What a command run in a service's container gave. */
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
 
 /** How an option is described to users (CLI flags, config validation, error messages). */
 export interface OptionSpec {

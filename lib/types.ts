@@ -1,6 +1,6 @@
-import type { HttpdOptions, MysqlOptions, PresetName, RedisOptions, UbuntuOptions } from '../presets/index.js';
+import type { HttpdOptions, MysqlOptions, PresetName, RedisOptions, UbuntuOptions } from './presets/index.js';
 import type { Stage } from './errors.js';
-import type { ExecResult } from './service/types.js';
+import type { ExecResult } from './preset.js';
 
 export type { ExecResult, PresetName };
 

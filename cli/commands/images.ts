@@ -9,7 +9,7 @@ const build: CommandModule<object, { presets?: string[] }> = {
       .example('$0 images build', 'all presets; a second run with nothing changed returns at once')
       .example('$0 images build mysql', 'just one') as never,
   handler: async ({ presets: names = [] }) => {
-    const { presets, presetNames, isPresetName } = await import('../../presets/index.js');
+    const { presets, presetNames, isPresetName } = await import('../../lib/presets/index.js');
     const { unknownPreset } = await import('../../lib/options/normalise.js');
     const unknown = names.find((n) => !isPresetName(n));
     if (unknown !== undefined) throw unknownPreset(unknown);
@@ -40,7 +40,7 @@ const list: CommandModule = {
   describe: 'Show, per preset, the image a start would use and whether it is here',
   builder: (y) => y.example('$0 images ls', 'official or offline build, present or not') as never,
   handler: async () => {
-    const { presets, presetNames } = await import('../../presets/index.js');
+    const { presets, presetNames } = await import('../../lib/presets/index.js');
     const { imageStatus } = await import('../../lib/images/status.js');
     const { table } = await import('../output.js');
     const status = await imageStatus(presetNames.map((name) => ({ name, image: presets[name].image, offline: presets[name].offline })));

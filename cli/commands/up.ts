@@ -13,7 +13,7 @@ export const up: CommandModule<object, Args> = {
   describe: 'Start services and wait until each answers',
   // Async so the preset registry (which the flags come from) loads only for `up`, not every --help.
   builder: async (y: Argv) => {
-    const [{ presets }, { withStartFlags }] = await Promise.all([import('../../presets/index.js'), import('../flags.js')]);
+    const [{ presets }, { withStartFlags }] = await Promise.all([import('../../lib/presets/index.js'), import('../flags.js')]);
     return withStartFlags(
       y
         .positional('services', { type: 'string', array: true, describe: `presets (${Object.keys(presets).join(', ')}) or names from sandpit.config.*` })

@@ -9,7 +9,7 @@ import { baseTag } from '../../lib/images/names.js';
 import { present } from '../../lib/images/present.js';
 import { imageStatus } from '../../lib/images/status.js';
 import { listServices } from '../../lib/service/list.js';
-import { presets, presetNames, type PresetName } from '../../presets/index.js';
+import { presets, presetNames, type PresetName } from '../../lib/presets/index.js';
 import { probeEndpoints, type Probe } from './endpoints.js';
 
 export interface Check {

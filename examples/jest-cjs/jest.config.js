@@ -1,5 +1,5 @@
 /** @type {import('jest').Config} */
 module.exports = {
-  preset: 'sandpit',
+  preset: 'sandpit-services',
   testEnvironment: 'node',
 };

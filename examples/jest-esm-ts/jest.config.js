@@ -1,6 +1,6 @@
 /** @type {import('jest').Config} */
 export default {
-  preset: 'sandpit',
+  preset: 'sandpit-services',
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }] },

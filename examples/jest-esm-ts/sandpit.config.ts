@@ -1,5 +1,5 @@
 // A TypeScript config: sandpit compiles it itself, no ts-node needed.
-import type { StartOptions } from 'sandpit';
+import type { StartOptions } from 'sandpit-services';
 
 const services: Record<string, StartOptions> = {
   cache: { preset: 'redis' },

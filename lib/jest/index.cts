@@ -24,7 +24,7 @@ interface ExecResult {
 function published(): Record<string, string> {
   const json = process.env.SANDPIT_SERVICES;
   if (json === undefined) {
-    throw new Error("sandpit: no services in this Jest run: its globalSetup did not run. Add preset: 'sandpit' to your Jest config (or call globalSetup from sandpit/jest in yours).");
+    throw new Error("sandpit: no services in this Jest run: its globalSetup did not run. Add preset: 'sandpit-services' to your Jest config (or call globalSetup from sandpit-services/jest in yours).");
   }
   return JSON.parse(json) as Record<string, string>;
 }

@@ -2,7 +2,7 @@ import net from 'node:net';
 import leven from 'leven';
 import { SandpitError } from '../errors.js';
 import type { OptionSpec, Preset } from '../preset.js';
-import { isPresetName, presetByName, presetNames, type PresetName } from '../../presets/index.js';
+import { isPresetName, presetByName, presetNames, type PresetName } from '../presets/index.js';
 import type { CommonOptions, ProgressEvent, StartOptions } from '../types.js';
 import { customPreset, CUSTOM_OPTIONS } from './custom.js';
 

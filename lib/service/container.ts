@@ -3,7 +3,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import tar from 'tar-stream';
 import type { ContainerRuntimeClient } from 'testcontainers';
-import type { ExecResult } from './types.js';
+import type { ExecResult } from '../preset.js';
 
 /** Thin helpers over the Docker API for one container; everything here is one or two calls. */
 export function execIn(client: ContainerRuntimeClient, id: string, command: string[]): Promise<ExecResult> {

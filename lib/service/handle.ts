@@ -2,7 +2,7 @@ import type { ContainerRuntimeClient } from 'testcontainers';
 import { removeContainer } from '../cleanup/remove.js';
 import type { PresetName, Service } from '../types.js';
 import { execIn, logsOf } from './container.js';
-import type { ExecResult } from './types.js';
+import type { ExecResult } from '../preset.js';
 
 /** What is known of a running service, however it was found (started here, or listed). */
 export interface ServiceFields {

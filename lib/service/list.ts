@@ -3,7 +3,7 @@ import type { ContainerRuntimeClient } from 'testcontainers';
 import { docker } from '../docker/client.js';
 import { SandpitError } from '../errors.js';
 import { DETACHED, LABEL } from '../cleanup/labels.js';
-import { isPresetName, presetByName, type PresetName } from '../../presets/index.js';
+import { isPresetName, presetByName, type PresetName } from '../presets/index.js';
 import { hostOf } from './host.js';
 import { StartedService, type ServiceFields } from './handle.js';
 

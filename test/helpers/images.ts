@@ -1,4 +1,4 @@
-import { presets, type PresetName } from '../../presets/index.js';
+import { presets, type PresetName } from '../../lib/presets/index.js';
 import { resolveImage } from '../../lib/images/resolve.js';
 
 /** The image a preset runs on this engine (built from Debian packages here: no registry). */

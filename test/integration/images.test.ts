@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildOffline, offlineTag } from '../../lib/images/offline.js';
 import { resolveImage, type ImageProgress } from '../../lib/images/resolve.js';
-import { presets } from '../../presets/index.js';
+import { presets } from '../../lib/presets/index.js';
 import { eventually } from '../helpers/engine.js';
 import { failure } from '../helpers/failure.js';
 

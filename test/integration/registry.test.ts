@@ -5,7 +5,7 @@ import { start, type Service } from '../../lib/index.js';
 import { buildOffline, offlineTag } from '../../lib/images/offline.js';
 import { present } from '../../lib/images/present.js';
 import { resolveImage, type ImageProgress } from '../../lib/images/resolve.js';
-import { presets } from '../../presets/index.js';
+import { presets } from '../../lib/presets/index.js';
 import { inspect } from '../helpers/engine.js';
 
 /**

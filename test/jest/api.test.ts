@@ -1,7 +1,7 @@
 import { expect, test } from '@jest/globals';
 import { fixture, pidContainers, runJest } from './harness.js';
 
-// sandpit/jest must load inside Jest's CommonJS test sandbox, with no Node flags.
+// sandpit-services/jest must load inside Jest's CommonJS test sandbox, with no Node flags.
 test('service() and exec() work in a plain CommonJS project', async () => {
   const result = await runJest(fixture('consumer'));
   expect(result.all).toMatch(/Tests:\s+2 passed, 2 total/);

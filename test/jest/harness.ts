@@ -27,8 +27,8 @@ export function fixture(name: string): Fixture {
   const dir = path.join(root, 'project');
   cpSync(fileURLToPath(new URL(`fixtures/${name}`, import.meta.url)), dir, { recursive: true });
   mkdirSync(path.join(dir, 'node_modules'));
-  // What `npm install ../sandpit` does: Jest resolves `preset: 'sandpit'` through the exports map.
-  symlinkSync(repo, path.join(dir, 'node_modules/sandpit'));
+  // What `npm install ../sandpit` does: Jest resolves `preset: 'sandpit-services'` through the exports map.
+  symlinkSync(repo, path.join(dir, 'node_modules/sandpit-services'));
   return { dir, out: path.join(root, 'out.jsonl') };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { allGone, firstReport, fixture, reports, runJest, sessionContainers } from './harness.js';
 
-// Each case runs a real Jest process on a small project using `preset: 'sandpit'` (a redis and an
+// Each case runs a real Jest process on a small project using `preset: 'sandpit-services'` (a redis and an
 // ubuntu box), and looks only at that process's session: other suites share this engine.
 describe('a Jest run with the sandpit preset leaves no container behind', () => {
   test('when its tests pass (global teardown)', async () => {

@@ -1,6 +1,6 @@
 const { createClient } = require('redis');
 const mysql = require('mysql2/promise');
-const { service, exec } = require('sandpit/jest');
+const { service, exec } = require('sandpit-services/jest');
 
 test('redis: SET then GET', async () => {
   const redis = await createClient({ url: service('cache').url }).connect();

@@ -1,7 +1,7 @@
 import { expect, test } from '@jest/globals';
 import mysql, { type RowDataPacket } from 'mysql2/promise';
 import { createClient } from 'redis';
-import { exec, service } from 'sandpit/jest';
+import { exec, service } from 'sandpit-services/jest';
 
 test('redis: SET then GET', async () => {
   const redis = await createClient({ url: service('cache').url }).connect();

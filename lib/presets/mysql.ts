@@ -1,7 +1,7 @@
-import type { Preset } from '../lib/preset.js';
-import { SandpitError, describe } from '../lib/errors.js';
-import { loadScripts, scriptEntries } from '../lib/options/files.js';
-import { randomSecret } from '../lib/options/secret.js';
+import type { Preset } from '../preset.js';
+import { SandpitError, describe } from '../errors.js';
+import { loadScripts, scriptEntries } from './files.js';
+import { randomSecret } from './secret.js';
 
 export interface MysqlOptions {
   /** Database created for the user. Default `test`. */

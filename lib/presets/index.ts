@@ -1,4 +1,4 @@
-import type { Preset } from '../lib/preset.js';
+import type { Preset } from '../preset.js';
 import { httpd } from './httpd.js';
 import { mysql } from './mysql.js';
 import { redis } from './redis.js';

@@ -1,5 +1,5 @@
-import type { Preset } from '../lib/preset.js';
-import { existingFolder } from '../lib/options/files.js';
+import type { Preset } from '../preset.js';
+import { existingFolder } from './files.js';
 
 export interface UbuntuOptions {
   /** A local folder mounted read-write at /work. */

@@ -1,4 +1,4 @@
-import type { Preset } from '../lib/preset.js';
+import type { Preset } from '../preset.js';
 
 export interface RedisOptions {
   /** Require this password (AUTH). */

@@ -1,6 +1,6 @@
-import type { Preset } from '../lib/preset.js';
-import { existingFolder } from '../lib/options/files.js';
-import { httpAnswers } from '../lib/readiness/probes.js';
+import type { Preset } from '../preset.js';
+import { existingFolder } from './files.js';
+import { httpAnswers } from '../readiness/probes.js';
 
 export interface HttpdOptions {
   /** A local folder served as the site (mounted read-only). Default: a generated index page. */

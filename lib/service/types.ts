@@ -1,5 +1,0 @@
-export interface ExecResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
