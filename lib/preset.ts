@@ -57,7 +57,9 @@ export interface Preset<Options extends object = Record<string, unknown>, Resolv
   resolve(options: Options): Promise<Resolved> | Resolved;
   container(options: Resolved): ContainerSpec;
   /** Files (container path → content) copied in before the container starts. */
-  files?(options: Resolved): Record<string, string>;
+  files?(options: Resolved): Record<string, string | Uint8Array>;
+  /** A line worth showing even in quiet output, about how these options are served. */
+  notice?(options: Resolved): string | undefined;
   /** Loads what `probe` needs, early, so the first probe does not pay for imports. */
   warmup?(): Promise<unknown>;
   /** One attempt; throws while the service does not answer. Polled until it passes. */

@@ -44,7 +44,7 @@ function readyCheck(ready: ReadyCheck | undefined, firstPort: number | undefined
   if ('http' in ready) {
     need(firstPort, 'ready.http');
     const path = ready.http.startsWith('/') ? ready.http : `/${ready.http}`;
-    return (t) => httpAnswers(`http://${t.host}:${t.port}${path}`);
+    return async (t) => void (await httpAnswers(`http://${t.host}:${t.port}${path}`));
   }
   if ('tcp' in ready) {
     need(firstPort, 'ready.tcp');

@@ -24,7 +24,7 @@ export async function planPort(
     const free = (await getPort({ port: standardPort, host: bindAddress })) === standardPort;
     return free
       ? { hostPort: String(standardPort) }
-      : { hostPort: '', notice: `${service}: port ${standardPort} is busy; using a free port instead` };
+      : { hostPort: '', notice: `port ${standardPort} is busy; using a free port instead` };
   }
   if ((await getPort({ port: option, host: bindAddress })) !== option) {
     throw new SandpitError(

@@ -5,10 +5,11 @@ import net from 'node:net';
 
 const ATTEMPT_MS = 1000;
 
-/** Any HTTP response counts: the server answers, whatever it says about `/`. */
-export async function httpAnswers(url: string): Promise<void> {
+/** Any HTTP response counts: the server answers, whatever it says about `/`. Resolves with its status. */
+export async function httpAnswers(url: string): Promise<number> {
   const response = await fetch(url, { signal: AbortSignal.timeout(ATTEMPT_MS), redirect: 'manual' });
   await response.body?.cancel();
+  return response.status;
 }
 
 /**

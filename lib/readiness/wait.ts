@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describe } from '../errors.js';
+import { describe, isSandpitError } from '../errors.js';
 
 /** Often enough that readiness is noticed within ~50 ms of the service answering. */
 const INTERVAL_MS = 25;
@@ -30,6 +30,8 @@ export async function waitFor(
         const result = await Promise.race([probe().then(() => 'ok' as const), exited, late]);
         if (result === 'ok') return { ok: true };
       } catch (error) {
+        // A probe throws a SandpitError when waiting cannot help (httpd's 403 on your folder).
+        if (isSandpitError(error)) throw error;
         last = describe(error);
       }
       if (died === undefined) await sleep(INTERVAL_MS);

@@ -26,11 +26,11 @@ export async function logsOf(client: ContainerRuntimeClient, id: string, tail = 
 }
 
 /** Copies generated files in before start: works with remote engines, unlike a bind mount of a temp dir. */
-export async function copyFiles(container: Dockerode.Container, files: Record<string, string>): Promise<void> {
+export async function copyFiles(container: Dockerode.Container, files: Record<string, string | Uint8Array>): Promise<void> {
   const entries = Object.entries(files);
   if (entries.length === 0) return;
   const pack = tar.pack();
-  for (const [path, content] of entries) pack.entry({ name: path.replace(/^\//, ''), mode: 0o644 }, content);
+  for (const [path, content] of entries) pack.entry({ name: path.replace(/^\//, ''), mode: 0o644 }, typeof content === 'string' ? content : Buffer.from(content));
   pack.finalize();
   await container.putArchive(Readable.from(pack), { path: '/' });
 }

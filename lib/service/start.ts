@@ -28,7 +28,7 @@ export async function start<const O extends PresetName | StartOptions>(input: O)
   // Client libraries load while Docker creates the container, not on the first probe.
   void n.preset.warmup?.().catch(() => {});
   const say = (stage: Stage, message: string, notice = false) =>
-    n.onProgress ? n.onProgress({ service: n.name, stage, message, notice }) : notice && process.stderr.write(`sandpit: ${message}\n`);
+    n.onProgress ? n.onProgress({ service: n.name, stage, message, notice }) : notice && process.stderr.write(`sandpit: ${n.name}: ${message}\n`);
 
   const options = await n.preset.resolve(n.presetOptions);
   const client = await docker();
@@ -47,11 +47,13 @@ export async function start<const O extends PresetName | StartOptions>(input: O)
   const host = hostOf(client, bindAddress);
   const plan = await planPort(n.name, n.port, { bindAddress, standardPort: n.preset.standardPort });
   if (plan.notice) say('create', plan.notice, true);
+  const notice = n.preset.notice?.(options);
+  if (notice) say('create', notice, true);
 
   say('create', `creating container from ${image}`);
   const spec = n.preset.container(options);
   const ports = [n.preset.containerPort, ...(n.preset.extraPorts ?? [])].filter((p): p is number => p !== undefined);
-  const container = await create(client, n, image, options, {
+  const createWith = (hostPort: string) => create(client, n, image, options, {
     Env: Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),
     ...(spec.command ? { Cmd: spec.command } : {}),
     ...(spec.workingDir ? { WorkingDir: spec.workingDir } : {}),
@@ -59,20 +61,32 @@ export async function start<const O extends PresetName | StartOptions>(input: O)
     HostConfig: {
       Init: spec.init ?? false,
       PortBindings: Object.fromEntries(
-        ports.map((p, i) => [`${p}/tcp`, [{ HostIp: bindAddress, HostPort: i === 0 ? plan.hostPort : '' }]]),
+        ports.map((p, i) => [`${p}/tcp`, [{ HostIp: bindAddress, HostPort: i === 0 ? hostPort : '' }]]),
       ),
       Mounts: (spec.mounts ?? []).map((m) => ({ Type: 'bind' as const, Source: m.source, Target: m.target, ReadOnly: m.readOnly })),
     },
   });
+  let container = await createWith(plan.hostPort);
 
   const stop = new AbortController();
   let stage: Stage = 'start';
   try {
-    await copyFiles(container, n.preset.files?.(options) ?? {});
+    const files = n.preset.files?.(options) ?? {};
+    await copyFiles(container, files);
     say('start', 'starting');
-    await container.start().catch((error: unknown) => {
-      throw portError(n.name, error) ?? error;
-    });
+    const started = await container.start().then(
+      () => undefined,
+      (error: unknown) => portError(n.name, error) ?? Promise.reject(error),
+    );
+    if (started) {
+      // 'standard' is a preference: another start took the port between our check and the bind.
+      if (n.port !== 'standard') throw started;
+      say('create', `port ${plan.hostPort} was taken while starting; using a free port instead`, true);
+      await removeContainer(container.id);
+      container = await createWith('');
+      await copyFiles(container, files);
+      await container.start();
+    }
     const exited = exitOf(container, stop.signal);
     const published = await hostPorts(container);
     const port = n.preset.containerPort === undefined ? 0 : (published[n.preset.containerPort] ?? 0);

@@ -26,13 +26,26 @@ describe('ports', () => {
     try {
       await using site = await start({ preset: 'httpd', port: 'standard', onProgress: (e) => events.push(e) });
       expect(site.port).not.toBe(8080);
-      if (held) expect(events.find((e) => e.notice)?.message).toBe('httpd: port 8080 is busy; using a free port instead');
+      if (held) expect(events.find((e) => e.notice)?.message).toBe('port 8080 is busy; using a free port instead');
     } finally {
       blocker.close();
     }
     await using site = await start({ preset: 'httpd', port: 'standard' });
     expect(site.port).toBe(8080);
   });
+
+  test("eight concurrent port: 'standard' starts all succeed: losing the bind race falls back to a free port", async () => {
+    const events: ProgressEvent[] = [];
+    const starts = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) => start({ preset: 'redis', name: `race${i}`, port: 'standard', onProgress: (e) => events.push(e) })),
+    );
+    await Promise.all(starts.map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)));
+    expect(starts.filter((s) => s.status === 'rejected').map((s) => (s as PromiseRejectedResult).reason.message)).toEqual([]);
+    const ports = starts.map((s) => (s as PromiseFulfilledResult<{ port: number }>).value.port);
+    expect(new Set(ports).size).toBe(8);
+    // At most one got 6379; the others said why they did not.
+    expect(events.filter((e) => e.notice && /port 6379 (is busy|was taken)/.test(e.message)).length).toBeGreaterThanOrEqual(ports.filter((p) => p !== 6379).length);
+  }, 120_000);
 
   test("bindAddress: '0.0.0.0' is opt-in", async () => {
     await using redis = await start({ preset: 'redis', bindAddress: '0.0.0.0' });

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createConnection } from 'mysql2/promise';
@@ -53,6 +53,30 @@ describe('httpd', () => {
     expect(await response.text()).toBe('hello from the host\n');
     const touch = await site.exec(['sh', '-c', 'touch /usr/local/apache2/htdocs/x']);
     expect(touch.exitCode).not.toBe(0);
+  });
+
+  test('a 0700 folder from mkdtempSync is served: as its owner when not root, from a copy (said so) when root owns it', async () => {
+    // The 0700 folder of a non-root user: the workers run as that uid, so later edits show.
+    const theirs = mkdtempSync(path.join(os.tmpdir(), 'sandpit-0700-'));
+    writeFileSync(path.join(theirs, 'a.txt'), 'theirs\n');
+    chownSync(theirs, 4321, 4321);
+    chownSync(path.join(theirs, 'a.txt'), 4321, 4321);
+    await using site = await start({ preset: 'httpd', root: theirs });
+    expect(await (await fetch(new URL('a.txt', site.url))).text()).toBe('theirs\n');
+    writeFileSync(path.join(theirs, 'later.txt'), 'live\n', { mode: 0o600 });
+    chownSync(path.join(theirs, 'later.txt'), 4321, 4321);
+    expect(await (await fetch(new URL('later.txt', site.url))).text()).toBe('live\n');
+
+    if (process.getuid?.() !== 0) return; // a folder owned by root needs a root test run
+    const mine = mkdtempSync(path.join(os.tmpdir(), 'sandpit-0700-'));
+    mkdirSync(path.join(mine, 'sub'));
+    writeFileSync(path.join(mine, 'sub', 'b.bin'), Buffer.from([0, 255, 1]), { mode: 0o600 });
+    const notices: string[] = [];
+    await using copy = await start({ preset: 'httpd', root: mine, onProgress: (e) => e.notice && notices.push(e.message) });
+    const response = await fetch(new URL('sub/b.bin', copy.url));
+    expect(response.status).toBe(200);
+    expect([...new Uint8Array(await response.arrayBuffer())]).toEqual([0, 255, 1]);
+    expect(notices.join('\n')).toContain(`root ${mine} (mode 0700, owner uid 0 gid 0)`);
   });
 
   test('without a root it serves a generated index page', async () => {
