@@ -2,6 +2,8 @@ import type { Preset } from '../preset.js';
 import { SandpitError, describe } from '../errors.js';
 import { loadScripts, scriptEntries } from './files.js';
 import { randomSecret } from './secret.js';
+import { ATTEMPT_MS } from '../readiness/probes.js';
+import { mysqlGreets } from '../readiness/mysql.js';
 
 export interface MysqlOptions {
   /** Database created for the user. Default `test`. */
@@ -147,13 +149,12 @@ innodb_temp_data_file_path = ibtmp1:1M:autoextend
   container: (o) => ({
     env: { MYSQL_ROOT_PASSWORD: o.rootPassword, MYSQL_DATABASE: o.database, MYSQL_USER: o.user, MYSQL_PASSWORD: o.password },
   }),
-  warmup: () => import('mysql2/promise'),
-  // Root first: init scripts still have to run before the app user may count as ready.
-  probe: (target, o) => query(target, 'root', o.rootPassword),
+  // The greeting comes only once the accounts exist (lib/readiness/mysql.ts): no client library loaded.
+  probe: (target) => mysqlGreets(target.host, target.port, ATTEMPT_MS).then(() => {}),
   async prepare(target, o) {
-    const { createConnection } = await import('mysql2/promise');
     const scripts = await loadScripts(o.initScripts);
     if (scripts.length > 0) {
+      const { createConnection } = await import('mysql2/promise');
       const connection = await createConnection({
         ...endpoint(target, 'root', o.rootPassword),
         database: o.database,
@@ -174,7 +175,6 @@ innodb_temp_data_file_path = ibtmp1:1M:autoextend
         await connection.end().catch(() => {});
       }
     }
-    await query(target, o.user, o.password, o.database);
   },
   url: ({ host, port }, o) =>
     `mysql://${encodeURIComponent(o.user)}:${encodeURIComponent(o.password)}@${host}:${port}/${o.database}`,
@@ -183,14 +183,4 @@ innodb_temp_data_file_path = ibtmp1:1M:autoextend
 
 function endpoint(target: { host: string; port: number }, user: string, password: string) {
   return { host: target.host, port: target.port, user, password, connectTimeout: 1000 };
-}
-
-async function query(target: { host: string; port: number }, user: string, password: string, database?: string) {
-  const { createConnection } = await import('mysql2/promise');
-  const connection = await createConnection({ ...endpoint(target, user, password), ...(database ? { database } : {}) });
-  try {
-    await connection.query('SELECT 1');
-  } finally {
-    connection.destroy();
-  }
 }

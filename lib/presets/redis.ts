@@ -1,4 +1,6 @@
 import type { Preset } from '../preset.js';
+import { ATTEMPT_MS } from '../readiness/probes.js';
+import { redisPongs } from '../readiness/redis.js';
 
 export interface RedisOptions {
   /** Require this password (AUTH). */
@@ -49,23 +51,7 @@ exec "$@"
     // snapshots in a throwaway store.
     command: ['redis-server', '--protected-mode', 'no', '--save', '', ...(password ? ['--requirepass', password] : [])],
   }),
-  // The core client, not the `redis` bundle: its JSON/search/time-series modules cost ~50 ms to import.
-  warmup: () => import('@redis/client'),
-  async probe(target, { password }) {
-    const { createClient } = await import('@redis/client');
-    const client = createClient({
-      socket: { host: target.host, port: target.port, connectTimeout: 1000, reconnectStrategy: false },
-      ...(password ? { password } : {}),
-    });
-    client.on('error', () => {}); // reported through the rejected connect/ping instead
-    try {
-      await client.connect();
-      const pong = await client.ping();
-      if (pong !== 'PONG') throw new Error(`PING answered ${pong}`);
-    } finally {
-      client.destroy();
-    }
-  },
+  probe: (target, { password }) => redisPongs(target.host, target.port, password, ATTEMPT_MS).then(() => {}),
   url: ({ host, port }, { password }) =>
     `redis://${password ? `:${encodeURIComponent(password)}@` : ''}${host}:${port}`,
 };

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { httpStatus } from './http.js';
 
 // Not wait-on: importing it (axios, joi, rxjs) costs ~180 ms here, as much as a whole redis start, and its
 // loop cannot be stopped when the container dies. One attempt is a fetch or a connect; waitFor() loops.
@@ -6,10 +7,9 @@ import net from 'node:net';
 const ATTEMPT_MS = 1000;
 
 /** Any HTTP response counts: the server answers, whatever it says about `/`. Resolves with its status. */
-export async function httpAnswers(url: string): Promise<number> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(ATTEMPT_MS), redirect: 'manual' });
-  await response.body?.cancel();
-  return response.status;
+export function httpAnswers(url: string): Promise<number> {
+  const { hostname, port, pathname, search } = new URL(url);
+  return httpStatus(hostname.replace(/^\[|\]$/g, ''), Number(port || 80), `${pathname}${search}`, ATTEMPT_MS);
 }
 
 /**

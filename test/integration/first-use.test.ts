@@ -28,6 +28,14 @@ const firstUse = {
     await connection.end();
     return (rows as { n: number }[])[0]?.n === 0;
   },
+  // No init scripts: the readiness check is the server's greeting alone; the app user must work at once.
+  'mysql as the app user': async () => {
+    await using db = await start({ preset: 'mysql', password: 'app pw' });
+    const connection = await createConnection(db.url);
+    const [rows] = await connection.query('SELECT CURRENT_USER() AS u');
+    await connection.end();
+    return (rows as { u: string }[])[0]?.u === 'test@%';
+  },
   ubuntu: async () => {
     await using box = await start('ubuntu');
     return (await box.exec(['echo', 'ok'])).stdout === 'ok\n';
