@@ -32,4 +32,16 @@ async function dockerHost(): Promise<string> {
   return `tcp://${modem.host}:${modem.port}`;
 }
 
+/**
+ * For a box known to have sh (the shell's): a missing command ends as a shell's would, one line
+ * and exit 127, not with the runtime's "OCI runtime exec failed" and 126.
+ */
+export const asShellWould = (command: string[]): string[] => [
+  'sh',
+  '-c',
+  'command -v -- "$1" > /dev/null 2>&1 || { echo "$1: command not found" >&2; exit 127; }; exec "$@"',
+  'sh',
+  ...command,
+];
+
 export const interactive = (): boolean => Boolean(process.stdin.isTTY && process.stdout.isTTY);

@@ -7,7 +7,10 @@ export type SandpitErrorCode =
   | 'NOT_READY'
   | 'INIT_SCRIPT_FAILED'
   | 'CONFIG_INVALID'
-  | 'NOT_FOUND';
+  | 'NOT_FOUND'
+  | 'NOT_RUNNING'
+  | 'NAME_IN_USE'
+  | 'TIMEOUT';
 
 export type Stage = 'config' | 'pull' | 'build' | 'create' | 'start' | 'ready' | 'stop';
 

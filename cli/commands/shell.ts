@@ -21,7 +21,7 @@ export const shell: CommandModule<object, Args> = {
   handler: async (args) => {
     const command = [...(args.command ?? []), ...((args as { '--'?: string[] })['--'] ?? [])].map(String);
     const { startWithProgress } = await import('../progress.js');
-    const { dockerExec, interactive } = await import('../docker-cli.js');
+    const { asShellWould, dockerExec, interactive } = await import('../docker-cli.js');
     const { onInterrupt, removeSession } = await import('../interrupt.js');
     const mount = args.mount === false ? undefined : (args.mount ?? process.cwd());
     // Interrupted before or after bash runs: the box goes, sandpit exits 128 + signal.
@@ -32,7 +32,7 @@ export const shell: CommandModule<object, Args> = {
     try {
       const tty = interactive();
       // Without a terminal and without a command, the script comes on stdin.
-      const run = command.length > 0 ? command : tty ? ['bash'] : ['bash', '-s'];
+      const run = command.length > 0 ? asShellWould(command) : tty ? ['bash'] : ['bash', '-s'];
       process.exitCode = await dockerExec(box!.containerId, run, { tty, ...(mount ? { workdir: '/work' } : {}) });
     } finally {
       await box!.stop();

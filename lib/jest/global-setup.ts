@@ -50,8 +50,8 @@ export default async function globalSetup(globalConfig: JestGlobalConfig): Promi
       process.stderr.write(`sandpit: ${services.map((s) => s.name).join(', ')} ready in ${seconds} s (session ${sessionId})\n`);
     }
   } catch (error) {
-    // Jest prints the stack: for our own errors the message is the whole story.
-    if (isSandpitError(error)) error.stack = `${error.name}: ${error.message}`;
+    // Jest prints the stack: for our own errors the message and its code are the whole story.
+    if (isSandpitError(error)) error.stack = `${error.name} [${error.code}]: ${error.message}`;
     throw error;
   }
 }

@@ -5,6 +5,7 @@ import type { OptionSpec, Preset } from '../preset.js';
 import { isPresetName, presetByName, presetNames, type PresetName } from '../presets/index.js';
 import type { CommonOptions, ProgressEvent, StartOptions } from '../types.js';
 import { customPreset, CUSTOM_OPTIONS } from './custom.js';
+import { isImageReference } from '../images/reference.js';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 
@@ -67,8 +68,8 @@ export function normalise(input: PresetName | StartOptions): Normalised {
   if (typeof name !== 'string' || !/^[a-z0-9][a-z0-9_-]{0,62}$/i.test(name)) {
     invalid('name', name, 'letters, digits, - and _ (it becomes SANDPIT_<NAME>_URL)');
   }
-  if (options.image !== undefined && (typeof options.image !== 'string' || options.image.trim() === '')) {
-    invalid('image', options.image, 'an image reference such as redis:7.4');
+  if (options.image !== undefined && (typeof options.image !== 'string' || !isImageReference(options.image))) {
+    invalid('image', options.image, 'an image reference such as redis:7.4 (lowercase name, optional registry, :tag or @digest)');
   }
   const port = options.port;
   if (port !== undefined && port !== 'standard' && !(Number.isInteger(port) && (port as number) >= 1 && (port as number) <= 65535)) {

@@ -9,8 +9,14 @@ import type { ExecResult } from '../preset.js';
 export function execIn(client: ContainerRuntimeClient, id: string, command: string[]): Promise<ExecResult> {
   return client.container
     .exec(client.container.getById(id), command)
-    .then(({ exitCode, stdout, stderr }) => ({ exitCode, stdout, stderr }));
+    .then(({ exitCode, stdout, stderr }) => (notFound(exitCode, stdout + stderr) ? commandNotFound(command[0]) : { exitCode, stdout, stderr }));
 }
+
+// The runtime's "OCI runtime exec failed: … executable file not found" (exit 126) becomes what a shell says.
+const notFound = (exitCode: number, output: string) =>
+  (exitCode === 126 || exitCode === 127) && /^OCI runtime exec failed: .*(executable file not found|no such file or directory)/.test(output);
+
+export const commandNotFound = (command = ''): ExecResult => ({ exitCode: 127, stdout: '', stderr: `${command}: command not found\n` });
 
 export async function logsOf(client: ContainerRuntimeClient, id: string, tail = 200): Promise<string> {
   const container = client.container.getById(id);

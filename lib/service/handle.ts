@@ -2,6 +2,7 @@ import type { ContainerRuntimeClient } from 'testcontainers';
 import { removeContainer } from '../cleanup/remove.js';
 import type { PresetName, Service } from '../types.js';
 import { execIn, logsOf } from './container.js';
+import { whyNotRunning } from './not-running.js';
 import type { ExecResult } from '../preset.js';
 
 /** What is known of a running service, however it was found (started here, or listed). */
@@ -31,11 +32,15 @@ export class StartedService implements Service {
   }
 
   exec(command: string[]): Promise<ExecResult> {
-    return execIn(this.#client, this.containerId, command);
+    return execIn(this.#client, this.containerId, command).catch((error: unknown) => this.#explain(error));
   }
 
   logs({ tail = 200 }: { tail?: number } = {}): Promise<string> {
-    return logsOf(this.#client, this.containerId, tail);
+    return logsOf(this.#client, this.containerId, tail).catch((error: unknown) => this.#explain(error));
+  }
+
+  async #explain(error: unknown): Promise<never> {
+    throw await whyNotRunning(this.#client, this.containerId, this.name, error);
   }
 
   stop(): Promise<void> {

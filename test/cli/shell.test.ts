@@ -19,6 +19,11 @@ describe('sandpit shell', () => {
     expect(await named('shell')).toEqual([]);
   });
 
+  test('a command that does not exist: one line and exit 127, as shells do', async () => {
+    const missing = await sandpit(['shell', '--no-mount', '--', 'no-such-command', '--flag'], { cwd: folder });
+    expect([missing.exitCode, missing.stderr]).toEqual([127, 'no-such-command: command not found']);
+  });
+
   test('piped stdin runs as a script; its exit code is sandpit’s', async () => {
     const piped = await sandpit(['shell'], { input: 'echo from-stdin; ls /work; exit 4\n', cwd: folder });
     expect([piped.exitCode, piped.stdout]).toEqual([4, 'from-stdin\nmarker.txt']);

@@ -36,10 +36,33 @@ describe('errors say what is wrong and how to fix it', () => {
     [{ image: 'x', ready: { smoke: true } }, /Invalid ready/],
     [{ image: 'x', ready: { http: '/' } }, /ready\.http needs a port to check: add ports: \[N\]/],
     [{}, /Say what to start: a preset/],
+    [{ image: 'Not A::Valid Ref' }, /Invalid image: "Not A::Valid Ref"\. Expected an image reference/],
+    [{ preset: 'redis', image: 'Redis:7' }, /Invalid image: "Redis:7"/],
   ])('INVALID_OPTION for %j', async (options, message) => {
     const error = await failure(start(options as never));
     expect(error.code).toBe('INVALID_OPTION');
     expect(error.message).toMatch(message);
+  });
+
+  test('NOT_RUNNING from exec() and logs() once the container was paused, killed or removed: what happened, not HTTP 409', async () => {
+    const box = await start({ preset: 'redis', name: 'doomed' });
+    try {
+      await execa('docker', ['pause', box.containerId]);
+      const paused = await failure(box.exec(['true']));
+      expect([paused.code, paused.message]).toEqual(['NOT_RUNNING', expect.stringMatching(/^doomed: its container is paused\. Resume it with `docker unpause [0-9a-f]{12}`/)]);
+      await execa('docker', ['unpause', box.containerId]);
+      await execa('docker', ['kill', box.containerId]);
+      const killed = await failure(box.exec(['true']));
+      expect(killed.code).toBe('NOT_RUNNING');
+      expect(killed.message).toMatch(/^doomed: it is no longer running \(exit code 137\)\..*\nLast 10 log lines of doomed:\n(.|\n)*Ready to accept connections/);
+      await execa('docker', ['rm', '-f', box.containerId]);
+      for (const call of [box.exec(['true']), box.logs()]) {
+        const gone = await failure(call);
+        expect([gone.code, gone.message]).toEqual(['NOT_RUNNING', `doomed: its container ${box.containerId.slice(0, 12)} was removed. Start the service again.`]);
+      }
+    } finally {
+      await box.stop();
+    }
   });
 
   test('PORT_IN_USE names the port, before any container exists', async () => {

@@ -11,6 +11,7 @@ describe('the sandpit preset fails the run before any test', () => {
     expect(result.all).toContain(
       'sandpit.config.json: services.db.initScript: Unknown option "initScript" for mysql. Did you mean "initScripts"?',
     );
+    expect(result.all).toMatch(/SandpitError \[(CONFIG_INVALID|INVALID_OPTION)\]: .*initScript/);
     expect(result.all).not.toMatch(/^\s+at /m); // the message is the whole story: no stack
     expect(reports(f)).toEqual([]);
     expect(await pidContainers(jest.pid!)).toEqual([]);
@@ -21,7 +22,7 @@ describe('the sandpit preset fails the run before any test', () => {
     const jest = runJest(f);
     const result = await jest;
     expect(result.exitCode).not.toBe(0);
-    expect(result.all).toMatch(/SandpitError: db \(mysql\): init script schema.sql failed: .*nowhere/);
+    expect(result.all).toMatch(/SandpitError \[INIT_SCRIPT_FAILED\]: db \(mysql\): init script schema.sql failed: .*nowhere/);
     expect(reports(f)).toEqual([]);
     expect(await pidContainers(jest.pid!)).toEqual([]);
   });
