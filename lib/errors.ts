@@ -6,6 +6,7 @@ export type SandpitErrorCode =
   | 'IMAGE_UNAVAILABLE'
   | 'NOT_READY'
   | 'INIT_SCRIPT_FAILED'
+  | 'SNAPSHOT_FAILED'
   | 'CONFIG_INVALID'
   | 'NOT_FOUND'
   | 'NOT_RUNNING'

@@ -69,4 +69,31 @@ export interface Preset<Options extends object = Record<string, unknown>, Resolv
   url(target: { host: string; port: number }, options: Resolved): string;
   /** Extra public fields of the started service (mysql's user/password/database). */
   extras?(options: Resolved): Record<string, string>;
+  /** How the state after init scripts is captured once as an image and reused (lib/snapshots). */
+  snapshot?: SnapshotRecipe<Resolved>;
+}
+
+/**
+ * What a preset tells lib/snapshots. The snapshot's data must live outside any VOLUME the image
+ * declares: `docker commit` leaves volumes out.
+ */
+export interface SnapshotRecipe<Resolved> {
+  /** Options that shape the data (database, user…): part of the snapshot's key. */
+  shapes(options: Resolved): Record<string, unknown>;
+  /** Init-script entries (files, folders or inline text); their bytes are part of the key. */
+  scripts(options: Resolved): string[];
+  /** Worth a snapshot with no scripts too: mysql's data directory takes seconds to initialise. */
+  always: boolean;
+  /** The server command, its data kept outside every declared VOLUME; to take the snapshot and to start from it. */
+  command(options: Resolved, spec: ContainerSpec): string[];
+  /** Working directory of those containers (redis' entrypoint hands its working directory to the server's user). */
+  workingDir?: string;
+  /** Options for the container the snapshot is taken from: fresh secrets, so the image keeps none of a user's. */
+  throwaway(options: Resolved): Resolved;
+  /** In the ready build container: write everything to `dataDir` before the container is stopped. */
+  seal?(target: Target, options: Resolved): Promise<void>;
+  /** Options for a start from the snapshot: the scripts are already in it and must not run again. */
+  reuse(options: Resolved): Resolved;
+  /** Per-start secrets for a start from the snapshot: files copied in before it starts, and server arguments. */
+  restore?(options: Resolved): { files: Record<string, string>; args: string[] };
 }

@@ -26,6 +26,12 @@ export interface CommonOptions {
   /** Leave the container running after this process ends (`sandpit up --detach`). */
   detached?: boolean;
   onProgress?: (event: ProgressEvent) => void;
+  /**
+   * mysql, and redis with init scripts: start from a snapshot of the data as the first start left it
+   * (taken then), so later starts skip initialisation and scripts. Default true; false here or
+   * SANDPIT_SNAPSHOTS=0 runs them on every start.
+   */
+  snapshot?: boolean;
 }
 
 interface PresetOptionsMap {

@@ -17,6 +17,7 @@ const COMMON: Record<keyof CommonOptions, OptionSpec> = {
   startupTimeout: { type: 'number', describe: 'ms to wait for the service' },
   detached: { type: 'number', describe: 'leave it running after exit' },
   onProgress: { type: 'number', describe: 'progress callback' },
+  snapshot: { type: 'number', describe: 'start from a snapshot of the initialised data' },
 };
 
 export interface Normalised {
@@ -29,6 +30,8 @@ export interface Normalised {
   bindAddress: string;
   startupTimeoutMs: number;
   detached: boolean;
+  /** false: `snapshot: false`, run the init scripts on every start. */
+  snapshot: boolean;
   onProgress: ((event: ProgressEvent) => void) | undefined;
 }
 
@@ -78,6 +81,7 @@ export function normalise(input: PresetName | StartOptions): Normalised {
   const bindAddress = options.bindAddress ?? '127.0.0.1';
   if (typeof bindAddress !== 'string' || net.isIP(bindAddress) === 0) invalid('bindAddress', bindAddress, "an IP address such as 127.0.0.1 or 0.0.0.0");
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') invalid('onProgress', options.onProgress, 'a function');
+  if (options.snapshot !== undefined && typeof options.snapshot !== 'boolean') invalid('snapshot', options.snapshot, 'true or false');
 
   return {
     name,
@@ -89,6 +93,7 @@ export function normalise(input: PresetName | StartOptions): Normalised {
     bindAddress,
     startupTimeoutMs: startupTimeout(options.startupTimeout),
     detached: options.detached === true,
+    snapshot: options.snapshot !== false,
     onProgress: options.onProgress as Normalised['onProgress'],
   };
 }

@@ -22,18 +22,20 @@ const isFile = (entry: string) => /\.sql$/i.test(entry.trim());
 
 /** Checks script files exist before any container starts; returns files as absolute paths. */
 export function scriptEntries(preset: string, entries: string[]): string[] {
-  return entries.map((entry) => {
-    if (!isFile(entry)) return entry;
-    const file = path.resolve(entry);
-    if (!statSync(file, { throwIfNoEntry: false })?.isFile()) {
-      throw new SandpitError(
-        'INVALID_OPTION',
-        `${preset}: init script "${entry}" cannot be read (${file}). Check the path${path.isAbsolute(entry) ? '' : `; it is relative to ${process.cwd()}`}.`,
-        { option: 'initScripts' },
-      );
-    }
-    return file;
-  });
+  return entries.map((entry) => (isFile(entry) ? readableFile(preset, entry) : entry));
+}
+
+/** The script file as an absolute path, or INVALID_OPTION naming it. */
+export function readableFile(preset: string, entry: string): string {
+  const file = path.resolve(entry.trim());
+  if (!statSync(file, { throwIfNoEntry: false })?.isFile()) {
+    throw new SandpitError(
+      'INVALID_OPTION',
+      `${preset}: init script "${entry}" cannot be read (${file}). Check the path${path.isAbsolute(entry) ? '' : `; it is relative to ${process.cwd()}`}.`,
+      { option: 'initScripts' },
+    );
+  }
+  return file;
 }
 
 export interface Script {

@@ -1,13 +1,24 @@
 import type { Preset } from '../preset.js';
 import { ATTEMPT_MS } from '../readiness/probes.js';
 import { redisPongs } from '../readiness/redis.js';
+import { applyRedisScripts } from '../seeds/redis-apply.js';
+import { readableFile } from './files.js';
+import { connect } from './redis-client.js';
+import { redisSnapshot } from './redis-snapshot.js';
 
 export interface RedisOptions {
   /** Require this password (AUTH). */
   password?: string;
+  /** Files of redis commands (.redis or .txt, one command a line) or command text, run in order before ready. */
+  initScripts?: string[];
 }
 
-export const redis: Preset<RedisOptions> = {
+export interface RedisResolved {
+  password?: string;
+  initScripts: string[];
+}
+
+export const redis: Preset<RedisOptions, RedisResolved> = {
   name: 'redis',
   summary: 'Redis key-value store',
   image: 'redis:7.4',
@@ -44,14 +55,26 @@ exec "$@"
   },
   containerPort: 6379,
   standardPort: 6379,
-  options: { password: { type: 'string', describe: 'require this password (AUTH)' } },
-  resolve: (options) => options,
+  options: {
+    password: { type: 'string', describe: 'require this password (AUTH)' },
+    initScripts: { type: 'string[]', describe: '.redis/.txt files of commands, or command text, run in order before ready' },
+  },
+  resolve: ({ password, initScripts = [] }) => ({
+    ...(password === undefined ? {} : { password }),
+    initScripts: initScripts.map((entry) => (/\.(redis|txt)$/i.test(entry.trim()) ? readableFile('redis', entry) : entry)),
+  }),
   container: ({ password }) => ({
     // Explicit flags so the official image and the offline one behave alike; no disk
     // snapshots in a throwaway store.
     command: ['redis-server', '--protected-mode', 'no', '--save', '', ...(password ? ['--requirepass', password] : [])],
   }),
   probe: (target, { password }) => redisPongs(target.host, target.port, password, ATTEMPT_MS).then(() => {}),
+  async prepare(target, { password, initScripts }) {
+    if (initScripts.length === 0) return;
+    await using client = await connect(target, password);
+    await applyRedisScripts(client.redis, initScripts);
+  },
+  snapshot: redisSnapshot,
   url: ({ host, port }, { password }) =>
     `redis://${password ? `:${encodeURIComponent(password)}@` : ''}${host}:${port}`,
 };

@@ -11,6 +11,8 @@ import { sweepOnce } from '../cleanup/sweep.js';
 import { normalise, type Normalised } from '../options/normalise.js';
 import { planPort } from '../ports/plan.js';
 import { waitFor } from '../readiness/wait.js';
+import type { Launch } from '../snapshots/launch.js';
+import { snapshotFor } from '../snapshots/use.js';
 import type { Target } from '../preset.js';
 import type { PresetName, StartOptions, StartedFrom } from '../types.js';
 import { copyFiles, execIn, exitOf, logsOf } from './container.js';
@@ -24,24 +26,32 @@ const LOG_LINES = 20;
  * Whatever fails on the way, the container is removed before the error reaches the caller.
  */
 export async function start<const O extends PresetName | StartOptions>(input: O): Promise<StartedFrom<O>> {
+  return (await launch(input)) as unknown as StartedFrom<O>;
+}
+
+/** `via`: lib/snapshots' container to take a snapshot from, with the image and options it chose. */
+async function launch(input: PresetName | StartOptions, via?: Launch): Promise<StartedService> {
   const n = normalise(input);
   // Client libraries load while Docker creates the container, not on the first probe.
   void n.preset.warmup?.().catch(() => {});
   const say = (stage: Stage, message: string, notice = false) =>
     n.onProgress ? n.onProgress({ service: n.name, stage, message, notice }) : notice && process.stderr.write(`sandpit: ${n.name}: ${message}\n`);
 
-  const options = await n.preset.resolve(n.presetOptions);
+  const resolved = via?.options ?? (await n.preset.resolve(n.presetOptions));
   const client = await docker();
   sweepOnce();
 
   say('pull', 'finding image');
-  const { image } = await resolveImage(
+  const { image: base } = via ?? await resolveImage(
     { name: n.presetName, image: n.preset.image, offline: n.preset.offline },
     n.presetName === 'custom' ? n.preset.image : n.image,
     (event) => say(event.stage, event.message, event.notice),
   ).catch((error: unknown) => {
     throw failure(n, 'pull', error, ''); // no container yet; the error still names its service
   });
+  const snapshot = via ?? (await fromSnapshot(n, input, resolved, base, say));
+  const image = snapshot?.image ?? base;
+  const options = snapshot?.options ?? resolved;
 
   const bindAddress = n.bindAddress;
   const host = hostOf(client, bindAddress);
@@ -51,9 +61,9 @@ export async function start<const O extends PresetName | StartOptions>(input: O)
   if (notice) say('create', notice, true);
 
   say('create', `creating container from ${image}`);
-  const spec = n.preset.container(options);
+  const spec = { ...n.preset.container(options), ...(snapshot && { command: snapshot.command, workingDir: snapshot.workingDir }) };
   const ports = [n.preset.containerPort, ...(n.preset.extraPorts ?? [])].filter((p): p is number => p !== undefined);
-  const createWith = (hostPort: string) => create(client, n, image, options, {
+  const createWith = (hostPort: string) => create(client, n, image, options, snapshot?.labels ?? {}, {
     Env: Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),
     ...(spec.command ? { Cmd: spec.command } : {}),
     ...(spec.workingDir ? { WorkingDir: spec.workingDir } : {}),
@@ -71,7 +81,7 @@ export async function start<const O extends PresetName | StartOptions>(input: O)
   const stop = new AbortController();
   let stage: Stage = 'start';
   try {
-    const files = n.preset.files?.(options) ?? {};
+    const files = { ...n.preset.files?.(options), ...snapshot?.files };
     await copyFiles(container, files);
     say('start', 'starting');
     const started = await container.start().then(
@@ -103,7 +113,7 @@ export async function start<const O extends PresetName | StartOptions>(input: O)
     await n.preset.prepare?.(target, options);
     say('ready', 'ready');
     const url = n.preset.url(target, options);
-    return new StartedService({
+    const service = new StartedService({
       name: n.name,
       preset: n.presetName,
       containerId: container.id,
@@ -113,7 +123,8 @@ export async function start<const O extends PresetName | StartOptions>(input: O)
       url,
       extras: n.preset.extras?.(options) ?? {},
       client,
-    }) as unknown as StartedFrom<O>;
+    });
+    return service;
   } catch (error) {
     const logs = await logsOf(client, container.id, LOG_LINES).catch(() => '');
     await removeContainer(container.id).catch(() => {});
@@ -123,11 +134,28 @@ export async function start<const O extends PresetName | StartOptions>(input: O)
   }
 }
 
+/** The snapshot to start from (taken now by a container of `base` if there is none), or undefined. */
+function fromSnapshot(n: Normalised, input: PresetName | StartOptions, options: object, base: string, say: (stage: Stage, message: string, notice?: boolean) => void) {
+  // Taken on any free port, owned by this process (reaped if it dies), never itself from a snapshot.
+  const own = { ...(typeof input === 'string' ? { preset: input } : input), port: undefined, detached: false, snapshot: false } as StartOptions;
+  return snapshotFor({
+    preset: n.preset,
+    options,
+    image: base,
+    enabled: n.snapshot,
+    say: (message, notice) => say('build', message, notice),
+    launch: (via) => launch(own, via),
+  }).catch((error: unknown) => {
+    throw failure(n, 'build', error, '');
+  });
+}
+
 async function create(
   client: ContainerRuntimeClient,
   n: Normalised,
   image: string,
   resolved: object,
+  labels: Record<string, string>,
   options: Dockerode.ContainerCreateOptions,
 ) {
   // Before the container exists: whatever ends this process from here on, the watchdog reaps it.
@@ -144,6 +172,7 @@ async function create(
         // Lets `sandpit ls`, `exec` and the Jest workers rebuild url and credentials later.
         [LABEL.options]: JSON.stringify(resolved),
         ...ownerLabels(n.detached),
+        ...labels,
       },
     });
     return container;

@@ -1,0 +1,42 @@
+import type { SnapshotRecipe } from '../preset.js';
+import type { MysqlResolved } from './mysql.js';
+import { randomSecret } from './secret.js';
+
+/**
+ * Outside /var/lib/mysql, which the official image declares a VOLUME (a commit leaves it out).
+ * The official entrypoint, and the offline one, take the data directory from the server's arguments.
+ */
+const DATA_DIR = '/var/lib/sandpit-data';
+const CREDENTIALS = '/sandpit/credentials.sql';
+
+/**
+ * The initialised data directory, with the init scripts applied, is taken once and reused: later
+ * starts skip both. Each start still gets its own passwords: an --init-file, copied in before the
+ * container starts, sets them while the server boots, before it serves a connection; the
+ * snapshot's own (throwaway) passwords stop working.
+ */
+export const mysqlSnapshot: SnapshotRecipe<MysqlResolved> = {
+  shapes: ({ database, user }) => ({ database, user }),
+  scripts: (o) => o.initScripts,
+  always: true,
+  command: (_, spec) => [...(spec.command ?? ['mysqld']), `--datadir=${DATA_DIR}`],
+  throwaway: (o) => ({ ...o, password: randomSecret(), rootPassword: randomSecret() }),
+  reuse: (o) => ({ ...o, initScripts: [] }),
+  restore: (o) => ({
+    files: {
+      [CREDENTIALS]: [
+        `ALTER USER 'root'@'localhost' IDENTIFIED BY ${literal(o.rootPassword)};`,
+        `ALTER USER IF EXISTS 'root'@'%' IDENTIFIED BY ${literal(o.rootPassword)};`,
+        `ALTER USER ${literal(o.user)}@'%' IDENTIFIED BY ${literal(o.password)};`,
+        '',
+      ].join('\n'),
+    },
+    args: [`--init-file=${CREDENTIALS}`],
+  }),
+};
+
+/** A string literal for the server's default sql_mode; one line, as an init file wants. */
+function literal(value: string): string {
+  const escapes: Record<string, string> = { '\0': '\\0', '\n': '\\n', '\r': '\\r', '\x1a': '\\Z', "'": "\\'", '"': '\\"', '\\': '\\\\' };
+  return `'${value.replace(/[\0\n\r\x1a'"\\]/g, (c) => escapes[c]!)}'`;
+}

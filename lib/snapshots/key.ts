@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, statSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { SNAPSHOT_FORMAT } from './names.js';
+
+export interface SnapshotInputs {
+  preset: string;
+  /** The base image's id: a rebuilt or re-pulled image is another snapshot. */
+  baseId: string;
+  shapes: Record<string, unknown>;
+  /** Script entries: files, folders, or inline text. */
+  scripts: string[];
+}
+
+/**
+ * The key names what shapes the data: preset, base image id, data-shaping options, the scripts'
+ * bytes (not their paths: a moved checkout keeps its snapshot), and sandpit's snapshot format.
+ * A file's kind (`.sql`, `.sql.gz`, `.sh`…) is part of it, since it decides how the file runs.
+ */
+export async function snapshotKey(inputs: SnapshotInputs): Promise<string> {
+  const hash = createHash('sha256');
+  const field = (value: string) => hash.update(`${Buffer.byteLength(value)}:${value};`);
+  field(SNAPSHOT_FORMAT);
+  field(inputs.preset);
+  field(inputs.baseId);
+  field(JSON.stringify(Object.entries(inputs.shapes).sort(([a], [b]) => a.localeCompare(b))));
+  for (const entry of inputs.scripts) {
+    const files = await filesOf(entry);
+    if (files === undefined) {
+      field('inline');
+      field(entry);
+      continue;
+    }
+    for (const file of files) {
+      field(`file ${kind(file)}`);
+      field(await digest(file));
+    }
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** The files an entry stands for, in the order they run; undefined for inline text. */
+async function filesOf(entry: string): Promise<string[] | undefined> {
+  const stat = statSync(entry, { throwIfNoEntry: false });
+  if (!stat) return undefined;
+  if (stat.isFile()) return [entry];
+  if (!stat.isDirectory()) return undefined;
+  const names = (await readdir(entry, { withFileTypes: true })).filter((d) => d.isFile()).map((d) => d.name).sort();
+  return names.map((name) => path.join(entry, name));
+}
+
+const kind = (file: string) => /(\.[a-z0-9]+)+$/i.exec(path.basename(file))?.[0].toLowerCase() ?? '';
+
+async function digest(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(file), hash);
+  return hash.digest('hex');
+}

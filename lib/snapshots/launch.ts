@@ -1,0 +1,24 @@
+import type { ExecResult } from '../preset.js';
+
+/** How lib/service starts a container for lib/snapshots: from which image, with what, instead of the preset's defaults. */
+export interface Launch {
+  image: string;
+  /** The preset's resolved options. */
+  options: object;
+  command: string[];
+  workingDir?: string;
+  /** Container path → content, copied in before the container starts. */
+  files: Record<string, string>;
+  labels?: Record<string, string>;
+}
+
+/** A ready container, as the snapshot builder needs it. */
+export interface Launched {
+  containerId: string;
+  host: string;
+  port: number;
+  exec(command: string[]): Promise<ExecResult>;
+  logs(): Promise<string>;
+  /** Removes the container and its anonymous volumes. */
+  stop(): Promise<void>;
+}

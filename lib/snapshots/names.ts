@@ -1,0 +1,25 @@
+/** Read at call time, so tests can take snapshots into a namespace of their own and remove them. */
+export const snapshotPrefix = (): string => process.env.SANDPIT_SNAPSHOT_PREFIX || 'sandpit-snapshot';
+
+export const snapshotTag = (preset: string, hash: string): string => `${snapshotPrefix()}/${preset}:${hash}`;
+
+/** `SANDPIT_SNAPSHOTS=0` turns snapshots off for every service (a test of the init scripts themselves). */
+export const snapshotsEnabled = (): boolean => !['0', 'false', 'no', 'off'].includes((process.env.SANDPIT_SNAPSHOTS ?? '').toLowerCase());
+
+/** Labels on a snapshot image: what `sandpit images ls` shows and `images prune` selects by. */
+export const SNAPSHOT_LABEL = {
+  preset: 'sandpit.snapshot',
+  base: 'sandpit.snapshot.base',
+  baseId: 'sandpit.snapshot.base-id',
+  scripts: 'sandpit.snapshot.scripts',
+  shapes: 'sandpit.snapshot.options',
+  format: 'sandpit.snapshot.format',
+  /** On the container a snapshot is taken from, never on a service's. */
+  building: 'sandpit.snapshot.building',
+} as const;
+
+/**
+ * sandpit's own part of the key: bump it when what a snapshot holds, or how it is started,
+ * changes, so that snapshots taken by an older sandpit are never used by a newer one.
+ */
+export const SNAPSHOT_FORMAT = '1';

@@ -1,0 +1,98 @@
+import { LABEL } from '../cleanup/labels.js';
+import { docker } from '../docker/client.js';
+import { SandpitError, describe } from '../errors.js';
+import type { Preset } from '../preset.js';
+import type { Launch, Launched } from './launch.js';
+import { SNAPSHOT_FORMAT, SNAPSHOT_LABEL } from './names.js';
+
+/** Long enough for InnoDB to flush a large seed; a killed server is refused, never committed. */
+const STOP_SECONDS = 120;
+
+export interface TakeRequest {
+  tag: string;
+  preset: Preset<object, object>;
+  /** The base image, as named and by id. */
+  image: string;
+  baseId: string;
+  /** Resolved options with throwaway secrets: the image's config keeps nothing of a user's start. */
+  options: object;
+  scriptNames: string[];
+  shapes: Record<string, unknown>;
+  say: (message: string) => void;
+  launch: (launch: Launch) => Promise<Launched>;
+}
+
+/**
+ * Runs the init scripts in a container of the base image, its data kept outside the declared
+ * VOLUME; stops the server cleanly; commits the stopped container under `tag`. The tag appears
+ * in one step with a complete image, so a snapshot that exists is always whole: a failure at
+ * any point leaves no tag (and the container is removed either way).
+ */
+export async function takeSnapshot(request: TakeRequest): Promise<string> {
+  const { preset, options, tag } = request;
+  const recipe = preset.snapshot!;
+  const command = recipe.command(options, preset.container(options));
+  request.say(`taking snapshot ${tag}`);
+  const built = await request.launch({
+    image: request.image,
+    options,
+    command,
+    ...(recipe.workingDir ? { workingDir: recipe.workingDir } : {}),
+    files: {},
+    labels: { [SNAPSHOT_LABEL.building]: tag },
+  });
+  try {
+    await recipe.seal?.({ host: built.host, port: built.port, exec: built.exec, logs: built.logs }, options);
+    const dockerode = (await docker()).container.dockerode;
+    const container = dockerode.getContainer(built.containerId);
+    request.say('stopping the server cleanly');
+    await container.stop({ t: STOP_SECONDS });
+    const { ExitCode } = (await container.inspect()).State;
+    if (ExitCode !== 0) {
+      const logs = await built.logs().catch(() => '');
+      throw new SandpitError('SNAPSHOT_FAILED', `${preset.name}: the server did not stop cleanly (exit code ${ExitCode}), so no snapshot was taken. Set snapshot: false to start without one.`, {
+        stage: 'build',
+        logs: logs.trimEnd().split('\n').slice(-20).join('\n'),
+      });
+    }
+    request.say('saving the snapshot image');
+    const [repo, version] = splitTag(tag);
+    await container
+      .commit({ repo, tag: version, pause: false, changes: changes(request, command) })
+      .catch((cause: unknown) => {
+        throw new SandpitError('SNAPSHOT_FAILED', `${preset.name}: could not save snapshot ${tag}: ${describe(cause)}. Is the engine's disk full? \`sandpit images prune\` frees old snapshots.`, {
+          cause,
+          stage: 'build',
+        });
+      });
+    return tag;
+  } finally {
+    await built.stop().catch(() => {});
+  }
+}
+
+function changes(request: TakeRequest, command: string[]): string[] {
+  const labels: Record<string, string> = {
+    [SNAPSHOT_LABEL.preset]: request.preset.name,
+    [SNAPSHOT_LABEL.base]: request.image,
+    [SNAPSHOT_LABEL.baseId]: request.baseId,
+    [SNAPSHOT_LABEL.scripts]: request.scriptNames.join(', '),
+    [SNAPSHOT_LABEL.shapes]: JSON.stringify(request.shapes),
+    [SNAPSHOT_LABEL.format]: SNAPSHOT_FORMAT,
+    // A commit keeps the container's labels: blank the ones that made it a service of this process,
+    // so the image passes no owner, session or options on to containers started from it.
+    [SNAPSHOT_LABEL.building]: '',
+    ...Object.fromEntries(Object.values(LABEL).map((key) => [key, ''])),
+    [LABEL.managed]: 'snapshot',
+  };
+  return [
+    // A plain `docker run` of the snapshot serves its data too.
+    `CMD ${JSON.stringify(command)}`,
+    ...Object.entries(labels).map(([key, value]) => `LABEL ${key}=${JSON.stringify(value)}`),
+  ];
+}
+
+function splitTag(tag: string): [string, string] {
+  const at = tag.lastIndexOf(':');
+  return [tag.slice(0, at), tag.slice(at + 1)];
+}

@@ -1,0 +1,71 @@
+import path from 'node:path';
+import { docker } from '../docker/client.js';
+import { buildOnce } from '../images/once.js';
+import type { Preset } from '../preset.js';
+import type { Launch, Launched } from './launch.js';
+import { snapshotKey } from './key.js';
+import { snapshotTag, snapshotsEnabled } from './names.js';
+import { takeSnapshot } from './take.js';
+import { markUsed } from './used.js';
+
+export interface SnapshotRequest {
+  preset: Preset<object, object>;
+  /** The user's resolved options. */
+  options: object;
+  /** The base image a start would use. */
+  image: string;
+  /** false: `snapshot: false` on this service. */
+  enabled: boolean;
+  say: (message: string, notice?: boolean) => void;
+  /** Starts a ready container as told (lib/service owns that); used to take the snapshot. */
+  launch: (launch: Launch) => Promise<Launched>;
+}
+
+/**
+ * How to start this service from a snapshot of its initialised data, taking the snapshot first
+ * if there is none (once across processes); undefined when the service is started as before.
+ */
+export async function snapshotFor(request: SnapshotRequest): Promise<Launch | undefined> {
+  const { preset, options } = request;
+  const recipe = preset.snapshot;
+  if (!recipe || !request.enabled || !snapshotsEnabled()) return undefined;
+  const scripts = recipe.scripts(options);
+  if (scripts.length === 0 && !recipe.always) return undefined;
+
+  const baseId = (await (await docker()).container.dockerode.getImage(request.image).inspect()).Id;
+  const shapes = recipe.shapes(options);
+  const tag = snapshotTag(preset.name, await snapshotKey({ preset: preset.name, baseId, shapes, scripts }));
+  await buildOnce(tag, (line) => request.say(line), async () => {
+    request.say(`${preset.name}: first start with these init scripts and options: taking a snapshot, later starts skip them`, true);
+    return takeSnapshot({
+      tag,
+      preset,
+      image: request.image,
+      baseId,
+      options: recipe.throwaway(options),
+      scriptNames: scripts.map(scriptName),
+      shapes,
+      say: request.say,
+      launch: request.launch,
+    });
+  });
+  // Recorded for `images prune`; a failure to record must not fail a start.
+  await markUsed(tag).catch(() => {});
+
+  const reused = recipe.reuse(options);
+  const restore = recipe.restore?.(reused) ?? { files: {}, args: [] };
+  return {
+    image: tag,
+    options: reused,
+    command: [...recipe.command(reused, preset.container(reused)), ...restore.args],
+    ...(recipe.workingDir ? { workingDir: recipe.workingDir } : {}),
+    files: restore.files,
+  };
+}
+
+/** A short name for labels and `images ls`: file names, or the start of inline text. */
+function scriptName(entry: string): string {
+  if (path.isAbsolute(entry)) return path.basename(entry);
+  const line = entry.trim().split('\n')[0] ?? '';
+  return `"${line.length > 30 ? `${line.slice(0, 29)}…` : line}"`;
+}
