@@ -1,7 +1,6 @@
 import type { Preset } from '../preset.js';
 import { SandpitError, describe } from '../errors.js';
 import { loadScripts, scriptEntries } from './files.js';
-import { mysqlSnapshot } from './mysql-snapshot.js';
 import { randomSecret } from './secret.js';
 import { ATTEMPT_MS } from '../readiness/probes.js';
 import { mysqlGreets } from '../readiness/mysql.js';
@@ -180,7 +179,7 @@ innodb_temp_data_file_path = ibtmp1:1M:autoextend
   url: ({ host, port }, o) =>
     `mysql://${encodeURIComponent(o.user)}:${encodeURIComponent(o.password)}@${host}:${port}/${o.database}`,
   extras: (o) => ({ user: o.user, password: o.password, database: o.database }),
-  snapshot: mysqlSnapshot,
+  // snapshot: mysqlSnapshot — attached once the offline image takes its data directory from the server's arguments.
 };
 
 function endpoint(target: { host: string; port: number }, user: string, password: string) {
