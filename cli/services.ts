@@ -4,11 +4,11 @@ import { SandpitError } from '../lib/errors.js';
 import { serviceEnv } from '../lib/service/env.js';
 import type { Service } from '../lib/types.js';
 
-type WithExtras = Service & Partial<Record<'user' | 'password' | 'database', string>>;
+type WithExtras = Service & Partial<Record<'user' | 'password' | 'database' | 'rootPassword', string>>;
 
 export function describeService(s: WithExtras) {
-  const { name, preset, url, host, port, containerId, user, password, database } = s;
-  return { name, preset, url, host, port, containerId, ...(user === undefined ? {} : { user, password, database }) };
+  const { name, preset, url, clientCommand, host, port, containerId, user, password, database, rootPassword } = s;
+  return { name, preset, url, clientCommand, host, port, containerId, ...(user === undefined ? {} : { user, password, database, rootPassword }) };
 }
 
 export function printServices(services: Service[], json: boolean): void {
@@ -17,7 +17,8 @@ export function printServices(services: Service[], json: boolean): void {
     return;
   }
   const width = Math.max(...services.map((s) => s.name.length));
-  for (const s of services) process.stdout.write(`${s.name.padEnd(width)}  ${s.url}\n`);
+  // The url for programs, and under it a command line to paste into a terminal.
+  for (const s of services) process.stdout.write(`${s.name.padEnd(width)}  ${s.url}\n${s.clientCommand ? `${''.padEnd(width)}  ${s.clientCommand}\n` : ''}`);
 }
 
 /** Checked before any container starts: an env file that cannot be written is bad input. */

@@ -67,6 +67,8 @@ export interface Preset<Options extends object = Record<string, unknown>, Resolv
   /** Work that must finish before the service counts as ready (init scripts…). */
   prepare?(target: Target, options: Resolved): Promise<void>;
   url(target: { host: string; port: number }, options: Resolved): string;
+  /** A command line a person can paste to talk to the service (`mysql -h … -P …`). */
+  client?(target: { host: string; port: number }, options: Resolved): string;
   /** Extra public fields of the started service (mysql's user/password/database). */
   extras?(options: Resolved): Record<string, string>;
   /** How the state after init scripts is captured once as an image and reused (lib/snapshots). */

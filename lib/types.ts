@@ -70,6 +70,8 @@ export interface Service {
   /** Host ports by container port, for custom images with several. */
   readonly ports: Readonly<Record<number, number>>;
   readonly url: string;
+  /** A command line to paste (`mysql -h … -P … -u … -p… db`, `redis-cli …`, `curl …`); '' when there is none. */
+  readonly clientCommand: string;
   exec(command: string[]): Promise<ExecResult>;
   /** Recent output as text. */
   logs(options?: { tail?: number }): Promise<string>;
@@ -82,6 +84,8 @@ export interface MysqlService extends Service {
   readonly user: string;
   readonly password: string;
   readonly database: string;
+  /** root's password, for a test that creates databases. */
+  readonly rootPassword: string;
 }
 
 type ServiceFor<P> = P extends 'mysql' ? MysqlService : Service;

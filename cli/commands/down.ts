@@ -3,6 +3,7 @@ import type { CommandModule } from 'yargs';
 interface Args {
   names?: string[];
   all?: boolean;
+  'dry-run'?: boolean;
 }
 
 export const down: CommandModule<object, Args> = {
@@ -10,30 +11,33 @@ export const down: CommandModule<object, Args> = {
   describe: 'Remove services left running by `up --detach`',
   builder: (y) =>
     y
-      .positional('names', { type: 'string', array: true, describe: 'service names (see `sandpit ls`)' })
+      .positional('names', { type: 'string', array: true, describe: 'service names or container ids (see `sandpit ls`)' })
       .option('all', { type: 'boolean', describe: 'every detached service' })
+      .option('dry-run', { type: 'boolean', describe: 'say what would be removed, and remove nothing' })
       .check((a) => (a.all || (a.names?.length ?? 0) > 0 ? true : 'Name the services to remove, or pass --all.'))
       .example('$0 down db cache', 'remove two services')
-      .example('$0 down --all', 'remove every detached service') as never,
-  handler: async ({ names = [], all }) => {
+      .example('$0 down --all', 'remove every detached service')
+      .example('$0 down --all --dry-run', 'list what --all would remove') as never,
+  handler: async ({ names = [], all, 'dry-run': dryRun }) => {
     const { listServices } = await import('../../lib/service/list.js');
     const { removeContainer } = await import('../../lib/cleanup/remove.js');
     const { SandpitError } = await import('../../lib/errors.js');
+    const { matches } = await import('../../lib/service/names.js');
     const services = await listServices();
     // A running process owns the others; removing them under it would break its tests.
     const detached = services.filter((s) => s.owner === 'detached');
-    const missing = names.filter((n) => !detached.some((s) => s.name === n));
+    const missing = names.filter((n) => !detached.some((s) => matches(n, s)));
     if (missing.length > 0) {
-      const owned = missing.filter((n) => services.some((s) => s.name === n));
+      const owned = missing.filter((n) => services.some((s) => matches(n, s)));
       const why = owned.length
         ? ` ${owned.join(', ')} belong${owned.length === 1 ? 's' : ''} to a running process (see \`sandpit ls\`): end it, and its containers go with it.`
         : '';
       const running = [...new Set(detached.map((s) => s.name))].join(', ') || 'none';
       throw new SandpitError('NOT_FOUND', `No detached service named ${missing.map((n) => `"${n}"`).join(', ')}.${why} Detached: ${running}.`);
     }
-    const doomed = detached.filter((s) => all || names.includes(s.name));
-    await Promise.all(doomed.map((s) => removeContainer(s.containerId)));
+    const doomed = detached.filter((s) => all || names.some((n) => matches(n, s)));
+    if (!dryRun) await Promise.all(doomed.map((s) => removeContainer(s.containerId)));
     const list = doomed.length ? `: ${doomed.map((s) => s.name).join(', ')}` : '';
-    process.stderr.write(`sandpit: removed ${doomed.length} service${doomed.length === 1 ? '' : 's'}${list}\n`);
+    process.stderr.write(`sandpit: ${dryRun ? 'would remove' : 'removed'} ${doomed.length} service${doomed.length === 1 ? '' : 's'}${list}\n`);
   },
 };

@@ -13,7 +13,7 @@ export const exec: CommandModule<object, Args> = {
   describe: 'Run a command in a running service',
   builder: (y) =>
     y
-      .positional('name', { type: 'string', demandOption: true, describe: 'service name (see `sandpit ls`)' })
+      .positional('name', { type: 'string', demandOption: true, describe: 'service name or container id (see `sandpit ls`)' })
       .positional('command', { type: 'string', array: true, describe: 'what to run, after --' })
       .check((args) => (commandOf(args as unknown as Args).length > 0 ? true : 'Say what to run: sandpit exec <name> -- <command>.'))
       .example('$0 exec cache -- redis-cli info server', 'one command: its output, and its exit code as sandpit’s')

@@ -5,7 +5,7 @@ export const logs: CommandModule<object, { name: string; follow?: boolean; tail?
   describe: 'Show what a service printed',
   builder: (y) =>
     y
-      .positional('name', { type: 'string', demandOption: true, describe: 'service name (see `sandpit ls`)' })
+      .positional('name', { type: 'string', demandOption: true, describe: 'service name or container id (see `sandpit ls`)' })
       .option('follow', { alias: 'f', type: 'boolean', describe: 'keep printing new output until Ctrl-C or the service ends' })
       .option('tail', { type: 'number', default: 200, describe: 'how many recent lines' })
       .example('$0 logs db', 'the last 200 lines')

@@ -6,10 +6,10 @@ export const ls: CommandModule<object, { json?: boolean }> = {
   builder: (y) =>
     y
       .option('json', { type: 'boolean', describe: 'machine-readable output (an array)' })
-      .example('$0 ls', 'name, preset, URL, age and owner of each service')
+      .example('$0 ls', 'name, id, preset, URL, age and owner of each service')
       .example('$0 ls --json | jq -r ".[].url"', 'just the URLs') as never,
   handler: async ({ json }) => {
-    const { listServices } = await import('../../lib/service/list.js');
+    const { listServices, shortId } = await import('../../lib/service/list.js');
     const services = await listServices();
     if (json) {
       // Flat like `up --json`: mysql's user/password/database sit beside the url.
@@ -22,8 +22,8 @@ export const ls: CommandModule<object, { json?: boolean }> = {
       return;
     }
     const { table } = await import('../output.js');
-    const rows = services.map((s) => [s.name, s.preset, s.url, age(s.createdAt), owner(s.owner), s.state]);
-    process.stdout.write(`${table([['NAME', 'PRESET', 'URL', 'AGE', 'OWNER', 'STATE'], ...rows])}\n`);
+    const rows = services.map((s) => [s.name, shortId(s.containerId), s.preset, s.url, age(s.createdAt), owner(s.owner), s.state]);
+    process.stdout.write(`${table([['NAME', 'ID', 'PRESET', 'URL', 'AGE', 'OWNER', 'STATE'], ...rows])}\n`);
   },
 };
 

@@ -59,18 +59,17 @@ export const up: CommandModule<object, Args> = {
       process.stderr.write(`sandpit: left running; remove with \`sandpit down ${services.map((s) => s.name).join(' ')}\`\n`);
       return;
     }
-    process.stderr.write('sandpit: press Ctrl-C to stop and remove them\n');
+    process.stderr.write(`sandpit: press Ctrl-C to stop and remove ${services.length === 1 ? 'it' : 'them'}\n`);
     await waitForever();
   },
 };
 
 /** Two detached services of one name would share SANDPIT_<NAME>_* and `sandpit exec <name>`. */
 async function refuseRunning(names: string[]): Promise<void> {
-  const [{ listServices }, { SandpitError }] = await Promise.all([import('../../lib/service/list.js'), import('../../lib/errors.js')]);
+  const [{ listServices }, { nameInUse }] = await Promise.all([import('../../lib/service/list.js'), import('../../lib/service/names.js')]);
   const taken = (await listServices()).find((s) => s.owner === 'detached' && names.includes(s.name));
-  if (taken) {
-    throw new SandpitError('INVALID_OPTION', `"${taken.name}" already runs detached (${taken.url}). Remove it with \`sandpit down ${taken.name}\`, or pick another --name.`);
-  }
+  // Checked first for a message with its url; the container name is what holds under a race.
+  if (taken) throw nameInUse(taken.name, undefined, ` (${taken.url})`);
 }
 
 /** Detached containers have no watchdog: the ones this run created are found by name and age. */

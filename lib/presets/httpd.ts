@@ -66,4 +66,5 @@ CMD ["httpd-foreground"]
     }
   },
   url: ({ host, port }) => `http://${host}:${port}/`,
+  client: ({ host, port }) => `curl http://${host}:${port}/`,
 };

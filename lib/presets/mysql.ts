@@ -1,4 +1,5 @@
 import type { Preset } from '../preset.js';
+import { quote } from './quote.js';
 import { SandpitError, describe } from '../errors.js';
 import { loadScripts, scriptEntries } from './files.js';
 import { randomSecret } from './secret.js';
@@ -178,7 +179,9 @@ innodb_temp_data_file_path = ibtmp1:1M:autoextend
   },
   url: ({ host, port }, o) =>
     `mysql://${encodeURIComponent(o.user)}:${encodeURIComponent(o.password)}@${host}:${port}/${o.database}`,
-  extras: (o) => ({ user: o.user, password: o.password, database: o.database }),
+  client: ({ host, port }, o) => `mysql -h ${host} -P ${port} -u ${quote(o.user)} ${quote(`-p${o.password}`)} ${quote(o.database)}`,
+  // rootPassword too: a test that creates databases needs it.
+  extras: (o) => ({ user: o.user, password: o.password, database: o.database, rootPassword: o.rootPassword }),
   // snapshot: mysqlSnapshot — attached once the offline image takes its data directory from the server's arguments.
 };
 

@@ -1,4 +1,5 @@
 import type { Preset } from '../preset.js';
+import { quote } from './quote.js';
 import { ATTEMPT_MS } from '../readiness/probes.js';
 import { redisPongs } from '../readiness/redis.js';
 import { applyRedisScripts } from '../seeds/redis-apply.js';
@@ -77,4 +78,5 @@ exec "$@"
   snapshot: redisSnapshot,
   url: ({ host, port }, { password }) =>
     `redis://${password ? `:${encodeURIComponent(password)}@` : ''}${host}:${port}`,
+  client: ({ host, port }, { password }) => `redis-cli -h ${host} -p ${port}${password ? ` --no-auth-warning -a ${quote(password)}` : ''}`,
 };

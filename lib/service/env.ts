@@ -7,7 +7,7 @@ export const envPrefix = (name: string): string => `SANDPIT_${name.toUpperCase()
  * The variables a service is published under: the CLI's --env-file and the Jest preset use the
  * same names, so a CI step and a test read the same thing.
  */
-export function serviceEnv(service: Service & Partial<Record<'user' | 'password' | 'database', string>>): Record<string, string> {
+export function serviceEnv(service: Service & Partial<Record<'user' | 'password' | 'database' | 'rootPassword', string>>): Record<string, string> {
   const prefix = envPrefix(service.name);
   const env: Record<string, string> = {
     [`${prefix}_URL`]: service.url,
@@ -15,9 +15,9 @@ export function serviceEnv(service: Service & Partial<Record<'user' | 'password'
     [`${prefix}_PORT`]: String(service.port),
     [`${prefix}_CONTAINER_ID`]: service.containerId,
   };
-  for (const key of ['user', 'password', 'database'] as const) {
+  for (const [key, suffix] of [['user', 'USER'], ['password', 'PASSWORD'], ['database', 'DATABASE'], ['rootPassword', 'ROOT_PASSWORD']] as const) {
     const value = service[key];
-    if (typeof value === 'string') env[`${prefix}_${key.toUpperCase()}`] = value;
+    if (typeof value === 'string') env[`${prefix}_${suffix}`] = value;
   }
   return env;
 }

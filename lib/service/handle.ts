@@ -14,7 +14,9 @@ export interface ServiceFields {
   port: number;
   ports: Record<number, number>;
   url: string;
-  /** mysql's user/password/database. */
+  /** A command line to paste (`redis-cli -h … -p …`); '' when the preset has none. */
+  clientCommand: string;
+  /** mysql's user/password/database/rootPassword. */
   extras: Record<string, string>;
 }
 

@@ -5,6 +5,7 @@ import { SandpitError } from '../errors.js';
 import { DETACHED, LABEL } from '../cleanup/labels.js';
 import { isPresetName, presetByName, type PresetName } from '../presets/index.js';
 import { hostOf } from './host.js';
+import { matches } from './names.js';
 import { StartedService, type ServiceFields } from './handle.js';
 
 export interface ServiceInfo extends ServiceFields {
@@ -38,6 +39,7 @@ function describeContainer(c: ContainerInfo, client: ContainerRuntimeClient): Se
     port,
     ports: Object.fromEntries(c.Ports.filter((p) => p.PublicPort).map((p) => [p.PrivatePort, p.PublicPort])),
     url: preset ? preset.url({ host, port }, options) : port ? `tcp://${host}:${port}` : '',
+    clientCommand: preset?.client?.({ host, port }, options) ?? '',
     owner: labels[LABEL.session] ?? DETACHED,
     createdAt: new Date(c.Created * 1000),
     state: c.State,
@@ -54,12 +56,20 @@ const parse = (json: string | undefined): object => {
 };
 
 /**
- * A handle on a running service by name (newest wins), for `sandpit exec/logs` and Jest workers.
- * `session` narrows it to one owner, so parallel Jest runs never reach each other's containers.
+ * A handle on a running service by name or container id (prefix), for `sandpit exec/logs` and
+ * Jest workers. `session` narrows it to one owner, so parallel Jest runs never reach each other's
+ * containers; without one, a name two services share is refused rather than guessed.
  */
 export async function attach(name: string, { session }: { session?: string } = {}): Promise<StartedService> {
   const all = await listServices();
-  const match = all.find((s) => s.name === name && (session === undefined || s.owner === session));
+  const found = all.filter((s) => matches(name, s) && (session === undefined || s.owner === session));
+  const match = found[0];
+  if (found.length > 1 && session === undefined) {
+    throw new SandpitError(
+      'INVALID_OPTION',
+      `"${name}" matches ${found.length} services (${found.map((s) => `${s.name} ${shortId(s.containerId)}`).join(', ')}). Give the id of the one you mean (see \`sandpit ls\`).`,
+    );
+  }
   if (!match) {
     const names = [...new Set(all.filter((s) => session === undefined || s.owner === session).map((s) => s.name))];
     throw new SandpitError(
@@ -69,3 +79,6 @@ export async function attach(name: string, { session }: { session?: string } = {
   }
   return new StartedService({ ...match, client: await docker() });
 }
+
+/** The 12 hex digits `docker ps` shows. */
+export const shortId = (id: string): string => id.slice(0, 12);

@@ -10,6 +10,7 @@ import { removeContainer } from '../cleanup/remove.js';
 import { sweepOnce } from '../cleanup/sweep.js';
 import { normalise, type Normalised } from '../options/normalise.js';
 import { planPort } from '../ports/plan.js';
+import { nameInUse } from './names.js';
 import { waitFor } from '../readiness/wait.js';
 import type { Launch } from '../snapshots/launch.js';
 import { snapshotFor } from '../snapshots/use.js';
@@ -121,6 +122,7 @@ async function launch(input: PresetName | StartOptions, via?: Launch): Promise<S
       port,
       ports: published,
       url,
+      clientCommand: n.preset.client?.(target, options) ?? '',
       extras: n.preset.extras?.(options) ?? {},
       client,
     });
@@ -164,7 +166,9 @@ async function create(
     const container = await client.container.create({
       ...options,
       Image: image,
-      name: `sandpit-${n.name}-${randomBytes(3).toString('hex')}`,
+      // A detached service is found by its name later: Docker refuses a second container of one
+      // name atomically, where a check first would race with a parallel `up -d`.
+      name: n.detached ? `sandpit-${n.name}` : `sandpit-${n.name}-${randomBytes(3).toString('hex')}`,
       Labels: {
         [LABEL.managed]: 'true',
         [LABEL.name]: n.name,
@@ -177,6 +181,7 @@ async function create(
     });
     return container;
   } catch (cause) {
+    if (n.detached && (cause as { statusCode?: number }).statusCode === 409) throw nameInUse(n.name, cause);
     throw new SandpitError('IMAGE_UNAVAILABLE', `${n.name}: could not create a container from ${image}: ${describe(cause)}`, {
       cause,
       service: n.name,

@@ -12,7 +12,7 @@ beforeAll(ensureImages, 600_000);
 const configDir = fileURLToPath(new URL('../fixtures/cli-config/', import.meta.url));
 
 describe('sandpit up / ls / exec / logs / down', () => {
-  test('up --detach --json, ls --json shows it, exec and logs reach it, down --all leaves nothing', async () => {
+  test('up --detach --json, ls --json shows it, exec and logs reach it by name or id, down --all --dry-run lists it, down <id> removes it', async () => {
     const name = unique('cache');
     const up = await sandpit(['up', 'redis', '--detach', '--json', '--name', name]);
     expectExit(up, 0);
@@ -24,7 +24,7 @@ describe('sandpit up / ls / exec / logs / down', () => {
     const ls = JSON.parse((await sandpit(['ls', '--json'])).stdout as string) as { name: string; owner: string; url: string }[];
     expect(ls.find((s) => s.name === name)).toMatchObject({ owner: 'detached', url: service.url, preset: 'redis' });
     const table = await sandpit(['ls']);
-    expect(table.stdout).toMatch(new RegExp(`^${name}\\s+redis\\s+redis://127\\.0\\.0\\.1:${service.port}\\s+\\d+s\\s+detached\\s+running$`, 'm'));
+    expect(table.stdout).toMatch(new RegExp(`^${name}\\s+[0-9a-f]{12}\\s+redis\\s+redis://127\\.0\\.0\\.1:${service.port}\\s+\\d+s\\s+detached\\s+running$`, 'm'));
 
     const ping = await sandpit(['exec', name, '--', 'redis-cli', 'ping']);
     expect([ping.exitCode, ping.stdout]).toEqual([0, 'PONG']);
@@ -37,9 +37,18 @@ describe('sandpit up / ls / exec / logs / down', () => {
     follow.kill('SIGINT');
     expect((await follow).stdout).toContain('Ready to accept connections');
 
-    const down = await sandpit(['down', '--all']);
+    // --all would also remove what other suites left detached on this shared engine: its choice is
+    // checked with --dry-run, and the removal itself by id prefix, as `ls` shows it.
+    const all = await sandpit(['down', '--all', '--dry-run']);
+    expectExit(all, 0);
+    expect(all.stderr).toMatch(new RegExp(`would remove \\d+ services?: .*${name}`));
+    expect(await named(name)).toHaveLength(1);
+    const id = (table.stdout as string).match(new RegExp(`^${name}\\s+([0-9a-f]{12})\\s`, 'm'))![1]!;
+    expect(service.containerId.startsWith(id)).toBe(true);
+    expect((await sandpit(['exec', id.slice(0, 8), '--', 'redis-cli', 'ping'])).stdout).toBe('PONG');
+    const down = await sandpit(['down', id.slice(0, 6)]);
     expectExit(down, 0);
-    expect(down.stderr).toMatch(new RegExp(`removed \\d+ services?: .*${name}`));
+    expect(down.stderr).toBe(`sandpit: removed 1 service: ${name}`);
     expect(await named(name)).toEqual([]);
   });
 
@@ -48,10 +57,17 @@ describe('sandpit up / ls / exec / logs / down', () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'sandpit-cli-')), '.env');
     const up = await sandpit(['up', 'mysql', '-d', '--json', '--name', name, '--database', 'app', '--password', 'pw1', '--env-file', file]);
     expectExit(up, 0);
-    expect(JSON.parse(up.stdout as string)[0]).toMatchObject({ name, preset: 'mysql', user: 'test', password: 'pw1', database: 'app' });
+    const [db] = JSON.parse(up.stdout as string);
+    expect(db).toMatchObject({ name, preset: 'mysql', user: 'test', password: 'pw1', database: 'app', rootPassword: expect.stringMatching(/^[\w-]{16}$/) });
+    // A line the mysql client takes: checked with the client in the container, on the container's own port.
+    expect(db.clientCommand).toBe(`mysql -h 127.0.0.1 -P ${db.port} -u test -ppw1 app`);
+    const asClient = await sandpit(['exec', name, '--', 'sh', '-c', `${db.clientCommand.replace(`-P ${db.port}`, '-P 3306')} -N -e 'select current_user()'`]);
+    expect([asClient.exitCode, asClient.stdout]).toEqual([0, 'test@%']);
     const prefix = `SANDPIT_${name.toUpperCase()}`;
     const env = Object.fromEntries(readFileSync(file, 'utf8').trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2)));
-    expect(env).toMatchObject({ [`${prefix}_HOST`]: '127.0.0.1', [`${prefix}_DATABASE`]: 'app', [`${prefix}_USER`]: 'test', [`${prefix}_PASSWORD`]: 'pw1' });
+    expect(env).toMatchObject({ [`${prefix}_HOST`]: '127.0.0.1', [`${prefix}_DATABASE`]: 'app', [`${prefix}_USER`]: 'test', [`${prefix}_PASSWORD`]: 'pw1', [`${prefix}_ROOT_PASSWORD`]: db.rootPassword });
+    const listed = JSON.parse((await sandpit(['ls', '--json'])).stdout as string).find((s: { name: string }) => s.name === name);
+    expect(listed).toMatchObject({ rootPassword: db.rootPassword, clientCommand: db.clientCommand });
     expect(env[`${prefix}_URL`]).toBe(`mysql://test:pw1@127.0.0.1:${env[`${prefix}_PORT`]}/app`);
     expectExit(await sandpit(['down', name]), 0);
     expect(await named(name)).toEqual([]);
@@ -62,13 +78,25 @@ describe('sandpit up / ls / exec / logs / down', () => {
     expectExit(await sandpit(['up', 'redis', '-d', '--name', name]), 0);
     const again = await sandpit(['up', 'redis', '-d', '--name', name]);
     expectExit(again, 1);
-    expect(again.stderr).toMatch(new RegExp(`^sandpit: "${name}" already runs detached \\(redis://.*\\(INVALID_OPTION\\)$`));
+    expect(again.stderr).toMatch(new RegExp(`^sandpit: "${name}" already runs detached \\(redis://.*\\(NAME_IN_USE\\)$`));
     const down = await sandpit(['down', name, 'nosuchservice']);
     expectExit(down, 1);
     expect(down.stderr).toMatch(new RegExp(`^sandpit: No detached service named "nosuchservice"\\. Detached: .*${name}.*\\(NOT_FOUND\\)$`, 'm'));
     expect(await named(name)).toHaveLength(1);
     await sandpit(['down', name]);
     expect(await named(name)).toEqual([]);
+  });
+
+  test('two detached starts of one name at once: one runs, the other is refused with NAME_IN_USE', async () => {
+    const name = unique('twin');
+    const both = await Promise.all([1, 2].map(() => sandpit(['up', 'redis', '-d', '--name', name])));
+    try {
+      expect(both.map((r) => r.exitCode).sort()).toEqual([0, 1]);
+      expect(both.find((r) => r.exitCode === 1)!.stderr).toMatch(new RegExp(`^sandpit: "${name}" already runs detached.*\\(NAME_IN_USE\\)$`, 'm'));
+      expect(await named(name)).toHaveLength(1);
+    } finally {
+      await sandpit(['down', name]);
+    }
   });
 
   test('foreground up: plain lines without a terminal, stays until Ctrl-C, then removes everything and exits 130', async () => {
@@ -79,7 +107,9 @@ describe('sandpit up / ls / exec / logs / down', () => {
     child.kill('SIGINT');
     const result = await child;
     expectExit(result, 130);
-    expect(result.stdout).toMatch(new RegExp(`^${name}  http://127\\.0\\.0\\.1:\\d+/$`));
+    // The url, and under it a line to paste; one service is "it".
+    expect(result.stdout).toMatch(new RegExp(`^${name}  (http://127\\.0\\.0\\.1:\\d+/)\n {${name.length}}  curl \\1$`));
+    expect(result.stderr).toContain('sandpit: press Ctrl-C to stop and remove it\n');
     expect(result.stderr).toContain(`sandpit: ${name}: waiting until it answers`);
     expect(result.stderr).toContain(`sandpit: ${name}: ready`);
     expect(await named(name)).toEqual([]);
