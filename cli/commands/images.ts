@@ -1,4 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
+import { prune } from './snapshots.js';
 
 const build: CommandModule<object, { presets?: string[] }> = {
   command: 'build [presets..]',
@@ -52,17 +53,20 @@ const list: CommandModule = {
       `${s.offline} (${mark(s.offlinePresent)})`,
     ]);
     process.stdout.write(`${table([['PRESET', 'WILL USE', 'OFFICIAL', 'OFFLINE BUILD'], ...rows])}\n`);
+    const { snapshotTable } = await import('./snapshots.js');
+    process.stdout.write(`\n${await snapshotTable()}\n`);
   },
 };
 
 export const images: CommandModule = {
   command: 'images',
-  describe: 'Preset images: `images build` the offline ones, `images ls` what is here',
+  describe: 'Preset images: `images build` the offline ones, `images ls` what is here (snapshots too), `images prune` old snapshots',
   builder: (y: Argv) =>
     y
       .command(build)
       .command(list)
-      .demandCommand(1, 'Pick build or ls.')
+      .command(prune)
+      .demandCommand(1, 'Pick build, ls or prune.')
       .example('$0 images ls', 'which image each preset will use')
       .example('$0 images build', 'build every offline image now, not on first use') as never,
   handler: () => {},

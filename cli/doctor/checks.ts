@@ -9,6 +9,8 @@ import { baseTag } from '../../lib/images/names.js';
 import { present } from '../../lib/images/present.js';
 import { imageStatus } from '../../lib/images/status.js';
 import { listServices } from '../../lib/service/list.js';
+import { listSnapshots } from '../../lib/snapshots/store.js';
+import { megabytes } from '../commands/snapshots.js';
 import { presets, presetNames, type PresetName } from '../../lib/presets/index.js';
 import { probeEndpoints, type Probe } from './endpoints.js';
 
@@ -39,7 +41,7 @@ export async function runChecks(): Promise<Check[]> {
     },
     version(String(info.serverVersion)),
   ];
-  checks.push(...(await Promise.all([images(client), disk(client), leftovers()])));
+  checks.push(...(await Promise.all([images(client), disk(client), snapshotDisk(), leftovers()])));
   return checks;
 }
 
@@ -120,6 +122,15 @@ async function disk(client: ContainerRuntimeClient): Promise<Check> {
   } catch {
     return { status: 'ok', title: `free disk at ${where}: not measurable from here` };
   }
+}
+
+async function snapshotDisk(): Promise<Check> {
+  const snapshots = await listSnapshots();
+  const bytes = snapshots.reduce((sum, s) => sum + s.size, 0);
+  const title = `${snapshots.length} snapshot${snapshots.length === 1 ? '' : 's'} of initialised data: ${megabytes(bytes)}`;
+  return snapshots.length === 0
+    ? { status: 'ok', title }
+    : { status: 'ok', title, hint: '`sandpit images ls` lists them; `sandpit images prune` removes those unused for 30 days.' };
 }
 
 async function leftovers(): Promise<Check> {
