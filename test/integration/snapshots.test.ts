@@ -14,6 +14,7 @@ process.env.SANDPIT_SNAPSHOT_PREFIX = PREFIX;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sandpit-snapshots-'));
 process.env.XDG_CACHE_HOME = dir;
 const fixture = fileURLToPath(new URL('../fixtures/snapshot-start.mjs', import.meta.url));
+const main = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
 const snapshots = async (): Promise<string[]> => {
   const { stdout } = await execa('docker', ['images', '--filter', `reference=${PREFIX}/*`, '--format', '{{.Repository}}:{{.Tag}}']);
@@ -98,4 +99,25 @@ describe('redis init scripts and snapshots', () => {
     expect(took.length).toBe(1);
     expect((await snapshots()).length).toBe(before.length + 1);
   }, 180_000);
+});
+
+describe('images ls and prune', () => {
+  const cli = (args: string[]) =>
+    execa('node', ['--', main, ...args], { reject: false, env: { SANDPIT_SNAPSHOT_PREFIX: PREFIX, XDG_CACHE_HOME: dir } });
+
+  test('ls lists the snapshots with what they were made from; prune keeps recent ones, --all removes them', async () => {
+    const tags = await snapshots();
+    expect(tags.length).toBeGreaterThan(0);
+    const ls = await cli(['images', 'ls']);
+    expect(ls.exitCode).toBe(0);
+    for (const tag of tags) expect(ls.stdout).toMatch(new RegExp(`^${tag.replace(/[/.]/g, '\\$&')}\\s+redis\\s+\\d+ kB\\s+\\d+ min ago\\s+\\d+ min ago\\s+\\S+ \\+ \\S+\\.redis`, 'm'));
+    expect((await cli(['images', 'prune'])).stdout).toBe('removed 0 snapshots (0 kB)');
+    expect(await snapshots()).toEqual(tags);
+    const bad = await cli(['images', 'prune', '--days', 'soon']);
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toContain('(INVALID_OPTION)');
+    const all = await cli(['images', 'prune', '--all']);
+    expect(all.stdout).toMatch(new RegExp(`^removed ${tags.length} snapshots? `));
+    expect(await snapshots()).toEqual([]);
+  });
 });

@@ -1,0 +1,52 @@
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseRedisCommands } from '../../lib/seeds/redis-commands.js';
+import { snapshotKey } from '../../lib/snapshots/key.js';
+
+describe('snapshot key', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sandpit-key-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const write = (name: string, content: string) => {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), content);
+    return path.join(dir, name);
+  };
+  const key = (scripts: string[], shapes: Record<string, unknown> = { database: 'test' }, baseId = 'sha256:a') =>
+    snapshotKey({ preset: 'mysql', baseId, shapes, scripts });
+
+  test('names the bytes, not the paths; any change of script, option or base is another key', async () => {
+    const one = await key([write('a/seed.sql', 'CREATE TABLE t (x INT);')]);
+    expect(await key([write('b/elsewhere.sql', 'CREATE TABLE t (x INT);')])).toBe(one);
+    expect(await key([write('c/seed.sql', 'CREATE TABLE t (x BIGINT);')])).not.toBe(one);
+    expect(await key([write('d/seed.sh', 'CREATE TABLE t (x INT);')])).not.toBe(one); // runs otherwise
+    expect(await key([path.join(dir, 'a/seed.sql')], { database: 'other' })).not.toBe(one);
+    expect(await key([path.join(dir, 'a/seed.sql')], undefined, 'sha256:b')).not.toBe(one);
+    expect(await key(['CREATE TABLE t (x INT);'])).not.toBe(one); // inline text is not a file
+    expect(await key([])).not.toBe(await key([], { database: 'test', user: 'u' }));
+  });
+
+  test('a folder is its files in name order', async () => {
+    write('f/1.sql', 'one');
+    write('f/2.sql', 'two');
+    const folder = await key([path.join(dir, 'f')]);
+    expect(folder).toBe(await key([path.join(dir, 'f/1.sql'), path.join(dir, 'f/2.sql')]));
+    expect(folder).not.toBe(await key([path.join(dir, 'f/2.sql'), path.join(dir, 'f/1.sql')]));
+  });
+});
+
+describe('redis command files', () => {
+  test('words, quotes and escapes as redis-cli reads them; comments and blank lines skipped', () => {
+    const text = ['SET a 1', '', '# a comment', `  SET "greeting" "hello \\"you\\"\\n\\x41"`, `RPUSH l 'it\\'s' "" x`].join('\n');
+    expect(parseRedisCommands(text)).toEqual([
+      { line: 1, args: ['SET', 'a', '1'] },
+      { line: 4, args: ['SET', 'greeting', 'hello "you"\nA'] },
+      { line: 5, args: ['RPUSH', 'l', "it's", '', 'x'] },
+    ]);
+  });
+
+  test('an unbalanced quote names its line', () => {
+    expect(() => parseRedisCommands('SET a 1\nSET b "open')).toThrow(/line 2: unbalanced "/);
+  });
+});
