@@ -9,4 +9,7 @@ const built = (file) => fileURLToPath(new URL(`./dist/lib/jest/${file}`, import.
 export default {
   globalSetup: built('global-setup.js'),
   globalTeardown: built('global-teardown.js'),
+  // Per test file, in the workers: points SANDPIT_* at the worker's own copies and creates them.
+  // Jest puts a project's own setupFilesAfterEnv after these.
+  setupFilesAfterEnv: [built('worker-setup.cjs')],
 };

@@ -10,7 +10,13 @@ export interface LoadedConfig {
   file: string;
   /** Each with `name` set from its key, and paths made absolute against the config's folder. */
   services: StartOptions[];
+  /** Per service, how test-runner workers share it (see lib/isolation): 'worker' gives each its own copy. */
+  isolation: Record<string, Isolation>;
 }
+
+export type Isolation = 'worker' | 'shared';
+/** Presets whose workers can have a copy each; they get one unless the config says 'shared'. */
+const ISOLATABLE = ['mysql', 'redis'];
 
 const TOP_LEVEL = ['services', '$schema'];
 const EXAMPLE = '{ "services": { "cache": { "preset": "redis" } } }';
@@ -42,11 +48,18 @@ export async function loadConfig(cwd = process.cwd(), { stopDir }: { stopDir?: s
   const dir = path.dirname(found.file);
   const prefixes = new Map<string, string>();
   const services: StartOptions[] = [];
+  const isolations: Record<string, Isolation> = {};
   for (const [name, raw] of Object.entries(config.services)) {
     const key = `services.${name}`;
     if (!isObject(raw)) return fail(key, 'expected an object such as { "preset": "redis" }.');
     if (raw.name !== undefined && raw.name !== name) fail(`${key}.name`, `the key is the service's name; remove "name" or rename the key to "${String(raw.name)}".`);
-    const options = { ...withAbsolutePaths(raw, dir), name } as unknown as StartOptions;
+    const { isolation, ...rest } = raw;
+    const isolatable = typeof raw.preset === 'string' && ISOLATABLE.includes(raw.preset);
+    if (isolation !== undefined && isolation !== 'shared' && !(isolation === 'worker' && isolatable)) {
+      fail(`${key}.isolation`, isolatable ? "expected 'worker' or 'shared'." : `only ${ISOLATABLE.join(' and ')} have a copy per worker; use 'shared' or leave it out.`);
+    }
+    isolations[name] = isolatable && isolation !== 'shared' ? 'worker' : 'shared';
+    const options = { ...withAbsolutePaths(rest, dir), name } as unknown as StartOptions;
     try {
       const n = normalise(options);
       await n.preset.resolve(n.presetOptions); // folders and script files exist: checked before anything starts
@@ -60,7 +73,7 @@ export async function loadConfig(cwd = process.cwd(), { stopDir }: { stopDir?: s
     prefixes.set(prefix, name);
     services.push(options);
   }
-  return { file: found.file, services };
+  return { file: found.file, services, isolation: isolations };
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>

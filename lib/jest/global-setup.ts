@@ -3,6 +3,7 @@ import { sessionId } from '../cleanup/labels.js';
 import { SandpitError, isSandpitError } from '../errors.js';
 import { startAll } from '../service/group.js';
 import { envPrefix, serviceEnv } from '../service/env.js';
+import { ISOLATION_ENV, RUN_ENV, isolationMap, prepareAll, withIsolation } from './isolation.js';
 import { remember, started } from './state.js';
 
 /** The part of Jest's GlobalConfig this needs (no dependency on @jest/types). */
@@ -11,6 +12,8 @@ export interface JestGlobalConfig {
   watch?: boolean;
   watchAll?: boolean;
   silent?: boolean;
+  /** How many workers Jest may start: each isolated service gets a copy per worker id up to this. */
+  maxWorkers?: number;
 }
 
 /**
@@ -22,7 +25,7 @@ export default async function globalSetup(globalConfig: JestGlobalConfig): Promi
   const previous = started();
   if (previous) {
     // A watch-mode rerun: the services from the first run are still up.
-    Object.assign(process.env, previous.env);
+    Object.assign(process.env, previous.env, { [RUN_ENV]: String(Date.now()) });
     return;
   }
   const begun = Date.now();
@@ -36,14 +39,25 @@ export default async function globalSetup(globalConfig: JestGlobalConfig): Promi
       );
     }
     // A Jest run owns its containers: `detached` in a config is for `sandpit up`, not for tests.
-    const services = await startAll(config.services.map((options) => ({ ...options, detached: false })));
+    const maxWorkers = Math.max(1, globalConfig.maxWorkers ?? 1);
+    const wanted = config.services.map((options) => withIsolation({ ...options, detached: false }, config.isolation[options.name ?? ''], maxWorkers));
+    const services = await startAll(wanted);
+    const isolated = isolationMap(services, wanted, config.isolation);
+    try {
+      await prepareAll(isolated);
+    } catch (error) {
+      await Promise.allSettled(services.map((s) => s.stop()));
+      throw error;
+    }
     const env: Record<string, string> = {
       SANDPIT_SESSION: sessionId,
       // Names and their variable prefixes, so the test side needs no copy of the naming rule.
       SANDPIT_SERVICES: JSON.stringify(Object.fromEntries(services.map((s) => [s.name, envPrefix(s.name)]))),
       ...Object.assign({}, ...services.map((s) => serviceEnv(s))),
+      // Which services each worker gets its own copy of; read by the test side (service(), reset()).
+      [ISOLATION_ENV]: JSON.stringify(isolated),
     };
-    Object.assign(process.env, env);
+    Object.assign(process.env, env, { [RUN_ENV]: String(Date.now()) });
     remember({ services, env });
     if (!globalConfig.silent) {
       const seconds = ((Date.now() - begun) / 1000).toFixed(1);

@@ -2,6 +2,9 @@
 // ES modules on Node 20, so this file loads nothing of sandpit's ESM core inside a test.
 import childProcess = require('node:child_process');
 import path = require('node:path');
+import isolation = require('../isolation/index.cjs');
+import type { Isolated } from '../isolation/types.js';
+import published = require('./published.cjs');
 
 interface JestService {
   url: string;
@@ -20,39 +23,61 @@ interface ExecResult {
   stderr: string;
 }
 
-/** Name → variable prefix, as published by the global setup. */
-function published(): Record<string, string> {
-  const json = process.env.SANDPIT_SERVICES;
-  if (json === undefined) {
-    throw new Error("sandpit: no services in this Jest run: its globalSetup did not run. Add preset: 'sandpit-services' to your Jest config (or call globalSetup from sandpit-services/jest in yours).");
-  }
-  return JSON.parse(json) as Record<string, string>;
-}
-
-/** A service started for this Jest run, by its name in sandpit.config.*. */
+/** A service started for this Jest run, by its name in sandpit.config.*; in a worker, that worker's own copy. */
 function service(name: string): JestService {
-  const prefixes = published();
-  const prefix = Object.hasOwn(prefixes, name) ? prefixes[name] : undefined;
-  if (prefix === undefined) {
-    const names = Object.keys(prefixes);
-    throw new Error(`sandpit: no service named "${name}" in this Jest run. ${names.length ? `Services: ${names.join(', ')}.` : 'The config has none.'}`);
-  }
+  const prefix = published.prefixOf(name);
   const read = (key: string) => process.env[`${prefix}_${key}`];
   const extras: Partial<JestService> = {};
   for (const key of ['user', 'password', 'database'] as const) {
     const value = read(key.toUpperCase());
     if (value !== undefined) extras[key] = value;
   }
-  return { url: read('URL') ?? '', host: read('HOST') ?? '', port: Number(read('PORT')), containerId: read('CONTAINER_ID') ?? '', ...extras };
+  const found: JestService = { url: read('URL') ?? '', host: read('HOST') ?? '', port: Number(read('PORT')), containerId: read('CONTAINER_ID') ?? '', ...extras };
+  const own = ownCopy(name);
+  if (!own) return found;
+  // Computed, not read back: the worker setup may not have rewritten the variables (a composed setup).
+  const view = isolation.workerView(own.isolated, { url: found.url, ...(found.database === undefined ? {} : { database: found.database }) }, own.workerId);
+  return { ...found, ...view };
+}
+
+/** The worker's isolation of a service, or undefined where it is shared (or outside a worker). */
+function ownCopy(name: string): { isolated: Isolated; workerId: number } | undefined {
+  const isolated = isolation.readMap()[name];
+  const workerId = published.workerId();
+  if (!isolated || workerId === undefined) return undefined;
+  if (isolated.preset === 'mysql' && !published.workerSetupRan()) {
+    throw new Error(`sandpit: "${name}" has a database per worker, which sandpit's worker setup creates. Add setupFilesAfterEnv: ['sandpit-services/jest/worker-setup'] to your Jest config (the preset does this), or set isolation: 'shared' for "${name}".`);
+  }
+  return { isolated, workerId };
+}
+
+/**
+ * Puts this worker's copy of a service back as the run began: mysql holds the seeded rows again and
+ * loses what the tests created; redis' database of this worker is emptied (no other is touched).
+ */
+async function reset(name: string): Promise<void> {
+  published.prefixOf(name); // an unknown name fails with the list of services
+  const own = ownCopy(name);
+  if (!own) {
+    const isolated = isolation.readMap()[name];
+    throw new Error(
+      isolated
+        ? `sandpit: reset("${name}") runs in a Jest worker only (JEST_WORKER_ID is not set here).`
+        : `sandpit: "${name}" is shared by all workers (isolation: 'shared', or a preset without copies per worker): reset() would touch other workers' data. Use isolation: 'worker' (mysql, redis).`,
+    );
+  }
+  await isolation.resetWorker(own.isolated, own.workerId);
 }
 
 /** Runs a command in a service's container; a string goes through `sh -c`. */
 function exec(name: string, command: string | string[]): Promise<ExecResult> {
-  const { containerId } = service(name);
+  const { containerId, database } = service(name);
+  // In a worker, a command reading $MYSQL_DATABASE (as the image's own scripts do) gets the worker's copy.
+  const env = ownCopy(name)?.isolated.preset === 'mysql' && database ? { MYSQL_DATABASE: database } : {};
   const argv = typeof command === 'string' ? ['sh', '-c', command] : command;
   const script = path.join(__dirname, 'exec-process.js');
   return new Promise((resolve, reject) => {
-    childProcess.execFile(process.execPath, [script, containerId, JSON.stringify(argv)], { maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+    childProcess.execFile(process.execPath, [script, containerId, JSON.stringify(argv), JSON.stringify(env)], { maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`sandpit: exec in "${name}" failed: ${stderr.trim() || error.message}`));
       else resolve(JSON.parse(stdout) as ExecResult);
     });
@@ -65,4 +90,4 @@ type Hook = (globalConfig: { rootDir: string; watch?: boolean; watchAll?: boolea
 const globalSetup: Hook = async (globalConfig) => (await import('./global-setup.js')).default(globalConfig);
 const globalTeardown: Hook = async (globalConfig) => (await import('./global-teardown.js')).default(globalConfig);
 
-export = { service, exec, globalSetup, globalTeardown };
+export = { service, exec, reset, globalSetup, globalTeardown };

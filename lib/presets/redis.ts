@@ -1,5 +1,6 @@
 import type { Preset } from '../preset.js';
 import { quote } from './quote.js';
+import { SandpitError } from '../errors.js';
 import { ATTEMPT_MS } from '../readiness/probes.js';
 import { redisPongs } from '../readiness/redis.js';
 import { applyRedisScripts } from '../seeds/redis-apply.js';
@@ -12,11 +13,14 @@ export interface RedisOptions {
   password?: string;
   /** Files of redis commands (.redis or .txt, one command a line) or command text, run in order before ready. */
   initScripts?: string[];
+  /** Number of logical databases (redis' default is 16); test runners raise it for one per worker. */
+  databases?: number;
 }
 
 export interface RedisResolved {
   password?: string;
   initScripts: string[];
+  databases?: number;
 }
 
 export const redis: Preset<RedisOptions, RedisResolved> = {
@@ -59,15 +63,22 @@ exec "$@"
   options: {
     password: { type: 'string', describe: 'require this password (AUTH)' },
     initScripts: { type: 'string[]', describe: '.redis/.txt files of commands, or command text, run in order before ready' },
+    databases: { type: 'number', describe: 'number of logical databases (default 16)' },
   },
-  resolve: ({ password, initScripts = [] }) => ({
-    ...(password === undefined ? {} : { password }),
-    initScripts: initScripts.map((entry) => (/\.(redis|txt)$/i.test(entry.trim()) ? readableFile('redis', entry) : entry)),
-  }),
-  container: ({ password }) => ({
+  resolve: ({ password, initScripts = [], databases }) => {
+    if (databases !== undefined && !(Number.isInteger(databases) && databases >= 1 && databases <= 100_000)) {
+      throw new SandpitError('INVALID_OPTION', `redis: databases ${databases} is not allowed: use a whole number from 1 to 100000.`, { option: 'databases' });
+    }
+    return {
+      ...(password === undefined ? {} : { password }),
+      initScripts: initScripts.map((entry) => (/\.(redis|txt)$/i.test(entry.trim()) ? readableFile('redis', entry) : entry)),
+      ...(databases === undefined ? {} : { databases }),
+    };
+  },
+  container: ({ password, databases }) => ({
     // Explicit flags so the official image and the offline one behave alike; no disk
     // snapshots in a throwaway store.
-    command: ['redis-server', '--protected-mode', 'no', '--save', '', ...(password ? ['--requirepass', password] : [])],
+    command: ['redis-server', '--protected-mode', 'no', '--save', '', ...(password ? ['--requirepass', password] : []), ...(databases ? ['--databases', String(databases)] : [])],
   }),
   probe: (target, { password }) => redisPongs(target.host, target.port, password, ATTEMPT_MS).then(() => {}),
   async prepare(target, { password, initScripts }) {

@@ -6,9 +6,9 @@ import type { ContainerRuntimeClient } from 'testcontainers';
 import type { ExecResult } from '../preset.js';
 
 /** Thin helpers over the Docker API for one container; everything here is one or two calls. */
-export function execIn(client: ContainerRuntimeClient, id: string, command: string[]): Promise<ExecResult> {
+export function execIn(client: ContainerRuntimeClient, id: string, command: string[], env: Record<string, string> = {}): Promise<ExecResult> {
   return client.container
-    .exec(client.container.getById(id), command)
+    .exec(client.container.getById(id), command, Object.keys(env).length ? { env } : {})
     .then(({ exitCode, stdout, stderr }) => (notFound(exitCode, stdout + stderr) ? commandNotFound(command[0]) : { exitCode, stdout, stderr }));
 }
 

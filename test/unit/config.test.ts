@@ -42,6 +42,7 @@ describe('loadConfig finds', () => {
         { preset: 'redis', name: 'cache' },
         { preset: 'mysql', database: 'app', name: 'db' },
       ],
+      isolation: { cache: 'worker', db: 'worker' },
     });
   });
 
@@ -57,7 +58,14 @@ describe('loadConfig finds', () => {
 
   test('a "sandpit" key in package.json', async () => {
     const dir = project({ 'package.json': { name: 'x', sandpit: { services: { box: { preset: 'ubuntu' } } } } });
-    expect(await loadConfig(dir)).toEqual({ file: path.join(dir, 'package.json'), services: [{ preset: 'ubuntu', name: 'box' }] });
+    expect(await loadConfig(dir)).toEqual({ file: path.join(dir, 'package.json'), services: [{ preset: 'ubuntu', name: 'box' }], isolation: { box: 'shared' } });
+  });
+
+  test("isolation: 'worker' by default for mysql and redis, and checked", async () => {
+    const config = (services: object) => loadConfig(project({ 'sandpit.config.json': { services } }));
+    expect((await config({ db: { preset: 'mysql', isolation: 'shared' }, cache: { preset: 'redis' } }))?.isolation).toEqual({ db: 'shared', cache: 'worker' });
+    await expect(config({ cache: { preset: 'redis', isolation: 'workers' } })).rejects.toThrow("services.cache.isolation: expected 'worker' or 'shared'.");
+    await expect(config({ box: { preset: 'ubuntu', isolation: 'worker' } })).rejects.toThrow('services.box.isolation: only mysql and redis have a copy per worker');
   });
 
   test('only in the folder given, not in its parents', async () => {

@@ -1,0 +1,41 @@
+// Per-worker isolation, for any test runner: a worker id in (Jest's JEST_WORKER_ID, Vitest's
+// VITEST_POOL_ID), the worker's own database name or redis index out, and the two operations on it.
+// CommonJS so that it also loads inside Jest's test sandbox; the runner glue (lib/jest, …) is thin.
+import names = require('./names.cjs');
+import mysql = require('./mysql.cjs');
+import redis = require('./redis-resp.cjs');
+import type { Isolated, IsolationMap } from './types.js';
+
+/** The environment variable the main process publishes the isolation map in. */
+const ENV = 'SANDPIT_ISOLATION';
+
+function readMap(env: NodeJS.ProcessEnv = process.env): IsolationMap {
+  const json = env[ENV];
+  return json ? (JSON.parse(json) as IsolationMap) : {};
+}
+
+/** Main process, after start: whatever the workers will copy from must exist before they do. */
+async function prepareMain(isolated: Isolated): Promise<void> {
+  if (isolated.preset === 'mysql') await mysql.seedTemplate(isolated);
+}
+
+/** Main process, taking over a server from an earlier run: nothing of that run may show. */
+async function resetMain(isolated: Isolated): Promise<void> {
+  if (isolated.preset === 'mysql') await mysql.seedTemplate(isolated);
+  else await redis.flushServer(isolated);
+}
+
+/** In a worker, before its first test: its database exists and holds the seeded state. */
+async function prepareWorker(isolated: Isolated, workerId: number): Promise<void> {
+  if (isolated.preset === 'mysql') await mysql.syncWorker(isolated, workerId);
+  // redis: every logical database exists from the start, empty.
+  else await redis.flushDatabase(isolated, workerId);
+}
+
+/** In a worker: back to the seeded state (mysql), or empty (redis), touching no other worker. */
+async function resetWorker(isolated: Isolated, workerId: number): Promise<void> {
+  if (isolated.preset === 'mysql') await mysql.syncWorker(isolated, workerId);
+  else await redis.flushDatabase(isolated, workerId);
+}
+
+export = { ENV, readMap, prepareMain, resetMain, prepareWorker, resetWorker, ...names };

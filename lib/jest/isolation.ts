@@ -1,0 +1,62 @@
+import isolation from '../isolation/index.cjs';
+import type { Isolated, IsolationMap } from '../isolation/types.js';
+import { SandpitError, describe } from '../errors.js';
+import { randomSecret } from '../presets/secret.js';
+import type { Isolation } from '../config/index.js';
+import type { MysqlService, Service, StartOptions } from '../types.js';
+
+/**
+ * What a worker-isolated service needs at start: mysql a root password the workers may use to copy
+ * the seed, redis enough logical databases for one per worker (0 stays the global setup's own).
+ */
+export function withIsolation(options: StartOptions, mode: Isolation | undefined, maxWorkers: number): StartOptions {
+  if (mode !== 'worker' || !('preset' in options)) return options;
+  if (options.preset === 'mysql') {
+    const database = options.database ?? 'test';
+    if (database.length > isolation.MAX_DATABASE) {
+      throw new SandpitError('CONFIG_INVALID', `services.${options.name}.database: "${database}" is too long for a copy per worker (at most ${isolation.MAX_DATABASE} characters); shorten it, or set isolation: 'shared'.`, { option: 'database', stage: 'config' });
+    }
+    return { ...options, rootPassword: options.rootPassword ?? randomSecret() };
+  }
+  if (options.preset === 'redis') {
+    const needed = isolation.redisDatabases(maxWorkers);
+    return needed > (options.databases ?? 16) ? { ...options, databases: needed } : options;
+  }
+  return options;
+}
+
+/** The isolation map the workers read, for the services started with `withIsolation`. */
+export function isolationMap(services: Service[], started: StartOptions[], modes: Record<string, Isolation>): IsolationMap {
+  const map: IsolationMap = {};
+  for (const service of services) {
+    if (modes[service.name] !== 'worker') continue;
+    const options = started.find((o) => o.name === service.name);
+    if (service.preset === 'mysql' && options && 'rootPassword' in options && options.rootPassword) {
+      const db = service as MysqlService;
+      map[service.name] = { preset: 'mysql', host: db.host, port: db.port, database: db.database, user: db.user, rootPassword: options.rootPassword };
+    } else if (service.preset === 'redis' && options) {
+      const password = 'password' in options ? options.password : undefined;
+      map[service.name] = { preset: 'redis', host: service.host, port: service.port, ...(password ? { password } : {}) };
+    }
+  }
+  return map;
+}
+
+/** Templates and grants the workers copy from, before any of them exists. */
+export async function prepareAll(map: IsolationMap, take: (isolated: Isolated) => Promise<void> = isolation.prepareMain): Promise<void> {
+  await Promise.all(
+    Object.entries(map).map(([name, isolated]) =>
+      take(isolated).catch((cause: unknown) => {
+        throw new SandpitError('NOT_READY', `${name}: could not prepare the copies per worker: ${describe(cause)}. Set isolation: 'shared' for it to run without them.`, {
+          cause,
+          service: name,
+          stage: 'ready',
+        });
+      }),
+    ),
+  );
+}
+
+export const ISOLATION_ENV = isolation.ENV;
+/** Changes with every run, watch-mode reruns included: a worker prepares its copies once per run. */
+export const RUN_ENV = 'SANDPIT_RUN';

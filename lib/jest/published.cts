@@ -1,0 +1,34 @@
+// What the global setup published, as the test side reads it (CommonJS: it runs in Jest's sandbox).
+import isolation = require('../isolation/index.cjs');
+
+/** Name → variable prefix, as published by the global setup. */
+function prefixes(): Record<string, string> {
+  const json = process.env.SANDPIT_SERVICES;
+  if (json === undefined) {
+    throw new Error("sandpit: no services in this Jest run: its globalSetup did not run. Add preset: 'sandpit-services' to your Jest config (or call globalSetup from sandpit-services/jest in yours).");
+  }
+  return JSON.parse(json) as Record<string, string>;
+}
+
+function prefixOf(name: string): string {
+  const all = prefixes();
+  const prefix = Object.hasOwn(all, name) ? all[name] : undefined;
+  if (prefix === undefined) {
+    const names = Object.keys(all);
+    throw new Error(`sandpit: no service named "${name}" in this Jest run. ${names.length ? `Services: ${names.join(', ')}.` : 'The config has none.'}`);
+  }
+  return prefix;
+}
+
+/** This worker's id; `--runInBand` runs in the main process, which Jest gives id 1. */
+const workerId = (): number | undefined => isolation.workerIdFrom(process.env.JEST_WORKER_ID);
+
+// Set by worker-setup in this test file's sandbox; without it a worker's mysql copy may not exist.
+const MARK = Symbol.for('sandpit.worker-setup');
+const marks = globalThis as { [MARK]?: boolean };
+const markWorkerSetup = (): void => {
+  marks[MARK] = true;
+};
+const workerSetupRan = (): boolean => marks[MARK] === true;
+
+export = { prefixOf, workerId, markWorkerSetup, workerSetupRan };

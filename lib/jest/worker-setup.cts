@@ -1,0 +1,36 @@
+// setupFilesAfterEnv of the preset: runs in each test file's sandbox, in a worker. It points this
+// file's SANDPIT_* variables at the worker's own copies, and before the worker's first test makes
+// sure its mysql database exists and holds the seed (later files of the same worker skip that).
+import os = require('node:os');
+import isolation = require('../isolation/index.cjs');
+import published = require('./published.cjs');
+
+declare const beforeAll: (fn: () => Promise<void>, timeout?: number) => void;
+
+// Jest gives each test file a fresh module registry and globalThis, so "already prepared in this
+// worker" is kept on a Node core module, which Jest does not sandbox: one object per process.
+const SLOT = Symbol.for('sandpit.isolation.prepared');
+const processWide = os as unknown as { [SLOT]?: Set<string> };
+
+const workerId = published.workerId();
+const map = isolation.readMap();
+if (workerId !== undefined && Object.keys(map).length > 0) {
+  for (const [name, isolated] of Object.entries(map)) {
+    const prefix = published.prefixOf(name);
+    const url = process.env[`${prefix}_URL`] ?? '';
+    const database = process.env[`${prefix}_DATABASE`];
+    const view = isolation.workerView(isolated, { url, ...(database === undefined ? {} : { database }) }, workerId);
+    process.env[`${prefix}_URL`] = view.url;
+    if (view.database !== undefined) process.env[`${prefix}_DATABASE`] = view.database;
+  }
+  const done = (processWide[SLOT] ??= new Set());
+  const run = `${process.env.SANDPIT_SESSION}:${process.env.SANDPIT_RUN}`;
+  const todo = Object.keys(map).filter((name) => !done.has(`${run}:${name}`));
+  if (todo.length > 0) {
+    beforeAll(async () => {
+      await Promise.all(todo.map((name) => isolation.prepareWorker(map[name]!, workerId)));
+      for (const name of todo) done.add(`${run}:${name}`);
+    }, 60_000);
+  }
+  published.markWorkerSetup();
+}

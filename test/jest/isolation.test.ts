@@ -1,0 +1,65 @@
+import { describe, expect, test } from '@jest/globals';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fixture, pidContainers, runJest, type Fixture } from './harness.js';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+
+interface Report {
+  file: string;
+  worker: string;
+  session: string;
+  database?: string;
+  env?: string;
+  url?: string;
+  count?: number;
+  owner?: string;
+}
+
+/** The isolation fixture, with the clients its tests use linked in as a project would install them. */
+function project(): Fixture {
+  const f = fixture('isolation');
+  symlinkSync(path.join(repo, 'node_modules/mysql2'), path.join(f.dir, 'node_modules/mysql2'));
+  symlinkSync(path.join(repo, 'node_modules/@redis'), path.join(f.dir, 'node_modules/@redis'));
+  return f;
+}
+
+const reported = (f: Fixture): Report[] =>
+  readFileSync(f.out, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Report);
+
+// Real Jest runs on a project whose four test files each insert primary key 100 and write redis key
+// "owner", then count while the others do the same; a fifth resets. Few runs: each costs seconds.
+describe('a copy of mysql and redis per Jest worker', () => {
+  test('test files in parallel workers do not see each other, and reset() restores the seed', async () => {
+    const f = project();
+    const jest = runJest(f, ['--maxWorkers=4']);
+    const result = await jest;
+    expect(result.all).toMatch(/Tests:\s+5 passed, 5 total/);
+    expect(result.exitCode).toBe(0);
+    const reports = reported(f);
+    const collided = reports.filter((r) => r.file !== 'reset');
+    expect(collided).toHaveLength(4);
+    for (const r of collided) {
+      expect(r).toMatchObject({ count: 3, owner: r.file, database: `shop_w${r.worker}`, env: `shop_w${r.worker}` });
+      expect(r.url).toMatch(new RegExp(`^redis://127\\.0\\.0\\.1:\\d+/${r.worker}$`));
+    }
+    // The point is parallel workers; Jest spread the files over more than one here.
+    expect(new Set(collided.map((r) => r.worker)).size).toBeGreaterThan(1);
+    expect(reports.find((r) => r.file === 'reset')).toMatchObject({ audits: 0, next: 1, keys: 0 });
+    expect(await pidContainers(jest.pid!)).toEqual([]);
+  });
+
+  test("the same files fail with isolation: 'shared' (today's behaviour): the test can fail", async () => {
+    const f = project();
+    const config = path.join(f.dir, 'sandpit.config.json');
+    const services = JSON.parse(readFileSync(config, 'utf8')).services;
+    for (const s of Object.values(services) as Record<string, unknown>[]) s.isolation = 'shared';
+    writeFileSync(config, JSON.stringify({ services }));
+    const jest = runJest(f, ['--maxWorkers=4', '[a-d]\\.test\\.js$']);
+    const result = await jest;
+    expect(result.exitCode).toBe(1);
+    expect(result.all).toMatch(/Duplicate entry '100'/);
+    expect(await pidContainers(jest.pid!)).toEqual([]);
+  });
+});
