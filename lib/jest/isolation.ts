@@ -1,13 +1,12 @@
 import isolation from '../isolation/index.cjs';
 import type { Isolated, IsolationMap } from '../isolation/types.js';
 import { SandpitError, describe } from '../errors.js';
-import { randomSecret } from '../presets/secret.js';
 import type { Isolation } from '../config/index.js';
 import type { MysqlService, Service, StartOptions } from '../types.js';
 
 /**
- * What a worker-isolated service needs at start: mysql a root password the workers may use to copy
- * the seed, redis enough logical databases for one per worker (0 stays the global setup's own).
+ * What a worker-isolated service needs at start: mysql a database name with room for `_w<N>`, redis
+ * enough logical databases for one per worker (0 stays the global setup's own).
  */
 export function withIsolation(options: StartOptions, mode: Isolation | undefined, maxWorkers: number): StartOptions {
   if (mode !== 'worker' || !('preset' in options)) return options;
@@ -16,7 +15,7 @@ export function withIsolation(options: StartOptions, mode: Isolation | undefined
     if (database.length > isolation.MAX_DATABASE) {
       throw new SandpitError('CONFIG_INVALID', `services.${options.name}.database: "${database}" is too long for a copy per worker (at most ${isolation.MAX_DATABASE} characters); shorten it, or set isolation: 'shared'.`, { option: 'database', stage: 'config' });
     }
-    return { ...options, rootPassword: options.rootPassword ?? randomSecret() };
+    return options;
   }
   if (options.preset === 'redis') {
     const needed = isolation.redisDatabases(maxWorkers);
@@ -31,9 +30,9 @@ export function isolationMap(services: Service[], started: StartOptions[], modes
   for (const service of services) {
     if (modes[service.name] !== 'worker') continue;
     const options = started.find((o) => o.name === service.name);
-    if (service.preset === 'mysql' && options && 'rootPassword' in options && options.rootPassword) {
+    if (service.preset === 'mysql') {
       const db = service as MysqlService;
-      map[service.name] = { preset: 'mysql', host: db.host, port: db.port, database: db.database, user: db.user, rootPassword: options.rootPassword };
+      map[service.name] = { preset: 'mysql', host: db.host, port: db.port, database: db.database, user: db.user, rootPassword: db.rootPassword };
     } else if (service.preset === 'redis' && options) {
       const password = 'password' in options ? options.password : undefined;
       map[service.name] = { preset: 'redis', host: service.host, port: service.port, ...(password ? { password } : {}) };
