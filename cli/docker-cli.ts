@@ -8,8 +8,12 @@ import { SandpitError } from '../lib/errors.js';
  * streaming well. It is pointed at the engine sandpit itself found (a rootless socket or a
  * context, say), not whatever its own default is. Resolves with the command's exit code.
  */
-export async function dockerExec(containerId: string, command: string[], { tty, workdir }: { tty: boolean; workdir?: string }): Promise<number> {
-  const flags = [tty ? '-it' : '-i', ...(workdir ? ['-w', workdir] : [])];
+export async function dockerExec(
+  containerId: string,
+  command: string[],
+  { tty, workdir, user }: { tty: boolean; workdir?: string; user?: string },
+): Promise<number> {
+  const flags = [tty ? '-it' : '-i', ...(workdir ? ['-w', workdir] : []), ...(user ? ['-u', user] : [])];
   const result = await execa('docker', ['exec', ...flags, containerId, ...command], {
     stdio: 'inherit',
     reject: false,

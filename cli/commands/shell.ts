@@ -1,9 +1,11 @@
+import path from 'node:path';
 import type { CommandModule } from 'yargs';
 
 interface Args {
   command?: string[];
   mount?: string | false;
   image?: string;
+  user?: string;
 }
 
 export const shell: CommandModule<object, Args> = {
@@ -13,10 +15,12 @@ export const shell: CommandModule<object, Args> = {
     y
       .positional('command', { type: 'string', array: true, describe: 'run this instead of an interactive bash (after --)' })
       .option('mount', { type: 'string', describe: 'folder mounted at /work (default: the current one); --no-mount for none' })
+      .option('user', { type: 'string', describe: 'who runs the shell: root, or uid[:gid] (default: the owner of the mounted folder)' })
       .option('image', { type: 'string', describe: 'another image with bash (default ubuntu:24.04, or its Debian offline build)' })
       .example('$0 shell', 'bash in a fresh box, the current folder at /work')
       .example('$0 shell -- make test', 'one command; its exit code is sandpit’s')
       .example("echo 'uname -a' | $0 shell", 'run what comes on stdin')
+      .example('$0 shell --user root', 'as root (files made in /work then belong to root)')
       .example('$0 shell --no-mount --image debian:12', 'another distribution, nothing of yours inside') as never,
   handler: async (args) => {
     const command = [...(args.command ?? []), ...((args as { '--'?: string[] })['--'] ?? [])].map(String);
@@ -24,16 +28,20 @@ export const shell: CommandModule<object, Args> = {
     const { asShellWould, dockerExec, interactive } = await import('../docker-cli.js');
     const { onInterrupt, removeSession } = await import('../interrupt.js');
     const mount = args.mount === false ? undefined : (args.mount ?? process.cwd());
+    const { ensureUser, shellOwner } = await import('../shell-user.js');
+    // Files made in /work belong to the folder's owner, not to root (bad --user fails before any start).
+    const owner = shellOwner(mount === undefined ? undefined : path.resolve(mount), args.user);
     // Interrupted before or after bash runs: the box goes, sandpit exits 128 + signal.
     onInterrupt(removeSession);
     const [box] = await startWithProgress([{ preset: 'ubuntu', name: 'shell', ...(mount ? { mount } : {}), ...(args.image ? { image: args.image } : {}) }], {
       plain: 'notices',
     });
     try {
+      if (owner) await ensureUser(box!, owner);
       const tty = interactive();
       // Without a terminal and without a command, the script comes on stdin.
       const run = command.length > 0 ? asShellWould(command) : tty ? ['bash'] : ['bash', '-s'];
-      process.exitCode = await dockerExec(box!.containerId, run, { tty, ...(mount ? { workdir: '/work' } : {}) });
+      process.exitCode = await dockerExec(box!.containerId, run, { tty, ...(mount ? { workdir: '/work' } : {}), ...(owner ? { user: `${owner.uid}:${owner.gid}` } : {}) });
     } finally {
       await box!.stop();
     }

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { execa } from 'execa';
-import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdtempSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { main, named, onTerminal, sandpit, ensureImages, expectExit } from './run.js';
@@ -16,6 +16,20 @@ describe('sandpit shell', () => {
     const one = await sandpit(['shell', '--', 'sh', '-c', 'cat /work/marker.txt; pwd; exit 7'], { cwd: folder });
     expect([one.exitCode, one.stdout]).toEqual([7, 'here\n/work']);
     expect(one.stderr).toBe(''); // without a terminal, only notices; nothing here needed one
+    expect(await named('shell')).toEqual([]);
+  });
+
+  test('files made in /work belong to the folder’s owner, who has a name and a home; --user root is root', async () => {
+    const theirs = mkdtempSync(path.join(os.tmpdir(), 'sandpit-shell-owner-'));
+    chownSync(theirs, 4321, 4322);
+    const run = await sandpit(['shell', '--', 'sh', '-c', 'touch made && whoami && echo "$HOME" && test -w "$HOME" && id -g'], { cwd: theirs });
+    expect([run.exitCode, run.stdout]).toEqual([0, 'sandpit\n/home/sandpit\n4322']);
+    expect(statSync(path.join(theirs, 'made'))).toMatchObject({ uid: 4321, gid: 4322 });
+    const asRoot = await sandpit(['shell', '--user', 'root', '--', 'sh', '-c', 'touch rooted && id -u'], { cwd: theirs });
+    expect([asRoot.exitCode, asRoot.stdout]).toEqual([0, '0']);
+    expect(statSync(path.join(theirs, 'rooted')).uid).toBe(0);
+    const bad = await sandpit(['shell', '--user', 'nobody-here', '--', 'true'], { cwd: theirs });
+    expect([bad.exitCode, bad.stderr]).toEqual([1, 'sandpit: Invalid --user "nobody-here". Give root, or a uid[:gid] such as 1000:1000. (INVALID_OPTION)']);
     expect(await named('shell')).toEqual([]);
   });
 

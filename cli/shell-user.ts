@@ -1,0 +1,39 @@
+import { statSync } from 'node:fs';
+import type { Service } from '../lib/types.js';
+import { SandpitError } from '../lib/errors.js';
+
+/**
+ * Who the throwaway shell runs as: the owner of the mounted folder, so files it creates there
+ * belong to you and not to root. The image may lack that uid (Debian has none at 1000) or have it
+ * under another name (ubuntu:24.04's `ubuntu` is 1000): an existing entry is used as it is,
+ * else a user `sandpit` with a home is added, so the prompt and tools see a name and a $HOME.
+ */
+export function shellOwner(folder: string | undefined, asked: string | undefined): { uid: number; gid: number } | undefined {
+  if (asked === 'root' || asked === '0') return undefined;
+  if (asked !== undefined) {
+    const match = /^(\d+)(?::(\d+))?$/.exec(asked);
+    if (!match) throw new SandpitError('INVALID_OPTION', `Invalid --user "${asked}". Give root, or a uid[:gid] such as 1000:1000.`, { option: 'user' });
+    return { uid: Number(match[1]), gid: Number(match[2] ?? match[1]) };
+  }
+  // A missing folder is the ubuntu preset's to report, with its usual message.
+  const owner = folder ? statSync(folder, { throwIfNoEntry: false }) : { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
+  return !owner || owner.uid === 0 ? undefined : { uid: owner.uid, gid: owner.gid };
+}
+
+const ENSURE_USER = `uid=$1 gid=$2
+getent group "$gid" > /dev/null || groupadd -g "$gid" sandpit 2> /dev/null || groupadd -g "$gid" "sandpit$gid"
+getent passwd "$uid" > /dev/null || useradd -u "$uid" -g "$gid" -m -s /bin/bash sandpit 2> /dev/null || useradd -u "$uid" -g "$gid" -m -s /bin/bash "sandpit$uid"
+home=$(getent passwd "$uid" | cut -d: -f6)
+[ -d "$home" ] || { mkdir -p "$home" && chown "$uid:$gid" "$home"; }`;
+
+/** Makes `uid` a named user with a home in the box (as root, before the shell starts). */
+export async function ensureUser(box: Service, { uid, gid }: { uid: number; gid: number }): Promise<void> {
+  const result = await box.exec(['sh', '-c', ENSURE_USER, 'sh', String(uid), String(gid)]);
+  if (result.exitCode !== 0) {
+    throw new SandpitError(
+      'NOT_READY',
+      `shell: could not add a user for uid ${uid} in the box (${(result.stderr || result.stdout).trim() || `exit ${result.exitCode}`}). Use --user root, or an image with useradd.`,
+      { service: box.name },
+    );
+  }
+}
