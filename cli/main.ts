@@ -7,6 +7,9 @@ import { version } from './version.js';
 
 const args = hideBin(process.argv);
 
+// `npm run sandpit -- up httpd --root ./site` runs in the package's folder; the paths were typed in another.
+if (process.env.npm_lifecycle_event === 'sandpit' && process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
+
 // Command modules are light: each handler imports the library only when it runs, so
 // `sandpit --help` never loads testcontainers or a database client.
 const cli = yargs(args)

@@ -19,7 +19,8 @@ export const up: CommandModule<object, Args> = {
         .positional('services', { type: 'string', array: true, describe: `presets (${Object.keys(presets).join(', ')}) or names from sandpit.config.*` })
         .option('detach', { alias: 'd', type: 'boolean', describe: 'leave them running and return once ready' })
         .option('json', { type: 'boolean', describe: 'print the services as a JSON array on stdout' })
-        .option('env-file', { type: 'string', describe: 'write SANDPIT_<NAME>_URL/_HOST/_PORT… lines to this file' }),
+        // Node 20 claims --env-file as its own under `node main.js …` (the bin's `node --` does not): --env-out always works.
+        .option('env-file', { alias: 'env-out', type: 'string', describe: 'write SANDPIT_<NAME>_URL/_HOST/_PORT… lines to this file (alias --env-out)' }),
       presets,
     )
       .example('$0 up redis', 'a Redis until Ctrl-C; then nothing is left')

@@ -1,0 +1,67 @@
+import { beforeAll, describe, expect, test } from '@jest/globals';
+import { execa } from 'execa';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { track } from '../helpers/children.js';
+import { ensureImages, expectExit, main, named, sandpit, unique } from './run.js';
+
+beforeAll(ensureImages, 600_000);
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const { CI: _ci, ...env } = process.env;
+
+describe('the CLI from any folder, however it is started', () => {
+  test('the built bin is executable, in dist and in the packed tarball', async () => {
+    expect(statSync(main).mode & 0o111).toBe(0o111);
+    const { stdout } = await execa('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: repo });
+    const files = (JSON.parse(stdout) as { files: { path: string; mode: number }[] }[])[0]!.files;
+    expect(files.find((f) => f.path === 'dist/cli/main.js')?.mode).toBe(0o755);
+  });
+
+  test('`npm run sandpit` from another folder: a relative --root is relative to where it was typed', async () => {
+    const here = mkdtempSync(path.join(os.tmpdir(), 'sandpit-anywhere-'));
+    mkdirSync(path.join(here, 'site'), { mode: 0o755 });
+    writeFileSync(path.join(here, 'site', 'hi.txt'), 'from ./site\n');
+    const name = unique('anywhere');
+    const up = await track(
+      execa('npm', ['run', '--silent', '--prefix', repo, 'sandpit', '--', 'up', 'httpd', '-d', '--json', '--name', name, '--root', './site'], {
+        cwd: here,
+        reject: false,
+        extendEnv: false,
+        env,
+      }),
+    );
+    try {
+      expectExit(up as never, 0);
+      const [site] = JSON.parse(String(up.stdout).slice(String(up.stdout).indexOf('[')));
+      expect(await (await fetch(new URL('hi.txt', site.url))).text()).toBe('from ./site\n');
+    } finally {
+      await sandpit(['down', name]);
+    }
+    expect(await named(name)).toEqual([]);
+  });
+
+  test('the bin run directly and as `node main.js`: --env-file (or --env-out, which Node 20 leaves alone) relative to the current folder', async () => {
+    const here = mkdtempSync(path.join(os.tmpdir(), 'sandpit-anywhere-'));
+    const name = unique('envout');
+    const direct = await track(execa(main, ['up', 'redis', '-d', '--name', name, '--env-file', 'a.env'], { cwd: here, reject: false, extendEnv: false, env }));
+    try {
+      expectExit(direct as never, 0);
+      expect(readFileSync(path.join(here, 'a.env'), 'utf8')).toContain(`SANDPIT_${name.toUpperCase()}_URL=redis://`);
+      const viaNode = await track(execa('node', [main, 'ls', '--json'], { cwd: here, reject: false, extendEnv: false, env }));
+      expect(viaNode.exitCode).toBe(0);
+    } finally {
+      await sandpit(['down', name]);
+    }
+    const other = unique('envout');
+    const viaNode = await track(execa('node', [main, 'up', 'redis', '-d', '--name', other, '--env-out', 'b.env'], { cwd: here, reject: false, extendEnv: false, env }));
+    try {
+      expectExit(viaNode as never, 0);
+      expect(readFileSync(path.join(here, 'b.env'), 'utf8')).toContain(`SANDPIT_${other.toUpperCase()}_PORT=`);
+    } finally {
+      await sandpit(['down', other]);
+    }
+  });
+});
