@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createConnection } from 'mysql2/promise';
 import { start } from '../../lib/index.js';
 import { containersWith } from '../helpers/engine.js';
 import { failure } from '../helpers/failure.js';
@@ -14,6 +15,8 @@ process.env.SANDPIT_SNAPSHOT_PREFIX = PREFIX;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sandpit-snapshots-'));
 process.env.XDG_CACHE_HOME = dir;
 const fixture = fileURLToPath(new URL('../fixtures/snapshot-start.mjs', import.meta.url));
+// TEMPORARY: a stand-in for the offline image that takes its datadir from the server's arguments.
+const MYSQL_IMAGE = process.env.SNAPTEST_MYSQL_IMAGE || undefined;
 const main = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
 const snapshots = async (): Promise<string[]> => {
@@ -99,6 +102,84 @@ describe('redis init scripts and snapshots', () => {
     expect(took.length).toBe(1);
     expect((await snapshots()).length).toBe(before.length + 1);
   }, 180_000);
+});
+
+describe('mysql snapshots', () => {
+  // Each run's own script, so the first start below takes the snapshot. It records where it ran.
+  const seed = `CREATE TABLE runs (host VARCHAR(64)); INSERT INTO runs VALUES (@@hostname); -- ${Date.now()}`;
+  const rows = async (url: string) => {
+    const connection = await createConnection(url);
+    try {
+      const [result] = await connection.query('SELECT host, @@hostname AS me FROM runs');
+      return result as { host: string; me: string }[];
+    } finally {
+      await connection.end();
+    }
+  };
+  const refused = async (url: string) => createConnection(url).then(async (c) => (await c.end(), false), () => true);
+  const imageOf = async (id: string) => (await execa('docker', ['inspect', '-f', '{{.Config.Image}}', id])).stdout;
+
+  test('plain mysql: later starts come from one snapshot of the initialised server', async () => {
+    await using first = await start({ preset: 'mysql', image: MYSQL_IMAGE });
+    await using second = await start({ preset: 'mysql', image: MYSQL_IMAGE });
+    expect(await imageOf(second.containerId)).toMatch(new RegExp(`^${PREFIX}/mysql:`));
+    expect(await imageOf(first.containerId)).toBe(await imageOf(second.containerId));
+    // Initialised once, before either started: both carry the data directory's identity from then.
+    const uuid = async (url: string) => {
+      const connection = await createConnection(url);
+      const [[row]] = (await connection.query('SELECT @@server_uuid AS id')) as unknown as [[{ id: string }]];
+      await connection.end();
+      return row.id;
+    };
+    expect(await uuid(first.url)).toBe(await uuid(second.url));
+  }, 240_000);
+
+  test('seeded: the second start comes from the snapshot and runs no script; each start has its own passwords', async () => {
+    const before = await snapshots();
+    await using first = await start({ preset: 'mysql', image: MYSQL_IMAGE, initScripts: [seed] });
+    const [taken] = await rows(first.url);
+    expect((await snapshots()).length).toBe(before.length + 1);
+    await using second = await start({ preset: 'mysql', image: MYSQL_IMAGE, initScripts: [seed] });
+    // One row, written where the snapshot was taken: the script ran there only.
+    expect(await rows(second.url)).toEqual([{ host: taken!.host, me: expect.not.stringMatching(taken!.host) }]);
+    expect(taken!.host).not.toBe(taken!.me);
+
+    expect(second.password).not.toBe(first.password);
+    const at = (s: { port: number }, user: string, password: string) => `mysql://${user}:${encodeURIComponent(password)}@127.0.0.1:${s.port}/test`;
+    expect(await refused(at(second, 'test', first.password))).toBe(true);
+    expect(await refused(at(second, 'test', second.password))).toBe(false);
+    // The container the snapshot was taken from had throwaway passwords; they open nothing.
+    const env = (await execa('docker', ['inspect', '-f', '{{json .Config.Env}}', await imageOf(second.containerId)])).stdout;
+    const throwaway = (JSON.parse(env) as string[]).find((e) => e.startsWith('MYSQL_ROOT_PASSWORD='))!.split('=')[1]!;
+    expect(await refused(at(second, 'root', throwaway))).toBe(true);
+  }, 240_000);
+
+  test('snapshot: false and SANDPIT_SNAPSHOTS=0 run the scripts on every start', async () => {
+    const before = await snapshots();
+    const script = `CREATE TABLE runs (host VARCHAR(64)); INSERT INTO runs VALUES (@@hostname); -- ${Date.now()} fresh`;
+    {
+      await using off = await start({ preset: 'mysql', image: MYSQL_IMAGE, initScripts: [script], snapshot: false });
+      const [row] = await rows(off.url);
+      expect(row!.host).toBe(row!.me);
+    }
+    process.env.SANDPIT_SNAPSHOTS = '0';
+    try {
+      await using off = await start({ preset: 'mysql', image: MYSQL_IMAGE, initScripts: [script] });
+      const [row] = await rows(off.url);
+      expect(row!.host).toBe(row!.me);
+    } finally {
+      delete process.env.SANDPIT_SNAPSHOTS;
+    }
+    expect(await snapshots()).toEqual(before);
+  }, 240_000);
+
+  test('a broken script leaves no container and no snapshot', async () => {
+    const before = await snapshots();
+    const error = await failure(start({ preset: 'mysql', image: MYSQL_IMAGE, initScripts: [`CREATE TABLE ok (x INT); SELEC broken; -- ${Date.now()}`] }));
+    expect(error.code).toBe('INIT_SCRIPT_FAILED');
+    expect(await containersWith('sandpit.snapshot.building')).toEqual([]);
+    expect(await snapshots()).toEqual(before);
+  }, 240_000);
 });
 
 describe('images ls and prune', () => {
