@@ -9,25 +9,20 @@ import { resolveImage } from '../lib/images/resolve.js';
 import { startAll } from '../lib/service/group.js';
 import { measure, ratio, summarise, type Sample } from './stats.js';
 import { firstUse } from './uses.js';
+import type { Row } from './row.js';
+import { seededCases } from './seeded.js';
 import { mysqlModule, raw, rawFour, sandpit, testcontainers, type Preset, type Setup } from './starters.js';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
 const args = process.argv.slice(2);
 const json = args.includes('--json');
 const runs = Number(args[args.indexOf('--runs') + 1]) || 10;
+/** `--only seed`: just the sections whose name contains this (start, four, cli, jest, rss, seed). */
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] ?? '' : '';
+const section = (name: string) => only === '' || name.includes(only);
 const root = fileURLToPath(new URL('../..', import.meta.url)); // dist/bench → package root
 const cli = path.join(root, 'dist/cli/main.js');
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
-
-interface Row {
-  case: string;
-  sandpit?: Sample;
-  raw?: Sample;
-  testcontainers?: Sample;
-  /** sandpit ÷ raw, sandpit ÷ testcontainers, or sandpit ÷ the case's own baseline. */
-  ratios: Record<string, number | undefined>;
-  target?: string;
-}
 
 const rows: Row[] = [];
 const PRESETS: Preset[] = ['redis', 'httpd', 'mysql', 'ubuntu'];
@@ -206,10 +201,13 @@ function table(): string {
 }
 
 const s = await setup();
-const singles = await startToFirstUse(s);
-await fourTogether(s, singles);
-await cliCases(s);
-await jestCase();
-await rss();
+if (section('start') || section('four')) {
+  const singles = await startToFirstUse(s);
+  if (section('four')) await fourTogether(s, singles);
+}
+if (section('cli')) await cliCases(s);
+if (section('jest')) await jestCase();
+if (section('rss')) await rss();
+if (section('seed')) rows.push(...(await seededCases(s.images.mysql, runs, log)));
 if (json) console.log(JSON.stringify({ runs, date: new Date().toISOString(), rows }, null, 2));
 else console.log(`\nsandpit bench — ${runs} runs per case, median (min–max) in ms, ${os.cpus().length} cores, ${new Date().toISOString().slice(0, 10)}\n\n${table()}`);
