@@ -1,12 +1,7 @@
 import type { SnapshotRecipe } from '../preset.js';
 import type { RedisResolved } from './redis.js';
 import { connect } from './redis-client.js';
-
-/**
- * Outside /data, which the official image declares a VOLUME (a commit leaves it out). Also the
- * working directory: the entrypoint hands that to the redis user.
- */
-const DATA_DIR = '/var/lib/sandpit-data';
+import { DATA_DIR } from './redis-data.js';
 
 /**
  * With init scripts, the data they leave is saved (SAVE, to dump.rdb in the data directory) and
@@ -14,12 +9,17 @@ const DATA_DIR = '/var/lib/sandpit-data';
  * data: each start keeps its own.
  */
 export const redisSnapshot: SnapshotRecipe<RedisResolved> = {
-  shapes: () => ({}),
+  // How many databases the saved data may use.
+  shapes: ({ databases }) => (databases ? { databases } : {}),
   scripts: (o) => o.initScripts,
   always: false,
   workingDir: DATA_DIR,
-  command: (_, spec) => [...(spec.command ?? ['redis-server']), '--dir', DATA_DIR],
-  throwaway: ({ initScripts }) => ({ initScripts }),
+  // With an RDB, the preset's command already has --dir (redis takes the last one given anyway).
+  command: (_, spec) => {
+    const command = spec.command ?? ['redis-server'];
+    return command.includes('--dir') ? command : [...command, '--dir', DATA_DIR];
+  },
+  throwaway: ({ password: _, ...o }) => o,
   async seal(target, { password }) {
     await using client = await connect(target, password);
     await client.redis.sendCommand(['SAVE']);

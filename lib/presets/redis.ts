@@ -4,14 +4,14 @@ import { SandpitError } from '../errors.js';
 import { ATTEMPT_MS } from '../readiness/probes.js';
 import { redisPongs } from '../readiness/redis.js';
 import { applyRedisScripts } from '../seeds/redis-apply.js';
-import { readableFile } from './files.js';
+import { commandEntries, rdbStart, redisEntries } from './redis-data.js';
 import { connect } from './redis-client.js';
 import { redisSnapshot } from './redis-snapshot.js';
 
 export interface RedisOptions {
   /** Require this password (AUTH). */
   password?: string;
-  /** Files of redis commands (.redis or .txt, one command a line) or command text, run in order before ready. */
+  /** Files of redis commands (.redis or .txt, one command a line) or command text, run in order before ready; first, an .rdb file to load. */
   initScripts?: string[];
   /** Number of logical databases (redis' default is 16); test runners raise it for one per worker. */
   databases?: number;
@@ -62,7 +62,7 @@ exec "$@"
   standardPort: 6379,
   options: {
     password: { type: 'string', describe: 'require this password (AUTH)' },
-    initScripts: { type: 'string[]', describe: '.redis/.txt files of commands, or command text, run in order before ready' },
+    initScripts: { type: 'string[]', describe: '.redis/.txt files of commands, or command text, run in order before ready; first, an .rdb file to load' },
     databases: { type: 'number', describe: 'number of logical databases (default 16)' },
   },
   resolve: ({ password, initScripts = [], databases }) => {
@@ -71,20 +71,26 @@ exec "$@"
     }
     return {
       ...(password === undefined ? {} : { password }),
-      initScripts: initScripts.map((entry) => (/\.(redis|txt)$/i.test(entry.trim()) ? readableFile('redis', entry) : entry)),
+      initScripts: redisEntries(initScripts),
       ...(databases === undefined ? {} : { databases }),
     };
   },
-  container: ({ password, databases }) => ({
-    // Explicit flags so the official image and the offline one behave alike; no disk
-    // snapshots in a throwaway store.
-    command: ['redis-server', '--protected-mode', 'no', '--save', '', ...(password ? ['--requirepass', password] : []), ...(databases ? ['--databases', String(databases)] : [])],
-  }),
+  container: ({ password, initScripts, databases }) => {
+    const { args, workingDir } = rdbStart(initScripts);
+    return {
+      // Explicit flags so the official image and the offline one behave alike; no disk
+      // snapshots in a throwaway store.
+      command: ['redis-server', '--protected-mode', 'no', '--save', '', ...(password ? ['--requirepass', password] : []), ...(databases ? ['--databases', String(databases)] : []), ...args],
+      ...(workingDir ? { workingDir } : {}),
+    };
+  },
+  files: ({ initScripts }) => rdbStart(initScripts).files,
   probe: (target, { password }) => redisPongs(target.host, target.port, password, ATTEMPT_MS).then(() => {}),
   async prepare(target, { password, initScripts }) {
-    if (initScripts.length === 0) return;
+    const commands = commandEntries(initScripts);
+    if (commands.length === 0) return;
     await using client = await connect(target, password);
-    await applyRedisScripts(client.redis, initScripts);
+    await applyRedisScripts(client.redis, commands, initScripts.length - commands.length);
   },
   snapshot: redisSnapshot,
   url: ({ host, port }, { password }) =>

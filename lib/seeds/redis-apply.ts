@@ -12,14 +12,14 @@ export interface CommandSender {
 const WINDOW = 1000;
 
 /**
- * Runs init scripts (files of redis commands, or inline text) in order. The commands of a script
+ * Runs init scripts (`skipped`: how many entries came before these, for the numbers of inline ones) (files of redis commands, or inline text) in order. The commands of a script
  * go pipelined, in order on one connection; the first error fails the start, naming the script
  * and its line.
  */
-export async function applyRedisScripts(client: CommandSender, entries: string[]): Promise<void> {
+export async function applyRedisScripts(client: CommandSender, entries: string[], skipped = 0): Promise<void> {
   for (const [index, entry] of entries.entries()) {
     const inline = !path.isAbsolute(entry);
-    const label = inline ? `#${index + 1} (inline)` : path.basename(entry);
+    const label = inline ? `#${index + 1 + skipped} (inline)` : path.basename(entry);
     let commands: RedisCommand[];
     try {
       commands = parseRedisCommands(inline ? entry : await readFile(entry, 'utf8'));

@@ -95,6 +95,29 @@ describe('redis init scripts and snapshots', () => {
     expect(missing.code).toBe('INVALID_OPTION');
   });
 
+  test('an .rdb file first, then commands: loaded, applied, and captured', async () => {
+    const rdb = path.join(dir, 'data.rdb');
+    {
+      await using source = await start({ preset: 'redis', initScripts: [`SET from-rdb yes\nSET stamp ${Date.now()}`], snapshot: false });
+      await source.exec(['redis-cli', 'SAVE']);
+      await execa('docker', ['cp', `${source.containerId}:/data/dump.rdb`, rdb]);
+    }
+    const commands = file('after-rdb.redis', `SET from-commands yes\nINCR runs\n`);
+    const read = async (s: { exec(c: string[]): Promise<{ stdout: string }> }) =>
+      (await s.exec(['redis-cli', 'MGET', 'from-rdb', 'from-commands', 'runs'])).stdout.trim().split('\n');
+    {
+      await using first = await start({ preset: 'redis', initScripts: [rdb, commands] });
+      expect(await read(first)).toEqual(['yes', 'yes', '1']);
+    }
+    await using second = await start({ preset: 'redis', initScripts: [rdb, commands] });
+    expect(await read(second)).toEqual(['yes', 'yes', '1']);
+    await using plain = await start({ preset: 'redis', initScripts: [rdb, commands], snapshot: false });
+    expect(await read(plain)).toEqual(['yes', 'yes', '1']);
+    const misplaced = await failure(start({ preset: 'redis', initScripts: [commands, rdb] }));
+    expect(misplaced.code).toBe('INVALID_OPTION');
+    expect(misplaced.message).toMatch(/put the \.rdb file first/);
+  });
+
   test('two processes starting at once take one snapshot', async () => {
     const before = await snapshots();
     const shared = file('shared.redis', `INCR runs\n# ${Date.now()}\n`);
@@ -195,7 +218,7 @@ describe('images ls and prune', () => {
     expect(tags.length).toBeGreaterThan(0);
     const ls = await cli(['images', 'ls']);
     expect(ls.exitCode).toBe(0);
-    for (const tag of tags) expect(ls.stdout).toMatch(new RegExp(`^${tag.replace(/[/.]/g, '\\$&')}\\s+redis\\s+\\d+ kB\\s+\\d+ min ago\\s+\\d+ min ago\\s+\\S+ \\+ \\S+\\.redis`, 'm'));
+    for (const tag of tags) expect(ls.stdout).toMatch(new RegExp(`^${tag.replace(/[/.]/g, '\\$&')}\\s+redis\\s+\\d+ kB\\s+\\d+ min ago\\s+\\d+ min ago\\s+\\S+ \\+ .*\\.redis$`, 'm'));
     expect((await cli(['images', 'prune'])).stdout).toBe('removed 0 snapshots (0 kB)');
     expect(await snapshots()).toEqual(tags);
     const bad = await cli(['images', 'prune', '--days', 'soon']);
