@@ -2,7 +2,6 @@ import type { Preset } from '../preset.js';
 import { quote } from './quote.js';
 import { SandpitError, describe } from '../errors.js';
 import { loadScripts, scriptEntries } from './files.js';
-import { mysqlSnapshot } from './mysql-snapshot.js';
 import { randomSecret } from './secret.js';
 import { ATTEMPT_MS } from '../readiness/probes.js';
 import { mysqlGreets } from '../readiness/mysql.js';
@@ -183,7 +182,7 @@ innodb_temp_data_file_path = ibtmp1:1M:autoextend
   client: ({ host, port }, o) => `mysql -h ${host} -P ${port} -u ${quote(o.user)} ${quote(`-p${o.password}`)} ${quote(o.database)}`,
   // rootPassword too: a test that creates databases needs it.
   extras: (o) => ({ user: o.user, password: o.password, database: o.database, rootPassword: o.rootPassword }),
-  snapshot: mysqlSnapshot,
+  // snapshot: mysqlSnapshot, attached once the offline image takes its data directory from the server's arguments.
 };
 
 function endpoint(target: { host: string; port: number }, user: string, password: string) {
