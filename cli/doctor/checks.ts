@@ -13,6 +13,7 @@ import { listSnapshots } from '../../lib/snapshots/store.js';
 import { megabytes } from '../commands/snapshots.js';
 import { presets, presetNames, type PresetName } from '../../lib/presets/index.js';
 import { probeEndpoints, type Probe } from './endpoints.js';
+import { engineLines } from './engine.js';
 
 export interface Check {
   status: 'ok' | 'warn' | 'fail';
@@ -33,11 +34,12 @@ export async function runChecks(): Promise<Check[]> {
   if (client instanceof Error) return [unreachable(probes, client)];
   const used = probes.find((p) => p.answers && usedBy(client, p));
   const info = client.info.containerRuntime;
+  const engine = await engineLines(client, used?.source);
   const checks: Check[] = [
     {
       status: 'ok',
-      title: `Docker engine reachable${used ? ` at ${used.uri} (${used.source})` : ''}: ${info.operatingSystem}, ${info.cpus} CPUs`,
-      details: endpointLines(probes),
+      title: `${engine.title}: ${info.operatingSystem}, ${info.cpus} CPUs`,
+      details: [...engine.lines, ...endpointLines(probes)],
     },
     version(String(info.serverVersion)),
   ];

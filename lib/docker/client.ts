@@ -1,10 +1,25 @@
 import type { ContainerRuntimeClient } from 'testcontainers';
-import { SandpitError } from '../errors.js';
-import { contextDockerHost, dockerEndpoints } from './endpoints.js';
+import { SandpitError, describe } from '../errors.js';
+import { applySelection, type Selection } from '../engine/select.js';
+import { dockerEndpoints } from './endpoints.js';
 
 const CONNECT_TIMEOUT_MS = 3000;
 
 let pending: Promise<ContainerRuntimeClient> | undefined;
+let selected: Selection | undefined;
+let applied = false;
+
+/**
+ * The engine chosen by DOCKER_HOST or a Docker context, undefined for the local sockets. Settled
+ * once per process, into process.env: the watchdog child inherits the very same choice.
+ */
+export function engineSelection(): Selection | undefined {
+  if (!applied) {
+    selected = applySelection(process.env);
+    applied = true;
+  }
+  return selected;
+}
 
 /**
  * testcontainers' container-runtime part: the Docker client, image names, registry auth. Not the
@@ -29,9 +44,8 @@ async function connect(): Promise<ContainerRuntimeClient> {
   // Ryuk's image comes from Docker Hub, which air-gapped machines cannot reach; sandpit reaps its
   // own containers (lib/cleanup), so testcontainers' reaper is never wanted.
   process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
-  // testcontainers ignores `docker context`; honour it the way the docker CLI does.
-  const context = process.env.DOCKER_HOST ? undefined : contextDockerHost();
-  if (context) process.env.DOCKER_HOST = context.host;
+  // testcontainers ignores `docker context` and a few DOCKER_* defaults; settle them the CLI's way.
+  engineSelection();
 
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -42,7 +56,7 @@ async function connect(): Promise<ContainerRuntimeClient> {
     const client = await Promise.race([getContainerRuntimeClient(), timeout]);
     // testcontainers falls back to other sockets when DOCKER_HOST fails; a user who set it meant it.
     const wanted = process.env.DOCKER_HOST;
-    if (wanted && !usesHost(client, wanted)) throw new Error(`DOCKER_HOST=${wanted} does not answer`);
+    if (wanted && !usesHost(client, wanted)) throw new Error("no answer"); // testcontainers fell back to another engine; the user meant this one
     return client;
   } catch (error) {
     throw unreachable(error);
@@ -52,6 +66,15 @@ async function connect(): Promise<ContainerRuntimeClient> {
 }
 
 export function unreachable(cause: unknown): SandpitError {
+  const chosen = engineSelection();
+  if (chosen) {
+    // The user named one engine: that is the one to talk about, not the local sockets.
+    return new SandpitError(
+      'DOCKER_UNREACHABLE',
+      `The Docker engine at ${chosen.uri} (${chosen.source}) is not reachable: ${reason(cause)}. Start it or fix ${chosen.source.split(' (')[0]}; try \`sandpit doctor\`.`,
+      { cause, stage: 'create' },
+    );
+  }
   const tried = dockerEndpoints()
     .map((e) => `${e.uri} (${e.source}${e.exists ? '' : ', not present'})`)
     .join(', ');
@@ -62,6 +85,10 @@ export function unreachable(cause: unknown): SandpitError {
   );
 }
 
+
+/** testcontainers' own words for "nothing answered" name none of what was tried. */
+const reason = (cause: unknown): string =>
+  /could not find a working container runtime strategy/i.test(describe(cause)) ? 'nothing answers there' : describe(cause);
 
 function usesHost(client: ContainerRuntimeClient, dockerHost: string): boolean {
   const modem = client.container.dockerode.modem as { socketPath?: string; host?: string; port?: string | number };

@@ -27,7 +27,7 @@ export interface Normalised {
   presetOptions: Record<string, unknown>;
   image: string | undefined;
   port: number | 'standard' | undefined;
-  bindAddress: string;
+  bindAddress: string | undefined;
   startupTimeoutMs: number;
   detached: boolean;
   /** false: `snapshot: false`, run the init scripts on every start. */
@@ -78,8 +78,9 @@ export function normalise(input: PresetName | StartOptions): Normalised {
   if (port !== undefined && port !== 'standard' && !(Number.isInteger(port) && (port as number) >= 1 && (port as number) <= 65535)) {
     invalid('port', port, "a port number 1-65535, or 'standard'");
   }
-  const bindAddress = options.bindAddress ?? '127.0.0.1';
-  if (typeof bindAddress !== 'string' || net.isIP(bindAddress) === 0) invalid('bindAddress', bindAddress, "an IP address such as 127.0.0.1 or 0.0.0.0");
+  // Unset: loopback for a local engine, all addresses for a remote one (decided once connected).
+  const bindAddress = options.bindAddress;
+  if (bindAddress !== undefined && (typeof bindAddress !== 'string' || net.isIP(bindAddress) === 0)) invalid('bindAddress', bindAddress, "an IP address such as 127.0.0.1 or 0.0.0.0");
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') invalid('onProgress', options.onProgress, 'a function');
   if (options.snapshot !== undefined && typeof options.snapshot !== 'boolean') invalid('snapshot', options.snapshot, 'true or false');
 
@@ -90,7 +91,7 @@ export function normalise(input: PresetName | StartOptions): Normalised {
     presetOptions,
     image: presetName === 'custom' ? undefined : (options.image as string | undefined),
     port: port as Normalised['port'],
-    bindAddress,
+    bindAddress: bindAddress as string | undefined,
     startupTimeoutMs: startupTimeout(options.startupTimeout),
     detached: options.detached === true,
     snapshot: options.snapshot !== false,

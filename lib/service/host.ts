@@ -1,8 +1,11 @@
 import net from 'node:net';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { isLocalEngine } from '../docker/client.js';
+import { hostOverride } from '../engine/bind.js';
 
 /**
+ * SANDPIT_HOST wins over everything below: the user knows their network.
+ *
  * Where a port published on `bindAddress` is reached from here. Never "localhost": Node may try ::1 first.
  *
  * testcontainers answers the bridge gateway (e.g. 172.17.0.1) when /.dockerenv exists and the engine's
@@ -13,6 +16,8 @@ import { isLocalEngine } from '../docker/client.js';
  * TESTCONTAINERS_HOST_OVERRIDE, ports bound to 0.0.0.0).
  */
 export function hostOf(client: ContainerRuntimeClient, bindAddress: string): string {
+  const override = hostOverride();
+  if (override) return override;
   if (isLoopback(bindAddress) && isLocalEngine(client) && !process.env.TESTCONTAINERS_HOST_OVERRIDE) return bindAddress;
   const host = client.info.containerRuntime.host;
   return host === 'localhost' ? '127.0.0.1' : host;

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type Dockerode from 'dockerode';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { docker } from '../docker/client.js';
+import { defaultBindAddress } from '../engine/bind.js';
+import { copyFolders, placeFiles } from '../engine/files.js';
 import { SandpitError, describe, isSandpitError, type Stage } from '../errors.js';
 import { resolveImage } from '../images/resolve.js';
 import { LABEL, ownerLabels } from '../cleanup/labels.js';
@@ -54,7 +56,7 @@ async function launch(input: PresetName | StartOptions, via?: Launch): Promise<S
   const image = snapshot?.image ?? base;
   const options = snapshot?.options ?? resolved;
 
-  const bindAddress = n.bindAddress;
+  const bindAddress = n.bindAddress ?? defaultBindAddress(client);
   const host = hostOf(client, bindAddress);
   const plan = await planPort(n.name, n.port, { bindAddress, standardPort: n.preset.standardPort });
   if (plan.notice) say('create', plan.notice, true);
@@ -63,6 +65,8 @@ async function launch(input: PresetName | StartOptions, via?: Launch): Promise<S
 
   say('create', `creating container from ${image}`);
   const spec = { ...n.preset.container(options), ...(snapshot && { command: snapshot.command, workingDir: snapshot.workingDir }) };
+  // Local folders reach a remote engine as copies (lib/engine/files.ts).
+  const placed = await placeFiles(client, image, n.name, spec.mounts ?? []);
   const ports = [n.preset.containerPort, ...(n.preset.extraPorts ?? [])].filter((p): p is number => p !== undefined);
   const createWith = (hostPort: string) => create(client, n, image, options, snapshot?.labels ?? {}, {
     Env: Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),
@@ -74,7 +78,7 @@ async function launch(input: PresetName | StartOptions, via?: Launch): Promise<S
       PortBindings: Object.fromEntries(
         ports.map((p, i) => [`${p}/tcp`, [{ HostIp: bindAddress, HostPort: i === 0 ? hostPort : '' }]]),
       ),
-      Mounts: (spec.mounts ?? []).map((m) => ({ Type: 'bind' as const, Source: m.source, Target: m.target, ReadOnly: m.readOnly })),
+      Mounts: placed.mounts.map((m) => ({ Type: 'bind' as const, Source: m.source, Target: m.target, ReadOnly: m.readOnly })),
     },
   });
   let container = await createWith(plan.hostPort);
@@ -83,6 +87,7 @@ async function launch(input: PresetName | StartOptions, via?: Launch): Promise<S
   let stage: Stage = 'start';
   try {
     const files = { ...n.preset.files?.(options), ...snapshot?.files };
+    await copyFolders(container, placed.copies);
     await copyFiles(container, files);
     say('start', 'starting');
     const started = await container.start().then(
@@ -95,6 +100,7 @@ async function launch(input: PresetName | StartOptions, via?: Launch): Promise<S
       say('create', `port ${plan.hostPort} was taken while starting; using a free port instead`, true);
       await removeContainer(container.id);
       container = await createWith('');
+      await copyFolders(container, placed.copies);
       await copyFiles(container, files);
       await container.start();
     }

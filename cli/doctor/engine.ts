@@ -1,0 +1,43 @@
+import type { ContainerRuntimeClient } from 'testcontainers';
+import { engineSelection } from '../../lib/docker/client.js';
+import { defaultBindAddress } from '../../lib/engine/bind.js';
+import { engineAddress } from '../../lib/engine/address.js';
+import { engineSeesLocalFiles } from '../../lib/engine/visibility.js';
+import { imageStatus } from '../../lib/images/status.js';
+import { presets, presetNames } from '../../lib/presets/index.js';
+import { hostOf } from '../../lib/service/host.js';
+
+/** Which engine sandpit talks to, why that one, and what follows for ports and local files. */
+export async function engineLines(client: ContainerRuntimeClient, fallbackSource: string | undefined) {
+  const address = engineAddress(client);
+  const why = engineSelection()?.source ?? fallbackSource ?? 'first local socket that answered';
+  const product = await engineProduct(client);
+  const bind = defaultBindAddress(client);
+  const lines = [
+    `${address.local ? 'local' : 'remote'} ${product} at ${address.uri}, chosen by ${why}`,
+    address.local
+      ? `ports are published on ${bind} (this machine only) and reached at ${hostOf(client, bind)}`
+      : `ports are published on ${bind} of the engine's machine (anyone who reaches it reaches them) and reached at ${hostOf(client, bind)}${process.env.SANDPIT_HOST ? ' (SANDPIT_HOST)' : ''}`,
+  ];
+  const files = await localFiles(client);
+  if (files) lines.push(files);
+  return { title: `${product} engine reachable at ${address.uri} (${address.local ? 'local' : 'remote'}, ${why})`, lines };
+}
+
+/** Docker and Podman answer the same API; Podman says so in its version components. */
+async function engineProduct(client: ContainerRuntimeClient): Promise<string> {
+  const version = (await client.container.dockerode.version().catch(() => undefined)) as { Components?: { Name?: string }[] } | undefined;
+  return version?.Components?.some((c) => /podman/i.test(c.Name ?? '')) ? 'Podman' : 'Docker';
+}
+
+/** Measured with an image already on the engine (the probe never starts a container). */
+async function localFiles(client: ContainerRuntimeClient): Promise<string | undefined> {
+  const status = await imageStatus(presetNames.map((name) => ({ name, image: presets[name].image, offline: presets[name].offline })));
+  const image = status.find((s) => s.willUse)?.willUse;
+  if (!image) return undefined;
+  const sees = await engineSeesLocalFiles(client, image).catch(() => undefined);
+  if (sees === undefined) return undefined;
+  return sees
+    ? 'the engine sees this machine\'s files: httpd root, ubuntu mount are bind-mounted'
+    : 'the engine cannot see this machine\'s files: httpd root is copied in; ubuntu mount (writable) is refused';
+}

@@ -1,0 +1,39 @@
+import net from 'node:net';
+import type { ContainerRuntimeClient } from 'testcontainers';
+
+/** How this process reaches the engine, read back from the client that connected. */
+export interface EngineAddress {
+  /** unix:///var/run/docker.sock, tcp://10.0.0.5:2376, ssh://ci@build-box… */
+  uri: string;
+  /**
+   * The engine's ports are this machine's ports: a socket here, or tcp/ssh to a loopback address.
+   * Says nothing of files: whether the engine sees this machine's disk is measured (visibility.ts).
+   */
+  local: boolean;
+  /** The engine's machine as a tcp/ssh engine names it; undefined for a socket. */
+  hostname?: string;
+}
+
+interface Modem {
+  socketPath?: unknown;
+  host?: string;
+  port?: string | number;
+  protocol?: string;
+  username?: string;
+}
+
+export function engineAddress(client: ContainerRuntimeClient): EngineAddress {
+  const modem = client.container.dockerode.modem as Modem;
+  if (typeof modem.socketPath === 'string' && modem.socketPath !== '') {
+    const scheme = modem.socketPath.startsWith('//./pipe/') ? 'npipe' : 'unix';
+    return { uri: `${scheme}://${modem.socketPath}`, local: true };
+  }
+  const hostname = modem.host ?? 'localhost';
+  const scheme = modem.protocol === 'ssh' ? 'ssh' : 'tcp';
+  const user = modem.username ? `${modem.username}@` : '';
+  const port = modem.port ? `:${modem.port}` : '';
+  return { uri: `${scheme}://${user}${hostname}${port}`, local: isLoopbackHost(hostname), hostname };
+}
+
+export const isLoopbackHost = (host: string): boolean =>
+  host === 'localhost' || (net.isIPv4(host) ? host.startsWith('127.') : host === '::1' || host === '[::1]');

@@ -1,0 +1,72 @@
+import { createReadStream } from 'node:fs';
+import { lstat, readdir, readlink } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type Dockerode from 'dockerode';
+import tar from 'tar-stream';
+import type { ContainerRuntimeClient } from 'testcontainers';
+import { SandpitError } from '../errors.js';
+import type { ContainerSpec } from '../preset.js';
+import { engineAddress } from './address.js';
+import { engineSeesLocalFiles } from './visibility.js';
+
+type Mount = NonNullable<ContainerSpec['mounts']>[number];
+
+/** A preset's local folders, as the engine can take them: bind mounts, or folders to copy in. */
+export interface PlacedFiles {
+  mounts: Mount[];
+  /** Copied into the created container before it starts (the engine cannot see them). */
+  copies: Mount[];
+}
+
+/**
+ * Bind mounts when the engine shares this machine's disk; otherwise the folders are copied into
+ * the container through the API. A writable mount cannot be honoured by a copy (the service's
+ * writes would never reach this machine), so it is refused with what to do instead.
+ */
+export async function placeFiles(client: ContainerRuntimeClient, image: string, service: string, mounts: Mount[]): Promise<PlacedFiles> {
+  if (mounts.length === 0 || (await engineSeesLocalFiles(client, image))) return { mounts, copies: [] };
+  const writable = mounts.find((m) => !m.readOnly);
+  if (writable) {
+    throw new SandpitError(
+      'INVALID_OPTION',
+      `${service}: mount ${writable.source} needs an engine that sees this machine's files, and ${engineAddress(client).uri} does not (it runs elsewhere). ` +
+        'Run the tests where the engine runs, or copy files in and out with exec().',
+      { service, stage: 'create', option: 'mount' },
+    );
+  }
+  return { mounts: [], copies: mounts };
+}
+
+/** Copies each folder's content to its target, keeping modes and owners as a bind mount shows them. */
+export async function copyFolders(container: Dockerode.Container, copies: Mount[]): Promise<void> {
+  for (const { source, target } of copies) {
+    const pack = tar.pack();
+    // Streamed: the folder is read as the engine takes it, never held whole in memory.
+    const sent = container.putArchive(Readable.from(pack), { path: '/' }).catch((error: unknown) => {
+      pack.destroy(error as Error); // stops the reading below too
+      throw error;
+    });
+    const filled = addTree(pack, source, target.replace(/^\/+/, '')).then(() => pack.finalize());
+    await Promise.all([sent, filled]);
+  }
+}
+
+async function addTree(pack: tar.Pack, source: string, name: string): Promise<void> {
+  const stat = await lstat(source);
+  const header = { name, mode: stat.mode & 0o7777, uid: stat.uid, gid: stat.gid, mtime: stat.mtime };
+  if (stat.isDirectory()) {
+    await entry(pack, { ...header, type: 'directory' });
+    for (const child of (await readdir(source)).sort()) await addTree(pack, path.join(source, child), `${name}/${child}`);
+  } else if (stat.isSymbolicLink()) {
+    await entry(pack, { ...header, type: 'symlink', linkname: await readlink(source) });
+  } else if (stat.isFile()) {
+    const stream = pack.entry({ ...header, type: 'file', size: stat.size });
+    await pipeline(createReadStream(source), stream);
+  }
+  // Sockets, fifos and devices have no meaning inside another machine's container: skipped.
+}
+
+const entry = (pack: tar.Pack, header: Parameters<tar.Pack["entry"]>[0]) =>
+  new Promise<void>((resolve, reject) => pack.entry(header, (error) => (error ? reject(error) : resolve())));

@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { text } from 'node:stream/consumers';
+import tar from 'tar-stream';
+import type { ContainerRuntimeClient } from 'testcontainers';
+import { LABEL, ownerLabels } from '../cleanup/labels.js';
+import { describe } from '../errors.js';
+import { engineAddress } from './address.js';
+
+const answers = new Map<string, Promise<boolean>>();
+
+/**
+ * Whether the engine sees this process's files at the same paths, so a bind mount of a local
+ * folder mounts that folder. Measured, not guessed from the address: a unix socket can lead to a
+ * VM or another mount namespace, and tcp://127.0.0.1 to this very machine. Once per engine per
+ * process; it costs one create and one read of a container that never starts (~100 ms).
+ */
+export function engineSeesLocalFiles(client: ContainerRuntimeClient, image: string): Promise<boolean> {
+  const key = engineAddress(client).uri;
+  let answer = answers.get(key);
+  if (!answer) {
+    answer = measure(client, image);
+    answers.set(key, answer);
+    answer.catch(() => answers.delete(key)); // an engine hiccup is not an answer: ask again next time
+  }
+  return answer;
+}
+
+const TARGET = '/sandpit-visibility';
+
+async function measure(client: ContainerRuntimeClient, image: string): Promise<boolean> {
+  // A fresh folder with a random name and content: no engine can have it unless it shares our disk.
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'sandpit-visibility-'));
+  const token = randomBytes(16).toString('hex');
+  try {
+    await writeFile(path.join(dir, 'marker'), token);
+    let container;
+    try {
+      container = await client.container.dockerode.createContainer({
+        Image: image,
+        Labels: { [LABEL.managed]: 'true', [LABEL.name]: 'visibility-probe', ...ownerLabels(false) },
+        HostConfig: { Mounts: [{ Type: 'bind', Source: dir, Target: TARGET, ReadOnly: true }] },
+      });
+    } catch (error) {
+      // The engine checks bind sources at create: a path it does not have is refused right there.
+      if (/bind source path does not exist|invalid mount config|no such file or directory/i.test(describe(error))) return false;
+      throw error;
+    }
+    try {
+      // Read through the engine, without starting anything: same path on its side, same content?
+      return (await markerIn(await container.getArchive({ path: `${TARGET}/marker` }))) === token;
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return false;
+      throw error;
+    } finally {
+      await container.remove({ force: true, v: true }).catch(() => {});
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function markerIn(archive: NodeJS.ReadableStream): Promise<string | undefined> {
+  const extract = tar.extract();
+  let content: string | undefined;
+  const done = new Promise<void>((resolve, reject) => {
+    extract.on('entry', (_header, stream, next) => {
+      text(stream).then((value) => {
+        content ??= value;
+        next();
+      }, reject);
+    });
+    extract.on('finish', resolve);
+    extract.on('error', reject);
+  });
+  archive.pipe(extract);
+  await done;
+  return content;
+}
