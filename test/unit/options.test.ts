@@ -4,7 +4,8 @@ import { normalise, suggestion } from '../../lib/options/normalise.js';
 describe('normalise', () => {
   test('a preset name alone gets the defaults', () => {
     const n = normalise('redis');
-    expect(n).toMatchObject({ name: 'redis', presetName: 'redis', bindAddress: '127.0.0.1', startupTimeoutMs: 60_000, detached: false });
+    expect(n).toMatchObject({ name: 'redis', presetName: 'redis', startupTimeoutMs: 60_000, detached: false });
+    expect(n.bindAddress).toBeUndefined(); // loopback or all addresses: decided once the engine is known
     expect(n.port).toBeUndefined();
   });
 

@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createClient } from '@redis/client';
+import { execa } from 'execa';
+import { createConnection } from 'mysql2/promise';
+import { track } from '../helpers/children.js';
+import { containersWith, eventually } from '../helpers/engine.js';
+import { offlineTag } from '../../lib/images/offline.js';
+import { presets, presetNames } from '../../lib/presets/index.js';
+
+/**
+ * A second engine that cannot see this machine's files, reached over tcp:// only (see
+ * remote-engine.sh): what CI's docker:dind or a shared build engine look like from the tests.
+ * One engine for the whole file; `down` runs after it, and again from an exit hook if Jest is
+ * torn down mid-way. A run killed harder than that is cleared by the next `up`.
+ */
+const script = fileURLToPath(new URL('../helpers/remote-engine.sh', import.meta.url));
+const hold = fileURLToPath(new URL('../fixtures/hold.mjs', import.meta.url));
+const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+
+// Root, iproute2 and a dockerd binary: what CI has. Elsewhere the file says why it does not run.
+const missing = process.getuid?.() !== 0 ? 'root' : !existsSync('/usr/sbin/dockerd') && !existsSync('/usr/bin/dockerd') ? 'dockerd' : undefined;
+const suite = missing ? describe.skip : describe;
+if (missing) console.warn(`remote-engine tests skipped: they need ${missing}`);
+
+const down = () => spawnSync('bash', [script, 'down'], { stdio: 'ignore' });
+let uri = '';
+let localHost: string | undefined;
+let lib: typeof import('../../lib/index.js');
+let labels: typeof import('../../lib/cleanup/labels.js');
+
+beforeAll(async () => {
+  if (missing) return;
+  process.once('exit', down);
+  uri = (await execa('bash', [script, 'up'])).stdout.trim();
+  // Its image store starts empty and no registry is reachable: bring the offline images over.
+  const images = presetNames.map((name) => offlineTag(name, presets[name].offline));
+  await execa('bash', ['-c', `docker save ${images.join(' ')} | docker -H ${uri} load -q`]);
+  localHost = process.env.DOCKER_HOST;
+  process.env.DOCKER_HOST = uri;
+  // Imported now: the library settles its engine on first use, and this file's is the remote one.
+  lib = await import('../../lib/index.js');
+  labels = await import('../../lib/cleanup/labels.js');
+}, 240_000);
+
+afterAll(() => {
+  if (missing) return;
+  if (localHost === undefined) delete process.env.DOCKER_HOST;
+  else process.env.DOCKER_HOST = localHost;
+  const result = down();
+  process.removeListener('exit', down);
+  expect(result.status).toBe(0);
+}, 120_000);
+
+suite('a remote engine (tcp://, another machine\'s disk)', () => {
+  test('every preset starts, answers at the engine\'s address and is removed; local files are copied in', async () => {
+    const site = mkdtempSync(path.join(os.tmpdir(), 'sandpit-remote-site-'));
+    chmodSync(site, 0o755); // as a bind mount would, the copy keeps modes: Apache reads as another user
+    writeFileSync(path.join(site, 'hello.txt'), 'served from a copy\n');
+    const schema = path.join(site, 'schema.sql');
+    writeFileSync(schema, 'CREATE TABLE t (id INT PRIMARY KEY);\nINSERT INTO t VALUES (7);\n');
+
+    const [redis, httpd, mysql, ubuntu] = await Promise.all([
+      lib.start('redis'),
+      lib.start({ preset: 'httpd', root: site }),
+      lib.start({ preset: 'mysql', initScripts: [schema] }),
+      lib.start('ubuntu'),
+    ]);
+    try {
+      for (const service of [redis, httpd, mysql, ubuntu]) expect(service.host).toBe(new URL(uri).hostname);
+
+      const client = await createClient({ url: redis.url }).connect();
+      expect(await client.ping()).toBe('PONG');
+      client.destroy();
+
+      // The engine's /tmp is not ours: this is the copy, not a mount of the engine's own (empty) path.
+      const response = await fetch(new URL('hello.txt', httpd.url));
+      expect(await response.text()).toBe('served from a copy\n');
+
+      const connection = await createConnection(mysql.url);
+      const [rows] = await connection.query('SELECT id FROM t');
+      expect(rows).toEqual([{ id: 7 }]);
+      await connection.end();
+
+      expect((await ubuntu.exec(['echo', 'ok'])).stdout.trim()).toBe('ok');
+      // Published on all of the engine's addresses: its loopback is out of our reach.
+      const { stdout } = await execa('docker', ['inspect', '--format', '{{json .HostConfig.PortBindings}}', redis.containerId]);
+      expect(JSON.parse(stdout)['6379/tcp'][0].HostIp).toBe('0.0.0.0');
+    } finally {
+      await Promise.all([redis, httpd, mysql, ubuntu].map((s) => s.stop()));
+    }
+    expect(await containersWith(`sandpit.session=${labels.sessionId}`)).toEqual([]);
+  });
+
+  test('a writable mount is refused, naming the engine, and leaves nothing behind', async () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'sandpit-remote-mount-'));
+    await expect(lib.start({ preset: 'ubuntu', mount: folder })).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+      message: expect.stringContaining(uri),
+    });
+    expect(await containersWith(`sandpit.session=${labels.sessionId}`)).toEqual([]);
+  });
+
+  test('SIGKILL of the owner: its watchdog removes everything on that engine', async () => {
+    const child = track(execa('node', [hold, 'wait', 'redis', 'ubuntu'], { reject: false, env: { DOCKER_HOST: uri } }));
+    const line = await new Promise<string>((resolve, reject) => {
+      child.stdout!.on('data', (chunk: Buffer) => resolve(chunk.toString()));
+      child.once('exit', () => reject(new Error('fixture ended early')));
+    });
+    const { session } = JSON.parse(line) as { session: string };
+    expect(await containersWith(`sandpit.session=${session}`)).toHaveLength(2);
+    child.kill('SIGKILL');
+    await child;
+    expect(await eventually(async () => (await containersWith(`sandpit.session=${session}`)).length === 0, 20_000)).toBe(true);
+  });
+
+  test('doctor is green and says the engine is remote and why it was chosen', async () => {
+    const result = await execa('node', [cli, 'doctor'], { reject: false, env: { DOCKER_HOST: uri, NO_COLOR: '1' } });
+    expect(result.stdout).toContain(`engine reachable at ${uri} (remote, DOCKER_HOST)`);
+    expect(result.stdout).toContain("cannot see this machine's files");
+    expect(result.exitCode).toBe(0);
+  });
+
+  test('an engine that does not answer: DOCKER_UNREACHABLE naming it', async () => {
+    const nowhere = 'tcp://10.250.77.1:2399'; // the test side of the veth: nothing listens there
+    const result = await execa('node', [cli, 'up', 'redis', '--detach'], { reject: false, env: { DOCKER_HOST: nowhere } });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain('DOCKER_UNREACHABLE');
+    expect(result.stderr).toContain(`The Docker engine at ${nowhere} (DOCKER_HOST) is not reachable`);
+  });
+});
