@@ -72,7 +72,8 @@ export interface Service {
   readonly url: string;
   /** A command line to paste (`mysql -h … -P … -u … -p… db`, `redis-cli …`, `curl …`); '' when there is none. */
   readonly clientCommand: string;
-  exec(command: string[]): Promise<ExecResult>;
+  /** Runs a command in the container; `env` adds variables for this command only. */
+  exec(command: string[], env?: Record<string, string>): Promise<ExecResult>;
   /** Recent output as text. */
   logs(options?: { tail?: number }): Promise<string>;
   /** Removes the container. Safe to call twice; `await using` calls it. */

@@ -10,5 +10,5 @@ export default async function globalTeardown(globalConfig: JestGlobalConfig): Pr
   // In watch mode they serve every rerun; they go when Jest exits.
   if (!current || globalConfig.watch || globalConfig.watchAll) return;
   remember(undefined);
-  await Promise.allSettled(current.services.map((s) => s.stop()));
+  await current.session.close();
 }

@@ -1,27 +1,11 @@
 // The test side of the Jest preset. CommonJS on purpose: Jest's test sandbox cannot require()
 // ES modules on Node 20, so this file loads nothing of sandpit's ESM core inside a test.
-import childProcess = require('node:child_process');
-import path = require('node:path');
 import isolation = require('../isolation/index.cjs');
 import type { Isolated } from '../isolation/types.js';
 import published = require('./published.cjs');
+import testSide = require('../runner/test-side.cjs');
 
-interface JestService {
-  url: string;
-  host: string;
-  port: number;
-  containerId: string;
-  /** mysql only */
-  user?: string;
-  password?: string;
-  database?: string;
-}
-
-interface ExecResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
+import type { ExecResult, TestService as JestService } from '../runner/types.js';
 
 /** A service started for this Jest run, by its name in sandpit.config.*; in a worker, that worker's own copy. */
 function service(name: string): JestService {
@@ -69,19 +53,12 @@ async function reset(name: string): Promise<void> {
   await isolation.resetWorker(own.isolated, own.workerId);
 }
 
-/** Runs a command in a service's container; a string goes through `sh -c`. */
-function exec(name: string, command: string | string[]): Promise<ExecResult> {
-  const { containerId, database } = service(name);
+/** Runs a command in a service's container; a string goes through `sh -c`. One local request to Jest's main process. */
+async function exec(name: string, command: string | string[]): Promise<ExecResult> {
+  const { database } = service(name);
   // In a worker, a command reading $MYSQL_DATABASE (as the image's own scripts do) gets the worker's copy.
-  const env = ownCopy(name)?.isolated.preset === 'mysql' && database ? { MYSQL_DATABASE: database } : {};
-  const argv = typeof command === 'string' ? ['sh', '-c', command] : command;
-  const script = path.join(__dirname, 'exec-process.js');
-  return new Promise((resolve, reject) => {
-    childProcess.execFile(process.execPath, [script, containerId, JSON.stringify(argv), JSON.stringify(env)], { maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`sandpit: exec in "${name}" failed: ${stderr.trim() || error.message}`));
-      else resolve(JSON.parse(stdout) as ExecResult);
-    });
-  });
+  const env: Record<string, string> = ownCopy(name)?.isolated.preset === 'mysql' && database ? { MYSQL_DATABASE: database } : {};
+  return testSide.execVia(process.env.SANDPIT_EXEC ?? '', name, testSide.argv(command), env);
 }
 
 // For users with a globalSetup of their own: call these from it. They run in Jest's main process,

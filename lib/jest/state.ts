@@ -1,7 +1,7 @@
-import type { Service } from '../types.js';
+import type { RunnerSession } from '../runner/session.js';
 
 export interface Started {
-  services: Service[];
+  session: RunnerSession;
   /** What setup put in process.env, put back on each watch-mode rerun. */
   env: Record<string, string>;
 }

@@ -33,8 +33,8 @@ export class StartedService implements Service {
     this.#client = client;
   }
 
-  exec(command: string[]): Promise<ExecResult> {
-    return execIn(this.#client, this.containerId, command).catch((error: unknown) => this.#explain(error));
+  exec(command: string[], env?: Record<string, string>): Promise<ExecResult> {
+    return execIn(this.#client, this.containerId, command, env).catch((error: unknown) => this.#explain(error));
   }
 
   logs({ tail = 200 }: { tail?: number } = {}): Promise<string> {

@@ -1,0 +1,131 @@
+import { CONFIG_PLACES, loadConfig } from '../config/index.js';
+import { sessionId } from '../cleanup/labels.js';
+import { SandpitError } from '../errors.js';
+import { startAll } from '../service/group.js';
+import { envPrefix, serviceEnv } from '../service/env.js';
+import type { Service, StartOptions } from '../types.js';
+import type { TestService } from './types.js';
+import { serveExec, type ExecServer } from './exec-server.js';
+import { ISOLATION_ENV, isolationMap, prepareAll, withIsolation } from './isolation.js';
+import type { IsolationMap } from '../isolation/types.js';
+import type { Isolation } from '../config/index.js';
+
+/**
+ * The services of one test run, whichever runner: its config's services, the exec server the test
+ * side calls, and what is published to tests. Runner adapters (lib/jest, lib/vitest) only wire it.
+ */
+export class RunnerSession {
+  readonly #running = new Map<string, { service: Service; options: string }>();
+  #server: ExecServer | undefined;
+  #file = '';
+  #isolated: IsolationMap = {};
+
+  /** `maxWorkers`: how many workers may ask for their own copy of an isolated service. */
+  private constructor(
+    readonly rootDir: string,
+    readonly maxWorkers: number,
+  ) {}
+
+  /** The config file the services come from (watch mode reruns when it changes). */
+  get file(): string {
+    return this.#file;
+  }
+
+  /** Loads `sandpit.config.*` in `rootDir` and starts its services; on any failure nothing is left. */
+  static async open(rootDir: string, { maxWorkers = 1 }: { maxWorkers?: number } = {}): Promise<RunnerSession> {
+    const session = new RunnerSession(rootDir, Math.max(1, maxWorkers));
+    try {
+      const { file, services, isolation } = await configured(rootDir, session.maxWorkers);
+      session.#file = file;
+      session.#server = await serveExec((name) => session.#running.get(name)?.service);
+      await session.#startMissing(services, isolation);
+      return session;
+    } catch (error) {
+      await session.close();
+      throw error;
+    }
+  }
+
+  get services(): Service[] {
+    return [...this.#running.values()].map((r) => r.service);
+  }
+
+  /** SANDPIT_* variables: the session, name → prefix, the exec server, and each service's fields. */
+  env(): Record<string, string> {
+    return {
+      SANDPIT_SESSION: sessionId,
+      // Names and their variable prefixes, so the test side needs no copy of the naming rule.
+      SANDPIT_SERVICES: JSON.stringify(Object.fromEntries(this.services.map((s) => [s.name, envPrefix(s.name)]))),
+      SANDPIT_EXEC: this.#server?.address ?? '',
+      ...Object.assign({}, ...this.services.map((s) => serviceEnv(s))),
+      // Which services each worker gets its own copy of; read by the test side (service(), reset()).
+      [ISOLATION_ENV]: JSON.stringify(this.#isolated),
+    };
+  }
+
+  /** The same as env(), as data: what Vitest's `provide` hands to tests. */
+  published(): { session: string; exec: string; services: Record<string, TestService>; isolation: IsolationMap } {
+    const services: Record<string, TestService> = {};
+    for (const s of this.services) {
+      const { user, password, database } = s as Partial<Record<'user' | 'password' | 'database', string>>;
+      services[s.name] = { url: s.url, host: s.host, port: s.port, containerId: s.containerId, ...(user ? { user, password, database } : {}) } as TestService;
+    }
+    return { session: sessionId, exec: this.#server?.address ?? '', services, isolation: this.#isolated };
+  }
+
+  /**
+   * Applies the config as it is now (watch mode): a service whose options did not change keeps running
+   * (and its data); a changed one is replaced; a removed one stops; a new one starts. A config that
+   * does not load throws, and leaves the running services as they were.
+   */
+  async reload(): Promise<{ stopped: string[]; started: string[] }> {
+    const { services: wanted, isolation } = await configured(this.rootDir, this.maxWorkers);
+    const keep = new Set(wanted.filter((o) => this.#running.get(o.name!)?.options === JSON.stringify(o)).map((o) => o.name!));
+    const stopped = [...this.#running.keys()].filter((name) => !keep.has(name));
+    await Promise.allSettled(stopped.map((name) => this.#running.get(name)!.service.stop()));
+    stopped.forEach((name) => (this.#running.delete(name), delete this.#isolated[name]));
+    const missing = wanted.filter((o) => !keep.has(o.name!));
+    await this.#startMissing(missing, isolation);
+    return { stopped, started: missing.map((o) => o.name!) };
+  }
+
+  /** Starts `list`, then prepares the copies per worker of the isolated ones (templates, grants). */
+  async #startMissing(list: StartOptions[], modes: Record<string, Isolation>): Promise<void> {
+    const services = await startAll(list);
+    try {
+      const isolated = isolationMap(services, list, modes);
+      await prepareAll(isolated);
+      Object.assign(this.#isolated, isolated);
+    } catch (error) {
+      await Promise.allSettled(services.map((s) => s.stop()));
+      throw error;
+    }
+    services.forEach((service, i) => this.#running.set(service.name, { service, options: JSON.stringify(list[i]) }));
+  }
+
+  /** Stops every service and the exec server; safe to call twice. */
+  async close(): Promise<void> {
+    const services = this.services;
+    this.#running.clear();
+    await Promise.allSettled([...services.map((s) => s.stop()), this.#server?.close()]);
+    this.#server = undefined;
+  }
+}
+
+async function configured(rootDir: string, maxWorkers: number): Promise<{ file: string; services: StartOptions[]; isolation: Record<string, Isolation> }> {
+  const config = await loadConfig(rootDir);
+  if (!config) {
+    throw new SandpitError(
+      'CONFIG_INVALID',
+      `sandpit: no services to start: found no ${CONFIG_PLACES} in ${rootDir}. Add e.g. sandpit.config.json: { "services": { "cache": { "preset": "redis" } } }.`,
+      { stage: 'config' },
+    );
+  }
+  // A test run owns its containers: `detached` in a config is for `sandpit up`, not for tests.
+  const services = config.services.map((options) => withIsolation({ ...options, detached: false }, config.isolation[options.name ?? ''], maxWorkers));
+  return { file: config.file, services, isolation: config.isolation };
+}
+
+/** "cache, box ready in 1.2 s (session …)": the one line a runner prints after setup. */
+export const readyLine = (services: Service[], begun: number): string =>
+  `sandpit: ${services.map((s) => s.name).join(', ')} ready in ${((Date.now() - begun) / 1000).toFixed(1)} s (session ${sessionId})\n`;

@@ -1,0 +1,54 @@
+// The test side, shared by the Jest and Vitest helpers. CommonJS and node:http only: it loads
+// in Jest's test sandbox, where sandpit's ES modules cannot, and costs nothing to import.
+import http = require('node:http');
+import type { ExecResult } from './types.js';
+
+/** An error with sandpit's code, for the test side, which cannot load the ESM SandpitError class. */
+class SandpitTestError extends Error {
+  override name = 'SandpitError';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Runs `command` in the service `name` through the exec server of the run's main process; `env` for this command only. */
+function execVia(address: string, name: string, command: string[], env: Record<string, string> = {}): Promise<ExecResult> {
+  const body = JSON.stringify({ name, command, env });
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      { socketPath: address, path: '/exec', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          try {
+            const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ExecResult & { code?: string; message?: string };
+            if (response.statusCode === 200) resolve(parsed);
+            else reject(new SandpitTestError(parsed.code ?? 'NOT_READY', parsed.message ?? `sandpit: exec in "${name}" failed`));
+          } catch (error) {
+            reject(error as Error);
+          }
+        });
+      },
+    );
+    request.on('error', (error) =>
+      reject(new SandpitTestError('NOT_FOUND', `sandpit: exec in "${name}": the test run's main process does not answer (${error.message}). Did the run end?`)),
+    );
+    request.end(body);
+  });
+}
+
+/** `name` among the run's services, or an error listing them. */
+function pick<T>(services: Record<string, T>, name: string, runner: string): T {
+  if (Object.hasOwn(services, name)) return services[name]!;
+  const names = Object.keys(services);
+  throw new SandpitTestError('NOT_FOUND', `sandpit: no service named "${name}" in this ${runner} run. ${names.length ? `Services: ${names.join(', ')}.` : 'The config has none.'}`);
+}
+
+/** A string goes through `sh -c`; an array is the argv. */
+const argv = (command: string | string[]): string[] => (typeof command === 'string' ? ['sh', '-c', command] : command);
+
+export = { SandpitTestError, execVia, pick, argv };

@@ -1,0 +1,21 @@
+// Shapes the test side (CommonJS, in test sandboxes) and the runners' main process share.
+
+/** What a command run in a service's container gave. */
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A service as tests see it. */
+export interface TestService {
+  url: string;
+  host: string;
+  port: number;
+  containerId: string;
+  /** mysql only */
+  user?: string;
+  password?: string;
+  database?: string;
+}
+
