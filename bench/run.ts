@@ -8,6 +8,7 @@ import { presets } from '../lib/presets/index.js';
 import { resolveImage } from '../lib/images/resolve.js';
 import { startAll } from '../lib/service/group.js';
 import { measure, ratio, summarise, type Sample } from './stats.js';
+import { cliNames, step } from './deadline.js';
 import { firstUse } from './uses.js';
 import type { Row } from './row.js';
 import { seededCases } from './seeded.js';
@@ -74,7 +75,7 @@ async function fourTogether(s: Setup, singles: Record<Preset, Sample>): Promise<
   const stops: number[] = [];
   const rawTogether: number[] = [];
   const rawStops: number[] = [];
-  for (let i = 0; i <= runs; i++) {
+  for (let i = 0; i <= runs; i++) await step('four together', async () => {
     const t0 = performance.now();
     const services = await startAll([
       'redis',
@@ -96,7 +97,7 @@ async function fourTogether(s: Setup, singles: Record<Preset, Sample>): Promise<
     const r = await rawFour(s, PRESETS);
     await settle();
     if (i > 0) (together.push(t1 - t0), stops.push(t2 - t1), rawTogether.push(r.together), rawStops.push(r.stop));
-  }
+  });
   const slowest = Math.max(...PRESETS.map((p) => singles[p].median));
   const four = summarise(together);
   const rawFourSample = summarise(rawTogether);
@@ -120,11 +121,13 @@ async function cliCases(s: Setup): Promise<void> {
   const up = await measure(runs, async () => {
     const name = `bench${Math.random().toString(36).slice(2, 8)}`;
     const t0 = performance.now();
+    cliNames.add(name);
     const { stdout } = await execa('node', [cli, 'up', 'redis', '--detach', '--json', '--name', name]);
     const [service] = JSON.parse(stdout) as { host: string; port: number }[];
     await firstUse.redis(service!.host, service!.port);
     const elapsed = performance.now() - t0;
     await execa('node', [cli, 'down', name]);
+    cliNames.delete(name);
     return elapsed;
   });
   const rawRedis = await measure(runs, () => raw(s)('redis'));
@@ -181,7 +184,7 @@ async function rss(): Promise<void> {
     const now = process.memoryUsage().rss;
     console.log(JSON.stringify({ rss: now / 2 ** 20, peak: process.resourceUsage().maxRSS / 1024 }));
     await Promise.all(services.map((s) => s.stop()));`;
-  const { stdout } = await execa('node', ['--input-type=module', '-e', script]);
+  const { stdout } = await step('RSS', () => execa('node', ['--input-type=module', '-e', script]));
   const { rss: now, peak } = JSON.parse(stdout) as { rss: number; peak: number };
   rows.push({ case: 'RSS holding four services (MB, peak)', sandpit: summarise([peak]), ratios: { 'current MB': Math.round(now) }, target: '≤ 120 MB' });
 }
@@ -200,7 +203,7 @@ function table(): string {
   return [header, header.map(() => '---'), ...body].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 }
 
-const s = await setup();
+const s = await step('image setup', setup, 1_800_000);
 if (section('start') || section('four')) {
   const singles = await startToFirstUse(s);
   if (section('four')) await fourTogether(s, singles);

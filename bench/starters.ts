@@ -4,6 +4,7 @@ import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainer
 import { MySqlContainer } from '@testcontainers/mysql';
 import { start } from '../lib/index.js';
 import { firstUse, pollUntil } from './uses.js';
+import { benchLabels } from './deadline.js';
 
 export type Preset = 'redis' | 'httpd' | 'mysql' | 'ubuntu';
 
@@ -42,7 +43,8 @@ async function rawUp({ images, site }: Setup, preset: Preset, started: (id: stri
     mysql: ['-p', `127.0.0.1:${port}:3306`, ...Object.entries(MYSQL_ENV).flatMap(([k, v]) => ['-e', `${k}=${v}`]), images.mysql],
     ubuntu: ['--init', images.ubuntu, 'sleep', 'infinity'],
   };
-  const id = (await execa('docker', ['run', '-d', '--rm', ...args[preset]])).stdout.trim();
+  const labels = Object.entries(benchLabels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+  const id = (await execa('docker', ['run', '-d', '--rm', ...labels, ...args[preset]])).stdout.trim();
   started(id);
   if (preset === 'ubuntu') await execa('docker', ['exec', id, 'echo', 'ok']);
   else await pollUntil(() => firstUse[preset]('127.0.0.1', port));
@@ -75,11 +77,11 @@ export const testcontainers = ({ images, site }: Setup): Starter => async (prese
   return timed(
     async () => {
       if (preset === 'ubuntu') {
-        container = await new GenericContainer(images.ubuntu).withCommand(['sleep', 'infinity']).start();
+        container = await new GenericContainer(images.ubuntu).withLabels(benchLabels).withCommand(['sleep', 'infinity']).start();
         await container.exec(['echo', 'ok']);
         return;
       }
-      const base = new GenericContainer(images[preset]).withWaitStrategy(Wait.forLogMessage(READY_LINE[preset]));
+      const base = new GenericContainer(images[preset]).withLabels(benchLabels).withWaitStrategy(Wait.forLogMessage(READY_LINE[preset]));
       const port = { redis: 6379, httpd: 80, mysql: 3306 }[preset];
       const configured =
         preset === 'redis'
@@ -100,6 +102,7 @@ export const mysqlModule = ({ images }: Setup) => async (): Promise<number> => {
   return timed(
     async () => {
       container = await new MySqlContainer(images.mysql)
+        .withLabels(benchLabels)
         .withDatabase('app')
         .withUsername('app')
         .withUserPassword('app-pw')

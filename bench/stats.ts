@@ -1,3 +1,5 @@
+import { step } from './deadline.js';
+
 export interface Sample {
   median: number;
   min: number;
@@ -13,12 +15,12 @@ export function summarise(values: number[]): Sample {
 }
 
 /** Runs `once` n times after one unrecorded warm-up, with a pause so teardown I/O stays out of samples. */
-export async function measure(n: number, once: () => Promise<number>, pauseMs = 300): Promise<Sample> {
-  await once();
+export async function measure(n: number, once: () => Promise<number>, pauseMs = 300, what = 'a measured run'): Promise<Sample> {
+  await step(what, once);
   const values: number[] = [];
   for (let i = 0; i < n; i++) {
     await new Promise((resolve) => setTimeout(resolve, pauseMs));
-    values.push(await once());
+    values.push(await step(what, once));
   }
   return summarise(values);
 }

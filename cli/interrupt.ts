@@ -1,6 +1,7 @@
 const EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 
 let exiting = false;
+let pending: ((signal: NodeJS.Signals) => Promise<unknown>) | undefined;
 
 /** Once a signal arrived, a start failing under the cleanup is expected, not worth reporting. */
 export const interrupted = (): boolean => exiting;
@@ -11,6 +12,9 @@ export const interrupted = (): boolean => exiting;
  * then is the watchdog's to reap.
  */
 export function onInterrupt(cleanup: (signal: NodeJS.Signals) => Promise<unknown>): () => void {
+  pending = cleanup;
+  // Loaded now, not on the way out: a removal must not wait on the module loader.
+  void import('../lib/cleanup/remove.js').catch(() => {});
   const handlers = Object.entries(EXIT_CODES).map(([signal, code]) => {
     const handler = () => {
       if (exiting) process.exit(code);
@@ -24,8 +28,17 @@ export function onInterrupt(cleanup: (signal: NodeJS.Signals) => Promise<unknown
     return [signal, handler] as const;
   });
   return () => {
+    if (pending === cleanup) pending = undefined;
     for (const [signal, handler] of handlers) process.off(signal, handler);
   };
+}
+
+/** What a signal would run now (a command past its deadline ends the same way); nothing if none. */
+export async function runCleanup(signal: NodeJS.Signals): Promise<void> {
+  if (!exiting && pending) {
+    exiting = true;
+    await pending(signal);
+  }
 }
 
 /** Keeps the process alive until a signal handler exits it: listeners alone do not. */

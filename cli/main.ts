@@ -3,6 +3,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { commands } from './commands/index.js';
+import { arm } from './deadline.js';
 import { version } from './version.js';
 
 const args = hideBin(process.argv);
@@ -48,6 +49,7 @@ function commandOf(): string {
   return first === 'images' && (second === 'build' || second === 'ls') ? `images ${second} ` : `${first} `;
 }
 
+arm(args.find((a) => !a.startsWith('-')));
 try {
   await cli.parseAsync();
 } catch (error) {

@@ -22,6 +22,7 @@ export const exec: CommandModule<object, Args> = {
     const { attach } = await import('../../lib/service/list.js');
     const service = await attach(args.name);
     const { dockerExec, interactive } = await import('../docker-cli.js');
+    (await import('../deadline.js')).disarm(); // the command runs as long as it needs
     // A person at a terminal gets a terminal; scripts get the output as it was, with no docker CLI needed.
     if (interactive()) {
       process.exitCode = await dockerExec(service.containerId, commandOf(args), { tty: true });

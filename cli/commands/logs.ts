@@ -18,6 +18,7 @@ export const logs: CommandModule<object, { name: string; follow?: boolean; tail?
       return;
     }
     const { docker } = await import('../../lib/docker/client.js');
+    (await import('../deadline.js')).disarm(); // -f follows until Ctrl-C
     const client = await docker();
     const stream = await client.container.logs(client.container.getById(service.containerId), { tail });
     // testcontainers unrefs the log socket; this timer keeps sandpit here until the stream ends.

@@ -38,6 +38,7 @@ export const shell: CommandModule<object, Args> = {
     });
     try {
       if (owner) await ensureUser(box!, owner);
+      (await import('../deadline.js')).disarm(); // your session is as long as you like
       const tty = interactive();
       // Without a terminal and without a command, the script comes on stdin.
       const run = command.length > 0 ? asShellWould(command) : tty ? ['bash'] : ['bash', '-s'];

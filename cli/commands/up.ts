@@ -61,6 +61,7 @@ export const up: CommandModule<object, Args> = {
       return;
     }
     process.stderr.write(`sandpit: press Ctrl-C to stop and remove ${services.length === 1 ? 'it' : 'them'}\n`);
+    (await import('../deadline.js')).disarm(); // ready: from here it runs until Ctrl-C, untimed
     await waitForever();
   },
 };
