@@ -6,7 +6,7 @@ import { runCleanup } from './interrupt.js';
  * The wait a command exists for (a foreground `up` until Ctrl-C, the shell, `logs -f`, the command
  * `exec` runs) is not timed: the command calls `disarm()` when it gets there.
  */
-const DEFAULT_S: Record<string, number> = { up: 900, shell: 900, images: 900, doctor: 60 };
+const DEFAULT_S: Record<string, number> = { up: 1800, shell: 1800, images: 1800, doctor: 60 };
 const OTHERS_S = 120;
 const CLEANUP_MS = 10_000;
 
