@@ -26,6 +26,8 @@ export interface CommonOptions {
   /** Leave the container running after this process ends (`sandpit up --detach`). */
   detached?: boolean;
   onProgress?: (event: ProgressEvent) => void;
+  /** Extra container labels; they override sandpit's owner labels (warm reuse hands containers on). */
+  labels?: Record<string, string>;
   /**
    * mysql, and redis with init scripts: start from a snapshot of the data as the first start left it
    * (taken then), so later starts skip initialisation and scripts. Default true; false here or

@@ -24,8 +24,9 @@ export const down: CommandModule<object, Args> = {
     const { SandpitError } = await import('../../lib/errors.js');
     const { matches } = await import('../../lib/service/names.js');
     const services = await listServices();
-    // A running process owns the others; removing them under it would break its tests.
-    const detached = services.filter((s) => s.owner === 'detached');
+    // A running process owns the others; removing them under it would break its tests. Warm ones
+    // (reuse) belong to no process for long: `down` is how a person removes them before their idle time.
+    const detached = services.filter((s) => s.owner === 'detached' || s.owner === 'reused');
     const missing = names.filter((n) => !detached.some((s) => matches(n, s)));
     if (missing.length > 0) {
       const owned = missing.filter((n) => services.some((s) => matches(n, s)));

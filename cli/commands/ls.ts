@@ -28,7 +28,8 @@ export const ls: CommandModule<object, { json?: boolean }> = {
 };
 
 /** A session id starts with its process id, which is what a person can look up or kill. */
-const owner = (session: string) => (session === 'detached' ? 'detached' : `session (pid ${session.split('-')[0]})`);
+const owner = (session: string) =>
+  session === 'detached' || session === 'reused' ? session : `session (pid ${session.split('-')[0]})`;
 
 function age(since: Date): string {
   const s = Math.max(0, Math.round((Date.now() - since.getTime()) / 1000));

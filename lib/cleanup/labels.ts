@@ -10,10 +10,23 @@ export const LABEL = {
   pid: 'sandpit.pid',
   host: 'sandpit.hostname',
   options: 'sandpit.options',
+  /** Warm reuse: the configuration hash a later run must match to take the container over. */
+  reuse: 'sandpit.reuse',
+  /** Warm reuse: the token of the machine-wide lock a run holds while it uses the container. */
+  claim: 'sandpit.reuse.claim',
+  /** Warm reuse: milliseconds unused after which the reaper removes it. */
+  idle: 'sandpit.reuse.idle',
 } as const;
 
 /** Session of containers that outlive their process on purpose (`sandpit up --detach`). */
 export const DETACHED = 'detached';
+
+/**
+ * Owner shown for containers kept warm between runs (`reuse: true`). Their session label says
+ * DETACHED, so that any sandpit version's sweep of dead sessions leaves them to their own reaper;
+ * the `sandpit.reuse` label tells them apart.
+ */
+export const REUSED = 'reused';
 
 /** One id per process: the unit the exit hooks and the watchdog clean up. */
 export const sessionId: string = `${process.pid}-${randomBytes(4).toString('hex')}`;

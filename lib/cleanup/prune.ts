@@ -1,14 +1,16 @@
 import os from 'node:os';
 import { docker } from '../docker/client.js';
 import { LABEL, DETACHED } from './labels.js';
+import { removeIdleReused } from './reused.js';
 import { removeContainer } from './remove.js';
 
 /**
  * Removes containers whose owning process is gone (a crash the watchdog could not handle,
  * e.g. a reboot). Only sessions started on this host are judged: a pid means nothing elsewhere.
- * Detached services are left alone; `sandpit down` is for those.
+ * Detached services are left alone; `sandpit down` is for those. Reused ones (warm between runs)
+ * have their own reaper; `sandpit prune` passes `reused` to remove those nobody holds now.
  */
-export async function prune(): Promise<string[]> {
+export async function prune({ reused = false }: { reused?: boolean } = {}): Promise<string[]> {
   const client = await docker();
   const found = await client.container.dockerode.listContainers({
     all: true,
@@ -16,7 +18,8 @@ export async function prune(): Promise<string[]> {
   });
   const dead = found.filter((c) => c.Labels[LABEL.session] !== DETACHED && !alive(Number(c.Labels[LABEL.pid])));
   await Promise.allSettled(dead.map((c) => removeContainer(c.Id)));
-  return dead.map((c) => c.Id);
+  const idle = reused ? await removeIdleReused(found.filter((c) => c.Labels[LABEL.reuse] !== undefined)) : [];
+  return [...dead.map((c) => c.Id), ...idle];
 }
 
 function alive(pid: number): boolean {

@@ -4,6 +4,7 @@ import { normalise, suggestion } from '../options/normalise.js';
 import { envPrefix } from '../service/env.js';
 import type { StartOptions } from '../types.js';
 import { CONFIG_FILES, findConfig } from './load.js';
+import type { ReuseConfig } from '../reuse/settings.js';
 
 export interface LoadedConfig {
   /** Absolute path of the file the services came from. */
@@ -12,13 +13,15 @@ export interface LoadedConfig {
   services: StartOptions[];
   /** Per service, how test-runner workers share it (see lib/isolation): 'worker' gives each its own copy. */
   isolation: Record<string, Isolation>;
+  /** Warm reuse across runs, as the config asks for it (lib/reuse decides with the environment). */
+  reuse?: ReuseConfig;
 }
 
 export type Isolation = 'worker' | 'shared';
 /** Presets whose workers can have a copy each; they get one unless the config says 'shared'. */
 const ISOLATABLE = ['mysql', 'redis'];
 
-const TOP_LEVEL = ['services', '$schema'];
+const TOP_LEVEL = ['services', 'reuse', '$schema'];
 const EXAMPLE = '{ "services": { "cache": { "preset": "redis" } } }';
 
 /** Where sandpit looks, for "no config found" messages. */
@@ -42,6 +45,10 @@ export async function loadConfig(cwd = process.cwd(), { stopDir }: { stopDir?: s
   if (!isObject(config)) return fail('(top level)', `expected an object such as ${EXAMPLE}.`);
   for (const key of Object.keys(config)) {
     if (!TOP_LEVEL.includes(key)) fail(key, `unknown key.${suggestion(key, TOP_LEVEL)} Expected ${EXAMPLE}.`);
+  }
+  const reuse = config.reuse;
+  if (reuse !== undefined && typeof reuse !== 'boolean' && !(isObject(reuse) && Object.keys(reuse).every((k) => k === 'idleTimeout') && (reuse.idleTimeout === undefined || (typeof reuse.idleTimeout === 'number' && reuse.idleTimeout > 0)))) {
+    fail('reuse', 'expected true, false, or { "idleTimeout": milliseconds }.');
   }
   if (!isObject(config.services)) return fail('services', `expected an object of named services, e.g. ${EXAMPLE}.`);
 
@@ -73,7 +80,7 @@ export async function loadConfig(cwd = process.cwd(), { stopDir }: { stopDir?: s
     prefixes.set(prefix, name);
     services.push(options);
   }
-  return { file: found.file, services, isolation: isolations };
+  return { file: found.file, services, isolation: isolations, ...(reuse === undefined ? {} : { reuse: reuse as ReuseConfig }) };
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>

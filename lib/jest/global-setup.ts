@@ -31,7 +31,7 @@ export default async function globalSetup(globalConfig: JestGlobalConfig): Promi
     const env = session.env();
     Object.assign(process.env, env, { [RUN_ENV]: String(Date.now()) });
     remember({ session, env });
-    if (!globalConfig.silent) process.stderr.write(readyLine(session.services, begun));
+    if (!globalConfig.silent) process.stderr.write(readyLine(session.services, begun, session.reused));
   } catch (error) {
     // Jest prints the stack: for our own errors the message and its code are the whole story.
     if (isSandpitError(error)) error.stack = `${error.name} [${error.code}]: ${error.message}`;

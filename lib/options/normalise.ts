@@ -18,6 +18,7 @@ const COMMON: Record<keyof CommonOptions, OptionSpec> = {
   detached: { type: 'number', describe: 'leave it running after exit' },
   onProgress: { type: 'number', describe: 'progress callback' },
   snapshot: { type: 'number', describe: 'start from a snapshot of the initialised data' },
+  labels: { type: 'object', describe: 'extra container labels' },
 };
 
 export interface Normalised {
@@ -33,6 +34,7 @@ export interface Normalised {
   /** false: `snapshot: false`, run the init scripts on every start. */
   snapshot: boolean;
   onProgress: ((event: ProgressEvent) => void) | undefined;
+  labels: Record<string, string>;
 }
 
 /** All option checking happens here, before any Docker call, so bad input never leaves a container. */
@@ -82,6 +84,8 @@ export function normalise(input: PresetName | StartOptions): Normalised {
   const bindAddress = options.bindAddress;
   if (bindAddress !== undefined && (typeof bindAddress !== 'string' || net.isIP(bindAddress) === 0)) invalid('bindAddress', bindAddress, "an IP address such as 127.0.0.1 or 0.0.0.0");
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') invalid('onProgress', options.onProgress, 'a function');
+  const labels = options.labels ?? {};
+  if (typeof labels !== 'object' || labels === null || Object.values(labels).some((v) => typeof v !== 'string')) invalid('labels', labels, 'an object of strings');
   if (options.snapshot !== undefined && typeof options.snapshot !== 'boolean') invalid('snapshot', options.snapshot, 'true or false');
 
   return {
@@ -96,6 +100,7 @@ export function normalise(input: PresetName | StartOptions): Normalised {
     detached: options.detached === true,
     snapshot: options.snapshot !== false,
     onProgress: options.onProgress as Normalised['onProgress'],
+    labels: labels as Record<string, string>,
   };
 }
 
@@ -142,7 +147,7 @@ export function unknownPreset(value: unknown): SandpitError {
 }
 
 function unknownOption(preset: string, key: string, known: string[]): SandpitError {
-  const choices = known.filter((k) => k !== 'onProgress');
+  const choices = known.filter((k) => k !== 'onProgress' && k !== 'labels');
   return new SandpitError(
     'INVALID_OPTION',
     `Unknown option "${key}" for ${preset}.${suggestion(key, choices)} Options: ${choices.join(', ')}.`,

@@ -56,6 +56,9 @@ export async function prepareAll(map: IsolationMap, take: (isolated: Isolated) =
   );
 }
 
+/** A server taken over from an earlier run: its own database back to the seed, redis emptied. */
+export const resetAll = (map: IsolationMap): Promise<void> => prepareAll(map, isolation.resetMain);
+
 export const ISOLATION_ENV = isolation.ENV;
 /** Changes with every run, watch-mode reruns included: a worker prepares its copies once per run. */
 export const RUN_ENV = 'SANDPIT_RUN';

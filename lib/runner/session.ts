@@ -6,7 +6,9 @@ import { envPrefix, serviceEnv } from '../service/env.js';
 import type { Service, StartOptions } from '../types.js';
 import type { TestService } from './types.js';
 import { serveExec, type ExecServer } from './exec-server.js';
-import { ISOLATION_ENV, isolationMap, prepareAll, withIsolation } from './isolation.js';
+import { ISOLATION_ENV, isolationMap, prepareAll, resetAll, withIsolation } from './isolation.js';
+import { startOrReuse } from '../reuse/start.js';
+import { reuseSettings, type ReuseSettings } from '../reuse/settings.js';
 import type { IsolationMap } from '../isolation/types.js';
 import type { Isolation } from '../config/index.js';
 
@@ -15,7 +17,11 @@ import type { Isolation } from '../config/index.js';
  * side calls, and what is published to tests. Runner adapters (lib/jest, lib/vitest) only wire it.
  */
 export class RunnerSession {
-  readonly #running = new Map<string, { service: Service; options: string }>();
+  /** `release` is set for warm services (reuse): they are handed back, not removed. */
+  readonly #running = new Map<string, { service: Service; options: string; release?: () => Promise<void> }>();
+  #reuse: ReuseSettings | undefined;
+  /** Taken over from an earlier run (warm reuse), for the ready line. */
+  readonly reused = new Set<string>();
   #server: ExecServer | undefined;
   #file = '';
   #isolated: IsolationMap = {};
@@ -35,8 +41,9 @@ export class RunnerSession {
   static async open(rootDir: string, { maxWorkers = 1 }: { maxWorkers?: number } = {}): Promise<RunnerSession> {
     const session = new RunnerSession(rootDir, Math.max(1, maxWorkers));
     try {
-      const { file, services, isolation } = await configured(rootDir, session.maxWorkers);
+      const { file, services, isolation, reuse } = await configured(rootDir, session.maxWorkers);
       session.#file = file;
+      session.#reuse = reuse;
       session.#server = await serveExec((name) => session.#running.get(name)?.service);
       await session.#startMissing(services, isolation);
       return session;
@@ -82,7 +89,7 @@ export class RunnerSession {
     const { services: wanted, isolation } = await configured(this.rootDir, this.maxWorkers);
     const keep = new Set(wanted.filter((o) => this.#running.get(o.name!)?.options === JSON.stringify(o)).map((o) => o.name!));
     const stopped = [...this.#running.keys()].filter((name) => !keep.has(name));
-    await Promise.allSettled(stopped.map((name) => this.#running.get(name)!.service.stop()));
+    await Promise.allSettled(stopped.map((name) => this.#stopOne(name)));
     stopped.forEach((name) => (this.#running.delete(name), delete this.#isolated[name]));
     const missing = wanted.filter((o) => !keep.has(o.name!));
     await this.#startMissing(missing, isolation);
@@ -91,6 +98,7 @@ export class RunnerSession {
 
   /** Starts `list`, then prepares the copies per worker of the isolated ones (templates, grants). */
   async #startMissing(list: StartOptions[], modes: Record<string, Isolation>): Promise<void> {
+    if (this.#reuse) return this.#startWarm(list, modes, this.#reuse);
     const services = await startAll(list);
     try {
       const isolated = isolationMap(services, list, modes);
@@ -103,16 +111,50 @@ export class RunnerSession {
     services.forEach((service, i) => this.#running.set(service.name, { service, options: JSON.stringify(list[i]) }));
   }
 
-  /** Stops every service and the exec server; safe to call twice. */
+  /**
+   * Warm reuse: takes over services an earlier run left with the same configuration, or starts ones
+   * that outlive this run. Every mysql and redis gets its template (fresh) or a reset (taken over),
+   * shared ones too: nothing of an earlier run may show in this one.
+   */
+  async #startWarm(list: StartOptions[], modes: Record<string, Isolation>, settings: ReuseSettings): Promise<void> {
+    const warm = await startOrReuse(list, settings);
+    try {
+      const all = isolationMap(warm.services, list, Object.fromEntries(warm.services.map((s) => [s.name, 'worker' as const])));
+      const pick = (reused: boolean) => Object.fromEntries(Object.entries(all).filter(([name]) => warm.reused.has(name) === reused));
+      await Promise.all([prepareAll(pick(false)), resetAll(pick(true))]);
+      Object.assign(this.#isolated, isolationMap(warm.services, list, modes));
+    } catch (error) {
+      await Promise.allSettled(warm.services.map((s) => (warm.reused.has(s.name) ? undefined : s.stop())));
+      await Promise.allSettled([...warm.releases.values()].map((release) => release()));
+      throw error;
+    }
+    warm.services.forEach((service, i) => {
+      const release = warm.releases.get(service.name);
+      this.#running.set(service.name, { service, options: JSON.stringify(list[i]), ...(release ? { release } : {}) });
+      if (warm.reused.has(service.name)) this.reused.add(service.name);
+    });
+  }
+
+  /** Removes a service, or hands a warm one back for the next run. */
+  #stopOne(name: string): Promise<void> {
+    const running = this.#running.get(name);
+    return running?.release ? running.release() : (running?.service.stop() ?? Promise.resolve());
+  }
+
+  /** Stops every service (hands warm ones back) and the exec server; safe to call twice. */
   async close(): Promise<void> {
-    const services = this.services;
+    const names = [...this.#running.keys()];
+    const stopping = names.map((name) => this.#stopOne(name));
     this.#running.clear();
-    await Promise.allSettled([...services.map((s) => s.stop()), this.#server?.close()]);
+    await Promise.allSettled([...stopping, this.#server?.close()]);
     this.#server = undefined;
   }
 }
 
-async function configured(rootDir: string, maxWorkers: number): Promise<{ file: string; services: StartOptions[]; isolation: Record<string, Isolation> }> {
+async function configured(
+  rootDir: string,
+  maxWorkers: number,
+): Promise<{ file: string; services: StartOptions[]; isolation: Record<string, Isolation>; reuse: ReuseSettings | undefined }> {
   const config = await loadConfig(rootDir);
   if (!config) {
     throw new SandpitError(
@@ -123,9 +165,9 @@ async function configured(rootDir: string, maxWorkers: number): Promise<{ file: 
   }
   // A test run owns its containers: `detached` in a config is for `sandpit up`, not for tests.
   const services = config.services.map((options) => withIsolation({ ...options, detached: false }, config.isolation[options.name ?? ''], maxWorkers));
-  return { file: config.file, services, isolation: config.isolation };
+  return { file: config.file, services, isolation: config.isolation, reuse: reuseSettings(config.reuse) };
 }
 
 /** "cache, box ready in 1.2 s (session …)": the one line a runner prints after setup. */
-export const readyLine = (services: Service[], begun: number): string =>
-  `sandpit: ${services.map((s) => s.name).join(', ')} ready in ${((Date.now() - begun) / 1000).toFixed(1)} s (session ${sessionId})\n`;
+export const readyLine = (services: Service[], begun: number, reused: Set<string> = new Set()): string =>
+  `sandpit: ${services.map((s) => s.name).join(', ')} ready in ${((Date.now() - begun) / 1000).toFixed(1)} s (session ${sessionId}${reused.size ? `, reused: ${[...reused].join(', ')}` : ''})\n`;

@@ -2,7 +2,7 @@ import type { ContainerInfo } from 'dockerode';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { docker } from '../docker/client.js';
 import { SandpitError } from '../errors.js';
-import { DETACHED, LABEL } from '../cleanup/labels.js';
+import { DETACHED, LABEL, REUSED } from '../cleanup/labels.js';
 import { isPresetName, presetByName, type PresetName } from '../presets/index.js';
 import { hostOf } from './host.js';
 import { matches } from './names.js';
@@ -22,7 +22,7 @@ export async function listServices(): Promise<ServiceInfo[]> {
   return found.sort((a, b) => b.Created - a.Created).map((c) => describeContainer(c, client));
 }
 
-function describeContainer(c: ContainerInfo, client: ContainerRuntimeClient): ServiceInfo {
+export function describeContainer(c: ContainerInfo, client: ContainerRuntimeClient): ServiceInfo {
   const labels = c.Labels;
   const presetName = labels[LABEL.preset] ?? 'custom';
   const preset = isPresetName(presetName) ? presetByName(presetName) : undefined;
@@ -40,7 +40,7 @@ function describeContainer(c: ContainerInfo, client: ContainerRuntimeClient): Se
     ports: Object.fromEntries(c.Ports.filter((p) => p.PublicPort).map((p) => [p.PrivatePort, p.PublicPort])),
     url: preset ? preset.url({ host, port }, options) : port ? `tcp://${host}:${port}` : '',
     clientCommand: preset?.client?.({ host, port }, options) ?? '',
-    owner: labels[LABEL.session] ?? DETACHED,
+    owner: labels[LABEL.reuse] !== undefined ? REUSED : (labels[LABEL.session] ?? DETACHED),
     createdAt: new Date(c.Created * 1000),
     state: c.State,
     extras: preset?.extras?.(options) ?? {},

@@ -68,7 +68,7 @@ async function launch(input: PresetName | StartOptions, via?: Launch): Promise<S
   // Local folders reach a remote engine as copies (lib/engine/files.ts).
   const placed = await placeFiles(client, image, n.name, spec.mounts ?? []);
   const ports = [n.preset.containerPort, ...(n.preset.extraPorts ?? [])].filter((p): p is number => p !== undefined);
-  const createWith = (hostPort: string) => create(client, n, image, options, snapshot?.labels ?? {}, {
+  const createWith = (hostPort: string) => create(client, n, image, options, { ...snapshot?.labels, ...n.labels }, {
     Env: Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),
     ...(spec.command ? { Cmd: spec.command } : {}),
     ...(spec.workingDir ? { WorkingDir: spec.workingDir } : {}),

@@ -22,7 +22,7 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
     project.provide('sandpit', session.published());
   };
   publish();
-  process.stderr.write(readyLine(session.services, begun));
+  process.stderr.write(readyLine(session.services, begun, session.reused));
 
   if (project.vitest.config.watch) {
     // In watch mode the teardown runs only at exit. A changed config reruns every test, and before

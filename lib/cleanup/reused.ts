@@ -1,0 +1,51 @@
+import os from 'node:os';
+import path from 'node:path';
+import type { ContainerInfo } from 'dockerode';
+import { LABEL } from './labels.js';
+import { removeContainer } from './remove.js';
+
+// Warm-reuse locks live here (not in lib/reuse) because removal needs them too: a container a run
+// holds is never removed under it, by the reaper or by `sandpit prune`.
+
+/** Held by a run for as long as it uses the container; proper-lockfile refreshes it every few seconds. */
+export const CLAIM_STALE_MS = 10_000;
+
+const claimFile = (token: string) => path.join(os.tmpdir(), `sandpit-reuse-${token.replace(/[^\w-]/g, '_')}`);
+// realpath: false locks by name alone (a `.lock` directory): nothing is left once released. A lock
+// lost to a long pause only risks a reset under a paused run: not worth a throw from a timer.
+const options = { stale: CLAIM_STALE_MS, realpath: false, onCompromised: () => {} };
+
+/** Takes the machine-wide lock on a reused container, or returns undefined when another holds it. */
+export async function claim(token: string): Promise<(() => Promise<void>) | undefined> {
+  const { default: lockfile } = await import('proper-lockfile');
+  try {
+    return await lockfile.lock(claimFile(token), options);
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ELOCKED') return undefined;
+    throw error;
+  }
+}
+
+/** Whether a run holds it now (a holder killed without release counts as gone after CLAIM_STALE_MS). */
+export async function held(token: string): Promise<boolean> {
+  const { default: lockfile } = await import('proper-lockfile');
+  return lockfile.check(claimFile(token), options).catch(() => false);
+}
+
+/** Removes reused containers that no run holds: taking the lock first, so no run takes one meanwhile. */
+export async function removeIdleReused(containers: ContainerInfo[]): Promise<string[]> {
+  const removed: string[] = [];
+  await Promise.allSettled(
+    containers.map(async (c) => {
+      const release = await claim(c.Labels[LABEL.claim] ?? c.Id);
+      if (!release) return;
+      try {
+        await removeContainer(c.Id);
+        removed.push(c.Id);
+      } finally {
+        await release().catch(() => {});
+      }
+    }),
+  );
+  return removed;
+}

@@ -1,0 +1,32 @@
+import { spawn } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** One reaper per machine (per temp dir): it holds this lock while it runs. */
+export const REAPER_LOCK = path.join(os.tmpdir(), 'sandpit-reuse-reaper');
+export const REAPER_STALE_MS = 15_000;
+
+let ensured = false;
+
+/**
+ * Makes sure a reaper runs: a small detached process that removes warm containers once nobody has
+ * held them for their idle time, even when no sandpit process ever runs again. It exits when none
+ * are left. Started at most once per process, and only when the lock says none runs.
+ */
+export function ensureReaper(): void {
+  if (ensured || process.env.SANDPIT_REAPER === '0') return;
+  ensured = true;
+  // A lock refreshed within its stale time means a live reaper; no need to load proper-lockfile.
+  const lock = statSync(`${REAPER_LOCK}.lock`, { throwIfNoEntry: false });
+  if (lock && Date.now() - lock.mtimeMs < REAPER_STALE_MS) return;
+  const child = spawn(process.execPath, [reaperScript()], { detached: true, stdio: 'ignore', env: process.env });
+  child.unref();
+}
+
+function reaperScript(): string {
+  const compiled = fileURLToPath(new URL('./reaper-process.js', import.meta.url));
+  // Under Jest the sources run as .ts; the compiled script lives in dist/ (built before tests).
+  return existsSync(compiled) ? compiled : compiled.replace(/([/\\])lib([/\\])/, '$1dist$1lib$2');
+}

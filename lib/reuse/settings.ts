@@ -1,0 +1,33 @@
+import { SandpitError } from '../errors.js';
+
+/** How long a warm service may sit unused before its reaper removes it. */
+export const DEFAULT_IDLE_MS = 15 * 60_000;
+
+export interface ReuseSettings {
+  idleMs: number;
+}
+
+/** What `reuse` may be in sandpit.config: true, or { idleTimeout: ms }. */
+export type ReuseConfig = boolean | { idleTimeout?: number };
+
+/**
+ * Warm reuse is opt-in (`reuse` in the config, or SANDPIT_REUSE=1) and off under CI, where runs must
+ * start clean, unless SANDPIT_REUSE=force. SANDPIT_REUSE=0 turns it off whatever the config says.
+ */
+export function reuseSettings(config: ReuseConfig | undefined, env: NodeJS.ProcessEnv = process.env): ReuseSettings | undefined {
+  const flag = env.SANDPIT_REUSE?.trim().toLowerCase();
+  if (flag === '0' || flag === 'false') return undefined;
+  const wanted = flag === '1' || flag === 'true' || flag === 'force' || (config !== undefined && config !== false);
+  if (!wanted) return undefined;
+  const ci = env.CI !== undefined && env.CI !== '' && env.CI !== '0' && env.CI.toLowerCase() !== 'false';
+  if (ci && flag !== 'force') return undefined;
+  const fromEnv = env.SANDPIT_REUSE_IDLE;
+  const idle = fromEnv !== undefined && fromEnv !== '' ? Number(fromEnv) : typeof config === 'object' ? config.idleTimeout : undefined;
+  if (idle !== undefined && !(Number.isFinite(idle) && idle > 0)) {
+    throw new SandpitError('CONFIG_INVALID', `reuse idle time ${String(fromEnv ?? idle)} is not allowed: give milliseconds > 0 (reuse: { "idleTimeout": 900000 } or SANDPIT_REUSE_IDLE).`, {
+      stage: 'config',
+      option: 'reuse',
+    });
+  }
+  return { idleMs: idle ?? DEFAULT_IDLE_MS };
+}

@@ -1,0 +1,73 @@
+import { describe, expect, test } from '@jest/globals';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { containersWith, eventually } from '../helpers/engine.js';
+import { fixture, runJest, type Fixture } from './harness.js';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const IDLE_MS = 15_000;
+
+/** The isolation fixture with warm reuse on and a short idle time. */
+function project(): Fixture {
+  const f = fixture('isolation');
+  symlinkSync(path.join(repo, 'node_modules/mysql2'), path.join(f.dir, 'node_modules/mysql2'));
+  symlinkSync(path.join(repo, 'node_modules/@redis'), path.join(f.dir, 'node_modules/@redis'));
+  const config = path.join(f.dir, 'sandpit.config.json');
+  writeFileSync(config, JSON.stringify({ ...JSON.parse(readFileSync(config, 'utf8')), reuse: { idleTimeout: IDLE_MS } }));
+  return f;
+}
+
+/** The containers (db, cache) the run's test files saw; every file of one run sees the same. */
+function containersOf(out: string): string[] {
+  const seen = lines(out);
+  const sets = [...new Set(seen.flatMap((r) => (r.containers ? [r.containers.join(' ')] : [])))];
+  expect(sets).toHaveLength(1);
+  return sets[0]!.split(' ');
+}
+
+const lines = (out: string) => readFileSync(out, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { containers?: string[]; firstInWorker?: boolean; rows?: number; keys?: number });
+
+// SANDPIT_REUSE=force: the suite may run under CI, where reuse is otherwise ignored. The collide files
+// insert primary key 100 and count: any row an earlier run left would fail them.
+const run = (f: Fixture, out: string) =>
+  runJest(f, ['--maxWorkers=2', '[a-d]\\.test\\.js$'], { SANDPIT_REUSE: 'force', FIXTURE_OUT: out, FIXTURE_HOLD: '300' });
+
+describe('warm reuse across runs (reuse: true)', () => {
+  const f = project();
+  const seen = new Set<string>();
+
+  test('a second run takes over the containers of the first, reset: none of its data shows', async () => {
+    const first = await run(f, `${f.out}.1`);
+    expect(first.exitCode).toBe(0);
+    const before = containersOf(`${f.out}.1`);
+    before.forEach((id) => seen.add(id));
+    // Still running after the run: kept warm, labelled as such.
+    expect(await containersWith('sandpit.reuse.claim')).toEqual(expect.arrayContaining(before.map((id) => id.slice(0, 12))));
+
+    const second = await run(f, `${f.out}.2`);
+    expect(second.all).toMatch(/ready in [\d.]+ s \(session [^)]*, reused: db, cache\)/);
+    expect(second.exitCode).toBe(0);
+    expect(containersOf(`${f.out}.2`)).toEqual(before);
+    // The first file of each worker looked before any reset() of its own: only the seed was there,
+    // though the first run left row 100 and key "owner" in those same worker databases.
+    const firsts = lines(`${f.out}.2`).filter((r) => r.firstInWorker);
+    expect(firsts.length).toBeGreaterThan(0);
+    for (const r of firsts) expect(r).toMatchObject({ rows: 2, keys: 0 });
+  });
+
+  test('two runs at once never share a container', async () => {
+    const [one, two] = await Promise.all([run(f, `${f.out}.3`), run(f, `${f.out}.4`)]);
+    expect([one.exitCode, two.exitCode]).toEqual([0, 0]);
+    const [a, b] = [containersOf(`${f.out}.3`), containersOf(`${f.out}.4`)];
+    expect(a.filter((id) => b.includes(id))).toEqual([]);
+    [...a, ...b].forEach((id) => seen.add(id));
+  });
+
+  test('idle warm containers go away by themselves, with no sandpit process running', async () => {
+    const left = async () => (await containersWith('sandpit.reuse')).filter((short) => [...seen].some((id) => id.startsWith(short)));
+    expect((await left()).length).toBeGreaterThan(0);
+    // Idle time, plus the stale time of a released lock's check and a poll: well within a minute.
+    expect(await eventually(async () => (await left()).length === 0, IDLE_MS + 45_000, 1000)).toBe(true);
+  });
+});
