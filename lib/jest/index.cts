@@ -12,8 +12,8 @@ function service(name: string): JestService {
   const prefix = published.prefixOf(name);
   const read = (key: string) => process.env[`${prefix}_${key}`];
   const extras: Partial<JestService> = {};
-  for (const key of ['user', 'password', 'database'] as const) {
-    const value = read(key.toUpperCase());
+  for (const [key, suffix] of [['user', 'USER'], ['password', 'PASSWORD'], ['database', 'DATABASE'], ['rootPassword', 'ROOT_PASSWORD']] as const) {
+    const value = read(suffix);
     if (value !== undefined) extras[key] = value;
   }
   const found: JestService = { url: read('URL') ?? '', host: read('HOST') ?? '', port: Number(read('PORT')), containerId: read('CONTAINER_ID') ?? '', ...extras };

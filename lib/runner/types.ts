@@ -17,5 +17,7 @@ export interface TestService {
   user?: string;
   password?: string;
   database?: string;
+  /** mysql's root password, for a test that creates databases */
+  rootPassword?: string;
 }
 
