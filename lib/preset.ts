@@ -18,6 +18,10 @@ export interface OptionSpec {
 export interface OfflineImage {
   dockerfile: string;
   files?: Record<string, string>;
+  /** The Debian suite of its base (one debootstrapped base per suite); default bookworm. */
+  suite?: string;
+  /** The Debian package that is the server, and the name `images ls` gives it with its version. */
+  server?: { name: string; package: string };
 }
 
 /** What a preset adds to the container it starts. */

@@ -50,7 +50,7 @@ const list: CommandModule = {
       s.preset,
       s.willUse ?? '(pull, or build offline on first start)',
       `${s.official} (${mark(s.officialPresent)})`,
-      `${s.offline} (${mark(s.offlinePresent)})`,
+      `${s.offline} (${mark(s.offlinePresent)})${s.offlineServer ? `: ${s.offlineServer}` : ''}`,
     ]);
     process.stdout.write(`${table([['PRESET', 'WILL USE', 'OFFICIAL', 'OFFLINE BUILD'], ...rows])}\n`);
     const { snapshotTable } = await import('./snapshots.js');

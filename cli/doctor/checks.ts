@@ -5,7 +5,7 @@ import type { ContainerRuntimeClient } from 'testcontainers';
 import { docker, isLocalEngine } from '../../lib/docker/client.js';
 import { dockerEndpoints } from '../../lib/docker/endpoints.js';
 import { describe } from '../../lib/errors.js';
-import { baseTag } from '../../lib/images/names.js';
+import { DEFAULT_SUITE, baseTag } from '../../lib/images/names.js';
 import { present } from '../../lib/images/present.js';
 import { imageStatus } from '../../lib/images/status.js';
 import { listServices } from '../../lib/service/list.js';
@@ -86,7 +86,7 @@ async function images(client: ContainerRuntimeClient): Promise<Check> {
     .then(() => undefined)
     .catch((error: unknown) => describe(error));
   if (registry === undefined) return { status: 'ok', title: `registry reachable: ${missing.join(', ')} will be pulled on first use`, details };
-  const blocker = await offlineBlocker();
+  const blocker = await offlineBlocker(missing.map((name) => presets[name as PresetName].offline.suite ?? DEFAULT_SUITE));
   return blocker
     ? {
         status: 'fail',
@@ -103,8 +103,8 @@ async function images(client: ContainerRuntimeClient): Promise<Check> {
 }
 
 /** Why the offline images cannot be built here, if they cannot. */
-async function offlineBlocker(): Promise<string | undefined> {
-  if (await present(baseTag())) return undefined;
+async function offlineBlocker(suites: string[]): Promise<string | undefined> {
+  if ((await Promise.all(suites.map((suite) => present(baseTag(suite))))).every(Boolean)) return undefined;
   const found = await execa('debootstrap', ['--version'], { reject: false });
   if (found.code === 'ENOENT') return 'The offline build needs debootstrap: `apt-get install debootstrap`.';
   if (process.getuid?.() !== 0) return 'The offline build needs root once: `sudo sandpit images build`.';

@@ -1,39 +1,43 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { docker } from '../docker/client.js';
 import { SandpitError, describe } from '../errors.js';
 import { buildOnce } from './once.js';
-import { baseTag } from './names.js';
+import { DEFAULT_SUITE, baseTag } from './names.js';
 
 /**
- * A minimal Debian made by debootstrap and imported through the Docker API: the one base every
- * offline image builds on, since no registry may be reachable to pull one.
+ * A minimal Debian of one suite (bookworm, trixie, sid…) made by debootstrap and imported through the
+ * Docker API: the bases offline images build on, since no registry may be reachable to pull one.
+ * One per suite, built once.
  */
-export function ensureBaseImage(onProgress: (line: string) => void = () => {}): Promise<string> {
-  const tag = baseTag();
+export function ensureBaseImage(suite: string = DEFAULT_SUITE, onProgress: (line: string) => void = () => {}): Promise<string> {
+  const tag = baseTag(suite);
   return buildOnce(tag, onProgress, async () => {
     await checkCanDebootstrap();
-    return debootstrap(tag, onProgress);
+    return debootstrap(suite, tag, onProgress);
   });
 }
 
-async function debootstrap(tag: string, onProgress: (line: string) => void): Promise<string> {
+async function debootstrap(suite: string, tag: string, onProgress: (line: string) => void): Promise<string> {
   const mirror = process.env.SANDPIT_DEBIAN_MIRROR || 'http://deb.debian.org/debian';
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sandpit-rootfs-'));
   try {
     onProgress(`building ${tag} with debootstrap from ${mirror} (about 30 s, once)`);
-    await execa('debootstrap', ['--variant=minbase', 'bookworm', dir, mirror], { all: true }).catch((cause: unknown) => {
+    await execa('debootstrap', ['--variant=minbase', suite, dir, mirror], { all: true }).catch((cause: unknown) => {
       const logs = (cause as { all?: string }).all?.trim().split('\n').slice(-10).join('\n');
       throw new SandpitError(
         'IMAGE_UNAVAILABLE',
-        `debootstrap of Debian bookworm from ${mirror} failed: is the mirror reachable? (SANDPIT_DEBIAN_MIRROR sets another)`,
+        `debootstrap of Debian ${suite} from ${mirror} failed: is the mirror reachable? (SANDPIT_DEBIAN_MIRROR sets another)`,
         { cause, stage: 'build', logs },
       );
     });
     // Downloaded packages and package lists would only make every image bigger.
     await execa('sh', ['-c', 'rm -rf var/cache/apt/archives/*.deb var/lib/apt/lists/*'], { cwd: dir });
+    // Rolling suites (sid) sign their package index for one week only: a mirror snapshot or a slow
+    // mirror older than that would make every later apt-get refuse it. Packages stay signature-checked.
+    await writeFile(path.join(dir, 'etc/apt/apt.conf.d/99sandpit-valid-until'), 'Acquire::Check-Valid-Until "false";\n');
     await importRootfs(dir, tag);
     onProgress(`built ${tag}`);
     return tag;

@@ -6,12 +6,12 @@ import { SandpitError, describe } from '../errors.js';
 import type { OfflineImage } from '../preset.js';
 import { ensureBaseImage } from './base.js';
 import { buildOnce } from './once.js';
-import { baseTag, imagePrefix } from './names.js';
+import { DEFAULT_SUITE, SERVER_FILE, baseTag, imagePrefix } from './names.js';
 import { present } from './present.js';
 
 /** The tag names the content: an edited Dockerfile is a new image, an unchanged one is found as is. */
 export function offlineTag(name: string, image: OfflineImage): string {
-  const hash = createHash('sha256').update(baseTag()).update(image.dockerfile);
+  const hash = createHash('sha256').update(baseTag(image.suite)).update(dockerfile(image));
   for (const [file, content] of Object.entries(image.files ?? {}).sort()) hash.update(file).update(content);
   return `${imagePrefix()}/${name}:${hash.digest('hex').slice(0, 12)}`;
 }
@@ -20,7 +20,7 @@ export function offlineTag(name: string, image: OfflineImage): string {
 export function buildOffline(name: string, image: OfflineImage, onProgress: (line: string) => void = () => {}): Promise<string> {
   const tag = offlineTag(name, image);
   // The base is needed only when building: an image built earlier needs nothing else, even if its base was since removed.
-  return buildOnce(tag, onProgress, async () => dockerBuild(name, tag, image, await ensureBaseImage(onProgress), onProgress));
+  return buildOnce(tag, onProgress, async () => dockerBuild(name, tag, image, await ensureBaseImage(image.suite, onProgress), onProgress));
 }
 
 async function dockerBuild(name: string, tag: string, image: OfflineImage, base: string, onProgress: (line: string) => void): Promise<string> {
@@ -61,10 +61,22 @@ async function dockerBuild(name: string, tag: string, image: OfflineImage, base:
 /** The build context as an in-memory tar: nothing to write, nothing left behind on failure. */
 function context(image: OfflineImage, base: string): NodeJS.ReadableStream {
   const pack = tar.pack();
-  pack.entry({ name: 'Dockerfile' }, image.dockerfile.replaceAll('{{base}}', base));
+  pack.entry({ name: 'Dockerfile' }, dockerfile(image).replaceAll('{{base}}', base));
   for (const [file, content] of Object.entries(image.files ?? {})) pack.entry({ name: file, mode: 0o755 }, content);
   pack.finalize();
   return Readable.from(pack);
+}
+
+/**
+ * The preset's Dockerfile, plus a last step that records which server was installed (`images ls`
+ * reads it back): the version is the mirror's, known only once the image is built.
+ */
+function dockerfile(image: OfflineImage): string {
+  if (!image.server) return image.dockerfile;
+  const { name, package: pkg } = image.server;
+  const version = `$(dpkg-query -W -f '\${Version}' ${pkg} | sed -e 's/^[0-9]*://' -e 's/-[^-]*$//')`;
+  const suite = image.suite ?? DEFAULT_SUITE;
+  return `${image.dockerfile.trimEnd()}\nRUN echo "${name} ${version} (Debian ${suite})" > ${SERVER_FILE}\n`;
 }
 
 const clip = (line: string): string => (line.length > 100 ? `${line.slice(0, 99)}…` : line);

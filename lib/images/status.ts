@@ -1,5 +1,6 @@
 import { offlineTag } from './offline.js';
 import { present } from './present.js';
+import { offlineServer } from './server.js';
 import type { ImageSpec } from './resolve.js';
 
 export interface ImageStatus {
@@ -8,6 +9,8 @@ export interface ImageStatus {
   officialPresent: boolean;
   offline: string;
   offlinePresent: boolean;
+  /** The server the offline build holds ("MySQL 9.7.4 (Debian sid)"), when it is here and says. */
+  offlineServer: string | undefined;
   /** What a start would use now, or undefined if it would first pull or build. */
   willUse: string | undefined;
 }
@@ -24,6 +27,7 @@ export function imageStatus(specs: ImageSpec[]): Promise<ImageStatus[]> {
         officialPresent,
         offline: offlineImage,
         offlinePresent,
+        offlineServer: offlinePresent ? await offlineServer(offlineImage) : undefined,
         willUse: officialPresent ? image : offlinePresent ? offlineImage : undefined,
       };
     }),

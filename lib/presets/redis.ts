@@ -26,9 +26,12 @@ export interface RedisResolved {
 export const redis: Preset<RedisOptions, RedisResolved> = {
   name: 'redis',
   summary: 'Redis key-value store',
-  image: 'redis:7.4',
-  // redis:7.4's contract from Debian's redis-server: the official entrypoint's argument handling, port 6379.
+  image: 'redis:8.0',
+  // redis:8.0's contract from Debian trixie's redis-server 8.0: the official entrypoint's argument
+  // handling, port 6379. Same major.minor, so clients' feature checks agree on both.
   offline: {
+    suite: 'trixie',
+    server: { name: 'redis', package: 'redis-server' },
     dockerfile: `FROM {{base}}
 RUN apt-get update && apt-get install -y --no-install-recommends redis-server \\
  && apt-get clean && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin \\

@@ -40,7 +40,7 @@ const removeLocal = (image: string) => execa('docker', ['rmi', '-f', image], { r
 
 beforeAll(async () => {
   registry = await start({ name: 'registry', image: await buildOffline('registry', registryImage), ports: [5000], ready: { http: '/v2/' } });
-  official = `${registry.host}:${registry.port}/library/redis:7.4`;
+  official = `${registry.host}:${registry.port}/library/redis:8.0`;
   await execa('docker', ['tag', await buildOffline('redis', presets.redis.offline), official]);
   await execa('docker', ['push', official]);
   await removeLocal(official);
