@@ -3,6 +3,8 @@
 // containers is loaded only by the setup, in Vitest's main process.
 import { inject } from 'vitest';
 import type { TestProject } from 'vitest/node';
+import isolation from '../isolation/index.cjs';
+import type { Isolated, IsolationMap } from '../isolation/types.js';
 import testSide from '../runner/test-side.cjs';
 import type { ExecResult, TestService } from '../runner/types.js';
 
@@ -14,6 +16,8 @@ export interface SandpitContext {
   /** The exec server's socket in Vitest's main process. */
   exec: string;
   services: Record<string, TestService>;
+  /** Services each worker has its own copy of (isolation: 'worker', the default for mysql and redis). */
+  isolation: IsolationMap;
 }
 
 declare module 'vitest' {
@@ -38,14 +42,61 @@ function context(): SandpitContext {
   return provided;
 }
 
-/** A service started for this run, by its name in sandpit.config.*. Synchronous and free. */
+/** This worker's id (VITEST_POOL_ID) and its isolation of `name`; undefined where the service is shared. */
+function ownCopy(name: string, { isolation: map }: SandpitContext): { isolated: Isolated; workerId: number } | undefined {
+  const isolated = Object.hasOwn(map, name) ? map[name] : undefined;
+  const workerId = isolation.workerIdFrom(process.env.VITEST_POOL_ID);
+  return isolated && workerId !== undefined ? { isolated, workerId } : undefined;
+}
+
+/**
+ * A service started for this run, by its name in sandpit.config.*; in a worker, that worker's own copy
+ * (its mysql database, its redis database number). Synchronous and free.
+ */
 export function service(name: string): TestService {
-  return testSide.pick(context().services, name, 'Vitest');
+  const provided = context();
+  const found = testSide.pick(provided.services, name, 'Vitest');
+  const own = ownCopy(name, provided);
+  if (!own) return found;
+  const view = isolation.workerView(own.isolated, { url: found.url, ...(found.database === undefined ? {} : { database: found.database }) }, own.workerId);
+  return { ...found, ...view };
 }
 
 /** Runs a command in a service's container; a string goes through `sh -c`. One local request to Vitest's main process. */
 export async function exec(name: string, command: string | string[]): Promise<ExecResult> {
-  const { exec: address, services } = context();
-  testSide.pick(services, name, 'Vitest');
-  return testSide.execVia(address, name, testSide.argv(command));
+  const provided = context();
+  const { database } = service(name);
+  // A command reading $MYSQL_DATABASE (as the image's own scripts do) gets the worker's copy.
+  const env: Record<string, string> = ownCopy(name, provided)?.isolated.preset === 'mysql' && database ? { MYSQL_DATABASE: database } : {};
+  return testSide.execVia(provided.exec, name, testSide.argv(command), env);
+}
+
+/**
+ * Puts this worker's copy of a service back as the run began: mysql holds the seeded rows again and
+ * loses what tests created; redis' database of this worker is emptied (no other worker is touched).
+ */
+export async function reset(name: string): Promise<void> {
+  const provided = context();
+  testSide.pick(provided.services, name, 'Vitest');
+  const own = ownCopy(name, provided);
+  if (!own) {
+    throw new testSide.SandpitTestError(
+      'INVALID_OPTION',
+      `sandpit: "${name}" is shared by all workers (isolation: 'shared', or a preset without copies per worker): reset() would touch other workers' data. Use isolation: 'worker' (mysql, redis).`,
+    );
+  }
+  await isolation.resetWorker(own.isolated, own.workerId);
+}
+
+// Code under test that reads SANDPIT_<NAME>_URL sees this worker's copy too, as service() does.
+if (process.env.VITEST_POOL_ID !== undefined && process.env.SANDPIT_SERVICES !== undefined) {
+  const prefixes = JSON.parse(process.env.SANDPIT_SERVICES) as Record<string, string>;
+  const provided = inject('sandpit') as SandpitContext | undefined;
+  for (const name of Object.keys(provided?.isolation ?? {})) {
+    const prefix = prefixes[name];
+    if (prefix === undefined) continue;
+    const { url, database } = service(name);
+    process.env[`${prefix}_URL`] = url;
+    if (database !== undefined) process.env[`${prefix}_DATABASE`] = database;
+  }
 }

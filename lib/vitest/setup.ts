@@ -1,5 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import { describe, isSandpitError } from '../errors.js';
+import isolation from '../isolation/index.cjs';
 import { RunnerSession, readyLine } from '../runner/session.js';
 
 /**
@@ -9,29 +10,39 @@ import { RunnerSession, readyLine } from '../runner/session.js';
  */
 export async function setup(project: TestProject): Promise<() => Promise<void>> {
   const begun = Date.now();
-  const session = await RunnerSession.open(project.config.root).catch((error: unknown) => {
-    // Vitest prints the stack: for our own errors the message is the whole story.
-    if (isSandpitError(error)) error.stack = `${error.name}: ${error.message}`;
+  // Vitest has no per-worker hook a global setup can add: every worker's copy (VITEST_POOL_ID
+  // 1..maxWorkers) is prepared here, before any worker exists, so service() in a worker stays synchronous.
+  const workers = Math.max(1, project.config.maxWorkers || 1);
+  let session: RunnerSession | undefined;
+  try {
+    session = await RunnerSession.open(project.config.root, { maxWorkers: workers });
+    await prepareWorkers(session, workers);
+  } catch (error) {
+    await session?.close();
+    // Vitest prints the stack: for our own errors the message and its code are the whole story.
+    if (isSandpitError(error)) error.stack = `${error.name} [${error.code}]: ${error.message}`;
     throw error;
-  });
+  }
+  const open = session;
   let published: Record<string, string> = {};
   const publish = () => {
     for (const key of Object.keys(published)) delete process.env[key];
-    published = session.env();
+    published = open.env();
     Object.assign(process.env, published);
-    project.provide('sandpit', session.published());
+    project.provide('sandpit', open.published());
   };
   publish();
-  process.stderr.write(readyLine(session.services, begun, session.reused));
+  process.stderr.write(readyLine(open.services, begun, open.reused));
 
   if (project.vitest.config.watch) {
     // In watch mode the teardown runs only at exit. A changed config reruns every test, and before
     // that rerun the running services are matched to it: unchanged ones stay, others are replaced.
-    project.vitest.config.forceRerunTriggers.push(session.file);
-    project.vitest.vite.watcher.add(session.file);
+    project.vitest.config.forceRerunTriggers.push(open.file);
+    project.vitest.vite.watcher.add(open.file);
     project.onTestsRerun(async () => {
       try {
-        const { stopped, started } = await session.reload();
+        const { stopped, started } = await open.reload();
+        await prepareWorkers(open, workers, started);
         if (stopped.length + started.length > 0) {
           process.stderr.write(`sandpit: config changed: ${[...stopped.map((n) => `stopped ${n}`), ...started.map((n) => `started ${n}`)].join(', ')}\n`);
         }
@@ -44,7 +55,15 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
   }
 
   return async () => {
-    await session.close();
+    await open.close();
     for (const key of Object.keys(published)) delete process.env[key];
   };
+}
+
+/** Creates each worker's copy of the isolated services (all, or only those named). */
+async function prepareWorkers(session: RunnerSession, workers: number, only?: string[]): Promise<void> {
+  const map = session.published().isolation;
+  const names = Object.keys(map).filter((name) => !only || only.includes(name));
+  const ids = Array.from({ length: workers }, (_, i) => i + 1);
+  await Promise.all(names.flatMap((name) => ids.map((id) => isolation.prepareWorker(map[name]!, id))));
 }

@@ -8,7 +8,7 @@ import { allGone, firstReport, fixture, pidContainers, reports, runVitest, sessi
 describe('Vitest with sandpit-services/vitest', () => {
   test.each(['threads', 'forks', 'vmThreads'])('pool %s: tests see the services (inject, env, exec); nothing left after', async (pool) => {
     const f = fixture('basic');
-    const result = await runVitest(f, ['run', `--pool=${pool}`]);
+    const result = await runVitest(f, ['run', `--pool=${pool}`, '--maxWorkers=2']);
     expect(result.all).toMatch(/sandpit: cache, box ready in [\d.]+ s \(session /);
     expect(result.exitCode).toBe(0);
     const [a, b] = reports(f);
