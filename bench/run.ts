@@ -12,13 +12,14 @@ import { cliNames, step } from './deadline.js';
 import { firstUse } from './uses.js';
 import type { Row } from './row.js';
 import { seededCases } from './seeded.js';
+import { remoteCases } from './remote.js';
 import { mysqlModule, raw, rawFour, sandpit, testcontainers, type Preset, type Setup } from './starters.js';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
 const args = process.argv.slice(2);
 const json = args.includes('--json');
 const runs = Number(args[args.indexOf('--runs') + 1]) || 10;
-/** `--only seed`: just the sections whose name contains this (start, four, cli, jest, rss, seed). */
+/** `--only seed`: just the sections whose name contains this (start, four, cli, jest, rss, seed, remote). */
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] ?? '' : '';
 const section = (name: string) => only === '' || name.includes(only);
 const root = fileURLToPath(new URL('../..', import.meta.url)); // dist/bench → package root
@@ -212,5 +213,6 @@ if (section('cli')) await cliCases(s);
 if (section('jest')) await jestCase();
 if (section('rss')) await rss();
 if (section('seed')) rows.push(...(await seededCases(s.images.mysql, runs, log)));
+if (section('remote')) rows.push(...(await remoteCases(root, s.images.redis, runs, log)));
 if (json) console.log(JSON.stringify({ runs, date: new Date().toISOString(), rows }, null, 2));
 else console.log(`\nsandpit bench — ${runs} runs per case, median (min–max) in ms, ${os.cpus().length} cores, ${new Date().toISOString().slice(0, 10)}\n\n${table()}`);
