@@ -2,7 +2,7 @@ import type { ContainerRuntimeClient } from 'testcontainers';
 import { engineSelection } from '../../lib/docker/client.js';
 import { defaultBindAddress } from '../../lib/engine/bind.js';
 import { engineAddress } from '../../lib/engine/address.js';
-import { engineSeesLocalFiles } from '../../lib/engine/visibility.js';
+import { engineSeesLocalFiles } from '../../lib/files/visibility.js';
 import { imageStatus } from '../../lib/images/status.js';
 import { presets, presetNames } from '../../lib/presets/index.js';
 import { hostOf } from '../../lib/service/host.js';

@@ -45,7 +45,7 @@ async function connect(): Promise<ContainerRuntimeClient> {
   // own containers (lib/cleanup), so testcontainers' reaper is never wanted.
   process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
   // testcontainers ignores `docker context` and a few DOCKER_* defaults; settle them the CLI's way.
-  engineSelection();
+  const chosen = engineSelection();
 
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -53,10 +53,13 @@ async function connect(): Promise<ContainerRuntimeClient> {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS);
     });
-    const client = await Promise.race([getContainerRuntimeClient(), timeout]);
+    const connecting = chosen?.uri.startsWith('ssh://')
+      ? import('../engine/ssh.js').then(({ sshClient }) => sshClient(chosen.uri))
+      : getContainerRuntimeClient();
+    const client = await Promise.race([connecting, timeout]);
     // testcontainers falls back to other sockets when DOCKER_HOST fails; a user who set it meant it.
     const wanted = process.env.DOCKER_HOST;
-    if (wanted && !usesHost(client, wanted)) throw new Error("no answer"); // testcontainers fell back to another engine; the user meant this one
+    if (wanted && !wanted.startsWith('ssh://') && !usesHost(client, wanted)) throw new Error("no answer"); // testcontainers fell back to another engine; the user meant this one
     return client;
   } catch (error) {
     throw unreachable(error);

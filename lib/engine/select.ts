@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { contextDockerHost } from '../docker/endpoints.js';
+import { contextDockerHost } from './context.js';
 
 /** The engine the user chose, and how, as the Docker CLI would pick it. */
 export interface Selection {

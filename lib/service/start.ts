@@ -3,7 +3,7 @@ import type Dockerode from 'dockerode';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { docker } from '../docker/client.js';
 import { defaultBindAddress } from '../engine/bind.js';
-import { copyFolders, placeFiles } from '../engine/files.js';
+import { copyFolders, placeFiles } from '../files/copy.js';
 import { SandpitError, describe, isSandpitError, type Stage } from '../errors.js';
 import { resolveImage } from '../images/resolve.js';
 import { LABEL, ownerLabels } from '../cleanup/labels.js';
@@ -65,7 +65,7 @@ async function launch(input: PresetName | StartOptions, via?: Launch): Promise<S
 
   say('create', `creating container from ${image}`);
   const spec = { ...n.preset.container(options), ...(snapshot && { command: snapshot.command, workingDir: snapshot.workingDir }) };
-  // Local folders reach a remote engine as copies (lib/engine/files.ts).
+  // Local folders reach a remote engine as copies (lib/files/copy.ts).
   const placed = await placeFiles(client, image, n.name, spec.mounts ?? []);
   const ports = [n.preset.containerPort, ...(n.preset.extraPorts ?? [])].filter((p): p is number => p !== undefined);
   const createWith = (hostPort: string) => create(client, n, image, options, { ...snapshot?.labels, ...n.labels }, {

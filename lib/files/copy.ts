@@ -8,7 +8,7 @@ import tar from 'tar-stream';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { SandpitError } from '../errors.js';
 import type { ContainerSpec } from '../preset.js';
-import { engineAddress } from './address.js';
+import { engineAddress } from '../engine/address.js';
 import { engineSeesLocalFiles } from './visibility.js';
 
 type Mount = NonNullable<ContainerSpec['mounts']>[number];

@@ -7,7 +7,7 @@ import tar from 'tar-stream';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { LABEL, ownerLabels } from '../cleanup/labels.js';
 import { describe } from '../errors.js';
-import { engineAddress } from './address.js';
+import { engineAddress } from '../engine/address.js';
 
 const answers = new Map<string, Promise<boolean>>();
 
