@@ -10,13 +10,16 @@ import { removeContainer } from './remove.js';
  * Detached services are left alone; `sandpit down` is for those. Reused ones (warm between runs)
  * have their own reaper; `sandpit prune` passes `reused` to remove those nobody holds now.
  */
-export async function prune({ reused = false }: { reused?: boolean } = {}): Promise<string[]> {
+export async function prune({ reused = false, olderThanMs = 0 }: { reused?: boolean; olderThanMs?: number } = {}): Promise<string[]> {
   const client = await docker();
   const found = await client.container.dockerode.listContainers({
     all: true,
     filters: { label: [LABEL.managed, `${LABEL.host}=${os.hostname()}`] },
   });
-  const dead = found.filter((c) => c.Labels[LABEL.session] !== DETACHED && !alive(Number(c.Labels[LABEL.pid])));
+  const bornBefore = (Date.now() - olderThanMs) / 1000; // Docker's Created is in seconds
+  const dead = found.filter(
+    (c) => c.Labels[LABEL.session] !== DETACHED && c.Created <= bornBefore && !alive(Number(c.Labels[LABEL.pid])),
+  );
   await Promise.allSettled(dead.map((c) => removeContainer(c.Id)));
   const idle = reused ? await removeIdleReused(found.filter((c) => c.Labels[LABEL.reuse] !== undefined)) : [];
   return [...dead.map((c) => c.Id), ...idle];

@@ -36,7 +36,7 @@ export async function snapshotFor(request: SnapshotRequest): Promise<Launch | un
   const shapes = recipe.shapes(options);
   const tag = snapshotTag(preset.name, await snapshotKey({ preset: preset.name, baseId, shapes, scripts }));
   await buildOnce(tag, (line) => request.say(line), async () => {
-    request.say(`${preset.name}: first start with these init scripts and options: taking a snapshot, later starts skip them`, true);
+    request.say("first start with these init scripts and options: taking a snapshot; later starts skip them", true);
     return takeSnapshot({
       tag,
       preset,

@@ -21,7 +21,7 @@ describe('bad input: one line, the right exit code, nothing left behind', () => 
     [['up', 'httpd', '--root', './no/such/dir'], /^sandpit: httpd: root "\.\/no\/such\/dir" does not exist .*\(INVALID_OPTION\)$/],
     [['up', 'mysql', '--init', './missing.sql'], /^sandpit: mysql: init script "\.\/missing\.sql" cannot be read .*\(INVALID_OPTION\)$/],
     [['up', 'redis', '--root', '.'], /^sandpit: --root is an option of httpd, not of redis\. \(INVALID_OPTION\)$/],
-    [['up', 'httpd', '--init', 'a.sql'], /^sandpit: --init is an option of mysql, not of httpd\. \(INVALID_OPTION\)$/],
+    [['up', 'httpd', '--init', 'a.sql'], /^sandpit: --init is an option of mysql, redis, not of httpd\. \(INVALID_OPTION\)$/],
     [['up', 'redis', 'httpd', '--name', 'x'], /^sandpit: --name applies to one service at a time; .*\(INVALID_OPTION\)$/],
     [['up', 'redis', '--bind-address', 'nowhere'], /^sandpit: Invalid bindAddress: "nowhere"\. .*\(INVALID_OPTION\)$/],
     [['up'], /^sandpit: Nothing to start: .*\(INVALID_OPTION\)$/],
@@ -59,7 +59,7 @@ describe('bad input: one line, the right exit code, nothing left behind', () => 
     [['upp'], 'sandpit: Unknown command "upp". Did you mean up?', 'Run `sandpit --help` for usage.'],
     [['down'], 'sandpit: Name the services to remove, or pass --all.', 'Run `sandpit down --help` for usage.'],
     [['exec', 'x'], 'sandpit: Say what to run: sandpit exec <name> -- <command>.', 'Run `sandpit exec --help` for usage.'],
-    [['images'], 'sandpit: Pick build or ls.', 'Run `sandpit images --help` for usage.'],
+    [['images'], 'sandpit: Pick build, ls or prune.', 'Run `sandpit images --help` for usage.'],
   ])('usage error %j → exit 2 with a hint', async (args, message, hint) => {
     const result = await sandpit(args);
     expectExit(result, 2);
@@ -79,7 +79,7 @@ describe('bad input: one line, the right exit code, nothing left behind', () => 
     expect(Date.now() - started).toBeLessThan(5000);
     expectExit(result, 1);
     expect(result.stderr.trim().split('\n')[0]).toMatch(
-      /^sandpit: Docker is not reachable \(tried unix:\/\/\/nonexistent\.sock \(DOCKER_HOST, not present\).*try `sandpit doctor`\. \(DOCKER_UNREACHABLE\)$/,
+      /^sandpit: The Docker engine at unix:\/\/\/nonexistent\.sock \(DOCKER_HOST\) is not reachable: .*try `sandpit doctor`\. \(DOCKER_UNREACHABLE\)$/,
     );
   });
 });

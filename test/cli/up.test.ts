@@ -32,10 +32,14 @@ describe('sandpit up / ls / exec / logs / down', () => {
     expect((await sandpit(['logs', name])).stdout).toContain('Ready to accept connections');
     // -f keeps printing until stopped; it must not return on its own while the service runs.
     const follow = sandpit(['logs', '-f', name]);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    let followed = '';
+    follow.stdout!.on('data', (chunk: Buffer) => (followed += chunk.toString()));
+    // On a busy machine the CLI may take seconds to print: wait for the line, not a fixed time.
+    expect(await eventually(async () => followed.includes('Ready to accept connections'), 30_000)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 500));
     expect(follow.exitCode).toBeNull(); // still running
     follow.kill('SIGINT');
-    expect((await follow).stdout).toContain('Ready to accept connections');
+    await follow;
 
     // --all would also remove what other suites left detached on this shared engine: its choice is
     // checked with --dry-run, and the removal itself by id prefix, as `ls` shows it.
