@@ -14,6 +14,10 @@ const INDEX = `<!doctype html><title>sandpit</title><h1>sandpit httpd</h1>
 <p>Serve your own folder with <code>root</code> (CLI: <code>--root ./site</code>).</p>
 `;
 
+const AS_OWNER = `grep -q "^[^:]*:[^:]*:$1:" /etc/passwd || echo "sandpit:x:$1:$2::/nonexistent:/usr/sbin/nologin" >> /etc/passwd
+grep -q "^[^:]*:[^:]*:$2:" /etc/group || echo "sandpit:x:$2:" >> /etc/group
+exec httpd-foreground -c "User #$1" -c "Group #$2"`;
+
 export const httpd: Preset<HttpdOptions, Partial<ServedFolder>> = {
   name: 'httpd',
   summary: 'Apache httpd serving a local folder',
@@ -47,7 +51,8 @@ CMD ["httpd-foreground"]
   container: ({ root, owner, copied }) => ({
     mounts: root && !copied ? [{ source: root, target: DOCROOT, readOnly: true }] : [],
     // -c applies after the image's config (`User daemon`, `User ${APACHE_RUN_USER}`): workers read as the owner.
-    ...(owner ? { command: ['httpd-foreground', '-c', `User #${owner.uid}`, '-c', `Group #${owner.gid}`] } : {}),
+    // Apache needs a name for that uid (without one its workers never drop root), so one is added first.
+    ...(owner ? { command: ['sh', '-c', AS_OWNER, 'sh', String(owner.uid), String(owner.gid)] } : {}),
   }),
   files: ({ root, copied }) => (!root ? { [`${DOCROOT}/index.html`]: INDEX } : copied ? folderFiles(root, DOCROOT) : {}),
   notice: ({ root, copied }) =>
@@ -60,7 +65,7 @@ CMD ["httpd-foreground"]
     if (status === 403 && root) {
       throw new SandpitError(
         'NOT_READY',
-        `httpd: root ${root} (${describeFolder(root)}) answers 403 Forbidden: the web server cannot read it. Make it readable (chmod -R o+rX), or serve a folder owned by a non-root user.`,
+        `httpd: root ${root} (${describeFolder(root)}) answers 403 Forbidden: the web server cannot read it or its index file. Make them readable (chmod -R a+rX ${root}).`,
         { option: 'root' },
       );
     }

@@ -66,6 +66,9 @@ describe('httpd', () => {
     writeFileSync(path.join(theirs, 'later.txt'), 'live\n', { mode: 0o600 });
     chownSync(path.join(theirs, 'later.txt'), 4321, 4321);
     expect(await (await fetch(new URL('later.txt', site.url))).text()).toBe('live\n');
+    // The workers are that user, not root: a file only root may read stays closed.
+    writeFileSync(path.join(theirs, 'roots.txt'), 'no\n', { mode: 0o600 });
+    expect((await fetch(new URL('roots.txt', site.url))).status).toBe(403);
 
     if (process.getuid?.() !== 0) return; // a folder owned by root needs a root test run
     const mine = mkdtempSync(path.join(os.tmpdir(), 'sandpit-0700-'));
@@ -77,6 +80,19 @@ describe('httpd', () => {
     expect(response.status).toBe(200);
     expect([...new Uint8Array(await response.arrayBuffer())]).toEqual([0, 255, 1]);
     expect(notices.join('\n')).toContain(`root ${mine} (mode 0700, owner uid 0 gid 0)`);
+  });
+
+  test('a root the server still cannot read answers 403: the start fails at once, naming the folder, its mode and owner', async () => {
+    const closed = mkdtempSync(path.join(os.tmpdir(), 'sandpit-closed-'));
+    writeFileSync(path.join(closed, 'index.html'), 'hi\n', { mode: 0o000 });
+    chownSync(closed, 4321, 4321);
+    chownSync(path.join(closed, 'index.html'), 4321, 4321);
+    const error = await start({ preset: 'httpd', root: closed }).then(
+      () => undefined,
+      (e: { code: string; message: string }) => e,
+    );
+    expect(error?.code).toBe('NOT_READY');
+    expect(error?.message).toContain(`httpd: root ${closed} (mode 0700, owner uid 4321 gid 4321) answers 403 Forbidden`);
   });
 
   test('without a root it serves a generated index page', async () => {
