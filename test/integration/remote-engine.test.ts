@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,6 +92,7 @@ suite('a remote engine (tcp://, another machine\'s disk)', () => {
       expect(JSON.parse(stdout)['6379/tcp'][0].HostIp).toBe('0.0.0.0');
     } finally {
       await Promise.all([redis, httpd, mysql, ubuntu].map((s) => s.stop()));
+      rmSync(site, { recursive: true, force: true });
     }
     expect(await containersWith(`sandpit.session=${labels.sessionId}`)).toEqual([]);
   });
@@ -102,6 +103,7 @@ suite('a remote engine (tcp://, another machine\'s disk)', () => {
       code: 'INVALID_OPTION',
       message: expect.stringContaining(uri),
     });
+    rmSync(folder, { recursive: true, force: true });
     expect(await containersWith(`sandpit.session=${labels.sessionId}`)).toEqual([]);
   });
 
