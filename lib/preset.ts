@@ -62,6 +62,10 @@ export interface Preset<Options extends object = Record<string, unknown>, Resolv
   container(options: Resolved): ContainerSpec;
   /** Files (container path → content) copied in before the container starts. */
   files?(options: Resolved): Record<string, string | Uint8Array>;
+  /** Tar streams extracted into the container before it starts, at `path`: large files (init scripts) stay streams. */
+  archives?(options: Resolved): { path: string; open(): NodeJS.ReadableStream }[];
+  /** Why the container stopped before it was ready, read from its log (a failed init script…), if the log says. */
+  explainStop?(logs: string, options: Resolved): Promise<Error | undefined>;
   /** A line worth showing even in quiet output, about how these options are served. */
   notice?(options: Resolved): string | undefined;
   /** Loads what `probe` needs, early, so the first probe does not pay for imports. */

@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { SandpitError, isSandpitError } from '../errors.js';
 import { normalise, suggestion } from '../options/normalise.js';
+import { isPathEntry } from '../seeds/index.js';
 import { envPrefix } from '../service/env.js';
 import type { StartOptions } from '../types.js';
 import { CONFIG_FILES, findConfig } from './load.js';
@@ -93,7 +95,7 @@ function withAbsolutePaths(options: Record<string, unknown>, dir: string): Recor
     if (typeof out[key] === 'string') out[key] = path.resolve(dir, out[key]);
   }
   if (Array.isArray(out.initScripts)) {
-    out.initScripts = out.initScripts.map((v: unknown) => (typeof v === 'string' && /\.sql$/i.test(v.trim()) ? path.resolve(dir, v.trim()) : v));
+    out.initScripts = out.initScripts.map((v: unknown) => (typeof v === 'string' && (isPathEntry(v, dir) || existsSync(path.resolve(dir, v.trim()))) ? path.resolve(dir, v.trim()) : v));
   }
   return out;
 }

@@ -1,5 +1,4 @@
 import { statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SandpitError } from '../errors.js';
 
@@ -17,14 +16,6 @@ export function existingFolder(preset: string, option: string, value: string): s
   return absolute;
 }
 
-/** Entries ending in .sql are files (relative to the working directory); anything else is SQL text. */
-const isFile = (entry: string) => /\.sql$/i.test(entry.trim());
-
-/** Checks script files exist before any container starts; returns files as absolute paths. */
-export function scriptEntries(preset: string, entries: string[]): string[] {
-  return entries.map((entry) => (isFile(entry) ? readableFile(preset, entry) : entry));
-}
-
 /** The script file as an absolute path, or INVALID_OPTION naming it. */
 export function readableFile(preset: string, entry: string): string {
   const file = path.resolve(entry.trim());
@@ -36,20 +27,4 @@ export function readableFile(preset: string, entry: string): string {
     );
   }
   return file;
-}
-
-export interface Script {
-  /** File name, or "#2 (inline SQL)", for error messages. */
-  label: string;
-  sql: string;
-}
-
-export function loadScripts(entries: string[]): Promise<Script[]> {
-  return Promise.all(
-    entries.map(async (entry, index) =>
-      isFile(entry)
-        ? { label: path.basename(entry), sql: await readFile(entry, 'utf8') }
-        : { label: `#${index + 1} (inline SQL)`, sql: entry },
-    ),
-  );
 }

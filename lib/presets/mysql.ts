@@ -1,7 +1,7 @@
 import type { Preset } from '../preset.js';
 import { quote } from './quote.js';
-import { SandpitError, describe } from '../errors.js';
-import { loadScripts, scriptEntries } from './files.js';
+import { SandpitError } from '../errors.js';
+import { INIT_DIR, checkEntries, packSeeds, planSeeds, seedFailure } from '../seeds/index.js';
 import { mysqlOffline } from './mysql-image.js';
 import { randomSecret } from './secret.js';
 import { ATTEMPT_MS } from '../readiness/probes.js';
@@ -16,7 +16,11 @@ export interface MysqlOptions {
   password?: string;
   /** root's password. Default: random per start. */
   rootPassword?: string;
-  /** .sql file paths or SQL text, run in order as root on `database` before the service is ready. */
+  /**
+   * Run in order as root on `database` before the service is ready, by the mysql client inside the
+   * container as the official image does: .sql, .sql.gz, .sql.bz2, .sql.xz, .sql.zst or .sh files,
+   * folders of them (name order), or SQL text.
+   */
   initScripts?: string[];
 }
 
@@ -43,7 +47,7 @@ export const mysql: Preset<MysqlOptions, MysqlResolved> = {
     user: { type: 'string', describe: 'application user (default: test)' },
     password: { type: 'string', describe: "the user's password (default: random)" },
     rootPassword: { type: 'string', describe: "root's password (default: random)" },
-    initScripts: { type: 'string[]', describe: '.sql files or SQL text run in order before ready' },
+    initScripts: { type: 'string[]', describe: '.sql/.sql.gz/.sql.xz/.sql.zst/.sh files, folders of them, or SQL text, run in order before ready' },
   },
   resolve({ database = 'test', user = 'test', password, rootPassword, initScripts = [] }) {
     for (const [key, value] of Object.entries({ database, user })) {
@@ -59,7 +63,7 @@ export const mysql: Preset<MysqlOptions, MysqlResolved> = {
       user,
       password: password ?? randomSecret(),
       rootPassword: rootPassword ?? randomSecret(),
-      initScripts: scriptEntries('mysql', initScripts),
+      initScripts: checkEntries('mysql', initScripts),
     };
   },
   container: (o) => ({
@@ -67,31 +71,9 @@ export const mysql: Preset<MysqlOptions, MysqlResolved> = {
   }),
   // The greeting comes only once the accounts exist (lib/readiness/mysql.ts): no client library loaded.
   probe: (target) => mysqlGreets(target.host, target.port, ATTEMPT_MS).then(() => {}),
-  async prepare(target, o) {
-    const scripts = await loadScripts(o.initScripts);
-    if (scripts.length > 0) {
-      const { createConnection } = await import('mysql2/promise');
-      const connection = await createConnection({
-        ...endpoint(target, 'root', o.rootPassword),
-        database: o.database,
-        multipleStatements: true,
-      });
-      try {
-        for (const script of scripts) {
-          try {
-            await connection.query(script.sql);
-          } catch (error) {
-            throw new SandpitError('INIT_SCRIPT_FAILED', `mysql: init script ${script.label} failed: ${describe(error)}`, {
-              cause: error,
-              stage: 'ready',
-            });
-          }
-        }
-      } finally {
-        await connection.end().catch(() => {});
-      }
-    }
-  },
+  // Init scripts go where the image's entrypoint runs them through the mysql client, before the port opens (lib/seeds).
+  archives: (o) => (o.initScripts.length > 0 ? [{ path: INIT_DIR, open: () => packSeeds(planSeeds(o.initScripts)) }] : []),
+  explainStop: async (logs, o) => seedFailure('mysql', logs, await planSeeds(o.initScripts).catch(() => [])),
   url: ({ host, port }, o) =>
     `mysql://${encodeURIComponent(o.user)}:${encodeURIComponent(o.password)}@${host}:${port}/${o.database}`,
   client: ({ host, port }, o) => `mysql -h ${host} -P ${port} -u ${quote(o.user)} ${quote(`-p${o.password}`)} ${quote(o.database)}`,
@@ -99,7 +81,3 @@ export const mysql: Preset<MysqlOptions, MysqlResolved> = {
   extras: (o) => ({ user: o.user, password: o.password, database: o.database, rootPassword: o.rootPassword }),
   // snapshot: mysqlSnapshot, attached once the offline image takes its data directory from the server's arguments.
 };
-
-function endpoint(target: { host: string; port: number }, user: string, password: string) {
-  return { host: target.host, port: target.port, user, password, connectTimeout: 1000 };
-}

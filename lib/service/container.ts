@@ -41,6 +41,11 @@ export async function copyFiles(container: Dockerode.Container, files: Record<st
   await container.putArchive(Readable.from(pack), { path: '/' });
 }
 
+/** Extracts each archive (a tar stream, read as the engine takes it) at its path before start. */
+export async function copyArchives(container: Dockerode.Container, archives: { path: string; open(): NodeJS.ReadableStream }[]): Promise<void> {
+  for (const archive of archives) await container.putArchive(archive.open(), { path: archive.path });
+}
+
 /** Resolves with a description once the container stops running (it exited, or was removed). */
 export function exitOf(container: Dockerode.Container, signal: AbortSignal): Promise<string> {
   // Aborted once the start is over: an open wait request would keep the process alive.

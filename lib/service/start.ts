@@ -18,7 +18,7 @@ import type { Launch } from '../snapshots/launch.js';
 import { snapshotFor } from '../snapshots/use.js';
 import type { Target } from '../preset.js';
 import type { PresetName, StartOptions, StartedFrom } from '../types.js';
-import { copyFiles, execIn, exitOf, logsOf } from './container.js';
+import { copyArchives, copyFiles, execIn, exitOf, logsOf } from './container.js';
 import { StartedService } from './handle.js';
 import { hostOf } from './host.js';
 
@@ -89,6 +89,7 @@ async function launch(input: PresetName | StartOptions, via?: Launch): Promise<S
     const files = { ...n.preset.files?.(options), ...snapshot?.files };
     await copyFolders(container, placed.copies);
     await copyFiles(container, files);
+    await copyArchives(container, n.preset.archives?.(options) ?? []);
     say('start', 'starting');
     const started = await container.start().then(
       () => undefined,
@@ -102,6 +103,7 @@ async function launch(input: PresetName | StartOptions, via?: Launch): Promise<S
       container = await createWith('');
       await copyFolders(container, placed.copies);
       await copyFiles(container, files);
+      await copyArchives(container, n.preset.archives?.(options) ?? []);
       await container.start();
     }
     const exited = exitOf(container, stop.signal);
@@ -116,7 +118,7 @@ async function launch(input: PresetName | StartOptions, via?: Launch): Promise<S
     stage = 'ready';
     say('ready', 'waiting until it answers');
     const outcome = await waitFor(() => n.preset.probe(target, options), { timeoutMs: n.startupTimeoutMs, exited });
-    if (!outcome.ok) throw new SandpitError('NOT_READY', `${n.name}: ${outcome.reason}`);
+    if (!outcome.ok) throw (await n.preset.explainStop?.(await target.logs().catch(() => ''), options)) ?? new SandpitError('NOT_READY', `${n.name}: ${outcome.reason}`);
     await n.preset.prepare?.(target, options);
     say('ready', 'ready');
     const url = n.preset.url(target, options);

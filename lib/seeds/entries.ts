@@ -1,0 +1,45 @@
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { SandpitError } from '../errors.js';
+
+/** What `/docker-entrypoint-initdb.d` runs (the official mysql image also reads .sql.bz2); anything else it ignores. */
+export const SCRIPT_FILE = /\.(sql|sql\.gz|sql\.bz2|sql\.xz|sql\.zst|sh)$/i;
+
+/**
+ * An entry is a script file (by its ending), a folder (a path with no spaces that names one, or
+ * looks like a path: a slash, or a leading dot), or else SQL text.
+ */
+export function entryKind(entry: string, base = process.cwd()): 'file' | 'folder' | 'sql' {
+  const text = entry.trim();
+  if (!/\s/.test(text) && SCRIPT_FILE.test(text)) return 'file';
+  if (!/\s/.test(text) && (text.includes('/') || text.startsWith('.') || statSync(path.resolve(base, text), { throwIfNoEntry: false })?.isDirectory())) return 'folder';
+  return 'sql';
+}
+
+/** For config files: which entries are paths, to be made absolute against the config's folder. */
+export const isPathEntry = (entry: string, base?: string): boolean => entryKind(entry, base) !== 'sql';
+
+/**
+ * Checks before any container starts that every file and folder is there (paths relative to
+ * `base`, the current folder unless a config file says otherwise); returns them absolute, SQL as is.
+ */
+export function checkEntries(preset: string, entries: string[], base = process.cwd()): string[] {
+  return entries.map((entry) => {
+    const kind = entryKind(entry, base);
+    if (kind === 'sql') return entry;
+    const absolute = path.resolve(base, entry.trim());
+    const stat = statSync(absolute, { throwIfNoEntry: false });
+    const ok = kind === 'file' ? stat?.isFile() : stat?.isDirectory();
+    if (!ok) {
+      const what = kind === 'file' ? 'script file' : 'script folder';
+      const where = path.isAbsolute(entry.trim()) ? '' : `; it is relative to ${base}`;
+      throw new SandpitError(
+        'INVALID_OPTION',
+        `${preset}: init script "${entry}" cannot be read (${absolute}): check the path${where}. A ${what} was expected; ` +
+          'entries are .sql, .sql.gz, .sql.bz2, .sql.xz, .sql.zst or .sh files, folders of them, or SQL text.',
+        { option: 'initScripts' },
+      );
+    }
+    return absolute;
+  });
+}

@@ -1,0 +1,31 @@
+import { SandpitError } from '../errors.js';
+import type { Seed } from './plan.js';
+
+/** The folder the official image's entrypoint runs, and where seeds are copied. */
+export const INIT_DIR = '/docker-entrypoint-initdb.d';
+
+/**
+ * Reads a stopped container's log for the init script that failed: the entrypoint's last
+ * "running <file>" (or "sourcing") note, then what followed it, e.g. the client's
+ * `ERROR 1064 (42000) at line 12: …`. Undefined when no script was running.
+ */
+export function seedFailure(preset: string, logs: string, seeds: Seed[]): SandpitError | undefined {
+  const lines = logs.split('\n');
+  const at = lines.findLastIndex((line) => RUNNING.test(line));
+  if (at < 0) return undefined;
+  const name = RUNNING.exec(lines[at]!)![1]!;
+  const seed = seeds.find((s) => s.name === name);
+  const after = lines.slice(at + 1).map((line) => line.trim()).filter(Boolean);
+  const error = after.map((line) => CLIENT_ERROR.exec(line)).find((match) => match !== null);
+  const label = seed?.label ?? name;
+  const said = error
+    ? `failed at line ${error[3]}: ERROR ${error[1]} (${error[2]}): ${error[4]}`
+    : `failed: ${after.filter((line) => !SERVER_LINE.test(line)).slice(0, 5).join(' / ') || 'it exited with an error'}`;
+  return new SandpitError('INIT_SCRIPT_FAILED', `${preset}: init script ${label} ${said}`, { stage: 'ready', option: 'initScripts' });
+}
+
+const RUNNING = new RegExp(`\\[Entrypoint\\]: .*(?:running|sourcing) ${INIT_DIR}/(\\S+)\\s*$`);
+/** The mysql client's report: `ERROR 1064 (42000) at line 12: You have an error…`. */
+const CLIENT_ERROR = /^ERROR (\d+) \(([\dA-Z]+)\) at line (\d+)(?: in file: '[^']*')?: (.*)$/;
+/** The server's own log lines (its shutdown when the entrypoint gives up), not the script's output. */
+const SERVER_LINE = /^\d{4}-\d\d-\d\dT[\d:.]+Z \d+ \[/;

@@ -1,0 +1,26 @@
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import tar from 'tar-stream';
+import type { Seed } from './plan.js';
+
+/**
+ * The seeds as a tar stream for the engine's archive API: files are read as the engine takes them,
+ * never held whole in memory (a 40 MB dump stays a stream). Works on remote engines, unlike a bind mount.
+ * Executable .sh files keep their bit: the entrypoint runs those and sources the others.
+ */
+export function packSeeds(planned: Seed[] | Promise<Seed[]>): Readable {
+  const pack = tar.pack();
+  void (async () => {
+    for (const { name, source } of await planned) {
+      if ('text' in source) {
+        await new Promise<void>((resolve, reject) => pack.entry({ name, mode: 0o644 }, `${source.text}\n`, (error) => (error ? reject(error) : resolve())));
+      } else {
+        const mode = source.mode & 0o111 ? 0o755 : 0o644;
+        await pipeline(createReadStream(source.file), pack.entry({ name, mode, size: source.size }));
+      }
+    }
+    pack.finalize();
+  })().catch((error: unknown) => pack.destroy(error as Error));
+  return Readable.from(pack);
+}

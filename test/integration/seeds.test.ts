@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { finished } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { createConnection } from 'mysql2/promise';
+import { start } from '../../lib/index.js';
+import { containersWith } from '../helpers/engine.js';
+import { failure } from '../helpers/failure.js';
+
+// These tests are about the scripts running, not about skipping them: no snapshots.
+process.env.SANDPIT_SNAPSHOTS = '0';
+
+const fixtures = fileURLToPath(new URL('../fixtures/seeds/', import.meta.url));
+const temp = mkdtempSync(path.join(os.tmpdir(), 'sandpit-seeds-'));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+/** A seed of `bytes` or more: multi-row INSERTs of ~100 KB each, written as a stream. */
+async function bigSeed(file: string, bytes: number): Promise<number> {
+  const out = createWriteStream(file);
+  out.write('CREATE TABLE big (id INT PRIMARY KEY, payload VARCHAR(1000));\n');
+  const payload = 'x'.repeat(990);
+  let written = 0;
+  let id = 0;
+  while (written < bytes) {
+    const rows: string[] = [];
+    for (let i = 0; i < 100; i++) rows.push(`(${++id},'${payload}')`);
+    const statement = `INSERT INTO big VALUES ${rows.join(',')};\n`;
+    written += statement.length;
+    if (!out.write(statement)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  }
+  out.end();
+  await finished(out);
+  return id;
+}
+
+// One container for every kind of entry, a 40 MB seed among them: each mysql start pays a cold initialisation.
+describe('mysql init scripts run by the mysql client inside the container, in order', () => {
+  let db: Awaited<ReturnType<typeof start<{ preset: 'mysql' }>>> | undefined;
+  let query: <T>(sql: string, values?: unknown[]) => Promise<T>;
+  let rows = 0;
+  let end = async () => {};
+
+  beforeAll(async () => {
+    const big = path.join(temp, 'big.sql');
+    rows = await bigSeed(big, 40 * 1024 * 1024);
+    const gz = path.join(temp, 'data.sql.gz');
+    writeFileSync(gz, gzipSync("CREATE TABLE zipped (v VARCHAR(20));\nINSERT INTO zipped VALUES ('from gz');\n"));
+    db = await start({
+      preset: 'mysql',
+      initScripts: [
+        path.join(fixtures, 'dump.sql'),
+        gz,
+        path.join(fixtures, 'shell.sh'),
+        path.join(fixtures, 'migrations'),
+        "INSERT INTO migrated VALUES (3); -- inline, after the folder",
+        big,
+      ],
+      startupTimeout: 240_000,
+    });
+    const connection = await createConnection(db.url);
+    query = async <T>(sql: string, values?: unknown[]) => (await connection.query(sql, values))[0] as T;
+    end = () => connection.end();
+  }, 300_000);
+  afterAll(async () => {
+    await end();
+    await db?.stop();
+  });
+
+  test('a mysqldump with DELIMITER blocks loads: the trigger fires, the procedure runs, the view answers', async () => {
+    expect(await query('SELECT name, note FROM products ORDER BY id')).toEqual([
+      { name: 'semi;colon', note: 'has a ; inside' },
+      { name: 'dash -- dash', note: '-- not a comment' },
+    ]);
+    await query('CALL add_product(?, ?)', ['cheap thing', 1.5]);
+    expect(await query('SELECT action FROM audit')).toEqual([{ action: 'insert' }]);
+    expect(await query('SELECT name FROM cheap ORDER BY id')).toEqual([{ name: 'dash -- dash' }, { name: 'cheap thing' }]);
+  });
+
+  test('.sql.gz, a sourced .sh, a folder in name order and inline SQL all ran, in the given order', async () => {
+    expect(await query('SELECT v FROM zipped')).toEqual([{ v: 'from gz' }]);
+    expect(await query('SELECT COUNT(*) AS n FROM from_shell')).toEqual([{ n: 1 }]);
+    expect(await query('SELECT step FROM migrated ORDER BY step')).toEqual([{ step: 1 }, { step: 2 }, { step: 3 }]);
+  });
+
+  test('a 40 MB seed loads whole', async () => {
+    expect(await query('SELECT COUNT(*) AS n FROM big')).toEqual([{ n: rows }]);
+  });
+});
+
+test('a broken script fails the start with INIT_SCRIPT_FAILED naming its file and line, and leaves no container', async () => {
+  const folder = path.join(temp, 'broken');
+  rmSync(folder, { recursive: true, force: true });
+  const bad = path.join(folder, 'schema.sql');
+  await import('node:fs/promises').then((fs) => fs.mkdir(folder));
+  writeFileSync(bad, 'CREATE TABLE fine (id INT);\n\nCREATE TABEL broken (id INT);\n');
+  const name = `seeds${process.pid}`;
+  const error = await failure(start({ preset: 'mysql', name, initScripts: ['CREATE TABLE first (id INT);', bad], startupTimeout: 240_000 }));
+  expect(error.code).toBe('INIT_SCRIPT_FAILED');
+  expect(error.message.split('\n')[0]).toMatch(
+    new RegExp(`^${name} \\(mysql\\): init script ${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} failed at line 3: ERROR 1064 \\(42000\\): You have an error in your SQL syntax`),
+  );
+  expect(await containersWith(`sandpit.name=${name}`)).toEqual([]);
+}, 300_000);
+
+test('a missing file is refused before any container starts', async () => {
+  const error = await failure(start({ preset: 'mysql', initScripts: [path.join(temp, 'missing.sql.gz')] }));
+  expect(error.code).toBe('INVALID_OPTION');
+  expect(error.message).toContain('missing.sql.gz');
+});
