@@ -19,7 +19,7 @@ export function seedFailure(preset: string, logs: string, seeds: Seed[]): Sandpi
   const error = after.map((line) => CLIENT_ERROR.exec(line)).find((match) => match !== null);
   const label = seed?.label ?? name;
   const said = error
-    ? `failed at line ${error[3]}: ERROR ${error[1]} (${error[2]}): ${error[4]}`
+    ? `failed: ERROR ${error[1]} (${error[2]}) at line ${error[3]}: ${error[4]}`
     : `failed: ${after.filter((line) => !SERVER_LINE.test(line)).slice(0, 5).join(' / ') || 'it exited with an error'}`;
   return new SandpitError('INIT_SCRIPT_FAILED', `${preset}: init script ${label} ${said}`, { stage: 'ready', option: 'initScripts' });
 }

@@ -115,7 +115,7 @@ describe('errors say what is wrong and how to fix it', () => {
   test('INIT_SCRIPT_FAILED carries the SQL error and the file name', async () => {
     const error = await failure(start({ preset: 'mysql', initScripts: ['CREATE TABLE ok (id INT);', 'SELEC nonsense'] }));
     expect(error.code).toBe('INIT_SCRIPT_FAILED');
-    expect(error.message).toMatch(/^mysql: init script #2 \(inline SQL\) failed at line 1: ERROR 1064 \(42000\): .*SQL syntax/);
+    expect(error.message).toMatch(/^mysql: init script #2 \(inline SQL\) failed: ERROR 1064 \(42000\) at line 1: .*SQL syntax/);
   });
 
   test('DOCKER_UNREACHABLE within 3 s, naming what was tried', async () => {

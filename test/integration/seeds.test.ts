@@ -100,7 +100,7 @@ test('a broken script fails the start with INIT_SCRIPT_FAILED naming its file an
   const error = await failure(start({ preset: 'mysql', name, initScripts: ['CREATE TABLE first (id INT);', bad], startupTimeout: 240_000 }));
   expect(error.code).toBe('INIT_SCRIPT_FAILED');
   expect(error.message.split('\n')[0]).toMatch(
-    new RegExp(`^${name} \\(mysql\\): init script ${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} failed at line 3: ERROR 1064 \\(42000\\): You have an error in your SQL syntax`),
+    new RegExp(`^${name} \\(mysql\\): init script ${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} failed: ERROR 1064 \\(42000\\) at line 3: You have an error in your SQL syntax`),
   );
   expect(await containersWith(`sandpit.name=${name}`)).toEqual([]);
 }, 300_000);
