@@ -1,12 +1,12 @@
 import { statSync } from 'node:fs';
 import type { Service } from '../lib/types.js';
 import { SandpitError } from '../lib/errors.js';
+import { ENSURE_USER } from '../lib/presets/passwd.js';
 
 /**
  * Who the throwaway shell runs as: the owner of the mounted folder, so files it creates there
  * belong to you and not to root. The image may lack that uid (Debian has none at 1000) or have it
- * under another name (ubuntu:24.04's `ubuntu` is 1000): an existing entry is used as it is,
- * else a user `sandpit` with a home is added, so the prompt and tools see a name and a $HOME.
+ * under another name (ubuntu:24.04's `ubuntu` is 1000): lib/presets/passwd.ts adds one when needed.
  */
 export function shellOwner(folder: string | undefined, asked: string | undefined): { uid: number; gid: number } | undefined {
   if (asked === 'root' || asked === '0') return undefined;
@@ -20,19 +20,13 @@ export function shellOwner(folder: string | undefined, asked: string | undefined
   return !owner || owner.uid === 0 ? undefined : { uid: owner.uid, gid: owner.gid };
 }
 
-const ENSURE_USER = `uid=$1 gid=$2
-getent group "$gid" > /dev/null || groupadd -g "$gid" sandpit 2> /dev/null || groupadd -g "$gid" "sandpit$gid"
-getent passwd "$uid" > /dev/null || useradd -u "$uid" -g "$gid" -m -s /bin/bash sandpit 2> /dev/null || useradd -u "$uid" -g "$gid" -m -s /bin/bash "sandpit$uid"
-home=$(getent passwd "$uid" | cut -d: -f6)
-[ -d "$home" ] || { mkdir -p "$home" && chown "$uid:$gid" "$home"; }`;
-
 /** Makes `uid` a named user with a home in the box (as root, before the shell starts). */
 export async function ensureUser(box: Service, { uid, gid }: { uid: number; gid: number }): Promise<void> {
   const result = await box.exec(['sh', '-c', ENSURE_USER, 'sh', String(uid), String(gid)]);
   if (result.exitCode !== 0) {
     throw new SandpitError(
       'NOT_READY',
-      `shell: could not add a user for uid ${uid} in the box (${(result.stderr || result.stdout).trim() || `exit ${result.exitCode}`}). Use --user root, or an image with useradd.`,
+      `shell: could not add a user for uid ${uid} in the box (${(result.stderr || result.stdout).trim() || `exit ${result.exitCode}`}). Use --user root.`,
       { service: box.name },
     );
   }

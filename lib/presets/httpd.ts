@@ -2,6 +2,7 @@ import type { Preset } from '../preset.js';
 import { existingFolder } from './files.js';
 import { httpAnswers } from '../readiness/probes.js';
 import { SandpitError } from '../errors.js';
+import { ENSURE_USER } from './passwd.js';
 import { describeFolder, folderFiles, servedFolder, type ServedFolder } from './served-folder.js';
 
 export interface HttpdOptions {
@@ -14,8 +15,7 @@ const INDEX = `<!doctype html><title>sandpit</title><h1>sandpit httpd</h1>
 <p>Serve your own folder with <code>root</code> (CLI: <code>--root ./site</code>).</p>
 `;
 
-const AS_OWNER = `grep -q "^[^:]*:[^:]*:$1:" /etc/passwd || echo "sandpit:x:$1:$2::/nonexistent:/usr/sbin/nologin" >> /etc/passwd
-grep -q "^[^:]*:[^:]*:$2:" /etc/group || echo "sandpit:x:$2:" >> /etc/group
+const AS_OWNER = `${ENSURE_USER}
 exec httpd-foreground -c "User #$1" -c "Group #$2"`;
 
 export const httpd: Preset<HttpdOptions, Partial<ServedFolder>> = {
