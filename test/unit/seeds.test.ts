@@ -1,0 +1,65 @@
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { checkEntries, entryKind, planSeeds, seedFailure } from '../../lib/seeds/index.js';
+import { failure } from '../helpers/failure.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'sandpit-seeds-unit-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('entries', () => {
+  test.each([
+    ['schema.sql', 'file'],
+    ['seed.sql.gz', 'file'],
+    ['seed.sql.zst', 'file'],
+    ['setup.sh', 'file'],
+    ['./migrations', 'folder'],
+    ['db/migrations', 'folder'],
+    ['CREATE TABLE t (id INT);', 'sql'],
+    ["INSERT INTO t VALUES ('a.sql')", 'sql'],
+  ])('%s is a %s', (entry, kind) => expect(entryKind(entry)).toBe(kind));
+
+  test('a missing file or folder is INVALID_OPTION naming it, before anything starts', async () => {
+    for (const entry of ['missing.sql.xz', './missing-folder']) {
+      const error = await failure(Promise.resolve().then(() => checkEntries('mysql', [entry], dir)));
+      expect(error.code).toBe('INVALID_OPTION');
+      expect(error.message).toContain(`"${entry}"`);
+      expect(error.message).toContain(`relative to ${dir}`);
+    }
+  });
+});
+
+test('planned seeds keep the given order, expand folders in name order, ignore what the init folder ignores', async () => {
+  const folder = path.join(dir, 'migrations');
+  mkdirSync(folder);
+  for (const name of ['b.sql', 'a.sql.gz', 'notes.md', 'c.sh']) writeFileSync(path.join(folder, name), 'x');
+  chmodSync(path.join(folder, 'c.sh'), 0o755);
+  writeFileSync(path.join(dir, 'first.sql'), 'SELECT 1;');
+  const seeds = await planSeeds(checkEntries('mysql', ['first.sql', 'migrations', 'SELECT 2;'], dir));
+  expect(seeds.map((s) => s.name)).toEqual(['001-first.sql', '002-a.sql.gz', '003-b.sql', '004-c.sh', '005-inline.sql']);
+  expect(seeds[4]!.label).toBe('#3 (inline SQL)');
+  expect(seeds[3]!.source).toMatchObject({ mode: 0o755 });
+});
+
+describe('reading a failure from the log', () => {
+  const seeds = [{ name: '001-schema.sql', label: 'db/schema.sql', source: { text: '' } }];
+  const log = (...lines: string[]) =>
+    ['2026-11-23 21:17:23+00:00 [Note] [Entrypoint]: /usr/local/bin/docker-entrypoint.sh: running /docker-entrypoint-initdb.d/001-schema.sql', ...lines].join('\n');
+
+  test("names the file as the user gave it, the line and the client's message", () => {
+    const error = seedFailure('mysql', log("ERROR 1146 (42S02) at line 2: Table 'test.nowhere' doesn't exist"), seeds);
+    expect(error?.code).toBe('INIT_SCRIPT_FAILED');
+    expect(error?.message).toBe("mysql: init script db/schema.sql failed: ERROR 1146 (42S02) at line 2: Table 'test.nowhere' doesn't exist");
+  });
+
+  test('a shell script that fails is reported with what it printed', () => {
+    expect(seedFailure('mysql', log('cp: cannot stat x: No such file or directory'), seeds)?.message).toBe(
+      'mysql: init script db/schema.sql failed: cp: cannot stat x: No such file or directory',
+    );
+  });
+
+  test('no script running: not a seed failure', () => {
+    expect(seedFailure('mysql', '[ERROR] [Entrypoint]: Database is uninitialized', seeds)).toBeUndefined();
+  });
+});
