@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +31,7 @@ const down = () => spawnSync('bash', [script, 'down'], { stdio: 'ignore' });
 let uri = '';
 let localHost: string | undefined;
 let lib: typeof import('../../lib/index.js');
+type Service = Awaited<ReturnType<typeof lib.start<'redis'>>>;
 let labels: typeof import('../../lib/cleanup/labels.js');
 
 beforeAll(async () => {
@@ -64,12 +65,20 @@ suite('a remote engine (tcp://, another machine\'s disk)', () => {
     const schema = path.join(site, 'schema.sql');
     writeFileSync(schema, 'CREATE TABLE t (id INT PRIMARY KEY);\nINSERT INTO t VALUES (7);\n');
 
-    const [redis, httpd, mysql, ubuntu] = await Promise.all([
+    // Settled, not all: a failed start must not leave the others running into the next test.
+    const starts = await Promise.allSettled([
       lib.start('redis'),
       lib.start({ preset: 'httpd', root: site }),
       lib.start({ preset: 'mysql', initScripts: [schema] }),
       lib.start('ubuntu'),
     ]);
+    const started = starts.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const failed = starts.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) {
+      await Promise.all(started.map((s) => s.stop()));
+      throw failed.reason;
+    }
+    const [redis, httpd, mysql, ubuntu] = started as [Service, Service, Service, Service];
     try {
       for (const service of [redis, httpd, mysql, ubuntu]) expect(service.host).toBe(new URL(uri).hostname);
 
@@ -125,6 +134,49 @@ suite('a remote engine (tcp://, another machine\'s disk)', () => {
     expect(result.stdout).toContain(`engine reachable at ${uri} (remote, DOCKER_HOST)`);
     expect(result.stdout).toContain("cannot see this machine's files");
     expect(result.exitCode).toBe(0);
+  });
+
+  // sshd is no part of a fresh CI machine; where it is installed, ssh:// is proven against the same engine.
+  (existsSync('/usr/sbin/sshd') ? test : test.skip)('ssh://: the same engine through `docker system dial-stdio` on its machine', async () => {
+    const keys = mkdtempSync(path.join(os.tmpdir(), 'sandpit-remote-ssh-'));
+    const children: ChildProcess[] = [];
+    try {
+      for (const key of ['host', 'client']) await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(keys, key)]);
+      // The far side's docker CLI finds its engine through DOCKER_HOST, set for this key only.
+      const pub = readFileSync(path.join(keys, 'client.pub'), 'utf8').trim();
+      writeFileSync(path.join(keys, 'authorized_keys'), `environment="DOCKER_HOST=${uri}" ${pub}\n`, { mode: 0o600 });
+      mkdirSync('/run/sshd', { recursive: true });
+      const sshd = spawn('nsenter', [
+        '--net=/var/run/netns/sandpit-remote-test', '/usr/sbin/sshd', '-D', '-e', '-f', '/dev/null',
+        '-h', path.join(keys, 'host'), '-o', `ListenAddress=${new URL(uri).hostname}:22`,
+        '-o', `AuthorizedKeysFile=${path.join(keys, 'authorized_keys')}`, '-o', 'PermitUserEnvironment=yes',
+        '-o', 'StrictModes=no', '-o', 'UsePAM=no', '-o', `PidFile=${path.join(keys, 'sshd.pid')}`,
+      ], { stdio: 'ignore' });
+      const agentSocket = path.join(keys, 'agent.sock');
+      const agent = spawn('ssh-agent', ['-D', '-a', agentSocket], { stdio: 'ignore' });
+      children.push(sshd, agent);
+      expect(await eventually(async () => existsSync(agentSocket), 5000)).toBe(true);
+      await execa('ssh-add', ['-q', path.join(keys, 'client')], { env: { SSH_AUTH_SOCK: agentSocket } });
+
+      const env = { DOCKER_HOST: `ssh://root@${new URL(uri).hostname}`, SSH_AUTH_SOCK: agentSocket, NO_COLOR: '1' };
+      let up = await execa('node', [cli, 'up', 'redis', '--detach', '--json', '--name', 'overssh'], { reject: false, env });
+      for (let i = 0; i < 20 && up.exitCode !== 0 && /DOCKER_UNREACHABLE/.test(up.stderr); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 250)); // sshd still starting
+        up = await execa('node', [cli, 'up', 'redis', '--detach', '--json', '--name', 'overssh'], { reject: false, env });
+      }
+      expect(up.exitCode).toBe(0);
+      const [service] = JSON.parse(up.stdout) as { url: string; host: string }[];
+      expect(service!.host).toBe(new URL(uri).hostname);
+      const client = await createClient({ url: service!.url }).connect();
+      expect(await client.ping()).toBe('PONG');
+      client.destroy();
+      const down = await execa('node', [cli, 'down', 'overssh'], { reject: false, env });
+      expect(down.exitCode).toBe(0);
+      expect(await containersWith('sandpit.name=overssh')).toEqual([]);
+    } finally {
+      for (const child of children) child.kill();
+      rmSync(keys, { recursive: true, force: true });
+    }
   });
 
   test('an engine that does not answer: DOCKER_UNREACHABLE naming it', async () => {
