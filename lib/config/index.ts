@@ -6,7 +6,6 @@ import { isPathEntry } from '../seeds/index.js';
 import { envPrefix } from '../service/env.js';
 import type { StartOptions } from '../types.js';
 import { CONFIG_FILES, findConfig } from './load.js';
-import type { ReuseConfig } from '../reuse/settings.js';
 
 export interface LoadedConfig {
   /** Absolute path of the file the services came from. */
@@ -20,6 +19,8 @@ export interface LoadedConfig {
 }
 
 export type Isolation = 'worker' | 'shared';
+/** What `reuse` may be in sandpit.config: true, or { idleTimeout: ms } (lib/reuse reads it). */
+export type ReuseConfig = boolean | { idleTimeout?: number };
 /** Presets whose workers can have a copy each; they get one unless the config says 'shared'. */
 const ISOLATABLE = ['mysql', 'redis'];
 

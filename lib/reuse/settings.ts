@@ -1,3 +1,4 @@
+import type { ReuseConfig } from '../config/index.js';
 import { SandpitError } from '../errors.js';
 
 /** How long a warm service may sit unused before its reaper removes it. */
@@ -7,8 +8,6 @@ export interface ReuseSettings {
   idleMs: number;
 }
 
-/** What `reuse` may be in sandpit.config: true, or { idleTimeout: ms }. */
-export type ReuseConfig = boolean | { idleTimeout?: number };
 
 /**
  * Warm reuse is opt-in (`reuse` in the config, or SANDPIT_REUSE=1) and off under CI, where runs must
