@@ -14,13 +14,14 @@ import type { Row } from './row.js';
 import { seededCases } from './seeded.js';
 import { remoteCases } from './remote.js';
 import { execCase, vitestCase } from './runners.js';
+import { isolationCases, reuseCase } from './isolation.js';
 import { mysqlModule, raw, rawFour, sandpit, testcontainers, type Preset, type Setup } from './starters.js';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
 const args = process.argv.slice(2);
 const json = args.includes('--json');
 const runs = Number(args[args.indexOf('--runs') + 1]) || 10;
-/** `--only seed`: just the sections whose name contains this (start, four, cli, jest, exec, vitest, rss, seed, remote). */
+/** `--only seed`: just the sections whose name contains this (start, four, cli, jest, exec, vitest, rss, seed, remote, isolation, reuse). */
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] ?? '' : '';
 const section = (name: string) => only === '' || name.includes(only);
 const root = fileURLToPath(new URL('../..', import.meta.url)); // dist/bench → package root
@@ -228,5 +229,7 @@ if (section('vitest')) rows.push(await vitestCase(root, runs, slowest, log));
 if (section('rss')) await rss();
 if (section('seed')) rows.push(...(await seededCases(s.images.mysql, runs, log)));
 if (section('remote')) rows.push(...(await remoteCases(root, s.images.redis, runs, log)));
+if (section('isolation')) rows.push(...(await isolationCases(runs, log)));
+if (section('reuse')) rows.push(await reuseCase(root, runs, log));
 if (json) console.log(JSON.stringify({ runs, date: new Date().toISOString(), rows }, null, 2));
 else console.log(`\nsandpit bench — ${runs} runs per case, median (min–max) in ms, ${os.cpus().length} cores, ${new Date().toISOString().slice(0, 10)}\n\n${table()}`);

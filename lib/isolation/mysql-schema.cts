@@ -175,9 +175,11 @@ async function syncSchema(connection: Connection, manifest: Manifest, dataFrom: 
   };
   const counter = (t: TableObject) => (t.autoIncrement === null ? [] : [`ALTER TABLE ${id(t.name)} AUTO_INCREMENT = ${t.autoIncrement}`]);
   const build: string[] = [];
-  for (const t of changed) build.push(`DELETE FROM ${id(t.name)}`, copy(t), ...counter(t));
+  // The counter only moves back with an ALTER (InnoDB keeps it through a DELETE): only where it moved.
+  const moved = (t: TableObject) => now.tables.get(t.name)?.autoIncrement !== t.autoIncrement;
+  for (const t of changed) build.push(`DELETE FROM ${id(t.name)}`, copy(t), ...(moved(t) ? counter(t) : []));
   // Rows equal but the counter moved (a test inserted, then deleted): only the counter goes back.
-  for (const t of same) if (!touched.has(t.name) && t.autoIncrement !== null && now.tables.get(t.name)?.autoIncrement !== t.autoIncrement) build.push(...counter(t));
+  for (const t of same) if (!touched.has(t.name) && moved(t)) build.push(...counter(t));
   for (const t of missing) build.push(t.create, copy(t));
   for (const r of manifest.routines) if (!now.routines.has(`${r.type} ${r.name}`)) build.push(r.create);
   for (const t of manifest.triggers) if (!now.triggers.has(t.name)) build.push(t.create);

@@ -1,0 +1,100 @@
+import { execa } from 'execa';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createConnection } from 'mysql2/promise';
+import isolation from '../lib/isolation/index.cjs';
+import type { MysqlIsolation, RedisIsolation } from '../lib/isolation/types.js';
+import { start } from '../lib/index.js';
+import { removeContainer } from '../lib/cleanup/remove.js';
+import type { Row } from './row.js';
+import { seedSql } from './seed-schema.js';
+import { measure, ratio } from './stats.js';
+
+const timed = async (work: () => Promise<unknown>): Promise<number> => {
+  const t0 = performance.now();
+  await work();
+  return performance.now() - t0;
+};
+
+/**
+ * Copies per worker: preparing a worker's mysql database (20 tables, ~1 MB of seed), reset() of mysql
+ * (a test changed a few tables) and redis, measured on the core the test runners call.
+ */
+export async function isolationCases(runs: number, log: (line: string) => void): Promise<Row[]> {
+  const rows: Row[] = [];
+  log('isolation: mysql with 20 tables and ~1 MB of seed');
+  await using db = await start({ preset: 'mysql', database: 'shop', initScripts: [seedSql()] });
+  const mysql: MysqlIsolation = { preset: 'mysql', host: db.host, port: db.port, database: 'shop', user: db.user, rootPassword: db.rootPassword };
+  await isolation.prepareMain(mysql);
+  let worker = 0;
+  const prepare = await measure(runs, () => timed(() => isolation.prepareWorker(mysql, ++worker)));
+  rows.push({ case: 'worker database: prepare (20 tables, 1 MB seed)', sandpit: prepare, ratios: {}, target: '≤ 300 ms' });
+
+  const connection = await createConnection({ host: db.host, port: db.port, user: db.user, password: db.password, database: isolation.workerDatabase('shop', 1) });
+  try {
+    const dirty = async () => {
+      await connection.query("INSERT INTO t1 (name, body, n) VALUES ('new', 'row', 1)"); // t1 has a trigger into audit
+      await connection.query('DELETE FROM t2 WHERE id <= 10');
+      await connection.query("UPDATE t3 SET name = 'changed' WHERE id = 1");
+    };
+    const clean = await measure(runs, () => timed(() => isolation.resetWorker(mysql, 1)));
+    const changed = await measure(runs, async () => {
+      await dirty();
+      return timed(() => isolation.resetWorker(mysql, 1));
+    });
+    rows.push({ case: 'reset(): mysql, 3 of 20 tables changed', sandpit: changed, raw: clean, ratios: { 'nothing changed (baseline col.)': clean.median }, target: '≤ 150 ms' });
+  } finally {
+    await connection.end();
+  }
+
+  log('isolation: redis reset of one worker database');
+  await using cache = await start('redis');
+  const redis: RedisIsolation = { preset: 'redis', host: cache.host, port: cache.port };
+  const keys = Array.from({ length: 100 }, (_, i) => ['SET', `key:${i}`, 'value']);
+  const flush = await measure(runs, async () => {
+    await cache.exec(['sh', '-c', `printf '%s\\n' 'SELECT 1' ${keys.map((k) => `'${k.join(' ')}'`).join(' ')} | redis-cli > /dev/null`]);
+    return timed(() => isolation.resetWorker(redis, 1));
+  });
+  rows.push({ case: 'reset(): redis, 100 keys', sandpit: flush, ratios: {}, target: '≤ 20 ms' });
+  return rows;
+}
+
+/** A Jest run (one trivial test) with four services taken over from the previous run, vs started fresh, vs none. */
+export async function reuseCase(root: string, runs: number, log: (line: string) => void): Promise<Row> {
+  log('Jest: four reused services vs four fresh vs none');
+  const project = mkdtempSync(path.join(os.tmpdir(), 'sandpit-bench-reuse-'));
+  mkdirSync(path.join(project, 'public'));
+  writeFileSync(path.join(project, 'public/index.html'), 'hi\n');
+  const seen = path.join(project, 'containers.txt');
+  writeFileSync(
+    path.join(project, 'trivial.test.js'),
+    `require('node:fs').appendFileSync(${JSON.stringify(seen)}, ['CACHE', 'DB', 'SITE', 'BOX'].map((s) => process.env['SANDPIT_' + s + '_CONTAINER_ID'] || '').join('\\n') + '\\n');
+test('runs', () => expect(1).toBe(1));\n`,
+  );
+  writeFileSync(
+    path.join(project, 'sandpit.config.json'),
+    JSON.stringify({ reuse: { idleTimeout: 120_000 }, services: { cache: { preset: 'redis' }, db: { preset: 'mysql' }, site: { preset: 'httpd', root: './public' }, box: { preset: 'ubuntu' } } }),
+  );
+  const jest = path.join(root, 'node_modules/jest/bin/jest.js');
+  const run = (preset: boolean, reuse: string) => async () => {
+    writeFileSync(path.join(project, 'jest.config.cjs'), `module.exports = ${JSON.stringify(preset ? { preset: path.join(root, 'jest.preset.js') } : {})};\n`);
+    return timed(() => execa('node', [jest, '--rootDir', project, '--ci'], { cwd: project, env: { SANDPIT_REUSE: reuse } }));
+  };
+  const few = Math.min(runs, 5);
+  try {
+    const none = await measure(few, run(false, '0'));
+    const fresh = await measure(few, run(true, '0'));
+    const reused = await measure(few, run(true, 'force'));
+    return {
+      case: 'Jest run: 4 reused services vs none (fresh in baseline col.: ' + `${fresh.median} ms)`,
+      sandpit: reused,
+      raw: none,
+      ratios: { 'added ms': reused.median - none.median, 'reused÷fresh': ratio(reused.median, fresh.median) },
+      target: '≤ +150 ms',
+    };
+  } finally {
+    const ids = new Set(readFileSync(seen, 'utf8').split('\n').filter(Boolean));
+    await Promise.allSettled([...ids].map((id) => removeContainer(id)));
+  }
+}
