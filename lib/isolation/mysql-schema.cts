@@ -41,12 +41,14 @@ async function current(connection: Connection, schema: string): Promise<Current>
   const blank = (text: unknown) => String(text ?? '').split(id(schema)).join('`~`');
   const shape = new Map<string, unknown[]>();
   for (const r of [...columns, ...indexes]) shape.set(String(r.n), [...(shape.get(String(r.n)) ?? []), Object.values(r)]);
-  const auto = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+  // MySQL 8 reports no counter for a table that never had a row: it is 1 then, as in MariaDB.
+  const counted = new Set(columns.filter((r) => String(r.e).includes('auto_increment')).map((r) => String(r.n)));
+  const auto = (value: unknown, table: string) => (value === null || value === undefined ? (counted.has(table) ? 1 : null) : Number(value));
   return {
     tables: new Map(
       tables
         .filter((r) => r.t === 'BASE TABLE')
-        .map((r) => [String(r.n), { type: String(r.t), autoIncrement: auto(r.a), signature: JSON.stringify(shape.get(String(r.n)) ?? []) }]),
+        .map((r) => [String(r.n), { type: String(r.t), autoIncrement: auto(r.a, String(r.n)), signature: JSON.stringify(shape.get(String(r.n)) ?? []) }]),
     ),
     views: new Map(views.map((r) => [String(r.n), blank(r.d)])),
     triggers: new Map(triggers.map((r) => [String(r.n), { table: String(r.t), signature: `${String(r.w)} ${String(r.m)} ${String(r.t)} ${blank(r.d)}` }])),
@@ -76,11 +78,13 @@ async function describeSchema(connection: Connection, schema: string): Promise<M
   const [columnRows = []] = await sets(
     connection,
     // Generated columns are computed by the copy itself; an INSERT may not name them.
-    [`SELECT TABLE_NAME n, COLUMN_NAME c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND EXTRA NOT LIKE '%GENERATED%' AND EXTRA NOT IN ('VIRTUAL', 'PERSISTENT', 'STORED') ORDER BY TABLE_NAME, ORDINAL_POSITION`],
+    // (MySQL says DEFAULT_GENERATED of a column with a DEFAULT expression: that one is copied.)
+    [`SELECT TABLE_NAME n, COLUMN_NAME c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND EXTRA NOT REGEXP 'VIRTUAL|STORED|PERSISTENT' ORDER BY TABLE_NAME, ORDINAL_POSITION`],
     [schema],
   );
   const created = shows.length ? await sets(connection, shows) : [];
-  const text = (i: number, key: string) => String(created[i]?.[0]?.[key] ?? '');
+  // MySQL keeps a trigger's text as written, final `;` included: in a batch that would be an empty statement.
+  const text = (i: number, key: string) => String(created[i]?.[0]?.[key] ?? '').replace(/;\s*$/, '');
   let i = 0;
   const tables: TableObject[] = tableNames.map((name) => ({
     name,
