@@ -17,43 +17,48 @@ describe('sandpit up / ls / exec / logs / down', () => {
     const up = await sandpit(['up', 'redis', '--detach', '--json', '--name', name]);
     expectExit(up, 0);
     const [service] = JSON.parse(up.stdout as string);
-    expect(service).toMatchObject({ name, preset: 'redis', host: '127.0.0.1', url: `redis://127.0.0.1:${service.port}` });
-    expect(service.containerId).toMatch(/^[0-9a-f]{64}$/);
-    expect(up.stderr).toContain(`sandpit: left running; remove with \`sandpit down ${name}\``);
+    try {
+      expect(service).toMatchObject({ name, preset: 'redis', host: '127.0.0.1', url: `redis://127.0.0.1:${service.port}` });
+      expect(service.containerId).toMatch(/^[0-9a-f]{64}$/);
+      expect(up.stderr).toContain(`sandpit: left running; remove with \`sandpit down ${name}\``);
 
-    const ls = JSON.parse((await sandpit(['ls', '--json'])).stdout as string) as { name: string; owner: string; url: string }[];
-    expect(ls.find((s) => s.name === name)).toMatchObject({ owner: 'detached', url: service.url, preset: 'redis' });
-    const table = await sandpit(['ls']);
-    expect(table.stdout).toMatch(new RegExp(`^${name}\\s+[0-9a-f]{12}\\s+redis\\s+redis://127\\.0\\.0\\.1:${service.port}\\s+\\d+s\\s+detached\\s+running$`, 'm'));
+      const ls = JSON.parse((await sandpit(['ls', '--json'])).stdout as string) as { name: string; owner: string; url: string }[];
+      expect(ls.find((s) => s.name === name)).toMatchObject({ owner: 'detached', url: service.url, preset: 'redis' });
+      const table = await sandpit(['ls']);
+      expect(table.stdout).toMatch(new RegExp(`^${name}\\s+[0-9a-f]{12}\\s+redis\\s+redis://127\\.0\\.0\\.1:${service.port}\\s+\\d+s\\s+detached\\s+running$`, 'm'));
 
-    const ping = await sandpit(['exec', name, '--', 'redis-cli', 'ping']);
-    expect([ping.exitCode, ping.stdout]).toEqual([0, 'PONG']);
-    expect((await sandpit(['exec', name, '--', 'sh', '-c', 'echo oops >&2; exit 5'])).exitCode).toBe(5);
-    expect((await sandpit(['logs', name])).stdout).toContain('Ready to accept connections');
-    // -f keeps printing until stopped; it must not return on its own while the service runs.
-    const follow = sandpit(['logs', '-f', name]);
-    let followed = '';
-    follow.stdout!.on('data', (chunk: Buffer) => (followed += chunk.toString()));
-    // On a busy machine the CLI may take seconds to print: wait for the line, not a fixed time.
-    expect(await eventually(async () => followed.includes('Ready to accept connections'), 30_000)).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(follow.exitCode).toBeNull(); // still running
-    follow.kill('SIGINT');
-    await follow;
+      const ping = await sandpit(['exec', name, '--', 'redis-cli', 'ping']);
+      expect([ping.exitCode, ping.stdout]).toEqual([0, 'PONG']);
+      expect((await sandpit(['exec', name, '--', 'sh', '-c', 'echo oops >&2; exit 5'])).exitCode).toBe(5);
+      expect((await sandpit(['logs', name])).stdout).toContain('Ready to accept connections');
+      // -f keeps printing until stopped; it must not return on its own while the service runs.
+      const follow = sandpit(['logs', '-f', name]);
+      let followed = '';
+      follow.stdout!.on('data', (chunk: Buffer) => (followed += chunk.toString()));
+      // On a busy machine the CLI may take seconds to print: wait for the line, not a fixed time.
+      expect(await eventually(async () => followed.includes('Ready to accept connections'), 30_000)).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(follow.exitCode).toBeNull(); // still running
+      follow.kill('SIGINT');
+      await follow;
 
-    // --all would also remove what other suites left detached on this shared engine: its choice is
-    // checked with --dry-run, and the removal itself by id prefix, as `ls` shows it.
-    const all = await sandpit(['down', '--all', '--dry-run']);
-    expectExit(all, 0);
-    expect(all.stderr).toMatch(new RegExp(`would remove \\d+ services?: .*${name}`));
-    expect(await named(name)).toHaveLength(1);
-    const id = (table.stdout as string).match(new RegExp(`^${name}\\s+([0-9a-f]{12})\\s`, 'm'))![1]!;
-    expect(service.containerId.startsWith(id)).toBe(true);
-    expect((await sandpit(['exec', id.slice(0, 8), '--', 'redis-cli', 'ping'])).stdout).toBe('PONG');
-    const down = await sandpit(['down', id.slice(0, 6)]);
-    expectExit(down, 0);
-    expect(down.stderr).toBe(`sandpit: removed 1 service: ${name}`);
-    expect(await named(name)).toEqual([]);
+      // --all would also remove what other suites left detached on this shared engine: its choice is
+      // checked with --dry-run, and the removal itself by id prefix, as `ls` shows it.
+      const all = await sandpit(['down', '--all', '--dry-run']);
+      expectExit(all, 0);
+      expect(all.stderr).toMatch(new RegExp(`would remove \\d+ services?: .*${name}`));
+      expect(await named(name)).toHaveLength(1);
+      const id = (table.stdout as string).match(new RegExp(`^${name}\\s+([0-9a-f]{12})\\s`, 'm'))![1]!;
+      expect(service.containerId.startsWith(id)).toBe(true);
+      expect((await sandpit(['exec', id.slice(0, 8), '--', 'redis-cli', 'ping'])).stdout).toBe('PONG');
+      const down = await sandpit(['down', id.slice(0, 6)]);
+      expectExit(down, 0);
+      expect(down.stderr).toBe(`sandpit: removed 1 service: ${name}`);
+      expect(await named(name)).toEqual([]);
+    } finally {
+      // A failed assertion above must not leave a detached service on the shared engine.
+      if ((await named(name)).length > 0) await sandpit(['down', name]);
+    }
   });
 
   test('mysql: --json and --env-file carry user, password and database', async () => {
