@@ -13,9 +13,11 @@ export interface PortPlan {
 export async function planPort(
   service: string,
   option: PortOption,
-  { bindAddress, standardPort }: { bindAddress: string; standardPort: number | undefined },
+  { bindAddress, standardPort, local = true }: { bindAddress: string; standardPort: number | undefined; local?: boolean },
 ): Promise<PortPlan> {
   if (option === undefined) return { hostPort: '' };
+  // A remote engine's ports are not this machine's: only the engine can tell, when it binds (PORT_IN_USE then).
+  if (!local) return { hostPort: String(option === 'standard' ? (standardPort ?? '') : option) };
   // get-port holds every port it returns for 15-30 s against its own later calls; here it only answers
   // "is this port free now?", and a service stopped and started again on its port must get it.
   clearLockedPorts();

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type Dockerode from 'dockerode';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { docker } from '../docker/client.js';
+import { engineAddress } from '../engine/address.js';
 import { defaultBindAddress } from '../engine/bind.js';
 import { copyFolders, placeFiles } from '../files/copy.js';
 import { SandpitError, describe, isSandpitError, type Stage } from '../errors.js';
@@ -58,7 +59,7 @@ async function launch(input: PresetName | StartOptions, via?: Launch): Promise<S
 
   const bindAddress = n.bindAddress ?? defaultBindAddress(client);
   const host = hostOf(client, bindAddress);
-  const plan = await planPort(n.name, n.port, { bindAddress, standardPort: n.preset.standardPort });
+  const plan = await planPort(n.name, n.port, { bindAddress, standardPort: n.preset.standardPort, local: engineAddress(client).local });
   if (plan.notice) say('create', plan.notice, true);
   const notice = n.preset.notice?.(options);
   if (notice) say('create', notice, true);

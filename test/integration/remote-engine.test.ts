@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -114,6 +116,18 @@ suite('a remote engine (tcp://, another machine\'s disk)', () => {
     });
     rmSync(folder, { recursive: true, force: true });
     expect(await containersWith(`sandpit.session=${labels.sessionId}`)).toEqual([]);
+  });
+
+  test('a port busy on this machine is still free on the engine\'s: only the engine decides', async () => {
+    const local = net.createServer().listen(0, '0.0.0.0');
+    await once(local, 'listening');
+    const port = (local.address() as net.AddressInfo).port;
+    try {
+      await using redis = await lib.start({ preset: 'redis', port });
+      expect(redis.port).toBe(port);
+    } finally {
+      local.close();
+    }
   });
 
   test('SIGKILL of the owner: its watchdog removes everything on that engine', async () => {
