@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { SandpitError, describe } from '../errors.js';
 import { applySelection, type Selection } from '../engine/select.js';
@@ -74,7 +75,7 @@ export function unreachable(cause: unknown): SandpitError {
     // The user named one engine: that is the one to talk about, not the local sockets.
     return new SandpitError(
       'DOCKER_UNREACHABLE',
-      `The Docker engine at ${chosen.uri} (${chosen.source}) is not reachable: ${reason(cause)}. Start it or fix ${chosen.source.split(' (')[0]}; try \`sandpit doctor\`.`,
+      `The Docker engine at ${chosen.uri} (${chosen.source}) is not reachable: ${missingSocket(chosen.uri) ? 'no socket file there' : reason(cause)}. Start it or fix ${chosen.source.split(' (')[0]}; try \`sandpit doctor\`.`,
       { cause, stage: 'create' },
     );
   }
@@ -88,6 +89,9 @@ export function unreachable(cause: unknown): SandpitError {
   );
 }
 
+
+/** A unix socket path that does not exist says more than any time-out. */
+const missingSocket = (uri: string): boolean => uri.startsWith('unix://') && !existsSync(uri.slice('unix://'.length));
 
 /** testcontainers' own words for "nothing answered" name none of what was tried. */
 const reason = (cause: unknown): string =>
