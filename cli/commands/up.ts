@@ -46,7 +46,9 @@ export const up: CommandModule<object, Args> = {
     // Ctrl-C while starting removes what this run made, detached or not, before exiting 130.
     const since = Date.now();
     const release = onInterrupt(detached ? () => removeDetached(names, since) : removeSession);
-    const services = await startWithProgress(list);
+    // Warm reuse (config `reuse`) applies to a foreground `up`; a detached service is already long-lived.
+    const warm = detached ? undefined : await (await import('../warm.js')).warmUp(list);
+    const services = warm ?? (await startWithProgress(list));
 
     if (envFile) {
       await writeEnvFile(envFile, services).catch(async (error: unknown) => {
@@ -60,7 +62,7 @@ export const up: CommandModule<object, Args> = {
       process.stderr.write(`sandpit: left running; remove with \`sandpit down ${services.map((s) => s.name).join(' ')}\`\n`);
       return;
     }
-    process.stderr.write(`sandpit: press Ctrl-C to stop and remove ${services.length === 1 ? 'it' : 'them'}\n`);
+    if (!warm) process.stderr.write(`sandpit: press Ctrl-C to stop and remove ${services.length === 1 ? 'it' : 'them'}\n`);
     (await import('../deadline.js')).disarm(); // ready: from here it runs until Ctrl-C, untimed
     await waitForever();
   },

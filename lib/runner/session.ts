@@ -6,8 +6,8 @@ import { envPrefix, serviceEnv } from '../service/env.js';
 import type { Service, StartOptions } from '../types.js';
 import type { TestService } from './types.js';
 import { serveExec, type ExecServer } from './exec-server.js';
-import { ISOLATION_ENV, isolationMap, prepareAll, resetAll, withIsolation } from './isolation.js';
-import { startOrReuse } from '../reuse/start.js';
+import { ISOLATION_ENV, isolationMap, prepareAll, withIsolation } from './isolation.js';
+import { startWarm } from './warm.js';
 import { reuseSettings, type ReuseSettings } from '../reuse/settings.js';
 import type { IsolationMap } from '../isolation/types.js';
 import type { Isolation } from '../config/index.js';
@@ -111,23 +111,10 @@ export class RunnerSession {
     services.forEach((service, i) => this.#running.set(service.name, { service, options: JSON.stringify(list[i]) }));
   }
 
-  /**
-   * Warm reuse: takes over services an earlier run left with the same configuration, or starts ones
-   * that outlive this run. Every mysql and redis gets its template (fresh) or a reset (taken over),
-   * shared ones too: nothing of an earlier run may show in this one.
-   */
+  /** Warm reuse (see startWarm): warm services are handed back at the end, not removed. */
   async #startWarm(list: StartOptions[], modes: Record<string, Isolation>, settings: ReuseSettings): Promise<void> {
-    const warm = await startOrReuse(list, settings);
-    try {
-      const all = isolationMap(warm.services, list, Object.fromEntries(warm.services.map((s) => [s.name, 'worker' as const])));
-      const pick = (reused: boolean) => Object.fromEntries(Object.entries(all).filter(([name]) => warm.reused.has(name) === reused));
-      await Promise.all([prepareAll(pick(false)), resetAll(pick(true))]);
-      Object.assign(this.#isolated, isolationMap(warm.services, list, modes));
-    } catch (error) {
-      await Promise.allSettled(warm.services.map((s) => (warm.reused.has(s.name) ? undefined : s.stop())));
-      await Promise.allSettled([...warm.releases.values()].map((release) => release()));
-      throw error;
-    }
+    const warm = await startWarm(list, settings);
+    Object.assign(this.#isolated, isolationMap(warm.services, list, modes));
     warm.services.forEach((service, i) => {
       const release = warm.releases.get(service.name);
       this.#running.set(service.name, { service, options: JSON.stringify(list[i]), ...(release ? { release } : {}) });
