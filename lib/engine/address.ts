@@ -22,8 +22,16 @@ interface Modem {
   username?: string;
 }
 
+/** Modems that reach their engine over ssh (engine/ssh.ts), by the address the user gave. */
+export const sshEngines = new WeakMap<object, string>();
+
 export function engineAddress(client: ContainerRuntimeClient): EngineAddress {
   const modem = client.container.dockerode.modem as Modem;
+  const ssh = sshEngines.get(modem);
+  if (ssh) {
+    const hostname = new URL(ssh).hostname;
+    return { uri: ssh, local: isLoopbackHost(hostname), hostname };
+  }
   if (typeof modem.socketPath === 'string' && modem.socketPath !== '') {
     const scheme = modem.socketPath.startsWith('//./pipe/') ? 'npipe' : 'unix';
     return { uri: `${scheme}://${modem.socketPath}`, local: true };

@@ -1,8 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { Duplex } from 'node:stream';
 import os from 'node:os';
 import path from 'node:path';
 import type Dockerode from 'dockerode';
+import type { ConnectConfig } from 'ssh2';
 import type { ContainerRuntimeClient } from 'testcontainers';
+import { sshEngines } from './address.js';
 
 /**
  * An engine at ssh://user@host[:port], which testcontainers cannot reach (it has no ssh strategy).
@@ -12,20 +16,39 @@ import type { ContainerRuntimeClient } from 'testcontainers';
  */
 export async function sshClient(uri: string): Promise<ContainerRuntimeClient> {
   const url = new URL(uri);
-  const [{ default: Dockerode }, runtime, containers, images, networks] = await Promise.all([
+  const [{ default: Dockerode }, { Client }, runtime, containers, images, networks] = await Promise.all([
     import('dockerode'),
+    import('ssh2'),
     import('testcontainers/build/container-runtime/index.js'),
     import('testcontainers/build/container-runtime/clients/container/docker-container-client.js'),
     import('testcontainers/build/container-runtime/clients/image/docker-image-client.js'),
     import('testcontainers/build/container-runtime/clients/network/docker-network-client.js'),
   ]);
-  const dockerode = new Dockerode({
-    protocol: 'ssh',
+  const ssh: ConnectConfig = {
     host: url.hostname,
-    port: url.port || 22,
+    port: Number(url.port || 22),
     username: decodeURIComponent(url.username) || os.userInfo().username,
-    sshOptions: sshAuth(),
-  } as Dockerode.DockerOptions);
+    ...sshAuth(),
+  };
+  // Plain HTTP over an ssh channel per connection. Not dockerode's own `protocol: 'ssh'`: its modem
+  // builds "ssh:host:port" URLs, which Node deprecates (DEP0170) and will one day refuse.
+  const agent = new http.Agent();
+  agent.createConnection = (_options, done) => {
+    const connection = new Client();
+    connection
+      .once('ready', () =>
+        connection.exec('docker system dial-stdio', (error, stream) => {
+          if (error) return (connection.end(), done?.(error, undefined as never));
+          stream.once('close', () => connection.end());
+          done?.(null, stream as unknown as Duplex as never);
+        }),
+      )
+      .once('error', (error) => done?.(error, undefined as never))
+      .connect(ssh);
+    return undefined as never;
+  };
+  const dockerode = new Dockerode({ protocol: 'http', host: url.hostname, port: ssh.port, agent } as Dockerode.DockerOptions);
+  sshEngines.set(dockerode.modem, uri);
   const info = await dockerode.info();
   const index = info.IndexServerAddress || 'https://index.docker.io/v1/';
   return new runtime.ContainerRuntimeClient(
@@ -53,7 +76,7 @@ export async function sshClient(uri: string): Promise<ContainerRuntimeClient> {
   );
 }
 
-function sshAuth(): { agent?: string; privateKey?: Buffer } {
+function sshAuth(): Pick<ConnectConfig, 'agent' | 'privateKey'> {
   if (process.env.SSH_AUTH_SOCK) return { agent: process.env.SSH_AUTH_SOCK };
   for (const name of ['id_ed25519', 'id_ecdsa', 'id_rsa']) {
     const file = path.join(os.homedir(), '.ssh', name);

@@ -179,6 +179,7 @@ suite('a remote engine (tcp://, another machine\'s disk)', () => {
         up = await execa('node', [cli, 'up', 'redis', '--detach', '--json', '--name', 'overssh'], { reject: false, env });
       }
       expect(up.exitCode).toBe(0);
+      expect(up.stderr).not.toContain('DeprecationWarning');
       const [service] = JSON.parse(up.stdout) as { url: string; host: string }[];
       expect(service!.host).toBe(new URL(uri).hostname);
       const client = await createClient({ url: service!.url }).connect();
