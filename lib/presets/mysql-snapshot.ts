@@ -19,7 +19,9 @@ export const mysqlSnapshot: SnapshotRecipe<MysqlResolved> = {
   shapes: ({ database, user }) => ({ database, user }),
   scripts: (o) => o.initScripts,
   always: true,
-  command: (_, spec) => [...(spec.command ?? ['mysqld']), `--datadir=${DATA_DIR}`],
+  // A redo log of 8 MB, not 100 MB: half the snapshot's size, and less to copy up from the image
+  // layer on each start. `loose-`: a server without the option (MariaDB, MySQL < 8.0.30) ignores it.
+  command: (_, spec) => [...(spec.command ?? ['mysqld']), `--datadir=${DATA_DIR}`, '--loose-innodb-redo-log-capacity=8388608'],
   throwaway: (o) => ({ ...o, password: randomSecret(), rootPassword: randomSecret() }),
   reuse: (o) => ({ ...o, initScripts: [] }),
   restore: (o) => ({

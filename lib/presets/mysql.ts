@@ -3,6 +3,7 @@ import { quote } from './quote.js';
 import { SandpitError } from '../errors.js';
 import { INIT_DIR, checkEntries, packSeeds, planSeeds, seedFailure } from '../seeds/index.js';
 import { mysqlOffline } from './mysql-image.js';
+import { mysqlSnapshot } from './mysql-snapshot.js';
 import { randomSecret } from './secret.js';
 import { ATTEMPT_MS } from '../readiness/probes.js';
 import { mysqlGreets } from '../readiness/mysql.js';
@@ -79,5 +80,5 @@ export const mysql: Preset<MysqlOptions, MysqlResolved> = {
   client: ({ host, port }, o) => `mysql -h ${host} -P ${port} -u ${quote(o.user)} ${quote(`-p${o.password}`)} ${quote(o.database)}`,
   // rootPassword too: a test that creates databases needs it.
   extras: (o) => ({ user: o.user, password: o.password, database: o.database, rootPassword: o.rootPassword }),
-  // snapshot: mysqlSnapshot, attached once the offline image takes its data directory from the server's arguments.
+  snapshot: mysqlSnapshot,
 };

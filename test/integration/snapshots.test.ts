@@ -66,7 +66,7 @@ describe('redis init scripts and snapshots', () => {
     expect(after).toContain(image);
   });
 
-  test('a changed script makes a new snapshot; snapshot: false runs the scripts and takes none', async () => {
+  test('a changed script makes a new snapshot; snapshot: false and SANDPIT_SNAPSHOTS=0 run the scripts and take none', async () => {
     const before = await snapshots();
     const changed = file('changed.redis', `SET greeting changed\nINCR runs\n# ${Date.now()}\n`);
     {
@@ -77,9 +77,18 @@ describe('redis init scripts and snapshots', () => {
     expect(after.length).toBe(before.length + 1);
 
     const fresh = file('fresh.redis', `INCR runs\n# ${Date.now()}\n`);
-    await using plain = await start({ preset: 'redis', initScripts: [fresh], snapshot: false });
-    expect(await runs(plain, '')).toEqual(['1']); // greeting unset: not from the other snapshots
-    expect((await execa('docker', ['inspect', '-f', '{{.Config.Image}}', plain.containerId])).stdout).not.toContain(PREFIX);
+    {
+      await using plain = await start({ preset: 'redis', initScripts: [fresh], snapshot: false });
+      expect(await runs(plain, '')).toEqual(['1']); // greeting unset: not from the other snapshots
+      expect((await execa('docker', ['inspect', '-f', '{{.Config.Image}}', plain.containerId])).stdout).not.toContain(PREFIX);
+    }
+    process.env.SANDPIT_SNAPSHOTS = '0';
+    try {
+      await using plain = await start({ preset: 'redis', initScripts: [fresh] });
+      expect((await execa('docker', ['inspect', '-f', '{{.Config.Image}}', plain.containerId])).stdout).not.toContain(PREFIX);
+    } finally {
+      delete process.env.SANDPIT_SNAPSHOTS;
+    }
     expect(await snapshots()).toEqual(after);
   });
 
@@ -131,8 +140,7 @@ describe('redis init scripts and snapshots', () => {
   }, 180_000);
 });
 
-// Enabled with the recipe, once the offline mysql image takes its datadir from the server's arguments.
-describe.skip('mysql snapshots', () => {
+describe('mysql snapshots', () => {
   // Each run's own script, so the first start below takes the snapshot. It records where it ran.
   const seed = `CREATE TABLE runs (host VARCHAR(64)); INSERT INTO runs VALUES (@@hostname); -- ${Date.now()}`;
   const rows = async (url: string) => {
@@ -182,22 +190,12 @@ describe.skip('mysql snapshots', () => {
     expect(await refused(at(second, 'root', throwaway))).toBe(true);
   }, 240_000);
 
-  test('snapshot: false and SANDPIT_SNAPSHOTS=0 run the scripts on every start', async () => {
+  test('snapshot: false runs the scripts on every start', async () => {
     const before = await snapshots();
     const script = `CREATE TABLE runs (host VARCHAR(64)); INSERT INTO runs VALUES (@@hostname); -- ${Date.now()} fresh`;
-    {
-      await using off = await start({ preset: 'mysql', image: MYSQL_IMAGE, initScripts: [script], snapshot: false });
-      const [row] = await rows(off.url);
-      expect(row!.host).toBe(row!.me);
-    }
-    process.env.SANDPIT_SNAPSHOTS = '0';
-    try {
-      await using off = await start({ preset: 'mysql', image: MYSQL_IMAGE, initScripts: [script] });
-      const [row] = await rows(off.url);
-      expect(row!.host).toBe(row!.me);
-    } finally {
-      delete process.env.SANDPIT_SNAPSHOTS;
-    }
+    await using off = await start({ preset: 'mysql', image: MYSQL_IMAGE, initScripts: [script], snapshot: false });
+    const [row] = await rows(off.url);
+    expect(row!.host).toBe(row!.me);
     expect(await snapshots()).toEqual(before);
   }, 240_000);
 
