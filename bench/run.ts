@@ -21,7 +21,7 @@ process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
 const args = process.argv.slice(2);
 const json = args.includes('--json');
 const runs = Number(args[args.indexOf('--runs') + 1]) || 10;
-/** `--only seed`: just the sections whose name contains this (start, four, cli, jest, exec, vitest, rss, seed, remote, isolation, reuse). */
+/** `--only seed`: just the sections whose name contains this (start, four, cli, jest, exec, vitest, rss, plain, seed, remote, isolation, reuse). */
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] ?? '' : '';
 const section = (name: string) => only === '' || name.includes(only);
 const root = fileURLToPath(new URL('../..', import.meta.url)); // dist/bench → package root
@@ -227,7 +227,7 @@ if (section('jest')) await jestCase(slowest);
 if (section('exec')) rows.push(await execCase(root, Math.max(runs, 20), log));
 if (section('vitest')) rows.push(await vitestCase(root, runs, slowest, log));
 if (section('rss')) await rss();
-if (section('seed')) rows.push(...(await seededCases(s.images.mysql, runs, log)));
+if (section('seed') || section('plain')) rows.push(...(await seededCases(s.images.mysql, runs, log, { seeded: section('seed'), plain: section('plain') })));
 if (section('remote')) rows.push(...(await remoteCases(root, s.images.redis, runs, log)));
 if (section('isolation')) rows.push(...(await isolationCases(runs, log)));
 if (section('reuse')) rows.push(await reuseCase(root, runs, log));

@@ -1,7 +1,7 @@
 import { MySqlContainer } from '@testcontainers/mysql';
 import { execa } from 'execa';
 import getPort from 'get-port';
-import { createWriteStream, mkdtempSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { appendFile, copyFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,7 +9,7 @@ import { finished } from 'node:stream/promises';
 import { createConnection } from 'mysql2/promise';
 import { start } from '../lib/index.js';
 import type { Row } from './row.js';
-import { measure, ratio } from './stats.js';
+import { measure, ratio, type Sample } from './stats.js';
 import { pollUntil } from './uses.js';
 
 /**
@@ -17,12 +17,53 @@ import { pollUntil } from './uses.js';
  * (from it), the same dump through testcontainers' MySqlContainer, and a raw `docker run` of the
  * snapshot image (the floor). Snapshots go under their own prefix and are removed at the end.
  */
-export async function seededCases(image: string, runs: number, log: (line: string) => void): Promise<Row[]> {
+export async function seededCases(
+  image: string,
+  runs: number,
+  log: (line: string) => void,
+  which: { seeded: boolean; plain: boolean },
+): Promise<Row[]> {
   process.env.SANDPIT_SNAPSHOT_PREFIX = 'sandpit-bench';
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'sandpit-bench-seed-'));
-  const dump = await writeDump(path.join(dir, 'seed.sql'), 40e6);
   const few = Math.min(runs, 3);
   const rows: Row[] = [];
+  try {
+    const plain = await plainRows(runs, few, log);
+    if (which.plain) rows.push(...plain.rows);
+    if (which.seeded) rows.push(...(await seededRows(image, runs, few, log, plain.later)));
+    return rows;
+  } finally {
+    const { stdout } = await execa('docker', ['images', '--filter', 'reference=sandpit-bench/*', '--format', '{{.Repository}}:{{.Tag}}']);
+    const tags = stdout.split('\n').filter(Boolean);
+    if (tags.length > 0) await execa('docker', ['rmi', ...tags], { reject: false });
+  }
+}
+
+async function plainRows(runs: number, few: number, log: (line: string) => void): Promise<{ rows: Row[]; later: Sample }> {
+  log(`plain mysql: first start (cold initialisation, takes the snapshot), ${few} runs`);
+  const plainFirst = await measure(few, () => sandpitStart({ database: `b${Math.random().toString(36).slice(2, 10)}` }), 1000);
+  await sandpitStart({});
+  log(`plain mysql: later starts, ${runs} runs`);
+  const plainLater = await measure(runs, () => sandpitStart({}));
+  log(`raw docker run of the plain snapshot image, ${runs} runs`);
+  const floor = await measure(runs, () => rawRun(plainSnapshot!));
+  return {
+    later: plainLater,
+    rows: [
+      { case: 'plain mysql: first start (cold init)', sandpit: plainFirst, ratios: { 'first÷later': ratio(plainFirst.median, plainLater.median) } },
+      {
+        case: 'plain mysql: later starts (vs docker run of the snapshot)',
+        sandpit: plainLater,
+        raw: floor,
+        ratios: { 'sandpit÷raw': ratio(plainLater.median, floor.median) },
+        target: '≤ 1.2× raw',
+      },
+    ],
+  };
+}
+
+async function seededRows(image: string, runs: number, few: number, log: (line: string) => void, plainLater: Sample): Promise<Row[]> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sandpit-bench-seed-'));
+  const dump = await writeDump(path.join(dir, 'seed.sql'), 40e6);
   try {
     // Each first start gets bytes of its own (a trailing comment), so it takes a new snapshot.
     const unique = async () => {
@@ -41,15 +82,7 @@ export async function seededCases(image: string, runs: number, log: (line: strin
     log(`testcontainers MySqlContainer + the same dump in /docker-entrypoint-initdb.d, ${few} runs`);
     const tc = await measure(few, () => moduleWithDump(image, dump), 1000);
 
-    log(`plain mysql: first start (cold initialisation, takes the snapshot), ${few} runs`);
-    const plainFirst = await measure(few, () => sandpitStart({ database: `b${Math.random().toString(36).slice(2, 10)}` }), 1000);
-    await sandpitStart({});
-    log(`plain mysql: later starts, ${runs} runs`);
-    const plainLater = await measure(runs, () => sandpitStart({}));
-    log(`raw docker run of the plain snapshot image, ${runs} runs`);
-    const floor = await measure(runs, () => rawRun(plainSnapshot!));
-
-    rows.push(
+    return [
       {
         case: 'mysql + 40 MB seed: first start',
         sandpit: seededFirst,
@@ -66,24 +99,9 @@ export async function seededCases(image: string, runs: number, log: (line: strin
         ratios: { 'sandpit÷plain later': ratio(seededLater.median, plainLater.median), 'sandpit÷tc': ratio(seededLater.median, tc.median) },
         target: '≤ 1.3× plain later, ≤ 0.1× tc',
       },
-      {
-        case: 'plain mysql: first start (cold init)',
-        sandpit: plainFirst,
-        ratios: { 'first÷later': ratio(plainFirst.median, plainLater.median) },
-      },
-      {
-        case: 'plain mysql: later starts (vs docker run of the snapshot)',
-        sandpit: plainLater,
-        raw: floor,
-        ratios: { 'sandpit÷raw': ratio(plainLater.median, floor.median) },
-        target: '≤ 1.2× raw',
-      },
-    );
-    return rows;
+    ];
   } finally {
-    const { stdout } = await execa('docker', ['images', '--filter', 'reference=sandpit-bench/*', '--format', '{{.Repository}}:{{.Tag}}']);
-    const tags = stdout.split('\n').filter(Boolean);
-    if (tags.length > 0) await execa('docker', ['rmi', ...tags], { reject: false });
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
