@@ -36,7 +36,12 @@ export async function snapshotFor(request: SnapshotRequest): Promise<Launch | un
   const shapes = recipe.shapes(options);
   const tag = snapshotTag(preset.name, await snapshotKey({ preset: preset.name, baseId, shapes, scripts }));
   await buildOnce(tag, (line) => request.say(line), async () => {
-    request.say("first start with these init scripts and options: taking a snapshot; later starts skip them", true);
+    request.say(
+      scripts.length > 0
+        ? 'first start with these init scripts: running them once, kept as a snapshot that later starts begin from'
+        : 'first start: initialising the server once, kept as a snapshot that later starts begin from',
+      true,
+    );
     return takeSnapshot({
       tag,
       preset,
