@@ -1,3 +1,4 @@
+import type Dockerode from 'dockerode';
 import { LABEL } from '../cleanup/labels.js';
 import { docker } from '../docker/client.js';
 import { SandpitError, describe } from '../errors.js';
@@ -58,7 +59,7 @@ export async function takeSnapshot(request: TakeRequest): Promise<string> {
     request.say('saving the snapshot image');
     const [repo, version] = splitTag(tag);
     await container
-      .commit({ repo, tag: version, pause: false, changes: changes(request, command) })
+      .commit({ repo, tag: version, pause: false, changes: changes(request, command, await ownLabels(container, request.image)) })
       .catch((cause: unknown) => {
         throw new SandpitError('SNAPSHOT_FAILED', `${preset.name}: could not save snapshot ${tag}: ${describe(cause)}. Is the engine's disk full? \`sandpit images prune\` frees old snapshots.`, {
           cause,
@@ -71,18 +72,19 @@ export async function takeSnapshot(request: TakeRequest): Promise<string> {
   }
 }
 
-function changes(request: TakeRequest, command: string[]): string[] {
+function changes(request: TakeRequest, command: string[], own: string[]): string[] {
   const labels: Record<string, string> = {
+    // A commit keeps the container's labels and no label can be removed: blank the ones that made it
+    // a service of this process (owner, session, options), so the image passes none on. Only those:
+    // a blank label still exists, and a key this container never had (sandpit.reuse…) must stay absent.
+    ...Object.fromEntries(own.map((key) => [key, ''])),
     [SNAPSHOT_LABEL.preset]: request.preset.name,
     [SNAPSHOT_LABEL.base]: request.image,
     [SNAPSHOT_LABEL.baseId]: request.baseId,
     [SNAPSHOT_LABEL.scripts]: request.scriptNames.join(', '),
     [SNAPSHOT_LABEL.shapes]: JSON.stringify(request.shapes),
     [SNAPSHOT_LABEL.format]: SNAPSHOT_FORMAT,
-    // A commit keeps the container's labels: blank the ones that made it a service of this process,
-    // so the image passes no owner, session or options on to containers started from it.
     [SNAPSHOT_LABEL.building]: '',
-    ...Object.fromEntries(Object.values(LABEL).map((key) => [key, ''])),
     [LABEL.managed]: 'snapshot',
   };
   return [
@@ -90,6 +92,16 @@ function changes(request: TakeRequest, command: string[]): string[] {
     `CMD ${JSON.stringify(command)}`,
     ...Object.entries(labels).map(([key, value]) => `LABEL ${key}=${JSON.stringify(value)}`),
   ];
+}
+
+/** sandpit's labels on the container that its base image does not carry. */
+async function ownLabels(container: Dockerode.Container, base: string): Promise<string[]> {
+  const dockerode = (await docker()).container.dockerode;
+  const [mine, inherited] = await Promise.all([
+    container.inspect().then((c) => c.Config.Labels ?? {}),
+    dockerode.getImage(base).inspect().then((i) => i.Config.Labels ?? {}),
+  ]);
+  return Object.keys(mine).filter((key) => (key === LABEL.managed || key.startsWith(`${LABEL.managed}.`)) && !(key in inherited));
 }
 
 function splitTag(tag: string): [string, string] {
