@@ -24,6 +24,8 @@ export async function seededCases(
   which: { seeded: boolean; plain: boolean },
 ): Promise<Row[]> {
   process.env.SANDPIT_SNAPSHOT_PREFIX = 'sandpit-bench';
+  // Last-use marks of the bench's own snapshots go with them, not into the user's cache.
+  process.env.XDG_CACHE_HOME = mkdtempSync(path.join(os.tmpdir(), 'sandpit-bench-cache-'));
   const few = Math.min(runs, 3);
   const rows: Row[] = [];
   try {
