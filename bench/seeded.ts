@@ -30,7 +30,7 @@ export async function seededCases(
   const rows: Row[] = [];
   try {
     const plain = await plainRows(runs, few, log);
-    if (which.plain) rows.push(...plain.rows);
+    rows.push(...plain.rows); // measured either way: the seeded rows' baseline
     if (which.seeded) rows.push(...(await seededRows(image, runs, few, log, plain.later)));
     return rows;
   } finally {
