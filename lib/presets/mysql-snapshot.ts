@@ -26,12 +26,9 @@ export const mysqlSnapshot: SnapshotRecipe<MysqlResolved> = {
   reuse: (o) => ({ ...o, initScripts: [] }),
   restore: (o) => ({
     files: {
-      [CREDENTIALS]: [
-        `ALTER USER 'root'@'localhost' IDENTIFIED BY ${literal(o.rootPassword)};`,
-        `ALTER USER IF EXISTS 'root'@'%' IDENTIFIED BY ${literal(o.rootPassword)};`,
-        `ALTER USER ${literal(o.user)}@'%' IDENTIFIED BY ${literal(o.password)};`,
-        '',
-      ].join('\n'),
+      // One statement, one data-dictionary transaction at boot. IF EXISTS: an image without root@'%'
+      // still gets the others changed.
+      [CREDENTIALS]: `ALTER USER IF EXISTS 'root'@'localhost' IDENTIFIED BY ${literal(o.rootPassword)}, 'root'@'%' IDENTIFIED BY ${literal(o.rootPassword)}, ${literal(o.user)}@'%' IDENTIFIED BY ${literal(o.password)};\n`,
     },
     args: [`--init-file=${CREDENTIALS}`],
   }),

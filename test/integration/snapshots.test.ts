@@ -192,6 +192,8 @@ describe('mysql snapshots', () => {
     const env = (await execa('docker', ['inspect', '-f', '{{json .Config.Env}}', await imageOf(second.containerId)])).stdout;
     const throwaway = (JSON.parse(env) as string[]).find((e) => e.startsWith('MYSQL_ROOT_PASSWORD='))!.split('=')[1]!;
     expect(await refused(at(second, 'root', throwaway))).toBe(true);
+    expect(await refused(at(second, 'root', second.rootPassword))).toBe(false);
+    expect(await refused(at(second, 'root', first.rootPassword))).toBe(true);
   }, 240_000);
 
   test('snapshot: false runs the scripts on every start', async () => {
