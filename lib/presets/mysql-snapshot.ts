@@ -1,5 +1,5 @@
 import type { SnapshotRecipe } from '../preset.js';
-import type { MysqlResolved } from './mysql.js';
+import type { MysqlResolved } from './mysql-options.js';
 import { randomSecret } from './secret.js';
 
 /**

@@ -1,4 +1,5 @@
 import type { Preset } from '../preset.js';
+import type { MysqlOptions, MysqlResolved } from './mysql-options.js';
 import { quote } from './quote.js';
 import { SandpitError } from '../errors.js';
 import { INIT_DIR, checkEntries, packSeeds, planSeeds, seedFailure } from '../seeds/index.js';
@@ -8,30 +9,7 @@ import { randomSecret } from './secret.js';
 import { ATTEMPT_MS } from '../readiness/probes.js';
 import { mysqlGreets } from '../readiness/mysql.js';
 
-export interface MysqlOptions {
-  /** Database created for the user. Default `test`. */
-  database?: string;
-  /** Application user, granted everything on `database`. Default `test`. */
-  user?: string;
-  /** The user's password. Default: random per start. */
-  password?: string;
-  /** root's password. Default: random per start. */
-  rootPassword?: string;
-  /**
-   * Run in order as root on `database` before the service is ready, by the mysql client inside the
-   * container as the official image does: .sql, .sql.gz, .sql.bz2, .sql.xz, .sql.zst or .sh files,
-   * folders of them (name order), or SQL text.
-   */
-  initScripts?: string[];
-}
-
-export interface MysqlResolved {
-  database: string;
-  user: string;
-  password: string;
-  rootPassword: string;
-  initScripts: string[];
-}
+export type { MysqlOptions, MysqlResolved } from './mysql-options.js';
 
 const IDENTIFIER = /^[A-Za-z0-9_]{1,64}$/;
 

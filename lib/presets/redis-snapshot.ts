@@ -1,5 +1,5 @@
 import type { SnapshotRecipe } from '../preset.js';
-import type { RedisResolved } from './redis.js';
+import type { RedisResolved } from './redis-options.js';
 import { connect } from './redis-client.js';
 import { DATA_DIR } from './redis-data.js';
 

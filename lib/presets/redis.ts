@@ -1,4 +1,5 @@
 import type { Preset } from '../preset.js';
+import type { RedisOptions, RedisResolved } from './redis-options.js';
 import { quote } from './quote.js';
 import { SandpitError } from '../errors.js';
 import { ATTEMPT_MS } from '../readiness/probes.js';
@@ -8,20 +9,7 @@ import { commandEntries, rdbStart, redisEntries } from './redis-data.js';
 import { connect } from './redis-client.js';
 import { redisSnapshot } from './redis-snapshot.js';
 
-export interface RedisOptions {
-  /** Require this password (AUTH). */
-  password?: string;
-  /** Files of redis commands (.redis or .txt, one command a line) or command text, run in order before ready; first, an .rdb file to load. */
-  initScripts?: string[];
-  /** Number of logical databases (redis' default is 16); test runners raise it for one per worker. */
-  databases?: number;
-}
-
-export interface RedisResolved {
-  password?: string;
-  initScripts: string[];
-  databases?: number;
-}
+export type { RedisOptions, RedisResolved } from './redis-options.js';
 
 export const redis: Preset<RedisOptions, RedisResolved> = {
   name: 'redis',

@@ -1,0 +1,25 @@
+// The mysql preset's options, apart from the preset so its snapshot recipe can name them without a circle.
+export interface MysqlOptions {
+  /** Database created for the user. Default `test`. */
+  database?: string;
+  /** Application user, granted everything on `database`. Default `test`. */
+  user?: string;
+  /** The user's password. Default: random per start. */
+  password?: string;
+  /** root's password. Default: random per start. */
+  rootPassword?: string;
+  /**
+   * Run in order as root on `database` before the service is ready, by the mysql client inside the
+   * container as the official image does: .sql, .sql.gz, .sql.bz2, .sql.xz, .sql.zst or .sh files,
+   * folders of them (name order), or SQL text.
+   */
+  initScripts?: string[];
+}
+
+export interface MysqlResolved {
+  database: string;
+  user: string;
+  password: string;
+  rootPassword: string;
+  initScripts: string[];
+}
