@@ -20,17 +20,22 @@ export interface Fixture {
 const temps: string[] = [];
 afterAll(() => temps.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-/** A copy of test/jest/fixtures/<name> in a temp dir, with this repo installed as `sandpit`. */
-export function fixture(name: string): Fixture {
-  const root = mkdtempSync(path.join(os.tmpdir(), `sandpit-jest-${name}-`));
+/**
+ * A copy of `<fixtures>/<name>` in a temp dir, with this repo installed as `sandpit-services` (what
+ * `npm install ../sandpit` does: the runner resolves the package through its exports map).
+ */
+export function copyFixture(fixtures: URL, name: string, runner: string): Fixture {
+  const root = mkdtempSync(path.join(os.tmpdir(), `sandpit-${runner}-${name}-`));
   temps.push(root);
   const dir = path.join(root, 'project');
-  cpSync(fileURLToPath(new URL(`fixtures/${name}`, import.meta.url)), dir, { recursive: true });
+  cpSync(fileURLToPath(new URL(name, fixtures)), dir, { recursive: true });
   mkdirSync(path.join(dir, 'node_modules'));
-  // What `npm install ../sandpit` does: Jest resolves `preset: 'sandpit-services'` through the exports map.
   symlinkSync(repo, path.join(dir, 'node_modules/sandpit-services'));
   return { dir, out: path.join(root, 'out.jsonl') };
 }
+
+/** A copy of test/jest/fixtures/<name>. */
+export const fixture = (name: string): Fixture => copyFixture(new URL('fixtures/', import.meta.url), name, 'jest');
 
 /** Runs Jest in the fixture; `detached` gives it its own process group, as a terminal's job. */
 export function runJest(f: Fixture, args: string[] = [], env: Record<string, string> = {}, detached = false): ResultPromise<{ reject: false; all: true }> {
