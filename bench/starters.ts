@@ -19,7 +19,8 @@ export interface Setup {
 
 const MYSQL_ENV = { MYSQL_ROOT_PASSWORD: 'root-pw', MYSQL_DATABASE: 'app', MYSQL_USER: 'app', MYSQL_PASSWORD: 'app-pw' };
 const REDIS_COMMAND = ['redis-server', '--protected-mode', 'no', '--save', ''];
-const READY_LINE = { redis: 'Ready to accept connections', httpd: /resuming normal operations/, mysql: 'ready for connections' };
+// mysql prints its line twice on a first start: the temporary server (port: 0) that runs init, then the real one.
+const READY_LINE = { redis: 'Ready to accept connections', httpd: /resuming normal operations/, mysql: /ready for connections.* port: 3306 / };
 
 async function timed(work: () => Promise<void>, teardown: () => Promise<unknown>): Promise<number> {
   const t0 = performance.now();

@@ -43,7 +43,13 @@ export async function snapshotKey(inputs: SnapshotInputs): Promise<string> {
 
 /** The files an entry stands for, in the order they run; undefined for inline text. */
 async function filesOf(entry: string): Promise<string[] | undefined> {
-  const stat = statSync(entry, { throwIfNoEntry: false });
+  // Inline SQL can be longer than a path may be (ENAMETOOLONG): whatever stat refuses is no file.
+  let stat: ReturnType<typeof statSync>;
+  try {
+    stat = statSync(entry, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
   if (!stat) return undefined;
   if (stat.isFile()) return [entry];
   if (!stat.isDirectory()) return undefined;

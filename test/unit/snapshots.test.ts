@@ -27,6 +27,11 @@ describe('snapshot key', () => {
     expect(await key([])).not.toBe(await key([], { database: 'test', user: 'u' }));
   });
 
+  test('inline SQL longer than a path may be is text, not a failed stat (ENAMETOOLONG)', async () => {
+    const long = `INSERT INTO t VALUES ${Array.from({ length: 2000 }, (_, i) => `(${i})`).join(', ')};`;
+    expect(await key([long])).toMatch(/^[0-9a-f]{16}$/);
+  });
+
   test('a folder is its files in name order', async () => {
     write('f/1.sql', 'one');
     write('f/2.sql', 'two');
