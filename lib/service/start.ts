@@ -148,7 +148,9 @@ async function launch(input: PresetName | StartOptions, via?: Launch): Promise<S
 /** The snapshot to start from (taken now by a container of `base` if there is none), or undefined. */
 function fromSnapshot(n: Normalised, input: PresetName | StartOptions, options: object, base: string, say: (stage: Stage, message: string, notice?: boolean) => void) {
   // Taken on any free port, owned by this process (reaped if it dies), never itself from a snapshot.
-  const own = { ...(typeof input === 'string' ? { preset: input } : input), port: undefined, detached: false, snapshot: false } as StartOptions;
+  // Never with the caller's labels: a warm-reuse claim or a `detached` owner on the builder would be
+  // committed into the image (blanked, yet present) and passed to every service started from it.
+  const own = { ...(typeof input === 'string' ? { preset: input } : input), port: undefined, detached: false, snapshot: false, labels: undefined } as StartOptions;
   return snapshotFor({
     preset: n.preset,
     options,

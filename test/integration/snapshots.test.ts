@@ -47,6 +47,24 @@ describe('redis init scripts and snapshots', () => {
   const runs = async (s: { exec(c: string[]): Promise<{ stdout: string }> }, password: string) =>
     (await s.exec(['redis-cli', '-a', password, '--no-auth-warning', 'MGET', 'runs', 'greeting'])).stdout.trim().split('\n');
 
+  test("a start's own labels (a warm-reuse claim) stay off the snapshot and the services started from it", async () => {
+    const seeded = file('labels.redis', `SET k v\n# ${Date.now()}\n`);
+    const labels = { 'sandpit.reuse': 'key', 'sandpit.reuse.claim': 'token', 'sandpit.session': 'detached' };
+    const before = await snapshots();
+    const claimed = await start({ preset: 'redis', initScripts: [seeded], labels });
+    await claimed.stop();
+    const [taken] = (await snapshots()).filter((tag) => !before.includes(tag));
+    expect(taken).toBeDefined();
+    const { stdout } = await execa('docker', ['image', 'inspect', taken!, '--format', '{{json .Config.Labels}}']);
+    const imageLabels = JSON.parse(stdout) as Record<string, string>;
+    // sandpit.session is every service's own label, blanked on the image; the reuse keys must be absent.
+    expect(Object.keys(imageLabels)).not.toContain('sandpit.reuse');
+    expect(Object.keys(imageLabels)).not.toContain('sandpit.reuse.claim');
+    await using plain = await start({ preset: 'redis', initScripts: [seeded] });
+    const { stdout: own } = await execa('docker', ['inspect', plain.containerId, '--format', '{{json .Config.Labels}}']);
+    expect(Object.keys(JSON.parse(own) as object)).not.toContain('sandpit.reuse');
+  });
+
   test('the first start takes a snapshot; the second starts from it and runs no script', async () => {
     const before = await snapshots();
     {
