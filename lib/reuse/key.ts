@@ -1,10 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { normalise } from '../options/normalise.js';
+import { snapshotKey } from '../snapshots/key.js';
 import type { StartOptions } from '../types.js';
-
-/** Script entries that name files; the rest is inline text, already in the options. */
-const isFile = (entry: string) => /\.(sql|redis|txt)$/i.test(entry.trim());
 
 /**
  * The configuration a warm container was started with: the service's options, the image it comes
@@ -15,10 +12,11 @@ export async function reuseKey(options: StartOptions): Promise<string> {
   const { onProgress: _p, startupTimeout: _t, detached: _d, labels: _l, ...shaping } = options;
   const n = normalise(options);
   const scripts = 'initScripts' in shaping && Array.isArray(shaping.initScripts) ? shaping.initScripts : [];
-  const bytes = await Promise.all(scripts.filter(isFile).map((file) => readFile(file)));
+  // The bytes of every script the way a snapshot names them: files of any kind (.sql.gz, .sh…) and
+  // folders' files in name order, so an edited seed never lets a run take over a stale container.
+  const seeds = await snapshotKey({ preset: n.presetName, baseId: '', shapes: {}, scripts: scripts.map(String) });
   const hash = createHash('sha256');
-  hash.update(JSON.stringify({ v: 1, options: sorted(shaping), image: n.preset.image, offline: n.preset.offline }));
-  for (const chunk of bytes) hash.update(chunk);
+  hash.update(JSON.stringify({ v: 2, options: sorted(shaping), image: n.preset.image, offline: n.preset.offline, seeds }));
   return hash.digest('hex').slice(0, 32);
 }
 

@@ -22,3 +22,30 @@ describe('warm reuse is opt-in, and off under CI unless forced', () => {
     expect(() => reuseSettings(true, { SANDPIT_REUSE_IDLE: 'soon' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
   });
 });
+
+describe('the reuse key', () => {
+  test('changes when a seed inside a folder or a compressed seed changes, as the snapshot key does', async () => {
+    const { mkdtempSync, mkdirSync, rmSync, writeFileSync } = await import('node:fs');
+    const { gzipSync } = await import('node:zlib');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { reuseKey } = await import('../../lib/reuse/key.js');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sandpit-reusekey-'));
+    try {
+      mkdirSync(path.join(dir, 'seeds'));
+      const write = (name: string, text: string) => writeFileSync(path.join(dir, name), name.endsWith('.gz') ? gzipSync(text) : text);
+      write('seeds/01.sql', 'CREATE TABLE a (x INT);');
+      write('dump.sql.gz', 'CREATE TABLE b (x INT);');
+      const key = () => reuseKey({ preset: 'mysql', initScripts: [path.join(dir, 'seeds'), path.join(dir, 'dump.sql.gz')] });
+      const first = await key();
+      expect(await key()).toBe(first);
+      write('seeds/01.sql', 'CREATE TABLE a (x BIGINT);');
+      const second = await key();
+      expect(second).not.toBe(first);
+      write('dump.sql.gz', 'CREATE TABLE b (x BIGINT);');
+      expect(await key()).not.toBe(second);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
