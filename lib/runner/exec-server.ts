@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,17 +35,25 @@ export async function serveExec(find: (name: string) => Service | undefined): Pr
       })();
     });
   });
-  const address =
-    process.platform === 'win32'
-      ? `\\\\.\\pipe\\sandpit-${process.pid}-${randomBytes(4).toString('hex')}`
-      : path.join(os.tmpdir(), `sandpit-${process.pid}-${randomBytes(4).toString('hex')}.sock`);
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(address, resolve));
-  // Other users of this machine must not run commands in these containers.
-  if (process.platform !== 'win32') chmodSync(address, 0o600);
+  // Other users of this machine must not run commands in these containers: the socket lives in a
+  // folder only this user may enter (mkdtemp makes it 0700), so there is no moment it is open to them.
+  const folder = process.platform === 'win32' ? undefined : mkdtempSync(path.join(os.tmpdir(), 'sandpit-exec-'));
+  const address = folder ? path.join(folder, 'exec.sock') : `\\\\.\\pipe\\sandpit-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(address, resolve));
+    if (folder) chmodSync(address, 0o600);
+  } catch (error) {
+    server.close();
+    if (folder) rmSync(folder, { recursive: true, force: true });
+    throw error;
+  }
   // The runner decides when its process ends, not this server (Jest warns about open handles).
   server.unref();
   return {
     address,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve()).closeAllConnections()),
+    close: () =>
+      new Promise<void>((resolve) => server.close(() => resolve()).closeAllConnections()).finally(() => {
+        if (folder) rmSync(folder, { recursive: true, force: true });
+      }),
   };
 }

@@ -67,7 +67,9 @@ async function launch(input: PresetName | StartOptions, via?: Launch): Promise<S
   say('create', `creating container from ${image}`);
   const spec = { ...n.preset.container(options), ...(snapshot && { command: snapshot.command, workingDir: snapshot.workingDir }) };
   // Local folders reach a remote engine as copies (lib/files/copy.ts).
-  const placed = await placeFiles(client, image, n.name, spec.mounts ?? []);
+  const placed = await placeFiles(client, image, n.name, spec.mounts ?? []).catch((error: unknown) => {
+    throw failure(n, 'create', error, ''); // asking the engine what it sees can fail too; no container yet
+  });
   const ports = [n.preset.containerPort, ...(n.preset.extraPorts ?? [])].filter((p): p is number => p !== undefined);
   const createWith = (hostPort: string) => create(client, n, image, options, { ...snapshot?.labels, ...n.labels }, {
     Env: Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 import { start } from '../../lib/index.js';
 import { serveExec, type ExecServer } from '../../lib/runner/exec-server.js';
@@ -28,7 +29,11 @@ describe('exec server', () => {
       stdout: 'a b\n',
       stderr: 'err\n',
     });
-    if (process.platform !== 'win32') expect(statSync(server.address).mode & 0o777).toBe(0o600);
+    if (process.platform !== 'win32') {
+      expect(statSync(server.address).mode & 0o777).toBe(0o600);
+      // …inside a folder only this user may enter, so it is never open to others, not even before chmod.
+      expect(statSync(path.dirname(server.address)).mode & 0o777).toBe(0o700);
+    }
   });
 
   test('a name that is not a service of the run is NOT_FOUND; a removed container rejects with its code', async () => {
@@ -39,6 +44,7 @@ describe('exec server', () => {
 
   test('once the run has ended (server closed), exec says so', async () => {
     await server.close();
+    if (process.platform !== 'win32') expect(existsSync(path.dirname(server.address))).toBe(false); // nothing left in the temp dir
     await expect(testSide.execVia(server.address, 'box', ['true'])).rejects.toThrow("the test run's main process does not answer");
   });
 });
