@@ -44,6 +44,12 @@ export async function startOrReuse(list: StartOptions[], settings: ReuseSettings
     for (const c of running.filter((r) => r.Labels[LABEL.reuse] === key)) {
       const free = await claim(c.Labels[LABEL.claim] ?? c.Id);
       if (!free) continue; // another run has it now
+      // The reaper may have claimed, removed and released it since the list above: take only what still runs.
+      const alive = await client.container.dockerode.getContainer(c.Id).inspect().then((i) => i.State.Running, () => false);
+      if (!alive) {
+        await free().catch(() => {});
+        continue;
+      }
       releases.set(options.name ?? '', free);
       reused.add(options.name ?? '');
       return new StartedService({ ...describeContainer(c, client), client });
