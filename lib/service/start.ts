@@ -90,9 +90,13 @@ async function launch(input: PresetName | StartOptions, via?: Launch): Promise<S
   let stage: Stage = 'start';
   try {
     const files = { ...n.preset.files?.(options), ...snapshot?.files };
-    await copyFolders(container, placed.copies);
-    await copyFiles(container, files);
-    await copyArchives(container, n.preset.archives?.(options) ?? []);
+    // What goes in before a container starts; again for the one that replaces it on a lost port race.
+    const fill = async (c: Dockerode.Container) => {
+      await copyFolders(c, placed.copies);
+      await copyFiles(c, files);
+      await copyArchives(c, n.preset.archives?.(options) ?? []);
+    };
+    await fill(container);
     say('start', 'starting');
     const started = await container.start().then(
       () => undefined,
@@ -104,9 +108,7 @@ async function launch(input: PresetName | StartOptions, via?: Launch): Promise<S
       say('create', `port ${plan.hostPort} was taken while starting; using a free port instead`, true);
       await removeContainer(container.id);
       container = await createWith('');
-      await copyFolders(container, placed.copies);
-      await copyFiles(container, files);
-      await copyArchives(container, n.preset.archives?.(options) ?? []);
+      await fill(container);
       await container.start();
     }
     const exited = exitOf(container, stop.signal);
