@@ -1,9 +1,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { sessionId } from './labels.js';
 
 let started = false;
+/** This process' end of the pipe; undefined when no watchdog runs (or it is gone). */
+let pipe: Writable | undefined;
 
 /**
  * A small detached process that holds the read end of a pipe to this one. When this process
@@ -20,8 +23,24 @@ export function startWatchdog(): void {
     env: process.env,
   });
   child.unref();
+  pipe = child.stdin;
+  // A watchdog that died (killed by hand) must not crash us on the next hand-off: that falls back.
+  pipe.on('error', () => (pipe = undefined));
+  child.on('exit', () => (pipe = undefined));
   // The pipe must not keep this process alive; it only has to close when we die.
-  (child.stdin as unknown as { unref(): void }).unref();
+  (pipe as unknown as { unref(): void }).unref();
+}
+
+/**
+ * Asks the watchdog to remove these containers now, and returns at once: a test runner's last step
+ * need not wait out the engine's kill and removal (~0.4 s for four containers on 2 cores), which go
+ * on beside the runner's exit. False when no watchdog runs: then the caller removes them itself.
+ */
+export function handOff(ids: string[]): boolean {
+  if (!pipe || pipe.destroyed || ids.length === 0) return false;
+  // A few short lines: the kernel takes them at once, so they are not lost if we exit right after.
+  pipe.write(ids.map((id) => `remove ${id}\n`).join(''));
+  return true;
 }
 
 function watchdogScript(): string {

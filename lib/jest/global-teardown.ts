@@ -1,8 +1,9 @@
 import type { JestGlobalConfig } from './global-setup.js';
+import { waitsAtEnd } from '../runner/session.js';
 import { remember, started } from './state.js';
 
 /**
- * Stops the services after a normal run. Jest skips this on Ctrl-C and process.exit(); the core's
+ * Ends the services after a normal run. Jest skips this on Ctrl-C and process.exit(); the core's
  * watchdog covers those, so this is only the fast, tidy path.
  */
 export default async function globalTeardown(globalConfig: JestGlobalConfig): Promise<void> {
@@ -10,5 +11,6 @@ export default async function globalTeardown(globalConfig: JestGlobalConfig): Pr
   // In watch mode they serve every rerun; they go when Jest exits.
   if (!current || globalConfig.watch || globalConfig.watchAll) return;
   remember(undefined);
-  await current.session.close();
+  // Jest exits right after this: the watchdog removes the containers as it does (SANDPIT_TEARDOWN=wait: here).
+  await current.session.close({ wait: waitsAtEnd() });
 }

@@ -1,5 +1,6 @@
 import { CONFIG_PLACES, loadConfig } from '../config/index.js';
 import { sessionId } from '../cleanup/labels.js';
+import { handOff } from '../cleanup/watchdog.js';
 import { SandpitError } from '../errors.js';
 import { startAll } from '../service/group.js';
 import { envPrefix, serviceEnv } from '../service/env.js';
@@ -128,15 +129,26 @@ export class RunnerSession {
     return running?.release ? running.release() : (running?.service.stop() ?? Promise.resolve());
   }
 
-  /** Stops every service (hands warm ones back) and the exec server; safe to call twice. */
-  async close(): Promise<void> {
-    const names = [...this.#running.keys()];
-    const stopping = names.map((name) => this.#stopOne(name));
+  /**
+   * Stops every service (hands warm ones back) and the exec server; safe to call twice. `wait: false`
+   * is for a runner's last step: the watchdog removes the containers beside the runner's exit instead
+   * of the runner waiting out the engine's kills (see handOff); without a watchdog it waits anyway.
+   */
+  async close({ wait = true }: { wait?: boolean } = {}): Promise<void> {
+    const running = [...this.#running.values()];
     this.#running.clear();
+    const handed = !wait && handOff(running.filter((r) => !r.release).map((r) => r.service.containerId));
+    const stopping = running.map((r) => (r.release ? r.release() : handed ? undefined : r.service.stop()));
     await Promise.allSettled([...stopping, this.#server?.close()]);
     this.#server = undefined;
   }
 }
+
+/**
+ * Whether a run's end waits until its containers are removed (`SANDPIT_TEARDOWN=wait`), for scripts
+ * that look at the engine the moment the runner exits. By default the watchdog removes them then.
+ */
+export const waitsAtEnd = (env: NodeJS.ProcessEnv = process.env): boolean => env.SANDPIT_TEARDOWN === 'wait';
 
 async function configured(
   rootDir: string,

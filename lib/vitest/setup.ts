@@ -1,7 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { describe, isSandpitError } from '../errors.js';
 import isolation from '../isolation/index.cjs';
-import { RunnerSession, readyLine } from '../runner/session.js';
+import { RunnerSession, readyLine, waitsAtEnd } from '../runner/session.js';
 
 /**
  * Vitest's main process, before any worker: starts the config's services, provides them to tests
@@ -55,7 +55,8 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
   }
 
   return async () => {
-    await open.close();
+    // Vitest exits right after this: the watchdog removes the containers as it does (SANDPIT_TEARDOWN=wait: here).
+    await open.close({ wait: waitsAtEnd() });
     for (const key of Object.keys(published)) delete process.env[key];
   };
 }

@@ -1,5 +1,5 @@
 import { expect, test } from '@jest/globals';
-import { fixture, pidContainers, runJest } from './harness.js';
+import { fixture, pidGone, runJest } from './harness.js';
 
 // sandpit-services/jest must load inside Jest's CommonJS test sandbox, with no Node flags.
 test('service() and exec() work in a plain CommonJS project', async () => {
@@ -13,5 +13,5 @@ test("globalSetup/globalTeardown compose with a project's own", async () => {
   const result = await jest;
   expect(result.all).toMatch(/sandpit: cache ready in/);
   expect(result.exitCode).toBe(0);
-  expect(await pidContainers(jest.pid!)).toEqual([]);
+  expect(await pidGone(jest.pid!, 5000)).toBe(true);
 });

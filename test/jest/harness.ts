@@ -70,5 +70,8 @@ export const sessionContainers = (session: string) => containersWith(`sandpit.se
 /** Containers started by the Jest process with this pid: for runs that fail before any test reports. */
 export const pidContainers = (pid: number) => containersWith(`sandpit.pid=${pid}`);
 
+/** True once the Jest process with this pid has no container left (polling up to `ms`). */
+export const pidGone = (pid: number, ms: number) => eventually(async () => (await pidContainers(pid)).length === 0, ms);
+
 /** True once the session has no container left (polling up to `ms`). */
 export const allGone = (session: string, ms: number) => eventually(async () => (await sessionContainers(session)).length === 0, ms);

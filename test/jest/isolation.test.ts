@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fixture, pidContainers, runJest, type Fixture } from './harness.js';
+import { fixture, pidGone, runJest, type Fixture } from './harness.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -48,7 +48,7 @@ describe('a copy of mysql and redis per Jest worker', () => {
     // The point is parallel workers; Jest spread the files over more than one here.
     expect(new Set(collided.map((r) => r.worker)).size).toBeGreaterThan(1);
     expect(reports.find((r) => r.file === 'reset' && !r.firstInWorker)).toMatchObject({ audits: 0, next: 1, keys: 0 });
-    expect(await pidContainers(jest.pid!)).toEqual([]);
+    expect(await pidGone(jest.pid!, 5000)).toBe(true);
   });
 
   test("the same files fail with isolation: 'shared' (today's behaviour): the test can fail", async () => {
@@ -61,6 +61,6 @@ describe('a copy of mysql and redis per Jest worker', () => {
     const result = await jest;
     expect(result.exitCode).toBe(1);
     expect(result.all).toMatch(/Duplicate entry '100'/);
-    expect(await pidContainers(jest.pid!)).toEqual([]);
+    expect(await pidGone(jest.pid!, 5000)).toBe(true);
   });
 });

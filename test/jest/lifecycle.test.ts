@@ -1,10 +1,12 @@
 import { describe, expect, test } from '@jest/globals';
+import { execa } from 'execa';
+import { writeFileSync } from 'node:fs';
 import { allGone, firstReport, fixture, reports, runJest, sessionContainers } from './harness.js';
 
 // Each case runs a real Jest process on a small project using `preset: 'sandpit-services'` (a redis and an
 // ubuntu box), and looks only at that process's session: other suites share this engine.
 describe('a Jest run with the sandpit preset leaves no container behind', () => {
-  test('when its tests pass (global teardown)', async () => {
+  test('when its tests pass (global teardown hands them to the watchdog)', async () => {
     const f = fixture('basic');
     const result = await runJest(f);
     expect(result.all).toMatch(/sandpit: cache, box ready in [\d.]+ s \(session /);
@@ -13,7 +15,28 @@ describe('a Jest run with the sandpit preset leaves no container behind', () => 
     expect(a!.session).toMatch(/^\d+-[0-9a-f]{8}$/);
     // Both test files, whichever worker ran them, saw the same services.
     expect(b).toEqual({ ...a, file: b!.file });
-    expect(await sessionContainers(a!.session)).toEqual([]);
+    // Removed beside Jest's exit, not before it: the run need not wait out the engine's kills.
+    expect(await allGone(a!.session, 5000)).toBe(true);
+  });
+
+  test('SANDPIT_TEARDOWN=wait: gone by the time Jest exits', async () => {
+    const f = fixture('basic');
+    const result = await runJest(f, [], { SANDPIT_TEARDOWN: 'wait' });
+    expect(result.exitCode).toBe(0);
+    expect(await sessionContainers(reports(f)[0]!.session)).toEqual([]);
+  });
+
+  test('with its watchdog gone before the end, the teardown removes them itself', async () => {
+    const f = fixture('basic');
+    const jest = runJest(f, ['--runInBand'], { FIXTURE_MODE: 'gate' });
+    const { session } = await firstReport(f);
+    const watchdog = (await execa('pgrep', ['-f', `watchdog-process.js ${session}`])).stdout.trim();
+    expect(watchdog).toMatch(/^\d+$/);
+    process.kill(Number(watchdog), 'SIGKILL');
+    writeFileSync(`${f.out}.go`, '');
+    const result = await jest;
+    expect(result.exitCode).toBe(0);
+    expect(await sessionContainers(session)).toEqual([]);
   });
 
   test('when a test fails', async () => {
@@ -69,6 +92,6 @@ describe('a Jest run with the sandpit preset leaves no container behind', () => 
     const [one, two] = [reports(f1)[0]!, reports(f2)[0]!];
     expect(one.session).not.toBe(two.session);
     expect(one.cache).not.toBe(two.cache);
-    expect([...(await sessionContainers(one.session)), ...(await sessionContainers(two.session))]).toEqual([]);
+    expect([await allGone(one.session, 5000), await allGone(two.session, 5000)]).toEqual([true, true]);
   });
 });
