@@ -56,6 +56,8 @@ export interface Preset<Options extends object = Record<string, unknown>, Resolv
   extraPorts?: number[];
   /** The host port `port: 'standard'` asks for. */
   standardPort?: number;
+  /** Still booting for a second or more once its container runs (mysql): started first in a group. */
+  bootsSlowly?: boolean;
   options: { [K in keyof Options]-?: OptionSpec };
   /** Fills defaults (random passwords…) and checks values; throws SandpitError('INVALID_OPTION'). */
   resolve(options: Options): Promise<Resolved> | Resolved;

@@ -38,4 +38,12 @@ async function resetWorker(isolated: Isolated, workerId: number): Promise<void> 
   else await redis.flushDatabase(isolated, workerId);
 }
 
-export = { ENV, readMap, prepareMain, resetMain, prepareWorker, resetWorker, ...names };
+/**
+ * Main process, while its containers start: loads the database client the copies will need (~40 ms
+ * for mysql2), in a turn of the event loop that would otherwise wait on the engine.
+ */
+function warmup(preset: Isolated['preset']): void {
+  if (preset === 'mysql') setImmediate(() => void import('mysql2/promise').catch(() => {}));
+}
+
+export = { ENV, readMap, prepareMain, resetMain, prepareWorker, resetWorker, warmup, ...names };

@@ -22,14 +22,19 @@ export default async function globalSetup(globalConfig: JestGlobalConfig): Promi
   const previous = started();
   if (previous) {
     // A watch-mode rerun: the services from the first run are still up.
-    Object.assign(process.env, previous.env, { [RUN_ENV]: String(Date.now()) });
+    const run = String(Date.now());
+    Object.assign(process.env, previous.env, { [RUN_ENV]: run });
+    previous.session.copies.ahead(run);
     return;
   }
   const begun = Date.now();
   try {
     const session = await RunnerSession.open(globalConfig.rootDir, { maxWorkers: globalConfig.maxWorkers ?? 1 });
     const env = session.env();
-    Object.assign(process.env, env, { [RUN_ENV]: String(Date.now()) });
+    const run = String(Date.now());
+    Object.assign(process.env, env, { [RUN_ENV]: run });
+    // Worker 1 exists in every run (in band too): its copies are made while Jest starts its workers.
+    session.copies.ahead(run);
     remember({ session, env });
     if (!globalConfig.silent) process.stderr.write(readyLine(session.services, begun, session.reused));
   } catch (error) {

@@ -50,7 +50,7 @@ async function reset(name: string): Promise<void> {
         : `sandpit: "${name}" is shared by all workers (isolation: 'shared', or a preset without copies per worker): reset() would touch other workers' data. Use isolation: 'worker' (mysql, redis).`,
     );
   }
-  await isolation.resetWorker(own.isolated, own.workerId);
+  await testSide.resetVia(process.env.SANDPIT_EXEC ?? '', name, own.workerId);
 }
 
 /** Runs a command in a service's container; a string goes through `sh -c`. One local request to Jest's main process. */

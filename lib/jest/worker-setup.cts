@@ -4,6 +4,7 @@
 import os = require('node:os');
 import isolation = require('../isolation/index.cjs');
 import published = require('./published.cjs');
+import testSide = require('../runner/test-side.cjs');
 
 declare const beforeAll: (fn: () => Promise<void>, timeout?: number) => void;
 
@@ -28,7 +29,8 @@ if (workerId !== undefined && Object.keys(map).length > 0) {
   const todo = Object.keys(map).filter((name) => !done.has(`${run}:${name}`));
   if (todo.length > 0) {
     beforeAll(async () => {
-      await Promise.all(todo.map((name) => isolation.prepareWorker(map[name]!, workerId)));
+      // Made by Jest's main process, which holds the database connections (worker 1's may be under way).
+      await Promise.all(todo.map((name) => testSide.prepareVia(process.env.SANDPIT_EXEC ?? '', name, workerId, process.env.SANDPIT_RUN ?? '')));
       for (const name of todo) done.add(`${run}:${name}`);
     }, 60_000);
   }

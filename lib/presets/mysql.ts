@@ -59,4 +59,5 @@ export const mysql: Preset<MysqlOptions, MysqlResolved> = {
   // rootPassword too: a test that creates databases needs it.
   extras: (o) => ({ user: o.user, password: o.password, database: o.database, rootPassword: o.rootPassword }),
   snapshot: mysqlSnapshot,
+  bootsSlowly: true,
 };

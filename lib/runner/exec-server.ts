@@ -12,25 +12,48 @@ export interface ExecServer {
   close(): Promise<void>;
 }
 
+/** What a worker asks of its own copies (lib/runner/copies.ts); absent when nothing is isolated. */
+export interface WorkerCalls {
+  prepare(name: string, worker: number, run: string): Promise<void>;
+  reset(name: string, worker: number): Promise<void>;
+}
+
+interface Request {
+  name: string;
+  command?: string[];
+  env?: Record<string, string>;
+  worker?: number;
+  run?: string;
+}
+
 /**
  * `exec()` from a test: one local request to the runner's main process, which already holds a Docker
  * client, instead of a Node process per call (0.7-0.9 s) or the Docker client loaded into every test
  * file's sandbox (~150 ms and ~25 MB each). Only services of this run, by name, can be reached.
+ * A worker's copies are prepared and reset here too (/prepare, /reset): the database client and its
+ * connections then live in one process, not loaded again into every test file's sandbox.
  */
-export async function serveExec(find: (name: string) => Service | undefined): Promise<ExecServer> {
+export async function serveExec(find: (name: string) => Service | undefined, calls?: WorkerCalls): Promise<ExecServer> {
+  const handle = async (route: string | undefined, { name, command = [], env, worker = 0, run = '' }: Request): Promise<[number, unknown]> => {
+    const service = find(name);
+    if (!service) return [404, { code: 'NOT_FOUND', message: `sandpit: no service named "${name}" in this run.` }];
+    if (route === '/exec') return [200, await service.exec(command, env)];
+    if (route === '/prepare' && calls) return [200, await calls.prepare(name, worker, run).then(() => ({}))];
+    if (route === '/reset' && calls) return [200, await calls.reset(name, worker).then(() => ({}))];
+    return [404, { code: 'NOT_FOUND', message: `sandpit: this run does not answer ${route}.` }];
+  };
   const server = http.createServer((request, response) => {
-    const reply = (status: number, body: unknown) => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const reply = ([status, body]: [number, unknown]) => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
+      const route = request.url;
       void (async () => {
         try {
-          const { name, command, env } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { name: string; command: string[]; env?: Record<string, string> };
-          const service = find(name);
-          if (!service) return reply(404, { code: 'NOT_FOUND', message: `sandpit: no service named "${name}" in this run.` });
-          reply(200, await service.exec(command, env));
+          reply(await handle(route, JSON.parse(Buffer.concat(chunks).toString('utf8')) as Request));
         } catch (error) {
-          reply(500, { code: isSandpitError(error) ? error.code : 'NOT_READY', message: `sandpit: exec failed: ${describe(error)}` });
+          const what = route === '/exec' ? 'exec' : route?.slice(1);
+          reply([500, { code: isSandpitError(error) ? error.code : 'NOT_READY', message: `sandpit: ${what} failed: ${describe(error)}` }]);
         }
       })();
     });

@@ -62,3 +62,10 @@ export const resetAll = (map: IsolationMap): Promise<void> => prepareAll(map, is
 export const ISOLATION_ENV = isolation.ENV;
 /** Changes with every run, watch-mode reruns included: a worker prepares its copies once per run. */
 export const RUN_ENV = 'SANDPIT_RUN';
+
+/** While the containers start, loads the clients their copies per worker will need. */
+export function warmup(list: StartOptions[], modes: Record<string, Isolation>): void {
+  for (const o of list) {
+    if ('preset' in o && modes[o.name ?? ''] === 'worker' && (o.preset === 'mysql' || o.preset === 'redis')) isolation.warmup(o.preset);
+  }
+}

@@ -7,7 +7,8 @@ import { envPrefix, serviceEnv } from '../service/env.js';
 import type { Service, StartOptions } from '../types.js';
 import type { TestService } from './types.js';
 import { serveExec, type ExecServer } from './exec-server.js';
-import { ISOLATION_ENV, isolationMap, prepareAll, withIsolation } from './isolation.js';
+import { WorkerCopies } from './copies.js';
+import { ISOLATION_ENV, isolationMap, prepareAll, warmup, withIsolation } from './isolation.js';
 import { startWarm } from './warm.js';
 import { reuseSettings, type ReuseSettings } from '../reuse/settings.js';
 import type { IsolationMap } from '../isolation/types.js';
@@ -26,6 +27,8 @@ export class RunnerSession {
   #server: ExecServer | undefined;
   #file = '';
   #isolated: IsolationMap = {};
+  /** Each worker's copies of the isolated services, made here when a worker asks (or ahead of it). */
+  readonly copies = new WorkerCopies(() => this.#isolated);
 
   /** `maxWorkers`: how many workers may ask for their own copy of an isolated service. */
   private constructor(
@@ -45,7 +48,7 @@ export class RunnerSession {
       const { file, services, isolation, reuse } = await configured(rootDir, session.maxWorkers);
       session.#file = file;
       session.#reuse = reuse;
-      session.#server = await serveExec((name) => session.#running.get(name)?.service);
+      session.#server = await serveExec((name) => session.#running.get(name)?.service, session.copies);
       await session.#startMissing(services, isolation);
       return session;
     } catch (error) {
@@ -100,6 +103,7 @@ export class RunnerSession {
   /** Starts `list`, then prepares the copies per worker of the isolated ones (templates, grants). */
   async #startMissing(list: StartOptions[], modes: Record<string, Isolation>): Promise<void> {
     if (this.#reuse) return this.#startWarm(list, modes, this.#reuse);
+    warmup(list, modes);
     const services = await startAll(list);
     try {
       const isolated = isolationMap(services, list, modes);

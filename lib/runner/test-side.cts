@@ -16,18 +16,33 @@ class SandpitTestError extends Error {
 
 /** Runs `command` in the service `name` through the exec server of the run's main process; `env` for this command only. */
 function execVia(address: string, name: string, command: string[], env: Record<string, string> = {}): Promise<ExecResult> {
-  const body = JSON.stringify({ name, command, env });
+  return callMain<ExecResult>(address, '/exec', { name, command, env }, `exec in "${name}"`);
+}
+
+/** Makes this worker's copy of `name` for the run `run` (once per worker and run), in the main process. */
+function prepareVia(address: string, name: string, worker: number, run: string): Promise<void> {
+  return callMain(address, '/prepare', { name, worker, run }, `preparing the copy of "${name}" for worker ${worker}`).then(() => {});
+}
+
+/** Puts this worker's copy of `name` back to the seeded state, in the main process. */
+function resetVia(address: string, name: string, worker: number): Promise<void> {
+  return callMain(address, '/reset', { name, worker }, `reset("${name}")`).then(() => {});
+}
+
+/** One JSON request to the run's main process; its errors come back with their codes. */
+function callMain<T>(address: string, route: string, payload: object, what: string): Promise<T> {
+  const body = JSON.stringify(payload);
   return new Promise((resolve, reject) => {
     const request = http.request(
-      { socketPath: address, path: '/exec', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      { socketPath: address, path: route, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () => {
           try {
-            const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ExecResult & { code?: string; message?: string };
+            const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as T & { code?: string; message?: string };
             if (response.statusCode === 200) resolve(parsed);
-            else reject(new SandpitTestError(parsed.code ?? 'NOT_READY', parsed.message ?? `sandpit: exec in "${name}" failed`));
+            else reject(new SandpitTestError(parsed.code ?? 'NOT_READY', parsed.message ?? `sandpit: ${what} failed`));
           } catch (error) {
             reject(error as Error);
           }
@@ -35,7 +50,7 @@ function execVia(address: string, name: string, command: string[], env: Record<s
       },
     );
     request.on('error', (error) =>
-      reject(new SandpitTestError('NOT_FOUND', `sandpit: exec in "${name}": the test run's main process does not answer (${error.message}). Did the run end?`)),
+      reject(new SandpitTestError('NOT_FOUND', `sandpit: ${what}: the test run's main process does not answer (${error.message}). Did the run end?`)),
     );
     request.end(body);
   });
@@ -51,4 +66,4 @@ function pick<T>(services: Record<string, T>, name: string, runner: string): T {
 /** A string goes through `sh -c`; an array is the argv. */
 const argv = (command: string | string[]): string[] => (typeof command === 'string' ? ['sh', '-c', command] : command);
 
-export = { SandpitTestError, execVia, pick, argv };
+export = { SandpitTestError, execVia, prepareVia, resetVia, pick, argv };

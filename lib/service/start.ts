@@ -22,6 +22,7 @@ import type { PresetName, StartOptions, StartedFrom } from '../types.js';
 import { copyArchives, copyFiles, execIn, exitOf, logsOf } from './container.js';
 import { StartedService } from './handle.js';
 import { hostOf } from './host.js';
+import { quietProgress } from './progress.js';
 
 const LOG_LINES = 20;
 
@@ -38,8 +39,7 @@ async function launch(input: PresetName | StartOptions, via?: Launch): Promise<S
   const n = normalise(input);
   // Client libraries load while Docker creates the container, not on the first probe.
   void n.preset.warmup?.().catch(() => {});
-  const say = (stage: Stage, message: string, notice = false) =>
-    n.onProgress ? n.onProgress({ service: n.name, stage, message, notice }) : notice && process.stderr.write(`sandpit: ${n.name}: ${message}\n`);
+  const say = (stage: Stage, message: string, notice = false) => (n.onProgress ?? quietProgress)({ service: n.name, stage, message, notice });
 
   const resolved = via?.options ?? (await n.preset.resolve(n.presetOptions));
   const client = await docker();

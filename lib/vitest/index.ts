@@ -85,7 +85,7 @@ export async function reset(name: string): Promise<void> {
       `sandpit: "${name}" is shared by all workers (isolation: 'shared', or a preset without copies per worker): reset() would touch other workers' data. Use isolation: 'worker' (mysql, redis).`,
     );
   }
-  await isolation.resetWorker(own.isolated, own.workerId);
+  await testSide.resetVia(provided.exec, name, own.workerId);
 }
 
 // Code under test that reads SANDPIT_<NAME>_URL sees this worker's copy too, as service() does.

@@ -1,6 +1,5 @@
 import type { TestProject } from 'vitest/node';
 import { describe, isSandpitError } from '../errors.js';
-import isolation from '../isolation/index.cjs';
 import { RunnerSession, readyLine, waitsAtEnd } from '../runner/session.js';
 
 /**
@@ -61,10 +60,11 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
   };
 }
 
-/** Creates each worker's copy of the isolated services (all, or only those named). */
+/** Creates each worker's copy of the isolated services (all, or only those named), in this process. */
 async function prepareWorkers(session: RunnerSession, workers: number, only?: string[]): Promise<void> {
-  const map = session.published().isolation;
-  const names = Object.keys(map).filter((name) => !only || only.includes(name));
+  const names = Object.keys(session.published().isolation).filter((name) => !only || only.includes(name));
   const ids = Array.from({ length: workers }, (_, i) => i + 1);
-  await Promise.all(names.flatMap((name) => ids.map((id) => isolation.prepareWorker(map[name]!, id))));
+  // Vitest's workers have no hook before their first test: every copy is made before any worker starts.
+  const run = String(Date.now());
+  await Promise.all(names.flatMap((name) => ids.map((id) => session.copies.prepare(name, id, run))));
 }

@@ -1,0 +1,48 @@
+import isolation from '../isolation/index.cjs';
+import type { IsolationMap } from '../isolation/types.js';
+import { SandpitError } from '../errors.js';
+import type { WorkerCalls } from './exec-server.js';
+
+/**
+ * Each worker's own copy of the isolated services, made and reset in the runner's main process on
+ * the worker's request. A copy can be started ahead (worker 1 exists in every run, in band too):
+ * it is then made while the runner spawns workers, and the worker's own request joins it.
+ */
+export class WorkerCopies implements WorkerCalls {
+  /** `${name}:${worker}` → that copy, made or being made, for the run `#run`. */
+  readonly #made = new Map<string, Promise<void>>();
+  #run = '';
+
+  constructor(private readonly map: () => IsolationMap) {}
+
+  /** Starts worker `worker`'s copies of every isolated service for `run`; a failure shows when the worker asks. */
+  ahead(run: string, worker = 1): void {
+    for (const name of Object.keys(this.map())) this.prepare(name, worker, run).catch(() => {});
+  }
+
+  prepare(name: string, worker: number, run: string): Promise<void> {
+    // A new run (a watch-mode rerun) copies afresh: the last run's tests changed the copies.
+    if (run !== this.#run) {
+      this.#made.clear();
+      this.#run = run;
+    }
+    const key = `${name}:${worker}`;
+    const known = this.#made.get(key);
+    if (known) return known;
+    const making = isolation.prepareWorker(this.#isolated(name), worker);
+    // A failed copy is not remembered: the worker's own request tries again and reports.
+    making.catch(() => this.#made.get(key) === making && this.#made.delete(key));
+    this.#made.set(key, making);
+    return making;
+  }
+
+  reset(name: string, worker: number): Promise<void> {
+    return isolation.resetWorker(this.#isolated(name), worker);
+  }
+
+  #isolated(name: string) {
+    const isolated = this.map()[name];
+    if (!isolated) throw new SandpitError('INVALID_OPTION', `sandpit: "${name}" is shared by all workers: it has no copy per worker to prepare or reset. Use isolation: 'worker' (mysql, redis).`);
+    return isolated;
+  }
+}
