@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { startAll } from '../../lib/service/group.js';
 import { sessionId } from '../../lib/cleanup/labels.js';
 import { SandpitError } from '../../lib/index.js';
-import { containersWith } from '../helpers/engine.js';
+import { containersWith, inspect } from '../helpers/engine.js';
 
 describe('startAll (what `sandpit up` and the Jest preset use)', () => {
   test('a group where the third of four fails leaves nothing behind', async () => {
@@ -15,6 +15,24 @@ describe('startAll (what `sandpit up` and the Jest preset use)', () => {
     expect(error).toBeInstanceOf(SandpitError);
     expect((error as SandpitError).code).toBe('IMAGE_UNAVAILABLE');
     expect(await containersWith(`sandpit.session=${sessionId}`)).toEqual([]);
+  });
+
+  test('a slow-booting preset (mysql) goes first: the others are created once its container runs', async () => {
+    const events: string[] = [];
+    const [cache, db] = await startAll([
+      { preset: 'redis', name: 'cache' },
+      { preset: 'mysql', name: 'db', onProgress: (e) => events.push(e.stage) },
+    ]);
+    try {
+      const [redisCreated, mysqlStarted] = await Promise.all([
+        inspect(cache!.containerId).then((c) => Date.parse(c.Created)),
+        inspect(db!.containerId).then((c) => Date.parse(c.State.StartedAt)),
+      ]);
+      expect(redisCreated).toBeGreaterThan(mysqlStarted);
+      expect(events).toContain('ready'); // the caller's own progress still arrives
+    } finally {
+      await Promise.all([cache?.stop(), db?.stop()]);
+    }
   });
 
   test('two services with one name are refused before anything starts', async () => {
