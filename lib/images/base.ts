@@ -1,7 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
 import { docker } from '../docker/client.js';
 import { SandpitError, describe } from '../errors.js';
 import { buildOnce } from './once.js';
@@ -21,6 +20,8 @@ export function ensureBaseImage(suite: string = DEFAULT_SUITE, onProgress: (line
 }
 
 async function debootstrap(suite: string, tag: string, onProgress: (line: string) => void): Promise<string> {
+  // execa costs ~85 ms to import, and every start loads this module; only a build needs it.
+  const { execa } = await import('execa');
   const mirror = process.env.SANDPIT_DEBIAN_MIRROR || 'http://deb.debian.org/debian';
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sandpit-rootfs-'));
   try {
@@ -47,6 +48,7 @@ async function debootstrap(suite: string, tag: string, onProgress: (line: string
 }
 
 async function checkCanDebootstrap(): Promise<void> {
+  const { execa } = await import('execa');
   const fix = 'or make the official images available (docker pull, or docker load on an offline machine)';
   const found = await execa('debootstrap', ['--version'], { reject: false });
   if (found.code === 'ENOENT') {
@@ -60,6 +62,7 @@ async function checkCanDebootstrap(): Promise<void> {
 }
 
 async function importRootfs(dir: string, tag: string): Promise<void> {
+  const { execa } = await import('execa');
   const dockerode = (await docker()).container.dockerode;
   const tar = execa('tar', ['-C', dir, '-c', '.'], { buffer: { stdout: false } });
   const [repo, version] = tag.split(':') as [string, string];
