@@ -25,5 +25,20 @@ export async function measure(n: number, once: () => Promise<number>, pauseMs = 
   return summarise(values);
 }
 
+/** `a` and `b` alternately, n times each after one unrecorded warm-up of each: drift in the machine's load hits both. */
+export async function alternate(n: number, a: () => Promise<number>, b: () => Promise<number>, pauseMs = 300): Promise<[Sample, Sample]> {
+  await step('a warm-up', a);
+  await step('a warm-up', b);
+  const as: number[] = [];
+  const bs: number[] = [];
+  for (let i = 0; i < n; i++) {
+    for (const [once, into] of [[a, as], [b, bs]] as const) {
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      into.push(await step('a measured run', once));
+    }
+  }
+  return [summarise(as), summarise(bs)];
+}
+
 export const ratio = (a: number | undefined, b: number | undefined): number | undefined =>
   a === undefined || b === undefined || b === 0 ? undefined : Math.round((a / b) * 100) / 100;
