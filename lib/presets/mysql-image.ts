@@ -20,12 +20,16 @@ RUN groupadd --system --gid 999 mysql && useradd --system --uid 999 --gid 999 --
  && chown mysql:mysql /var/lib/mysql /var/run/mysqld /var/lib/mysql-files \\
  && chmod 1777 /var/lib/mysql /var/run/mysqld
 VOLUME /var/lib/mysql
+# The official image's server settings: no reverse DNS lookup of each client (a stall wherever DNS is
+# slow; accounts match by address, as there), no host cache.
+COPY docker.cnf /etc/mysql/conf.d/
 COPY docker-entrypoint.sh /usr/local/bin/
 ENTRYPOINT ["docker-entrypoint.sh"]
 EXPOSE 3306 33060
 CMD ["mysqld"]
 `,
   files: {
+    'docker.cnf': '[mysqld]\nhost-cache-size=0\nskip-name-resolve\n',
     'docker-entrypoint.sh': `#!/bin/bash
 # sandpit's offline stand-in for the official mysql image's entrypoint: the same contract, written for
 # Debian's mysql-server-core. On a first start (no database in the data directory the server itself
