@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { docker } from '../docker/client.js';
 import { SERVER_FILE } from './names.js';
+import { LABEL, ownerLabels } from '../cleanup/labels.js';
 
 /**
  * Which server an offline image holds ("MySQL 9.7.4 (Debian sid)"), read from the file its build
@@ -9,7 +10,9 @@ import { SERVER_FILE } from './names.js';
  */
 export async function offlineServer(image: string): Promise<string | undefined> {
   const dockerode = (await docker()).container.dockerode;
-  const container = await dockerode.createContainer({ Image: image, Entrypoint: ['true'], Cmd: [], Labels: { 'sandpit.reader': 'true' } });
+  // Owned like a service: if this process dies before removing it, the sweep of dead sessions does.
+  const Labels = { [LABEL.managed]: 'true', [LABEL.name]: 'image-reader', ...ownerLabels(false) };
+  const container = await dockerode.createContainer({ Image: image, Entrypoint: ['true'], Cmd: [], Labels });
   try {
     const archive = (await container.getArchive({ path: SERVER_FILE })) as NodeJS.ReadableStream;
     return (await firstFile(archive)).trim() || undefined;
