@@ -1,9 +1,11 @@
 import { describe, expect, test } from '@jest/globals';
-import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { containersWith, eventually } from '../helpers/engine.js';
 import { fixture, runJest, type Fixture } from './harness.js';
+import { CLAIM_STALE_MS } from '../../lib/cleanup/reused.js';
+import { removeContainer } from '../../lib/cleanup/remove.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const IDLE_MS = 15_000;
@@ -26,7 +28,8 @@ function containersOf(out: string): string[] {
   return sets[0]!.split(' ');
 }
 
-const lines = (out: string) => readFileSync(out, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { containers?: string[]; firstInWorker?: boolean; rows?: number; keys?: number });
+const lines = (out: string) =>
+  (existsSync(out) ? readFileSync(out, 'utf8') : '').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { containers?: string[]; inserted?: string[]; firstInWorker?: boolean; rows?: number; keys?: number });
 
 // SANDPIT_REUSE=force: the suite may run under CI, where reuse is otherwise ignored. The collide files
 // insert primary key 100 and count: any row an earlier run left would fail them.
@@ -70,4 +73,39 @@ describe('warm reuse across runs (reuse: true)', () => {
     // Idle time, plus the stale time of a released lock's check and a poll: well within a minute.
     expect(await eventually(async () => (await left()).length === 0, IDLE_MS + 45_000, 1000)).toBe(true);
   });
+
+  test('a run killed with kill -9 mid-test: its services are reset before the next run takes them over', async () => {
+    // A project of its own (one more line in its schema: another reuse key), so the only warm services
+    // of its configuration are the ones this test makes.
+    const g = project();
+    appendFileSync(path.join(g.dir, 'schema.sql'), '-- killed-run variant\n');
+    const killed = runJest(g, ['--maxWorkers=2', '[a-d]\\.test\\.js$'], { SANDPIT_REUSE: 'force', FIXTURE_OUT: `${g.out}.k`, FIXTURE_HOLD: '60000', FIXTURE_SAY_INSERTED: '1' });
+    expect(await eventually(async () => lines(`${g.out}.k`).some((r) => r.inserted), 90_000, 200)).toBe(true);
+    const dirty = lines(`${g.out}.k`).find((r) => r.inserted)!.inserted!; // row 100 and key "owner" are in them now
+    killed.kill('SIGKILL');
+    await killed;
+    const cleanup = new Set(dirty);
+    try {
+      // Its claims are not stale yet: a run now gets services of its own, and passes.
+      const next = await run(g, `${g.out}.n`);
+      expect(next.exitCode).toBe(0);
+      const fresh = containersOf(`${g.out}.n`);
+      expect(fresh.filter((id) => dirty.includes(id))).toEqual([]);
+      fresh.forEach((id) => cleanup.add(id));
+      await Promise.all(fresh.map((id) => removeContainer(id))); // leaves the killed run's as the only candidates
+      // Once the dead run's claims are stale, the next run takes its services over, reset.
+      await new Promise((resolve) => setTimeout(resolve, CLAIM_STALE_MS + 1000));
+      const later = await run(g, `${g.out}.l`);
+      expect(later.all).toMatch(/reused: db, cache/);
+      expect(later.exitCode).toBe(0);
+      expect(containersOf(`${g.out}.l`)).toEqual(dirty);
+      // What each worker's first file found before its own reset(): the seed only, not row 100 and key
+      // "owner" that the killed run left in those very databases.
+      const firsts = lines(`${g.out}.l`).filter((r) => r.firstInWorker);
+      expect(firsts.length).toBeGreaterThan(0);
+      for (const r of firsts) expect(r).toMatchObject({ rows: 2, keys: 0 });
+    } finally {
+      await Promise.allSettled([...cleanup].map((id) => removeContainer(id)));
+    }
+  }, 180_000);
 });
