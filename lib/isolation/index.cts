@@ -17,25 +17,25 @@ function readMap(env: NodeJS.ProcessEnv = process.env): IsolationMap {
 /** Main process, after start: whatever the workers will copy from must exist before they do. */
 async function prepareMain(isolated: Isolated): Promise<void> {
   if (isolated.preset === 'mysql') await mysql.seedTemplate(isolated);
+  else await redis.seedTemplate(isolated);
 }
 
 /** Main process, taking over a server from an earlier run: nothing of that run may show. */
 async function resetMain(isolated: Isolated): Promise<void> {
   if (isolated.preset === 'mysql') await mysql.seedTemplate(isolated);
-  else await redis.flushServer(isolated);
+  else await redis.resetServer(isolated);
 }
 
-/** In a worker, before its first test: its database exists and holds the seeded state. */
+/** A worker's copy, before its first test: it exists and holds the seeded state (made in the main process, on the worker's request). */
 async function prepareWorker(isolated: Isolated, workerId: number): Promise<void> {
   if (isolated.preset === 'mysql') await mysql.syncWorker(isolated, workerId);
-  // redis: every logical database exists from the start, empty.
-  else await redis.flushDatabase(isolated, workerId);
+  else await redis.syncDatabase(isolated, workerId);
 }
 
-/** In a worker: back to the seeded state (mysql), or empty (redis), touching no other worker. */
+/** A worker's copy back to the seeded state (mysql's database, redis' logical database), touching no other worker. */
 async function resetWorker(isolated: Isolated, workerId: number): Promise<void> {
   if (isolated.preset === 'mysql') await mysql.syncWorker(isolated, workerId);
-  else await redis.flushDatabase(isolated, workerId);
+  else await redis.syncDatabase(isolated, workerId);
 }
 
 /**

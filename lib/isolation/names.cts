@@ -14,8 +14,14 @@ const workerGrantPattern = (database: string): string => `${database.replace(/_/
 /** mysql names are ≤ 64 characters: room for `_w` and a worker id up to 9999. */
 const MAX_DATABASE = 58;
 
-/** redis: database 0 is the global view; worker N uses N, so N workers need N + 1 databases. */
-const redisDatabases = (workers: number): number => Math.max(16, workers + 1);
+/**
+ * redis: database 0 is the global view, worker N uses N, and the last one keeps the seeded template
+ * every worker's copy comes from: N workers need N + 2 databases.
+ */
+const redisDatabases = (workers: number): number => Math.max(16, workers + 2);
+
+/** The logical database that holds a redis server's seeded template: its last one. */
+const redisTemplate = (databases: number): number => databases - 1;
 
 /** The worker id a test runner gave this process, or undefined outside a worker. */
 function workerIdFrom(value: string | undefined): number | undefined {
@@ -30,4 +36,4 @@ function workerView(isolated: Isolated, view: WorkerView, workerId: number): Wor
   return { ...view, database, url: view.url.replace(/\/[^/]*$/, `/${database}`) };
 }
 
-export = { workerDatabase, templateDatabase, workerGrantPattern, MAX_DATABASE, redisDatabases, workerIdFrom, workerView };
+export = { workerDatabase, templateDatabase, workerGrantPattern, MAX_DATABASE, redisDatabases, redisTemplate, workerIdFrom, workerView };

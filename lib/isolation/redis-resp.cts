@@ -1,7 +1,8 @@
-// Three redis commands (AUTH, SELECT, FLUSHDB) over a raw socket. Not @redis/client: inside a Jest
-// worker every test file loads its modules afresh, and that client costs ~250 ms to load here,
-// more than ten times the 20 ms a reset may take. Every reply to these commands is one line.
+// A few redis commands (AUTH, SELECT, FLUSHDB, EXISTS, SET, EVAL) over a raw socket, every reply one
+// line. Not @redis/client: it costs ~250 ms to load, more than ten times the 20 ms a reset may take;
+// copying a seed between databases is one script run by the server, whatever the seed's size.
 import net = require('node:net');
+import names = require('./names.cjs');
 
 const encode = (args: string[]): string => `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
 
@@ -29,14 +30,52 @@ function send(target: { host: string; port: number }, commands: string[][], time
   });
 }
 
-/** Empties one logical database; the others (other workers', the global view's) are not touched. */
-async function flushDatabase(target: { host: string; port: number; password?: string }, index: number): Promise<void> {
-  await send(target, [...(target.password ? [['AUTH', target.password]] : []), ['SELECT', String(index)], ['FLUSHDB']]);
+type Target = { host: string; port: number; password?: string; databases: number };
+
+const auth = (target: Target): string[][] => (target.password ? [['AUTH', target.password]] : []);
+
+/** Marks a complete template (a run may die while making one); never copied to a worker. */
+const MARK = 'sandpit:template';
+
+// Copies every key of the selected database into database ARGV[1] (types and TTLs kept), on the
+// server: one round trip whatever the seed's size. The reply is one line (a count), as send() wants.
+const COPY_ALL = `local cursor, copied = '0', 0
+repeat
+  local page = redis.call('SCAN', cursor, 'COUNT', 1000)
+  cursor = page[1]
+  for _, key in ipairs(page[2]) do
+    if key ~= ARGV[2] then
+      redis.call('COPY', key, key, 'DB', ARGV[1], 'REPLACE')
+      copied = copied + 1
+    end
+  end
+until cursor == '0'
+return copied`;
+
+const copy = (from: number, to: number): string[][] => [['SELECT', String(to)], ['FLUSHDB'], ['SELECT', String(from)], ['EVAL', COPY_ALL, '0', String(to), MARK]];
+
+/** Main process, once the server is ready: database 0 as the init scripts left it becomes the template. */
+async function seedTemplate(target: Target): Promise<void> {
+  const template = names.redisTemplate(target.databases);
+  await send(target, [...auth(target), ...copy(0, template), ['SELECT', String(template)], ['SET', MARK, '1']]);
 }
 
-/** Every database: only for a server this process owns outright (taking over a reused one). */
-async function flushServer(target: { host: string; port: number; password?: string }): Promise<void> {
-  await send(target, [...(target.password ? [['AUTH', target.password]] : []), ['FLUSHALL']]);
+/** A worker's database: emptied, then the template's keys (the seed) copied in. Nothing else is touched. */
+async function syncDatabase(target: Target, index: number): Promise<void> {
+  await send(target, [...auth(target), ...copy(names.redisTemplate(target.databases), index)]);
 }
 
-export = { flushDatabase, flushServer };
+/**
+ * Taking over a server an earlier run used: every database but the template emptied, and database 0
+ * holds the seed again. A server whose template was never completed (its run died first, before any
+ * test) still has its seed in database 0: the template is made from it.
+ */
+async function resetServer(target: Target): Promise<void> {
+  const template = names.redisTemplate(target.databases);
+  const marked = (await send(target, [...auth(target), ['SELECT', String(template)], ['EXISTS', MARK]])).at(-1) === ':1';
+  const others = Array.from({ length: target.databases }, (_, i) => i).filter((i) => i !== template && (marked || i !== 0));
+  await send(target, [...auth(target), ...others.flatMap((i) => [['SELECT', String(i)], ['FLUSHDB']])]);
+  await (marked ? syncDatabase(target, 0) : seedTemplate(target));
+}
+
+export = { seedTemplate, syncDatabase, resetServer };

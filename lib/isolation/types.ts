@@ -19,6 +19,8 @@ export interface RedisIsolation {
   host: string;
   port: number;
   password?: string;
+  /** The logical databases the server has; the last one holds the seeded template (see names.cts). */
+  databases: number;
 }
 
 export type Isolated = MysqlIsolation | RedisIsolation;

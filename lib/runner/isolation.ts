@@ -35,7 +35,8 @@ export function isolationMap(services: Service[], started: StartOptions[], modes
       map[service.name] = { preset: 'mysql', host: db.host, port: db.port, database: db.database, user: db.user, rootPassword: db.rootPassword };
     } else if (service.preset === 'redis' && options) {
       const password = 'password' in options ? options.password : undefined;
-      map[service.name] = { preset: 'redis', host: service.host, port: service.port, ...(password ? { password } : {}) };
+      const databases = ('databases' in options ? options.databases : undefined) ?? 16; // redis' own default
+      map[service.name] = { preset: 'redis', host: service.host, port: service.port, databases, ...(password ? { password } : {}) };
     }
   }
   return map;

