@@ -1,7 +1,14 @@
 import { expect, test } from '@jest/globals';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
+import { fileURLToPath } from 'node:url';
+import { track } from '../helpers/children.js';
 import { eventually } from '../helpers/engine.js';
+import { removeByLabel } from '../../lib/cleanup/remove.js';
+
+const removeSession = (session: string) => removeByLabel(`sandpit.session=${session}`);
+const vitestBin = fileURLToPath(new URL('../../node_modules/vitest/vitest.mjs', import.meta.url));
 import { allGone, fixture, reports, runVitest, sessionContainers } from './harness.js';
 
 test('watch mode keeps the services across reruns, applies a changed config, and removes all at exit', async () => {
@@ -25,4 +32,33 @@ test('watch mode keeps the services across reruns, applies a changed config, and
   process.kill(-vitest.pid!, 'SIGINT');
   await vitest;
   expect(await allGone(first!.session, 15_000)).toBe(true);
+});
+
+// In a terminal, watch mode puts stdin in raw mode and reads Ctrl-C as a key: Vitest then closes itself,
+// global setup teardowns included. (A SIGINT from elsewhere makes it exit at once, without them: then the
+// watchdog removes the services, as the test above shows.) `script` gives Vitest a terminal.
+test('Ctrl-C in a terminal, in watch mode: the global setup\'s teardown removes the services (no watchdog in this run)', async () => {
+  const f = fixture('basic');
+  // Without the watchdog, and with the teardown waiting for its removals, only the teardown can remove
+  // them: nothing left the moment Vitest has exited shows that it ran.
+  const command = [process.execPath, vitestBin, '--watch', 'a.test'].map((a) => `'${a}'`).join(' ');
+  const terminal = execa('script', ['-qfec', command, '/dev/null'], {
+    cwd: f.dir,
+    env: { FIXTURE_OUT: f.out, SANDPIT_WATCHDOG: '0', SANDPIT_TEARDOWN: 'wait', TERM: 'xterm' },
+    reject: false,
+    all: true,
+  });
+  track(terminal);
+  expect(await eventually(async () => reports(f).length === 1, 60_000)).toBe(true);
+  const { session } = reports(f)[0]!;
+  try {
+    expect(await sessionContainers(session)).toHaveLength(2);
+    terminal.stdin!.write('\x03'); // the key, as a terminal sends it
+    const result = await terminal;
+    expect(result.all).toMatch(/Cancelling test run|closing/i);
+    expect(await sessionContainers(session)).toEqual([]);
+  } finally {
+    terminal.kill('SIGKILL');
+    await removeSession(session); // what a failing run left (nothing else would remove it)
+  }
 });
