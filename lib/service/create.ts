@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import type Dockerode from 'dockerode';
+import { copyFolders } from '../files/copy.js';
+import { SandpitError, describe } from '../errors.js';
+import { LABEL, ownerLabels } from '../cleanup/labels.js';
+import { startWatchdog } from '../cleanup/watchdog.js';
+import { removeContainer } from '../cleanup/remove.js';
+import { copyArchives, copyFiles } from './container.js';
+import { nameInUse } from './names.js';
+import type { LaunchPlan } from './plan.js';
+
+/** The container a start works on; replaced in place when a lost port race makes a second one. */
+export interface Held {
+  container: Dockerode.Container;
+}
+
+/** Creates the plan's container on `hostPort` ('' for any free one). No container exists if it throws. */
+export async function createContainer({ n, client, image, options, snapshot, spec, ports, bindAddress, placed }: LaunchPlan, hostPort: string): Promise<Dockerode.Container> {
+  // Before the container exists: whatever ends this process from here on, the watchdog reaps it.
+  if (!n.detached) startWatchdog();
+  try {
+    return await client.container.create({
+      Env: Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),
+      ...(spec.command ? { Cmd: spec.command } : {}),
+      ...(spec.workingDir ? { WorkingDir: spec.workingDir } : {}),
+      ExposedPorts: Object.fromEntries(ports.map((p) => [`${p}/tcp`, {}])),
+      HostConfig: {
+        Init: spec.init ?? false,
+        PortBindings: Object.fromEntries(ports.map((p, i) => [`${p}/tcp`, [{ HostIp: bindAddress, HostPort: i === 0 ? hostPort : '' }]])),
+        Mounts: placed.mounts.map((m) => ({ Type: 'bind' as const, Source: m.source, Target: m.target, ReadOnly: m.readOnly })),
+      },
+      Image: image,
+      // A detached service is found by its name later: Docker refuses a second container of one
+      // name atomically, where a check first would race with a parallel `up -d`.
+      name: n.detached ? `sandpit-${n.name}` : `sandpit-${n.name}-${randomBytes(3).toString('hex')}`,
+      Labels: {
+        [LABEL.managed]: 'true',
+        [LABEL.name]: n.name,
+        [LABEL.preset]: n.presetName,
+        // Lets `sandpit ls`, `exec` and the Jest workers rebuild url and credentials later.
+        [LABEL.options]: JSON.stringify(options),
+        ...ownerLabels(n.detached),
+        ...snapshot?.labels,
+        ...n.labels,
+      },
+    });
+  } catch (cause) {
+    if (n.detached && (cause as { statusCode?: number }).statusCode === 409) throw nameInUse(n.name, cause);
+    throw new SandpitError('IMAGE_UNAVAILABLE', `${n.name}: could not create a container from ${image}: ${describe(cause)}`, {
+      cause,
+      service: n.name,
+      stage: 'create',
+    });
+  }
+}
+
+/**
+ * Puts the plan's files in and starts the container. A lost race for a 'standard' port (another start
+ * took it between the check and the bind) replaces the container with one on a free port.
+ */
+export async function fillAndStart(plan: LaunchPlan, held: Held): Promise<void> {
+  const { n, say, options, snapshot, placed } = plan;
+  const files = { ...n.preset.files?.(options), ...snapshot?.files };
+  const fill = async (c: Dockerode.Container) => {
+    await copyFolders(c, placed.copies);
+    await copyFiles(c, files);
+    await copyArchives(c, n.preset.archives?.(options) ?? []);
+  };
+  await fill(held.container);
+  say('start', 'starting');
+  const lost = await held.container.start().then(
+    () => undefined,
+    (error: unknown) => portError(n.name, error) ?? Promise.reject(error),
+  );
+  if (!lost) return;
+  // 'standard' is a preference; a port the user named is not.
+  if (n.port !== 'standard') throw lost;
+  say('create', `port ${plan.hostPort} was taken while starting; using a free port instead`, true);
+  await removeContainer(held.container.id);
+  held.container = await createContainer(plan, '');
+  await fill(held.container);
+  await held.container.start();
+}
+
+/** Container port → the host port it got; one engine call, skipped when nothing is published. */
+export async function hostPorts(container: Dockerode.Container, ports: number[]): Promise<Record<number, number>> {
+  if (ports.length === 0) return {};
+  const bindings = (await container.inspect()).NetworkSettings.Ports ?? {};
+  const published: Record<number, number> = {};
+  for (const [key, hosts] of Object.entries(bindings)) {
+    const hostPort = hosts?.[0]?.HostPort;
+    if (hostPort) published[Number.parseInt(key, 10)] = Number(hostPort);
+  }
+  return published;
+}
+
+function portError(service: string, error: unknown): SandpitError | undefined {
+  if (!/port is already allocated|address already in use/i.test(describe(error))) return undefined;
+  return new SandpitError('PORT_IN_USE', `${service}: the host port is already in use (${describe(error)}). Pick another port, or leave port unset.`, {
+    cause: error,
+    service,
+    stage: 'start',
+  });
+}

@@ -1,0 +1,31 @@
+import { SandpitError, describe, isSandpitError, type Stage } from '../errors.js';
+import type { Normalised } from '../options/normalise.js';
+
+/** How much of a failed container's log an error carries. */
+export const LOG_LINES = 20;
+
+/** Any error on the way to a ready service, as a SandpitError that names the service and ends with its log. */
+export function failure(n: Normalised, stage: Stage, error: unknown, logs: string): SandpitError {
+  // Preset messages start "mysql: …"; a service named "db" should be named in its own error.
+  const presetPrefix = `${n.presetName}: `;
+  if (isSandpitError(error) && n.name !== n.presetName && error.message.startsWith(presetPrefix)) {
+    const message = `${n.name} (${n.presetName}): ${error.message.slice(presetPrefix.length)}`;
+    error = new SandpitError(error.code, message, { ...error, cause: error.cause ?? error });
+  }
+  const tail = logs.trimEnd().split('\n').slice(-LOG_LINES).join('\n');
+  const withLogs = tail ? `\nLast ${LOG_LINES} log lines of ${n.name}:\n${tail}` : '';
+  if (isSandpitError(error)) {
+    return new SandpitError(error.code, `${error.message}${withLogs}`, {
+      cause: error.cause ?? error,
+      service: n.name,
+      stage: error.stage ?? stage,
+      logs: tail,
+    });
+  }
+  return new SandpitError('NOT_READY', `${n.name}: failed at ${stage}: ${describe(error)}${withLogs}`, {
+    cause: error,
+    service: n.name,
+    stage,
+    logs: tail,
+  });
+}

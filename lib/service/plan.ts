@@ -1,0 +1,99 @@
+import type { ContainerRuntimeClient } from 'testcontainers';
+import { docker } from '../docker/client.js';
+import { engineAddress } from '../engine/address.js';
+import { defaultBindAddress } from '../engine/bind.js';
+import { placeFiles, type PlacedFiles } from '../files/copy.js';
+import type { Stage } from '../errors.js';
+import { resolveImage } from '../images/resolve.js';
+import { sweepOnce } from '../cleanup/sweep.js';
+import { normalise, type Normalised } from '../options/normalise.js';
+import { planPort } from '../ports/plan.js';
+import type { Launch } from '../snapshots/launch.js';
+import { snapshotFor } from '../snapshots/use.js';
+import type { ContainerSpec } from '../preset.js';
+import type { PresetName, StartOptions } from '../types.js';
+import { failure } from './failure.js';
+import type { StartedService } from './handle.js';
+import { hostOf } from './host.js';
+import { quietProgress } from './progress.js';
+
+export type Say = (stage: Stage, message: string, notice?: boolean) => void;
+
+/** Everything a start decides before any container exists: what to run, where, with which files. */
+export interface LaunchPlan {
+  n: Normalised;
+  say: Say;
+  client: ContainerRuntimeClient;
+  image: string;
+  /** The preset's resolved options (a snapshot's, when starting from one). */
+  options: object;
+  snapshot: Launch | undefined;
+  spec: ContainerSpec;
+  bindAddress: string;
+  host: string;
+  /** '' for any free port. */
+  hostPort: string;
+  /** The container ports to publish; the first is the service's. */
+  ports: number[];
+  placed: PlacedFiles;
+}
+
+/** How lib/snapshots starts the container it takes a snapshot from (start() itself, with `via`). */
+export type LaunchVia = (input: StartOptions, via: Launch) => Promise<StartedService>;
+
+/** `via`: lib/snapshots' container to take a snapshot from, with the image and options it chose. */
+export async function planLaunch(input: PresetName | StartOptions, via: Launch | undefined, launch: LaunchVia): Promise<LaunchPlan> {
+  const n = normalise(input);
+  // Client libraries load while Docker creates the container, not on the first probe.
+  void n.preset.warmup?.().catch(() => {});
+  const say: Say = (stage, message, notice = false) => (n.onProgress ?? quietProgress)({ service: n.name, stage, message, notice });
+
+  const resolved = via?.options ?? (await n.preset.resolve(n.presetOptions));
+  const client = await docker();
+  sweepOnce();
+
+  say('pull', 'finding image');
+  const { image: base } = via ?? await resolveImage(
+    { name: n.presetName, image: n.preset.image, offline: n.preset.offline },
+    n.presetName === 'custom' ? n.preset.image : n.image,
+    (event) => say(event.stage, event.message, event.notice),
+  ).catch((error: unknown) => {
+    throw failure(n, 'pull', error, ''); // no container yet; the error still names its service
+  });
+  const snapshot = via ?? (await fromSnapshot(n, input, resolved, base, say, launch));
+  const image = snapshot?.image ?? base;
+  const options = snapshot?.options ?? resolved;
+
+  const bindAddress = n.bindAddress ?? defaultBindAddress(client);
+  const port = await planPort(n.name, n.port, { bindAddress, standardPort: n.preset.standardPort, local: engineAddress(client).local });
+  if (port.notice) say('create', port.notice, true);
+  const notice = n.preset.notice?.(options);
+  if (notice) say('create', notice, true);
+
+  say('create', `creating container from ${image}`);
+  const spec = { ...n.preset.container(options), ...(snapshot && { command: snapshot.command, workingDir: snapshot.workingDir }) };
+  // Local folders reach a remote engine as copies (lib/files/copy.ts).
+  const placed = await placeFiles(client, image, n.name, spec.mounts ?? []).catch((error: unknown) => {
+    throw failure(n, 'create', error, ''); // asking the engine what it sees can fail too; no container yet
+  });
+  const ports = [n.preset.containerPort, ...(n.preset.extraPorts ?? [])].filter((p): p is number => p !== undefined);
+  return { n, say, client, image, options, snapshot, spec, bindAddress, host: hostOf(client, bindAddress), hostPort: port.hostPort, ports, placed };
+}
+
+/** The snapshot to start from (taken now by a container of `base` if there is none), or undefined. */
+function fromSnapshot(n: Normalised, input: PresetName | StartOptions, options: object, base: string, say: Say, launch: LaunchVia) {
+  // Taken on any free port, owned by this process (reaped if it dies), never itself from a snapshot.
+  // Never with the caller's labels: a warm-reuse claim or a `detached` owner on the builder would be
+  // committed into the image (blanked, yet present) and passed to every service started from it.
+  const own = { ...(typeof input === 'string' ? { preset: input } : input), port: undefined, detached: false, snapshot: false, labels: undefined } as StartOptions;
+  return snapshotFor({
+    preset: n.preset,
+    options,
+    image: base,
+    enabled: n.snapshot,
+    say: (message, notice) => say('build', message, notice),
+    launch: (via) => launch(own, via),
+  }).catch((error: unknown) => {
+    throw failure(n, 'build', error, '');
+  });
+}
