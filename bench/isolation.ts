@@ -10,7 +10,7 @@ import { removeContainer } from '../lib/cleanup/remove.js';
 import type { Row } from './row.js';
 import { seedSql } from './seed-schema.js';
 import { step } from './deadline.js';
-import { removedFor } from './runners.js';
+import { installHere, removedFor } from './runners.js';
 import { measure, ratio } from './stats.js';
 
 const timed = async (work: () => Promise<unknown>): Promise<number> => {
@@ -73,6 +73,7 @@ export async function reuseCase(root: string, runs: number, log: (line: string) 
   const project = mkdtempSync(path.join(os.tmpdir(), 'sandpit-bench-reuse-'));
   mkdirSync(path.join(project, 'public'));
   writeFileSync(path.join(project, 'public/index.html'), 'hi\n');
+  installHere(project, root); // `preset: 'sandpit-services'`, resolved as in a project that installed it
   const seen = path.join(project, 'containers.txt');
   writeFileSync(
     path.join(project, 'trivial.test.js'),
@@ -85,7 +86,7 @@ test('runs', () => expect(1).toBe(1));\n`,
   );
   const jest = path.join(root, 'node_modules/jest/bin/jest.js');
   const run = (preset: boolean, reuse: string) => async () => {
-    writeFileSync(path.join(project, 'jest.config.cjs'), `module.exports = ${JSON.stringify(preset ? { preset: path.join(root, 'jest.preset.js') } : {})};\n`);
+    writeFileSync(path.join(project, 'jest.config.cjs'), `module.exports = ${JSON.stringify(preset ? { preset: 'sandpit-services' } : {})};\n`);
     const t0 = performance.now();
     const jestRun = execa('node', [jest, '--rootDir', project, '--ci'], { cwd: project, env: { SANDPIT_REUSE: reuse } });
     await step('a Jest run', () => jestRun);

@@ -13,7 +13,7 @@ import { firstUse } from './uses.js';
 import type { Row } from './row.js';
 import { seededCases } from './seeded.js';
 import { remoteCases } from './remote.js';
-import { execCase, removedFor, vitestCase } from './runners.js';
+import { execCase, installHere, removedFor, vitestCase } from './runners.js';
 import { isolationCases, reuseCase } from './isolation.js';
 import { mysqlModule, raw, rawFour, sandpit, testcontainers, type Preset, type Setup } from './starters.js';
 
@@ -156,6 +156,7 @@ async function jestCase(slowest: number | undefined): Promise<void> {
   mkdirSync(path.join(project, 'public'));
   writeFileSync(path.join(project, 'public/index.html'), 'hi\n');
   writeFileSync(path.join(project, 'trivial.test.js'), "test('runs', () => expect(1).toBe(1));\n");
+  installHere(project, root); // `preset: 'sandpit-services'`, resolved as in a project that installed it
   writeFileSync(
     path.join(project, 'sandpit.config.json'),
     JSON.stringify({ services: { cache: { preset: 'redis' }, db: { preset: 'mysql' }, site: { preset: 'httpd', root: './public' }, box: { preset: 'ubuntu' } } }),
@@ -164,7 +165,7 @@ async function jestCase(slowest: number | undefined): Promise<void> {
   const run = (withPreset: boolean) => async () => {
     writeFileSync(
       path.join(project, 'jest.config.cjs'),
-      `module.exports = ${JSON.stringify(withPreset ? { preset: path.join(root, 'jest.preset.js') } : {})};\n`,
+      `module.exports = ${JSON.stringify(withPreset ? { preset: 'sandpit-services' } : {})};\n`,
     );
     const t0 = performance.now();
     const jestRun = execa('node', [jest, '--rootDir', project, '--ci'], { cwd: project });

@@ -1,7 +1,7 @@
 // Bench rows for the test runners: exec() from a Jest test vs the same exec through the engine API,
 // and Vitest runs with four services vs none (the Jest row of the same kind is in run.ts).
 import { execa } from 'execa';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { step } from './deadline.js';
@@ -20,6 +20,22 @@ export async function removedFor(pid: number | undefined): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`the containers of runner process ${pid} were still there 15 s after it ended`);
+}
+
+/**
+ * Makes `dir/node_modules` as `npm install sandpit-services` would: a copy of the package (its `files`)
+ * and its dependencies beside it (linked to this repo's). Runners treat an installed package as
+ * external code: Vitest then imports it natively rather than through its transform pipeline.
+ */
+export function installHere(dir: string, root: string): void {
+  const modules = path.join(dir, 'node_modules');
+  mkdirSync(modules);
+  for (const entry of readdirSync(path.join(root, 'node_modules'))) {
+    if (entry !== '.bin' && entry !== 'sandpit-services') symlinkSync(path.join(root, 'node_modules', entry), path.join(modules, entry));
+  }
+  const own = path.join(modules, 'sandpit-services');
+  const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { files: string[] };
+  for (const file of ['package.json', ...manifest.files]) cpSync(path.join(root, file), path.join(own, file), { recursive: true });
 }
 
 const FOUR = { cache: { preset: 'redis' }, db: { preset: 'mysql' }, site: { preset: 'httpd', root: './public' }, box: { preset: 'ubuntu' } };
@@ -86,10 +102,10 @@ test('exec timings', async () => {
 export async function vitestCase(root: string, runs: number, slowest: number | undefined, log: (line: string) => void): Promise<Row> {
   log('Vitest: a run with sandpit-services/vitest and four services vs the same run without');
   const dir = project('vitest', FOUR);
-  symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules')); // one Vitest, the repo's
+  installHere(dir, root); // one Vitest, the repo's; sandpit-services as a project has it
   writeFileSync(path.join(dir, 'trivial.test.js'), "import { expect, test } from 'vitest';\ntest('runs', () => expect(1).toBe(1));\n");
   const run = (withServices: boolean) => async () => {
-    const setup = withServices ? { globalSetup: [path.join(root, 'dist/lib/vitest/index.js')] } : {};
+    const setup = withServices ? { globalSetup: ['sandpit-services/vitest'] } : {};
     writeFileSync(path.join(dir, 'vitest.config.mjs'), `export default ${JSON.stringify({ test: setup })};\n`);
     const t0 = performance.now();
     const vitest = execa('node', [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run'], { cwd: dir });

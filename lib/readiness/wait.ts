@@ -1,8 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, isSandpitError } from '../errors.js';
 
-/** Often enough that readiness is noticed within ~50 ms of the service answering. */
+/** Often enough that readiness is noticed within ~25 ms of the service answering. */
 const INTERVAL_MS = 25;
+/**
+ * Quick services (redis, httpd) answer within tens of ms of their container starting: the first tries
+ * come closer together, so that the wait ends within ~5 ms of the answer rather than up to 25 ms later.
+ */
+const EARLY_MS = 200;
+const EARLY_INTERVAL_MS = 5;
 
 export type WaitOutcome = { ok: true } | { ok: false; reason: string };
 
@@ -19,7 +25,8 @@ export async function waitFor(
   let last = 'no attempt finished';
   let died: string | undefined;
   void exited.then((how) => (died = how));
-  const deadline = Date.now() + timeoutMs;
+  const begun = Date.now();
+  const deadline = begun + timeoutMs;
   // One deadline timer for the whole wait, cleared at the end: not one per attempt left to run out.
   const timer = new AbortController();
   const late = sleep(timeoutMs, 'late' as const, { ref: false, signal: timer.signal }).catch(() => 'late' as const);
@@ -34,7 +41,7 @@ export async function waitFor(
         if (isSandpitError(error)) throw error;
         last = describe(error);
       }
-      if (died === undefined) await sleep(INTERVAL_MS);
+      if (died === undefined) await sleep(Date.now() - begun < EARLY_MS ? EARLY_INTERVAL_MS : INTERVAL_MS);
     }
   } finally {
     timer.abort();
