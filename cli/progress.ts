@@ -1,7 +1,8 @@
 import { docker } from '../lib/docker/client.js';
 import { isSandpitError } from '../lib/errors.js';
 import { checkOptions } from '../lib/options/check.js';
-import { assertDistinctNames, startAll } from '../lib/service/group.js';
+import { startAll } from '../lib/service/group.js';
+import { assertDistinctNames } from '../lib/service/names.js';
 import type { ProgressEvent, Service, StartOptions } from '../lib/types.js';
 import { liveList } from './live.js';
 import { liveOutput } from './output.js';

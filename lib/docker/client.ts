@@ -3,6 +3,7 @@ import type { ContainerRuntimeClient } from 'testcontainers';
 import { SandpitError, describe } from '../errors.js';
 import { applySelection, type Selection } from '../engine/select.js';
 import { dockerEndpoints } from './endpoints.js';
+import { rememberEngine } from './remembered.js';
 
 const CONNECT_TIMEOUT_MS = 3000;
 
@@ -61,6 +62,7 @@ async function connect(): Promise<ContainerRuntimeClient> {
     // testcontainers falls back to other sockets when DOCKER_HOST fails; a user who set it meant it.
     const wanted = process.env.DOCKER_HOST;
     if (wanted && !wanted.startsWith('ssh://') && !usesHost(client, wanted)) throw new Error("no answer"); // testcontainers fell back to another engine; the user meant this one
+    rememberEngine(client, chosen?.uri ?? ''); // a later warm run's first reads skip this connect (lib/reuse)
     return client;
   } catch (error) {
     throw unreachable(error);

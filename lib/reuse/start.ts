@@ -1,15 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { docker } from '../docker/client.js';
 import { DETACHED, LABEL } from '../cleanup/labels.js';
 import { claim } from '../cleanup/reused.js';
 import { removeContainer } from '../cleanup/remove.js';
-import { assertDistinctNames } from '../service/group.js';
+import { assertDistinctNames } from '../service/names.js';
 import { StartedService } from '../service/handle.js';
 import { describeContainer } from '../service/list.js';
-import { start } from '../service/start.js';
 import type { Service, StartOptions } from '../types.js';
 import { reuseKey } from './key.js';
+import { warmReads } from './reads.js';
 import { ensureReaper } from './reaper.js';
 import type { ReuseSettings } from './settings.js';
 
@@ -30,13 +29,11 @@ export interface Warm {
 export async function startOrReuse(list: StartOptions[], settings: ReuseSettings): Promise<Warm> {
   assertDistinctNames(list);
   ensureReaper(); // first: a run killed while starting leaves containers the reaper must find
-  const client = await docker();
-  const [keys, running] = await Promise.all([
+  const [keys, engine] = await Promise.all([
     Promise.all(list.map(reuseKey)),
-    client.container.dockerode.listContainers({
-      filters: { label: [LABEL.managed, LABEL.reuse, `${LABEL.host}=${os.hostname()}`], status: ['running'] },
-    }),
+    warmReads({ label: [LABEL.managed, LABEL.reuse, `${LABEL.host}=${os.hostname()}`], status: ['running'] }),
   ]);
+  const running = engine.found;
   const releases = new Map<string, () => Promise<void>>();
   const reused = new Set<string>();
 
@@ -45,19 +42,21 @@ export async function startOrReuse(list: StartOptions[], settings: ReuseSettings
       const free = await claim(c.Labels[LABEL.claim] ?? c.Id);
       if (!free) continue; // another run has it now
       // The reaper may have claimed, removed and released it since the list above: take only what still runs.
-      const alive = await client.container.dockerode.getContainer(c.Id).inspect().then((i) => i.State.Running, () => false);
+      const alive = await engine.isRunning(c.Id);
       if (!alive) {
         await free().catch(() => {});
         continue;
       }
       releases.set(options.name ?? '', free);
       reused.add(options.name ?? '');
-      return new StartedService({ ...describeContainer(c, client), client });
+      return new StartedService(describeContainer(c, engine.reach));
     }
     // Locked before the container exists: the reaper never counts a starting container as idle.
     const token = randomBytes(8).toString('hex');
     const mine = await claim(token);
     if (mine) releases.set(options.name ?? '', mine);
+    // Loaded only when something must start: a run that takes every service over never needs it (~40 modules).
+    const { start } = await import('../service/start.js');
     return start({
       ...options,
       detached: false,

@@ -2,7 +2,6 @@ import { CONFIG_PLACES, loadConfig } from '../config/index.js';
 import { sessionId } from '../cleanup/labels.js';
 import { handOff } from '../cleanup/watchdog.js';
 import { SandpitError } from '../errors.js';
-import { startAll } from '../service/group.js';
 import { envPrefix, serviceEnv } from '../service/env.js';
 import type { Service, StartOptions } from '../types.js';
 import type { TestService } from './types.js';
@@ -104,6 +103,8 @@ export class RunnerSession {
   async #startMissing(list: StartOptions[], modes: Record<string, Isolation>): Promise<void> {
     if (this.#reuse) return this.#startWarm(list, modes, this.#reuse);
     warmup(list, modes);
+    // Imported here: a warm run that takes every service over (#startWarm) never loads the start path.
+    const { startAll } = await import('../service/group.js');
     const services = await startAll(list);
     try {
       const isolated = isolationMap(services, list, modes);
@@ -118,7 +119,10 @@ export class RunnerSession {
 
   /** Warm reuse (see startWarm): warm services are handed back at the end, not removed. */
   async #startWarm(list: StartOptions[], modes: Record<string, Isolation>, settings: ReuseSettings): Promise<void> {
-    const warm = await startWarm(list, settings);
+    // A copy per worker is made from what the reset restores: those resets can run on while the
+    // runner starts its workers, and the copies wait for them. Shared services are reset before tests see them.
+    const warm = await startWarm(list, settings, (name) => modes[name] === 'worker');
+    for (const [name, reset] of warm.resetting) this.copies.after(name, reset);
     Object.assign(this.#isolated, isolationMap(warm.services, list, modes));
     warm.services.forEach((service, i) => {
       const release = warm.releases.get(service.name);

@@ -1,6 +1,6 @@
-import { SandpitError } from '../errors.js';
 import { isPresetName, presetByName } from '../presets/index.js';
 import type { PresetName, Service, StartOptions } from '../types.js';
+import { assertDistinctNames } from './names.js';
 import { quietProgress } from './progress.js';
 import { start } from './start.js';
 
@@ -51,13 +51,4 @@ const asOptions = (o: PresetName | StartOptions): StartOptions => (typeof o === 
 function bootsSlowly(o: PresetName | StartOptions): boolean {
   const preset = typeof o === 'string' ? o : 'preset' in o ? o.preset : undefined;
   return preset !== undefined && isPresetName(preset) && presetByName(preset).bootsSlowly === true;
-}
-
-/** Names are how services are found again (`sandpit exec db`, SANDPIT_DB_URL): they must differ. */
-export function assertDistinctNames(list: (PresetName | StartOptions)[]): void {
-  const names = list.map((o) => (typeof o === 'string' ? o : (o.name ?? ('preset' in o ? o.preset : undefined))));
-  const duplicate = names.find((name, i) => name !== undefined && names.indexOf(name) !== i);
-  if (duplicate) {
-    throw new SandpitError('INVALID_OPTION', `Two services are named "${duplicate}". Give each a distinct name (--name, or a config key).`);
-  }
 }

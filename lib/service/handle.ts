@@ -1,4 +1,5 @@
 import type { ContainerRuntimeClient } from 'testcontainers';
+import { docker } from '../docker/client.js';
 import { removeContainer } from '../cleanup/remove.js';
 import type { PresetName, Service } from '../types.js';
 import { execIn, logsOf } from './container.js';
@@ -25,24 +26,26 @@ export interface StartedService extends Readonly<Omit<ServiceFields, 'extras'>> 
 
 /** What `start()` returns. */
 export class StartedService implements Service {
-  readonly #client: ContainerRuntimeClient;
   #stopping: Promise<void> | undefined;
 
-  constructor({ extras, client, ...fields }: ServiceFields & { client: ContainerRuntimeClient }) {
+  // No client held: docker() gives every caller the one connected client, and connects only when
+  // first used, so a service taken over from an earlier run costs no connect until it is (lib/reuse).
+  constructor({ extras, ...fields }: ServiceFields) {
     Object.assign(this, fields, extras);
-    this.#client = client;
   }
 
-  exec(command: string[], env?: Record<string, string>): Promise<ExecResult> {
-    return execIn(this.#client, this.containerId, command, env).catch((error: unknown) => this.#explain(error));
+  async exec(command: string[], env?: Record<string, string>): Promise<ExecResult> {
+    const client = await docker();
+    return execIn(client, this.containerId, command, env).catch((error: unknown) => this.#explain(client, error));
   }
 
-  logs({ tail = 200 }: { tail?: number } = {}): Promise<string> {
-    return logsOf(this.#client, this.containerId, tail).catch((error: unknown) => this.#explain(error));
+  async logs({ tail = 200 }: { tail?: number } = {}): Promise<string> {
+    const client = await docker();
+    return logsOf(client, this.containerId, tail).catch((error: unknown) => this.#explain(client, error));
   }
 
-  async #explain(error: unknown): Promise<never> {
-    throw await whyNotRunning(this.#client, this.containerId, this.name, error);
+  async #explain(client: ContainerRuntimeClient, error: unknown): Promise<never> {
+    throw await whyNotRunning(client, this.containerId, this.name, error);
   }
 
   stop(): Promise<void> {

@@ -3,6 +3,16 @@ import type { ContainerRuntimeClient } from 'testcontainers';
 import { isLocalEngine } from '../docker/client.js';
 import { hostOverride } from '../engine/bind.js';
 
+/** What decides the host a published port is reached at: how the engine is reached, and where testcontainers says it is. */
+export interface EngineReach {
+  /** Reached through a socket on this machine (not tcp://). */
+  local: boolean;
+  /** client.info.containerRuntime.host. */
+  runtimeHost: string;
+}
+
+export const reachOf = (client: ContainerRuntimeClient): EngineReach => ({ local: isLocalEngine(client), runtimeHost: client.info.containerRuntime.host });
+
 /**
  * SANDPIT_HOST wins over everything below: the user knows their network.
  *
@@ -15,12 +25,12 @@ import { hostOverride } from '../engine/bind.js';
  * that case is decided here, the rest is left to testcontainers (a remote DOCKER_HOST,
  * TESTCONTAINERS_HOST_OVERRIDE, ports bound to 0.0.0.0).
  */
-export function hostOf(client: ContainerRuntimeClient, bindAddress: string): string {
+export function hostOf(engine: ContainerRuntimeClient | EngineReach, bindAddress: string): string {
   const override = hostOverride();
   if (override) return override;
-  if (isLoopback(bindAddress) && isLocalEngine(client) && !process.env.TESTCONTAINERS_HOST_OVERRIDE) return bindAddress;
-  const host = client.info.containerRuntime.host;
-  return host === 'localhost' ? '127.0.0.1' : host;
+  const { local, runtimeHost } = 'container' in engine ? reachOf(engine) : engine;
+  if (isLoopback(bindAddress) && local && !process.env.TESTCONTAINERS_HOST_OVERRIDE) return bindAddress;
+  return runtimeHost === 'localhost' ? '127.0.0.1' : runtimeHost;
 }
 
 const isLoopback = (address: string): boolean =>

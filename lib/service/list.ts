@@ -1,10 +1,9 @@
 import type { ContainerInfo } from 'dockerode';
-import type { ContainerRuntimeClient } from 'testcontainers';
 import { docker } from '../docker/client.js';
 import { SandpitError } from '../errors.js';
 import { DETACHED, LABEL, REUSED } from '../cleanup/labels.js';
 import { isPresetName, presetByName, type PresetName } from '../presets/index.js';
-import { hostOf } from './host.js';
+import { hostOf, reachOf, type EngineReach } from './host.js';
 import { matches } from './names.js';
 import { StartedService, type ServiceFields } from './handle.js';
 
@@ -19,10 +18,12 @@ export interface ServiceInfo extends ServiceFields {
 export async function listServices(): Promise<ServiceInfo[]> {
   const client = await docker();
   const found = await client.container.dockerode.listContainers({ all: true, filters: { label: [LABEL.managed] } });
-  return found.sort((a, b) => b.Created - a.Created).map((c) => describeContainer(c, client));
+  const reach = reachOf(client);
+  return found.sort((a, b) => b.Created - a.Created).map((c) => describeContainer(c, reach));
 }
 
-export function describeContainer(c: ContainerInfo, client: ContainerRuntimeClient): ServiceInfo {
+/** `reach`: how the engine that listed `c` is reached (see hostOf). */
+export function describeContainer(c: ContainerInfo, reach: EngineReach): ServiceInfo {
   const labels = c.Labels;
   const presetName = labels[LABEL.preset] ?? 'custom';
   const preset = isPresetName(presetName) ? presetByName(presetName) : undefined;
@@ -30,7 +31,7 @@ export function describeContainer(c: ContainerInfo, client: ContainerRuntimeClie
   const mainPort = preset?.containerPort;
   const published = c.Ports.find((p) => p.PrivatePort === mainPort && p.PublicPort) ?? c.Ports.find((p) => p.PublicPort);
   const port = published?.PublicPort ?? 0;
-  const host = hostOf(client, published?.IP || '127.0.0.1');
+  const host = hostOf(reach, published?.IP || '127.0.0.1');
   return {
     name: labels[LABEL.name] ?? c.Names[0]?.replace(/^\//, '') ?? c.Id.slice(0, 12),
     preset: preset ? (presetName as PresetName) : 'custom',
@@ -77,7 +78,7 @@ export async function attach(name: string, { session }: { session?: string } = {
       `No sandpit service named "${name}" is running.${names.length ? ` Running: ${names.join(', ')}.` : ''} Start it with \`sandpit up\`, or see \`sandpit ls\`.`,
     );
   }
-  return new StartedService({ ...match, client: await docker() });
+  return new StartedService(match);
 }
 
 /** The 12 hex digits `docker ps` shows. */

@@ -1,4 +1,5 @@
 import { SandpitError } from '../errors.js';
+import type { PresetName, StartOptions } from '../types.js';
 
 /** Two detached services of one name would share SANDPIT_<NAME>_* and `sandpit exec <name>`. */
 export const nameInUse = (name: string, cause?: unknown, where = ''): SandpitError =>
@@ -11,3 +12,12 @@ export const nameInUse = (name: string, cause?: unknown, where = ''): SandpitErr
 /** A service by name, or by its container id or a prefix of it (at least 4 hex digits), as `docker` takes. */
 export const matches = (wanted: string, service: { name: string; containerId: string }): boolean =>
   service.name === wanted || (/^[0-9a-f]{4,64}$/.test(wanted) && service.containerId.startsWith(wanted));
+
+/** Names are how services are found again (`sandpit exec db`, SANDPIT_DB_URL): they must differ. */
+export function assertDistinctNames(list: (PresetName | StartOptions)[]): void {
+  const names = list.map((o) => (typeof o === 'string' ? o : (o.name ?? ('preset' in o ? o.preset : undefined))));
+  const duplicate = names.find((name, i) => name !== undefined && names.indexOf(name) !== i);
+  if (duplicate) {
+    throw new SandpitError('INVALID_OPTION', `Two services are named "${duplicate}". Give each a distinct name (--name, or a config key).`);
+  }
+}

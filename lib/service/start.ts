@@ -49,7 +49,6 @@ async function launch(input: PresetName | StartOptions, via?: Launch): Promise<S
       url: n.preset.url(target, options),
       clientCommand: n.preset.client?.(target, options) ?? '',
       extras: n.preset.extras?.(options) ?? {},
-      client,
     });
   } catch (error) {
     const logs = await logsOf(client, held.container.id, LOG_LINES).catch(() => '');

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { execa } from 'execa';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { docker, engineSelection } from '../../lib/docker/client.js';
+import { rememberEngine, rememberedEngine } from '../../lib/docker/remembered.js';
+import { removeContainer } from '../../lib/cleanup/remove.js';
+import { startOrReuse } from '../../lib/reuse/start.js';
+
+const takeOver = fileURLToPath(new URL('../fixtures/warm-take-over.mjs', import.meta.url));
+
+/** Runs `fn` with the temp dir (where the engine record and the reuse locks live) pointed at `dir`. */
+function inTmp<T>(dir: string, fn: () => T): T {
+  const before = process.env.TMPDIR;
+  process.env.TMPDIR = dir;
+  try {
+    return fn();
+  } finally {
+    if (before === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = before;
+  }
+}
+
+// A warm run (reuse) lists and inspects on the socket the last full connect used, without the
+// testcontainers runtime; whenever that record does not fit, it connects in full as before.
+describe('warm reads on the remembered engine socket', () => {
+  const name = `warmreads${process.pid}`;
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'sandpit-warm-reads-'));
+  let id = '';
+  let socketPath = '';
+
+  beforeAll(async () => {
+    const warm = await startOrReuse([{ preset: 'redis', name }], { idleMs: 60_000 });
+    id = warm.services[0]!.containerId;
+    await Promise.all([...warm.releases.values()].map((release) => release()));
+    socketPath = String((((await docker()).container.dockerode.modem as { socketPath?: string }).socketPath) ?? '');
+  });
+
+  afterAll(async () => {
+    if (id) await removeContainer(id);
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  /** A second run in a child process, with its own temp dir holding `record` (none when undefined). */
+  const secondRun = async (record: object | undefined, env: Record<string, string> = {}) => {
+    const dir = mkdtempSync(path.join(tmp, 'run-'));
+    if (record) writeFileSync(path.join(dir, `sandpit-engine-${process.getuid!()}.json`), JSON.stringify(record));
+    const { stdout } = await execa('node', [takeOver, name], { env: { ...env, TMPDIR: dir, SANDPIT_REAPER: '0' } });
+    return JSON.parse(stdout) as { id: string; reused: boolean; runtime: boolean; host: string; port: number };
+  };
+
+  test('a full connect remembers a local engine, and the record fits only the same selection', async () => {
+    expect(socketPath).not.toBe(''); // this suite needs an engine on a local socket
+    const dir = mkdtempSync(path.join(tmp, 'record-'));
+    const client = await docker();
+    inTmp(dir, () => rememberEngine(client, engineSelection()?.uri ?? ''));
+    const record = inTmp(dir, () => rememberedEngine(engineSelection()?.uri ?? ''));
+    expect(record).toEqual({ selection: engineSelection()?.uri ?? '', override: '', socketPath, host: client.info.containerRuntime.host });
+    expect(inTmp(dir, () => rememberedEngine('tcp://10.9.9.9:2375'))).toBeUndefined();
+  });
+
+  test('a second run takes the warm service over without loading the testcontainers runtime', async () => {
+    const client = await docker();
+    const taken = await secondRun({ selection: engineSelection()?.uri ?? '', override: '', socketPath, host: client.info.containerRuntime.host });
+    expect(taken).toMatchObject({ id, reused: true, runtime: false });
+    // Reached where a full connect would say: the service answers there.
+    const { stdout } = await execa('docker', ['exec', id, 'redis-cli', 'PING']);
+    expect(stdout.trim()).toBe('PONG');
+    expect(taken.port).toBeGreaterThan(0);
+  });
+
+  test('with no record, a socket that does not answer, or another engine selected, it connects in full and still takes over', async () => {
+    const client = await docker();
+    const host = client.info.containerRuntime.host;
+    const notASocket = path.join(tmp, 'not-a-socket');
+    writeFileSync(notASocket, '');
+    const runs = [
+      await secondRun(undefined),
+      await secondRun({ selection: engineSelection()?.uri ?? '', override: '', socketPath: notASocket, host }),
+      // DOCKER_HOST names the same engine, but the record was made without it: it does not fit.
+      await secondRun({ selection: '', override: '', socketPath, host }, { DOCKER_HOST: `unix://${socketPath}` }),
+    ];
+    for (const taken of runs) expect(taken).toMatchObject({ id, reused: true, runtime: true });
+  });
+});
