@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { SandpitError, describe } from '../errors.js';
 import { applySelection, type Selection } from '../engine/select.js';
-import { dockerEndpoints } from './endpoints.js';
+import { dockerEndpoints, propertiesDockerHost } from './endpoints.js';
 import { rememberEngine } from './remembered.js';
 
 const CONNECT_TIMEOUT_MS = 3000;
@@ -21,6 +21,15 @@ export function engineSelection(): Selection | undefined {
     applied = true;
   }
   return selected;
+}
+
+/**
+ * Everything that decides which engine a full connect reaches, as one string: DOCKER_HOST or the
+ * Docker context, and testcontainers' properties file. An engine remembered under another is not used.
+ */
+export function engineChoice(): string {
+  const properties = propertiesDockerHost();
+  return `${engineSelection()?.uri ?? ''}${properties ? ` (docker.host=${properties})` : ''}`;
 }
 
 /**
@@ -62,7 +71,7 @@ async function connect(): Promise<ContainerRuntimeClient> {
     // testcontainers falls back to other sockets when DOCKER_HOST fails; a user who set it meant it.
     const wanted = process.env.DOCKER_HOST;
     if (wanted && !wanted.startsWith('ssh://') && !usesHost(client, wanted)) throw new Error("no answer"); // testcontainers fell back to another engine; the user meant this one
-    rememberEngine(client, chosen?.uri ?? ''); // a later warm run's first reads skip this connect (lib/reuse)
+    rememberEngine(client, engineChoice()); // a later warm run's first reads skip this connect (lib/reuse)
     return client;
   } catch (error) {
     throw unreachable(error);

@@ -37,7 +37,8 @@ export function dockerEndpoints(env: NodeJS.ProcessEnv = process.env): Endpoint[
   return found;
 }
 
-function propertiesDockerHost(): string | undefined {
+/** docker.host in ~/.testcontainers.properties, which testcontainers tries after DOCKER_HOST. */
+export function propertiesDockerHost(): string | undefined {
   try {
     const text = readFileSync(path.join(os.homedir(), '.testcontainers.properties'), 'utf8');
     return /^docker\.host\s*=\s*(.+)$/m.exec(text)?.[1]?.trim();

@@ -11,7 +11,7 @@ import type { ContainerRuntimeClient } from 'testcontainers';
  * connects in full. Kept per user in the temp dir, beside the reuse locks.
  */
 export interface RememberedEngine {
-  /** The same selection the full connect saw: DOCKER_HOST or context, '' for the local sockets. */
+  /** What chose the engine when it was remembered (client.ts: engineChoice): DOCKER_HOST or context, properties file. */
   selection: string;
   /** TESTCONTAINERS_HOST_OVERRIDE as it was: it changes the host testcontainers reports. */
   override: string;
@@ -40,8 +40,8 @@ export function rememberEngine(client: ContainerRuntimeClient, selection: string
 }
 
 /**
- * The remembered engine, when it is still the one a full connect would choose: the same DOCKER_HOST
- * or context (or none), the same host override, and its socket still there. Otherwise undefined.
+ * The remembered engine, when it is still the one a full connect would choose: the same choice
+ * (`selection`), the same host override, and its socket still there. Otherwise undefined.
  */
 export function rememberedEngine(selection: string): RememberedEngine | undefined {
   try {

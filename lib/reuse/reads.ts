@@ -1,5 +1,5 @@
 import type { ContainerInfo } from 'dockerode';
-import { docker, engineSelection } from '../docker/client.js';
+import { docker, engineChoice } from '../docker/client.js';
 import { rememberedEngine } from '../docker/remembered.js';
 import { socketReads } from '../docker/socket-reads.js';
 import { reachOf, type EngineReach } from '../service/host.js';
@@ -17,7 +17,7 @@ export interface WarmReads {
  * through the full client. A run that takes everything over then never connects in full.
  */
 export async function warmReads(filters: Record<string, string[]>): Promise<WarmReads> {
-  const remembered = rememberedEngine(engineSelection()?.uri ?? '');
+  const remembered = rememberedEngine(engineChoice());
   if (remembered) {
     const reads = socketReads(remembered.socketPath);
     const found = await reads.listContainers(filters).catch(() => undefined);

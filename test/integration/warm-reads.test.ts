@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { docker, engineSelection } from '../../lib/docker/client.js';
+import { docker, engineChoice } from '../../lib/docker/client.js';
 import { rememberEngine, rememberedEngine } from '../../lib/docker/remembered.js';
 import { removeContainer } from '../../lib/cleanup/remove.js';
 import { startOrReuse } from '../../lib/reuse/start.js';
@@ -55,15 +55,15 @@ describe('warm reads on the remembered engine socket', () => {
     expect(socketPath).not.toBe(''); // this suite needs an engine on a local socket
     const dir = mkdtempSync(path.join(tmp, 'record-'));
     const client = await docker();
-    inTmp(dir, () => rememberEngine(client, engineSelection()?.uri ?? ''));
-    const record = inTmp(dir, () => rememberedEngine(engineSelection()?.uri ?? ''));
-    expect(record).toEqual({ selection: engineSelection()?.uri ?? '', override: '', socketPath, host: client.info.containerRuntime.host });
+    inTmp(dir, () => rememberEngine(client, engineChoice()));
+    const record = inTmp(dir, () => rememberedEngine(engineChoice()));
+    expect(record).toEqual({ selection: engineChoice(), override: '', socketPath, host: client.info.containerRuntime.host });
     expect(inTmp(dir, () => rememberedEngine('tcp://10.9.9.9:2375'))).toBeUndefined();
   });
 
   test('a second run takes the warm service over without loading the testcontainers runtime', async () => {
     const client = await docker();
-    const taken = await secondRun({ selection: engineSelection()?.uri ?? '', override: '', socketPath, host: client.info.containerRuntime.host });
+    const taken = await secondRun({ selection: engineChoice(), override: '', socketPath, host: client.info.containerRuntime.host });
     expect(taken).toMatchObject({ id, reused: true, runtime: false });
     // Reached where a full connect would say: the service answers there.
     const { stdout } = await execa('docker', ['exec', id, 'redis-cli', 'PING']);
@@ -71,16 +71,20 @@ describe('warm reads on the remembered engine socket', () => {
     expect(taken.port).toBeGreaterThan(0);
   });
 
-  test('with no record, a socket that does not answer, or another engine selected, it connects in full and still takes over', async () => {
+  test('with no record, a socket that does not answer, or another engine choice, it connects in full and still takes over', async () => {
     const client = await docker();
     const host = client.info.containerRuntime.host;
     const notASocket = path.join(tmp, 'not-a-socket');
     writeFileSync(notASocket, '');
+    const home = mkdtempSync(path.join(tmp, 'home-'));
+    writeFileSync(path.join(home, '.testcontainers.properties'), `docker.host=unix://${socketPath}\n`);
     const runs = [
       await secondRun(undefined),
-      await secondRun({ selection: engineSelection()?.uri ?? '', override: '', socketPath: notASocket, host }),
+      await secondRun({ selection: engineChoice(), override: '', socketPath: notASocket, host }),
       // DOCKER_HOST names the same engine, but the record was made without it: it does not fit.
       await secondRun({ selection: '', override: '', socketPath, host }, { DOCKER_HOST: `unix://${socketPath}` }),
+      // So does testcontainers' properties file naming an engine.
+      await secondRun({ selection: engineChoice(), override: '', socketPath, host }, { HOME: home }),
     ];
     for (const taken of runs) expect(taken).toMatchObject({ id, reused: true, runtime: true });
   });
