@@ -11,6 +11,9 @@ export interface Reported {
   file: string;
   session: string;
   cache: string;
+  box: string;
+  /** DBSIZE of the worker's redis database when the test began. */
+  atStart: string;
   envCache: string;
   services: string[];
   exec: [number, string];

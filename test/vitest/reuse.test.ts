@@ -1,0 +1,43 @@
+import { describe, expect, test } from '@jest/globals';
+import { execa } from 'execa';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { removeContainer } from '../../lib/cleanup/remove.js';
+import { fixture, reports, runVitest } from './harness.js';
+
+// Warm reuse under Vitest: the same code as under Jest (lib/runner), through Vitest's global setup,
+// which prepares every worker's copy before any worker exists.
+describe('Vitest with warm reuse (reuse: true)', () => {
+  test("a second run takes over the first run's services, reset: nothing the first left shows", async () => {
+    const f = fixture('basic');
+    // A seed key and a mount unique to this fixture: no other project's warm services share this configuration.
+    const config = {
+      reuse: { idleTimeout: 60_000 },
+      services: { cache: { preset: 'redis', initScripts: [`SET fixture ${JSON.stringify(f.dir)}`] }, box: { preset: 'ubuntu', mount: f.dir } },
+    };
+    writeFileSync(path.join(f.dir, 'sandpit.config.json'), JSON.stringify(config));
+    // SANDPIT_REUSE=force: this suite may run under CI, where reuse is otherwise ignored.
+    const run = () => runVitest(f, ['run', 'a.test.js'], { SANDPIT_REUSE: 'force', FIXTURE_LEAVE: '1' });
+    const ids = new Set<string>();
+    try {
+      const first = await run();
+      const [one] = reports(f);
+      [one?.cache, one?.box].forEach((id) => id && ids.add(id));
+      expect(first.exitCode).toBe(0);
+      // The first run left a key in its worker's database, and its containers run on.
+      const left = await execa('docker', ['exec', one!.cache, 'redis-cli', '-n', one!.pool, 'get', 'left']);
+      expect(left.stdout.trim()).toBe('behind');
+
+      const second = await run();
+      const [, two] = reports(f);
+      [two?.cache, two?.box].forEach((id) => id && ids.add(id));
+      expect(second.all).toMatch(/ready in [\d.]+ s \(session [^)]*, reused: cache, box\)/);
+      expect(second.exitCode).toBe(0);
+      // Only the seed's one key: not the key the first run left in this very database.
+      expect(one!.atStart).toBe('1');
+      expect(two).toMatchObject({ cache: one!.cache, box: one!.box, pool: one!.pool, atStart: '1' });
+    } finally {
+      await Promise.allSettled([...ids].map((id) => removeContainer(id)));
+    }
+  });
+});
