@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ContainerRuntimeClient } from 'testcontainers';
@@ -32,7 +32,7 @@ export function rememberEngine(client: ContainerRuntimeClient, selection: string
     const file = recordFile();
     if (existsSync(file) && readFileSync(file, 'utf8') === text) return;
     // Written aside and renamed: a reader never sees half a record.
-    writeFileSync(`${file}.${process.pid}`, text);
+    writeFileSync(`${file}.${process.pid}`, text, { mode: 0o600 });
     renameSync(`${file}.${process.pid}`, file);
   } catch {
     // An unwritable temp dir costs the next warm run its shortcut, nothing else.
@@ -45,7 +45,12 @@ export function rememberEngine(client: ContainerRuntimeClient, selection: string
  */
 export function rememberedEngine(selection: string): RememberedEngine | undefined {
   try {
-    const record = JSON.parse(readFileSync(recordFile(), 'utf8')) as Partial<RememberedEngine>;
+    const file = recordFile();
+    // The temp dir is shared: a record another user could have written may name a socket of theirs,
+    // answering with "containers" whose ports are theirs. Only our own, unwritable by others, is used.
+    const { uid, mode } = statSync(file);
+    if ((typeof process.getuid === 'function' && uid !== process.getuid()) || (mode & 0o022) !== 0) return undefined;
+    const record = JSON.parse(readFileSync(file, 'utf8')) as Partial<RememberedEngine>;
     const fits =
       record.selection === selection &&
       record.override === (process.env.TESTCONTAINERS_HOST_OVERRIDE ?? '') &&

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execa } from 'execa';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,9 +44,13 @@ describe('warm reads on the remembered engine socket', () => {
   });
 
   /** A second run in a child process, with its own temp dir holding `record` (none when undefined). */
-  const secondRun = async (record: object | undefined, env: Record<string, string> = {}) => {
+  const secondRun = async (record: object | undefined, env: Record<string, string> = {}, mode = 0o600) => {
     const dir = mkdtempSync(path.join(tmp, 'run-'));
-    if (record) writeFileSync(path.join(dir, `sandpit-engine-${process.getuid!()}.json`), JSON.stringify(record));
+    if (record) {
+      const file = path.join(dir, `sandpit-engine-${process.getuid!()}.json`);
+      writeFileSync(file, JSON.stringify(record));
+      chmodSync(file, mode);
+    }
     const { stdout } = await execa('node', [takeOver, name], { env: { ...env, TMPDIR: dir, SANDPIT_REAPER: '0' } });
     return JSON.parse(stdout) as { id: string; reused: boolean; runtime: boolean; host: string; port: number };
   };
@@ -71,7 +75,7 @@ describe('warm reads on the remembered engine socket', () => {
     expect(taken.port).toBeGreaterThan(0);
   });
 
-  test('with no record, a socket that does not answer, or another engine choice, it connects in full and still takes over', async () => {
+  test('with no record, a socket that does not answer, another engine choice or a record others may write, it connects in full and still takes over', async () => {
     const client = await docker();
     const host = client.info.containerRuntime.host;
     const notASocket = path.join(tmp, 'not-a-socket');
@@ -85,6 +89,8 @@ describe('warm reads on the remembered engine socket', () => {
       await secondRun({ selection: '', override: '', socketPath, host }, { DOCKER_HOST: `unix://${socketPath}` }),
       // So does testcontainers' properties file naming an engine.
       await secondRun({ selection: engineChoice(), override: '', socketPath, host }, { HOME: home }),
+      // A record others may write (the temp dir is shared) is not trusted, however well it fits.
+      await secondRun({ selection: engineChoice(), override: '', socketPath, host }, {}, 0o666),
     ];
     for (const taken of runs) expect(taken).toMatchObject({ id, reused: true, runtime: true });
   });
