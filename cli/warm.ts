@@ -11,7 +11,7 @@ export async function warmUp(list: StartOptions[]): Promise<Service[] | undefine
   if (!settings) return undefined;
   const { startWarm } = await import('../lib/runner/warm.js');
   const say = ({ service, message }: { service: string; message: string }) => process.stderr.write(`sandpit: ${service}: ${message}\n`);
-  const warm = await startWarm(list.map((o) => ({ ...o, onProgress: say })), settings); // `up` has no workers: every reset is waited for
+  const warm = await startWarm(list.map((o) => ({ ...o, onProgress: say })), settings);
   for (const name of warm.reused) say({ service: name, message: 'reused from an earlier run, after a reset' });
   const idle = settings.idleMs >= 60_000 ? `${Math.round(settings.idleMs / 60_000)} min` : `${Math.round(settings.idleMs / 1000)} s`;
   process.stderr.write(`sandpit: press Ctrl-C to hand ${list.length === 1 ? 'it' : 'them'} back: reuse is on, so ${list.length === 1 ? 'it stays' : 'they stay'} warm for the next run and go after ${idle} unused (or \`sandpit down\`)\n`);

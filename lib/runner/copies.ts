@@ -12,15 +12,8 @@ export class WorkerCopies implements WorkerCalls {
   /** `${name}:${worker}` → that copy, made or being made, for the run `#run`. */
   readonly #made = new Map<string, Promise<void>>();
   #run = '';
-  /** By service, what must be done before its copies are made or reset: the reset of a server taken over (lib/runner/warm.ts). */
-  readonly #before = new Map<string, Promise<unknown>>();
 
   constructor(private readonly map: () => IsolationMap) {}
-
-  /** Makes later prepare() and reset() of `name`'s copies wait for `work` first, and fail with its error. */
-  after(name: string, work: Promise<unknown>): void {
-    this.#before.set(name, work);
-  }
 
   /** Starts worker `worker`'s copies of every isolated service for `run`; a failure shows when the worker asks. */
   ahead(run: string, worker = 1): void {
@@ -36,18 +29,15 @@ export class WorkerCopies implements WorkerCalls {
     const key = `${name}:${worker}`;
     const known = this.#made.get(key);
     if (known) return known;
-    const isolated = this.#isolated(name);
-    const making = (this.#before.get(name) ?? Promise.resolve()).then(() => isolation.prepareWorker(isolated, worker));
+    const making = isolation.prepareWorker(this.#isolated(name), worker);
     // A failed copy is not remembered: the worker's own request tries again and reports.
     making.catch(() => this.#made.get(key) === making && this.#made.delete(key));
     this.#made.set(key, making);
     return making;
   }
 
-  async reset(name: string, worker: number): Promise<void> {
-    const isolated = this.#isolated(name);
-    await this.#before.get(name);
-    return isolation.resetWorker(isolated, worker);
+  reset(name: string, worker: number): Promise<void> {
+    return isolation.resetWorker(this.#isolated(name), worker);
   }
 
   #isolated(name: string) {

@@ -119,10 +119,9 @@ export class RunnerSession {
 
   /** Warm reuse (see startWarm): warm services are handed back at the end, not removed. */
   async #startWarm(list: StartOptions[], modes: Record<string, Isolation>, settings: ReuseSettings): Promise<void> {
-    // A copy per worker is made from what the reset restores: those resets can run on while the
-    // runner starts its workers, and the copies wait for them. Shared services are reset before tests see them.
-    const warm = await startWarm(list, settings, (name) => modes[name] === 'worker');
-    for (const [name, reset] of warm.resetting) this.copies.after(name, reset);
+    // Every reset is done before this returns: the global setup's own view (and a user's global setup
+    // chained after it) must not see an earlier run's data, nor have its writes undone by a late reset.
+    const warm = await startWarm(list, settings);
     Object.assign(this.#isolated, isolationMap(warm.services, list, modes));
     warm.services.forEach((service, i) => {
       const release = warm.releases.get(service.name);
