@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ContainerRuntimeClient } from 'testcontainers';
+import { dockerEndpoints } from './endpoints.js';
 
 /**
  * The local engine the last full connect settled on (its socket, and the host testcontainers
@@ -28,37 +29,60 @@ export function rememberEngine(client: ContainerRuntimeClient, selection: string
   if (typeof socketPath !== 'string' || socketPath === '') return;
   const record: RememberedEngine = { selection, override: process.env.TESTCONTAINERS_HOST_OVERRIDE ?? '', socketPath, host: client.info.containerRuntime.host };
   const text = JSON.stringify(record);
+  const file = recordFile();
+  const aside = `${file}.${process.pid}`;
+  let written = false;
   try {
-    const file = recordFile();
     if (existsSync(file) && readFileSync(file, 'utf8') === text) return;
-    // Written aside and renamed: a reader never sees half a record.
-    writeFileSync(`${file}.${process.pid}`, text, { mode: 0o600 });
-    renameSync(`${file}.${process.pid}`, file);
+    // Written aside and renamed: a reader never sees half a record. 'wx' never follows a link
+    // planted at that name in the shared temp dir.
+    writeFileSync(aside, text, { mode: 0o600, flag: 'wx' });
+    written = true;
+    renameSync(aside, file);
   } catch {
     // An unwritable temp dir costs the next warm run its shortcut, nothing else.
+    if (written) rmSync(aside, { force: true });
   }
 }
 
 /**
  * The remembered engine, when it is still the one a full connect would choose: the same choice
- * (`selection`), the same host override, and its socket still there. Otherwise undefined.
+ * (`selection`), the same host override, and its socket still there, and, when nothing names an
+ * engine, still the first socket testcontainers would try (another may have appeared since, e.g.
+ * Docker Desktop started). Otherwise undefined.
  */
 export function rememberedEngine(selection: string): RememberedEngine | undefined {
   try {
     const file = recordFile();
-    // The temp dir is shared: a record another user could have written may name a socket of theirs,
-    // answering with "containers" whose ports are theirs. Only our own, unwritable by others, is used.
-    const { uid, mode } = statSync(file);
-    if ((typeof process.getuid === 'function' && uid !== process.getuid()) || (mode & 0o022) !== 0) return undefined;
+    if (!ours(file)) return undefined;
     const record = JSON.parse(readFileSync(file, 'utf8')) as Partial<RememberedEngine>;
     const fits =
       record.selection === selection &&
       record.override === (process.env.TESTCONTAINERS_HOST_OVERRIDE ?? '') &&
       typeof record.socketPath === 'string' &&
       typeof record.host === 'string' &&
-      existsSync(record.socketPath);
+      existsSync(record.socketPath) &&
+      (selection !== '' || firstLocalSocket() === record.socketPath);
     return fits ? (record as RememberedEngine) : undefined;
   } catch {
     return undefined;
   }
 }
+
+/**
+ * The temp dir is shared: a record another user wrote could name a socket of theirs, answering with
+ * "containers" whose ports are theirs. Only a plain file of ours that others cannot write is used
+ * (Windows' temp dir is per user, and its modes say nothing).
+ */
+function ours(file: string): boolean {
+  const stat = lstatSync(file);
+  if (!stat.isFile()) return false;
+  if (process.platform === 'win32') return true;
+  return (typeof process.getuid !== 'function' || stat.uid === process.getuid()) && (stat.mode & 0o022) === 0;
+}
+
+/** The socket testcontainers tries first when nothing names an engine (in its order: endpoints.ts). */
+const firstLocalSocket = (): string | undefined =>
+  dockerEndpoints()
+    .find((e) => e.uri.startsWith('unix://') && e.exists)
+    ?.uri.slice('unix://'.length);

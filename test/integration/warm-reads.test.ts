@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execa } from 'execa';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,12 +45,14 @@ describe('warm reads on the remembered engine socket', () => {
   });
 
   /** A second run in a child process, with its own temp dir holding `record` (none when undefined). */
-  const secondRun = async (record: object | undefined, env: Record<string, string> = {}, mode = 0o600) => {
+  const secondRun = async (record: object | undefined, env: Record<string, string> = {}, mode = 0o600, asLink = false) => {
     const dir = mkdtempSync(path.join(tmp, 'run-'));
     if (record) {
       const file = path.join(dir, `sandpit-engine-${process.getuid!()}.json`);
-      writeFileSync(file, JSON.stringify(record));
-      chmodSync(file, mode);
+      const target = asLink ? path.join(dir, 'elsewhere.json') : file;
+      writeFileSync(target, JSON.stringify(record));
+      chmodSync(target, mode);
+      if (asLink) symlinkSync(target, file);
     }
     const { stdout } = await execa('node', [takeOver, name], { env: { ...env, TMPDIR: dir, SANDPIT_REAPER: '0' } });
     return JSON.parse(stdout) as { id: string; reused: boolean; runtime: boolean; host: string; port: number };
@@ -75,7 +78,7 @@ describe('warm reads on the remembered engine socket', () => {
     expect(taken.port).toBeGreaterThan(0);
   });
 
-  test('with no record, a socket that does not answer, another engine choice or a record others may write, it connects in full and still takes over', async () => {
+  test("with no record, a record of another socket than testcontainers' first, another engine choice, or a record others may write, it connects in full and still takes over", async () => {
     const client = await docker();
     const host = client.info.containerRuntime.host;
     const notASocket = path.join(tmp, 'not-a-socket');
@@ -84,14 +87,51 @@ describe('warm reads on the remembered engine socket', () => {
     writeFileSync(path.join(home, '.testcontainers.properties'), `docker.host=unix://${socketPath}\n`);
     const runs = [
       await secondRun(undefined),
+      // Not the socket testcontainers tries first (nothing names an engine here).
       await secondRun({ selection: engineChoice(), override: '', socketPath: notASocket, host }),
       // DOCKER_HOST names the same engine, but the record was made without it: it does not fit.
       await secondRun({ selection: '', override: '', socketPath, host }, { DOCKER_HOST: `unix://${socketPath}` }),
       // So does testcontainers' properties file naming an engine.
       await secondRun({ selection: engineChoice(), override: '', socketPath, host }, { HOME: home }),
-      // A record others may write (the temp dir is shared) is not trusted, however well it fits.
+      // A record others may write (the temp dir is shared), or a link, is not trusted, however well it fits.
       await secondRun({ selection: engineChoice(), override: '', socketPath, host }, {}, 0o666),
+      await secondRun({ selection: engineChoice(), override: '', socketPath, host }, {}, 0o600, true),
     ];
     for (const taken of runs) expect(taken).toMatchObject({ id, reused: true, runtime: true });
+  });
+
+  test("a record of a socket that answers but is not the one testcontainers would try first is not used", async () => {
+    // A second way to the same engine (a proxy): its answers are right, but nothing says a full connect would go there.
+    const proxy = path.join(tmp, 'proxy.sock');
+    const server = net.createServer((inbound) => {
+      const outbound = net.connect(socketPath);
+      for (const end of [inbound, outbound]) end.on('error', () => {});
+      inbound.pipe(outbound).pipe(inbound);
+    });
+    await new Promise<void>((resolve) => server.listen(proxy, resolve));
+    try {
+      const client = await docker();
+      const taken = await secondRun({ selection: engineChoice(), override: '', socketPath: proxy, host: client.info.containerRuntime.host });
+      expect(taken).toMatchObject({ id, reused: true, runtime: true });
+    } finally {
+      server.close();
+    }
+  });
+
+  test('a remembered socket that does not answer: the run falls back to a full connect, which says so', async () => {
+    // Named by DOCKER_HOST, so the full connect must use it too: its error, not a hang or a parse error, is what the user sees.
+    const fake = path.join(tmp, 'fake.sock');
+    const server = net.createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => server.listen(fake, resolve));
+    try {
+      const dir = mkdtempSync(path.join(tmp, 'run-'));
+      const record = { selection: `unix://${fake}`, override: '', socketPath: fake, host: '127.0.0.1' };
+      writeFileSync(path.join(dir, `sandpit-engine-${process.getuid!()}.json`), JSON.stringify(record), { mode: 0o600 });
+      const run = await execa('node', [takeOver, name], { env: { TMPDIR: dir, SANDPIT_REAPER: '0', DOCKER_HOST: `unix://${fake}` }, reject: false });
+      expect(run.exitCode).not.toBe(0);
+      expect(run.stderr).toContain(`The Docker engine at unix://${fake} (DOCKER_HOST) is not reachable`);
+    } finally {
+      server.close();
+    }
   });
 });
