@@ -17,7 +17,7 @@ describe('Vitest with warm reuse (reuse: true)', () => {
     };
     writeFileSync(path.join(f.dir, 'sandpit.config.json'), JSON.stringify(config));
     // SANDPIT_REUSE=force: this suite may run under CI, where reuse is otherwise ignored.
-    const run = () => runVitest(f, ['run', 'a.test.js'], { SANDPIT_REUSE: 'force', FIXTURE_LEAVE: '1' });
+    const run = () => runVitest(f, ['run', 'a.test.js'], { SANDPIT_REUSE: 'force', FIXTURE_LEAVE: '1', FIXTURE_SEED_KEYS: '1' });
     const ids = new Set<string>();
     try {
       const first = await run();
