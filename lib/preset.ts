@@ -58,6 +58,11 @@ export interface Preset<Options extends object = Record<string, unknown>, Resolv
   standardPort?: number;
   /** Still booting for a second or more once its container runs (mysql): started first in a group. */
   bootsSlowly?: boolean;
+  /**
+   * Changed only through exec() or copies into its container: using it writes no data of its own (a
+   * web server of a folder, a shell). Warm reuse takes such a one over while neither followed its start.
+   */
+  keepsNoData?: boolean;
   options: { [K in keyof Options]-?: OptionSpec };
   /** Fills defaults (random passwords…) and checks values; throws SandpitError('INVALID_OPTION'). */
   resolve(options: Options): Promise<Resolved> | Resolved;

@@ -36,7 +36,7 @@ export default async function globalSetup(globalConfig: JestGlobalConfig): Promi
     // Worker 1 exists in every run (in band too): its copies are made while Jest starts its workers.
     session.copies.ahead(run);
     remember({ session, env });
-    if (!globalConfig.silent) process.stderr.write(readyLine(session.services, begun, session.reused));
+    if (!globalConfig.silent) process.stderr.write(readyLine(session.services, begun, session));
   } catch (error) {
     // Jest prints the stack: for our own errors the message and its code are the whole story.
     if (isSandpitError(error)) error.stack = `${error.name} [${error.code}]: ${error.message}`;

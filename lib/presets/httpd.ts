@@ -44,6 +44,7 @@ EXPOSE 80
 CMD ["httpd-foreground"]
 `,
   },
+  keepsNoData: true,
   containerPort: 80,
   standardPort: 8080,
   options: { root: { type: 'string', describe: 'local folder to serve (read-only)' } },

@@ -18,6 +18,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends bash coreutils 
 CMD ["bash"]
 `,
   },
+  keepsNoData: true,
   options: { mount: { type: 'string', describe: 'local folder to mount at /work' } },
   resolve: ({ mount }) => (mount === undefined ? {} : { mount: existingFolder('ubuntu', 'mount', mount) }),
   container: ({ mount }) => ({

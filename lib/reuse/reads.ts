@@ -1,13 +1,13 @@
 import type { ContainerInfo } from 'dockerode';
+import { text } from 'node:stream/consumers';
 import { docker, engineChoice } from '../docker/client.js';
 import { rememberedEngine } from '../docker/remembered.js';
-import { socketReads } from '../docker/socket-reads.js';
+import { eventLines, socketReads, type SocketReads } from '../docker/socket-reads.js';
 import { reachOf, type EngineReach } from '../service/host.js';
 
 /** What a warm run reads of the engine before it decides to take over or to start. */
-export interface WarmReads {
+export interface WarmReads extends Omit<SocketReads, 'listContainers'> {
   found: ContainerInfo[];
-  isRunning(id: string): Promise<boolean>;
   reach: EngineReach;
 }
 
@@ -19,14 +19,26 @@ export interface WarmReads {
 export async function warmReads(filters: Record<string, string[]>): Promise<WarmReads> {
   const remembered = rememberedEngine(engineChoice());
   if (remembered) {
-    const reads = socketReads(remembered.socketPath);
-    const found = await reads.listContainers(filters).catch(() => undefined);
-    if (found) return { found, isRunning: reads.isRunning, reach: { local: true, runtimeHost: remembered.host } };
+    const { listContainers, ...reads } = socketReads(remembered.socketPath);
+    const found = await listContainers(filters).catch(() => undefined);
+    if (found) return { found, ...reads, reach: { local: true, runtimeHost: remembered.host } };
   }
+  return fullReads(filters);
+}
+
+/** The same reads through testcontainers' client: any engine, remote ones too. */
+export async function fullReads(filters: Record<string, string[]>): Promise<WarmReads> {
   const client = await docker();
+  const engine = client.container.dockerode;
   return {
-    found: await client.container.dockerode.listContainers({ filters }),
-    isRunning: (id) => client.container.dockerode.getContainer(id).inspect().then((i) => i.State.Running, () => false),
+    found: await engine.listContainers({ filters }),
+    isRunning: (id) => engine.getContainer(id).inspect().then((i) => i.State.Running, () => false),
+    events: async (eventFilters, since) => {
+      // A remote engine's clock is not this machine's: "until now" must be its now, or the latest
+      // events would be cut off (too early) or waited for (too late).
+      const until = Date.parse((await engine.info()).SystemTime) / 1000;
+      return eventLines(await text(await engine.getEvents({ since, until, filters: eventFilters })));
+    },
     reach: reachOf(client),
   };
 }

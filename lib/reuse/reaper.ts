@@ -21,12 +21,12 @@ export function ensureReaper(): void {
   // A lock refreshed within its stale time means a live reaper; no need to load proper-lockfile.
   const lock = statSync(`${REAPER_LOCK}.lock`, { throwIfNoEntry: false });
   if (lock && Date.now() - lock.mtimeMs < REAPER_STALE_MS) return;
-  const child = spawn(process.execPath, [reaperScript()], { detached: true, stdio: 'ignore', env: process.env });
+  const child = spawn(process.execPath, [scriptBeside(import.meta.url, 'reaper-process.js')], { detached: true, stdio: 'ignore', env: process.env });
   child.unref();
 }
 
-function reaperScript(): string {
-  const compiled = fileURLToPath(new URL('./reaper-process.js', import.meta.url));
-  // Under Jest the sources run as .ts; the compiled script lives in dist/ (built before tests).
+/** A process script beside `moduleUrl`: under Jest the sources run as .ts, and the compiled one lives in dist/. */
+export function scriptBeside(moduleUrl: string, name: string): string {
+  const compiled = fileURLToPath(new URL(`./${name}`, moduleUrl));
   return existsSync(compiled) ? compiled : compiled.replace(/([/\\])lib([/\\])/, '$1dist$1lib$2');
 }

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { DETACHED, LABEL } from '../cleanup/labels.js';
+import { LABEL } from '../cleanup/labels.js';
 import { claim } from '../cleanup/reused.js';
 import { removeContainer } from '../cleanup/remove.js';
+import { presetByName } from '../presets/index.js';
 import { assertDistinctNames } from '../service/names.js';
 import { StartedService } from '../service/handle.js';
 import { describeContainer } from '../service/list.js';
@@ -10,6 +10,9 @@ import type { Service, StartOptions } from '../types.js';
 import { reuseKey } from './key.js';
 import { warmReads } from './reads.js';
 import { ensureReaper } from './reaper.js';
+import { startFresh } from './fresh.js';
+import { refreshLater } from './refresh.js';
+import { untouched, type Seen } from './untouched.js';
 import type { ReuseSettings } from './settings.js';
 
 export interface Warm {
@@ -18,15 +21,20 @@ export interface Warm {
   reused: Set<string>;
   /** By name: lets other runs take it (and the reaper count its idle time); leaves it running. */
   releases: Map<string, () => Promise<void>>;
+  /** Names of services started anew because an earlier run exec'd or copied into the warm one (untouched.ts). */
+  replaced: Set<string>;
 }
 
 /**
  * Starts services that outlive this run, or takes over running ones an earlier run left with the same
  * configuration. Each is held under a machine-wide lock while this run uses it: a second run at the
  * same time never shares one; it starts its own instead of waiting (a test run should not queue
- * behind another). Taken-over services are returned as they are: resetting them is the caller's.
+ * behind another). Taken over as they are: resetting the ones for which `resetByCaller` holds is
+ * the caller's. Presets that keep no data (httpd, ubuntu) are taken over only while untouched since
+ * they started, else replaced by a new one; a run that changed one hands it to a refresher, which
+ * replaces it in the background. Anything else (custom images) starts anew every run.
  */
-export async function startOrReuse(list: StartOptions[], settings: ReuseSettings): Promise<Warm> {
+export async function startOrReuse(list: StartOptions[], settings: ReuseSettings, resetByCaller: (options: StartOptions) => boolean): Promise<Warm> {
   assertDistinctNames(list);
   ensureReaper(); // first: a run killed while starting leaves containers the reaper must find
   const [keys, engine] = await Promise.all([
@@ -36,8 +44,25 @@ export async function startOrReuse(list: StartOptions[], settings: ReuseSettings
   const running = engine.found;
   const releases = new Map<string, () => Promise<void>>();
   const reused = new Set<string>();
+  const replaced = new Set<string>();
+
+  /**
+   * Hands a service back; one that keeps no data and that this run changed is replaced in the
+   * background. Not one that is gone (a failed start removes what it made: nothing new may follow).
+   */
+  const handBack = (options: StartOptions, key: string, seen: Seen, free: () => Promise<void>) => async () => {
+    if ((await engine.isRunning(seen.id)) && !(await untouched(engine, seen))) refreshLater({ options, key, idleMs: settings.idleMs, dirty: seen.id });
+    await free();
+  };
 
   const one = async (options: StartOptions, key: string): Promise<Service> => {
+    const name = options.name ?? '';
+    const reset = resetByCaller(options);
+    if (!reset && !keepsNoData(options)) {
+      // Its server may hold data no reset can remove: a run of its own, removed at the end like any other.
+      const { start } = await import('../service/start.js');
+      return start({ ...options, detached: false });
+    }
     for (const c of running.filter((r) => r.Labels[LABEL.reuse] === key)) {
       const free = await claim(c.Labels[LABEL.claim] ?? c.Id);
       if (!free) continue; // another run has it now
@@ -47,21 +72,24 @@ export async function startOrReuse(list: StartOptions[], settings: ReuseSettings
         await free().catch(() => {});
         continue;
       }
-      releases.set(options.name ?? '', free);
-      reused.add(options.name ?? '');
+      const seen = { id: c.Id, since: c.Created - 1 };
+      if (!reset && !(await untouched(engine, seen))) {
+        // An earlier run exec'd or copied into it, and no refresher has replaced it (yet): only a new
+        // container is as one starts.
+        await removeContainer(c.Id).catch(() => {});
+        await free().catch(() => {});
+        replaced.add(name);
+        continue;
+      }
+      releases.set(name, reset ? free : handBack(options, key, seen, free));
+      reused.add(name);
       return new StartedService(describeContainer(c, engine.reach));
     }
-    // Locked before the container exists: the reaper never counts a starting container as idle.
-    const token = randomBytes(8).toString('hex');
-    const mine = await claim(token);
-    if (mine) releases.set(options.name ?? '', mine);
-    // Loaded only when something must start: a run that takes every service over never needs it (~40 modules).
-    const { start } = await import('../service/start.js');
-    return start({
-      ...options,
-      detached: false,
-      labels: { [LABEL.session]: DETACHED, [LABEL.pid]: '', [LABEL.reuse]: key, [LABEL.claim]: token, [LABEL.idle]: String(settings.idleMs) },
-    });
+    // Its history starts before its creation: a minute of slack for an engine whose clock is behind.
+    const since = Math.floor(Date.now() / 1000) - 60;
+    const { service, release } = await startFresh(options, key, settings);
+    if (release) releases.set(name, reset ? release : handBack(options, key, { id: service.containerId, since }, release));
+    return service;
   };
 
   const results = await Promise.allSettled(list.map((options, i) => one(options, keys[i]!)));
@@ -73,5 +101,7 @@ export async function startOrReuse(list: StartOptions[], settings: ReuseSettings
     await Promise.allSettled([...releases.values()].map((r) => r()));
     throw failed.reason;
   }
-  return { services, reused, releases };
+  return { services, reused, releases, replaced };
 }
+
+const keepsNoData = (options: StartOptions): boolean => 'preset' in options && presetByName(options.preset).keepsNoData === true;

@@ -24,6 +24,9 @@ export function withIsolation(options: StartOptions, mode: Isolation | undefined
   return options;
 }
 
+/** Services whose data a run can put back to the seed (worker copies, reset()): mysql and redis. */
+export const resettable = (options: StartOptions): boolean => 'preset' in options && (options.preset === 'mysql' || options.preset === 'redis');
+
 /** The isolation map the workers read, for the services started with `withIsolation`. */
 export function isolationMap(services: Service[], started: StartOptions[], modes: Record<string, Isolation>): IsolationMap {
   const map: IsolationMap = {};

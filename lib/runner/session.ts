@@ -23,6 +23,8 @@ export class RunnerSession {
   #reuse: ReuseSettings | undefined;
   /** Taken over from an earlier run (warm reuse), for the ready line. */
   readonly reused = new Set<string>();
+  /** Started anew because an earlier run exec'd or copied into the warm one (warm reuse), for the ready line. */
+  readonly replaced = new Set<string>();
   #server: ExecServer | undefined;
   #file = '';
   #isolated: IsolationMap = {};
@@ -127,6 +129,7 @@ export class RunnerSession {
       const release = warm.releases.get(service.name);
       this.#running.set(service.name, { service, options: JSON.stringify(list[i]), ...(release ? { release } : {}) });
       if (warm.reused.has(service.name)) this.reused.add(service.name);
+      if (warm.replaced.has(service.name)) this.replaced.add(service.name);
     });
   }
 
@@ -175,5 +178,7 @@ async function configured(
 }
 
 /** "cache, box ready in 1.2 s (session …)": the one line a runner prints after setup. */
-export const readyLine = (services: Service[], begun: number, reused: Set<string> = new Set()): string =>
-  `sandpit: ${services.map((s) => s.name).join(', ')} ready in ${((Date.now() - begun) / 1000).toFixed(1)} s (session ${sessionId}${reused.size ? `, reused: ${[...reused].join(', ')}` : ''})\n`;
+export const readyLine = (services: Service[], begun: number, { reused = new Set(), replaced = new Set() }: { reused?: Set<string>; replaced?: Set<string> } = {}): string =>
+  `sandpit: ${services.map((s) => s.name).join(', ')} ready in ${((Date.now() - begun) / 1000).toFixed(1)} s (session ${sessionId}` +
+  `${reused.size ? `, reused: ${[...reused].join(', ')}` : ''}` +
+  `${replaced.size ? `, new: ${[...replaced].join(', ')} (an earlier run ran or copied something in ${replaced.size === 1 ? 'it' : 'them'})` : ''})\n`;

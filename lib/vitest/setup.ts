@@ -31,7 +31,7 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
     project.provide('sandpit', open.published());
   };
   publish();
-  process.stderr.write(readyLine(open.services, begun, open.reused));
+  process.stderr.write(readyLine(open.services, begun, open));
 
   if (project.vitest.config.watch) {
     // In watch mode the teardown runs only at exit. A changed config reruns every test, and before

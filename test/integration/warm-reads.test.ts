@@ -33,7 +33,7 @@ describe('warm reads on the remembered engine socket', () => {
   let socketPath = '';
 
   beforeAll(async () => {
-    const warm = await startOrReuse([{ preset: 'redis', name }], { idleMs: 60_000 });
+    const warm = await startOrReuse([{ preset: 'redis', name }], { idleMs: 60_000 }, () => true);
     id = warm.services[0]!.containerId;
     await Promise.all([...warm.releases.values()].map((release) => release()));
     socketPath = String((((await docker()).container.dockerode.modem as { socketPath?: string }).socketPath) ?? '');

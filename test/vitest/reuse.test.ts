@@ -1,14 +1,16 @@
 import { describe, expect, test } from '@jest/globals';
 import { execa } from 'execa';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { removeContainer } from '../../lib/cleanup/remove.js';
+import { eventually, inspect } from '../helpers/engine.js';
 import { fixture, reports, runVitest } from './harness.js';
 
 // Warm reuse under Vitest: the same code as under Jest (lib/runner), through Vitest's global setup,
 // which prepares every worker's copy before any worker exists.
 describe('Vitest with warm reuse (reuse: true)', () => {
-  test("a second run takes over the first run's services, reset: nothing the first left shows", async () => {
+  test("a second run takes over the first run's redis, reset, and a box replaced since: nothing the first left shows", async () => {
     const f = fixture('basic');
     // A seed key and a mount unique to this fixture: no other project's warm services share this configuration.
     const config = {
@@ -19,6 +21,20 @@ describe('Vitest with warm reuse (reuse: true)', () => {
     // SANDPIT_REUSE=force: this suite may run under CI, where reuse is otherwise ignored.
     const run = () => runVitest(f, ['run', 'a.test.js'], { SANDPIT_REUSE: 'force', FIXTURE_LEAVE: '1', FIXTURE_SEED_KEYS: '1' });
     const ids = new Set<string>();
+    // The fixture's test execs in the box: at each run's end a refresher replaces it in the background.
+    // The box containers of this fixture (its mount is unique), with whether a process holds them now.
+    const boxes = async () => {
+      const { stdout } = await execa('docker', ['ps', '-aq', '--filter', 'label=sandpit.reuse', '--filter', 'label=sandpit.name=box']);
+      const found = await Promise.all(stdout.split('\n').filter(Boolean).map((id) => inspect(id)));
+      return found
+        .filter((c) => c.Mounts.some((m: { Source: string }) => m.Source === f.dir))
+        .map((c) => ({ id: c.Id as string, held: existsSync(path.join(os.tmpdir(), `sandpit-reuse-${c.Config.Labels['sandpit.reuse.claim']}.lock`)) }));
+    };
+    const refreshed = (changed: string) =>
+      eventually(async () => {
+        const now = await boxes();
+        return now.length === 1 && now[0]!.id !== changed && !now[0]!.held;
+      }, 60_000);
     try {
       const first = await run();
       const [one] = reports(f);
@@ -27,6 +43,7 @@ describe('Vitest with warm reuse (reuse: true)', () => {
       // The first run left a key in its worker's database, and its containers run on.
       const left = await execa('docker', ['exec', one!.cache, 'redis-cli', '-n', one!.pool, 'get', 'left']);
       expect(left.stdout.trim()).toBe('behind');
+      expect(await refreshed(one!.box)).toBe(true);
 
       const second = await run();
       const [, two] = reports(f);
@@ -35,9 +52,12 @@ describe('Vitest with warm reuse (reuse: true)', () => {
       expect(second.exitCode).toBe(0);
       // Only the seed's one key: not the key the first run left in this very database.
       expect(one!.atStart).toBe('1');
-      expect(two).toMatchObject({ cache: one!.cache, box: one!.box, pool: one!.pool, atStart: '1' });
+      expect(two).toMatchObject({ cache: one!.cache, pool: one!.pool, atStart: '1' });
+      // Not the box the first run's test had exec'd in: the refresher's.
+      expect(two!.box).not.toBe(one!.box);
+      expect(await refreshed(two!.box)).toBe(true);
     } finally {
-      await Promise.allSettled([...ids].map((id) => removeContainer(id)));
+      await Promise.allSettled([...ids, ...(await boxes()).map((c) => c.id)].map((id) => removeContainer(id)));
     }
   });
 });

@@ -1,0 +1,149 @@
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { execa } from 'execa';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { removeContainer } from '../../lib/cleanup/remove.js';
+import { docker } from '../../lib/docker/client.js';
+import type { Warm } from '../../lib/reuse/start.js';
+import type { StartOptions } from '../../lib/types.js';
+import { eventually } from '../helpers/engine.js';
+import { presetImage } from '../helpers/images.js';
+
+// The built library: lib/runner reaches lib/isolation's CommonJS sources (.cts), which this Jest
+// config does not transform; `npm test` builds dist/ first.
+const { startWarm } = (await import('../../dist/lib/runner/warm.js' as string)) as typeof import('../../lib/runner/warm.js');
+const { fullReads } = (await import('../../dist/lib/reuse/reads.js' as string)) as typeof import('../../lib/reuse/reads.js');
+const { untouched } = (await import('../../dist/lib/reuse/untouched.js' as string)) as typeof import('../../lib/reuse/untouched.js');
+
+// httpd and ubuntu have no data reset: a warm one is taken over only while no exec or copy into it
+// followed its start. A run that changed one hands it to a refresher (a detached process) that puts
+// a new one in its place; one changed otherwise is replaced by the next run itself.
+describe('warm reuse of services with no data reset (httpd, ubuntu, custom images)', () => {
+  // Names of their own: another configuration's warm containers never match these.
+  const box = `box${process.pid}`;
+  const web = `web${process.pid}`;
+  const names = [box, web, `${box}f`, `${box}h`, `${box}x`, `custom${process.pid}`];
+
+  const run = async (list: StartOptions[] = [{ preset: 'ubuntu', name: box }, { preset: 'httpd', name: web }]) => {
+    const warm = await startWarm(list, { idleMs: 600_000 });
+    return { ...warm, ids: Object.fromEntries(warm.services.map((s) => [s.name, s.containerId])) };
+  };
+  const release = (warm: Warm) => Promise.all([...warm.releases.values()].map((r) => r()));
+  const serviceOf = (warm: Warm, name: string) => warm.services.find((s) => s.name === name)!;
+  const gone = async (id: string) => (await execa('docker', ['inspect', id], { reject: false })).exitCode !== 0;
+  /** The containers of a service name, with whether a process holds their reuse lock now. */
+  const warmOf = async (name: string) => {
+    const { stdout } = await execa('docker', ['ps', '-a', '--filter', `label=sandpit.name=${name}`, '--format', '{{.ID}} {{.Label "sandpit.reuse.claim"}}']);
+    return stdout.split('\n').filter(Boolean).map((line) => {
+      const [id, token] = line.split(' ');
+      return { id: id!, held: existsSync(path.join(os.tmpdir(), `sandpit-reuse-${token}.lock`)) };
+    });
+  };
+  /** Until the refresher of `name` is done: the changed container gone, its replacement ready and handed back. */
+  const refreshed = (name: string, changed: string) =>
+    eventually(async () => {
+      const now = await warmOf(name);
+      return (await gone(changed)) && now.length === 1 && !now[0]!.held;
+    }, 60_000);
+
+  afterAll(async () => {
+    // Refreshers are awaited in each test (refreshed()); whatever is left of these names goes.
+    const left = (await Promise.all(names.map(warmOf))).flat();
+    await Promise.allSettled(left.map((c) => removeContainer(c.id)));
+  });
+
+  test('untouched ones are taken over; ones a run changed are replaced, by a refresher or by the next run', async () => {
+    const first = await run();
+    await release(first);
+
+    const second = await run();
+    expect(second.ids).toEqual(first.ids);
+    expect([...second.reused].sort()).toEqual([box, web].sort());
+    // What a test of that run does: a file and a process left in the box, the served page rewritten.
+    expect((await serviceOf(second, box).exec(['sh', '-c', 'echo left > /tmp/left; sleep 600 >/dev/null 2>&1 &'])).exitCode).toBe(0);
+    expect((await serviceOf(second, web).exec(['sh', '-c', 'echo changed > /usr/local/apache2/htdocs/index.html'])).exitCode).toBe(0);
+    await release(second);
+    // Handed back changed: a refresher removes them and leaves new ones, warm.
+    expect(await refreshed(box, first.ids[box]!)).toBe(true);
+    expect(await refreshed(web, first.ids[web]!)).toBe(true);
+
+    const third = await run();
+    expect([...third.reused].sort()).toEqual([box, web].sort());
+    expect(third.replaced.size).toBe(0);
+    expect(third.ids[box]).not.toBe(first.ids[box]);
+    expect(third.ids[web]).not.toBe(first.ids[web]);
+    expect(await (await fetch(serviceOf(third, web).url)).text()).toContain('sandpit httpd');
+    await release(third);
+    // Changed after the run handed them back (no refresher knows): a copy into the page's folder
+    // through the engine (`docker cp`), and an exec in the box from outside.
+    await execa('docker', ['cp', '/etc/hostname', `${third.ids[web]}:/usr/local/apache2/htdocs/copied.txt`]);
+    await execa('docker', ['exec', third.ids[box]!, 'touch', '/tmp/outside']);
+
+    const fourth = await run();
+    expect([...fourth.replaced].sort()).toEqual([box, web].sort());
+    expect(fourth.ids[web]).not.toBe(third.ids[web]);
+    expect(fourth.ids[box]).not.toBe(third.ids[box]);
+    expect(await gone(third.ids[web]!)).toBe(true);
+    expect(await gone(third.ids[box]!)).toBe(true);
+    expect((await fetch(`${serviceOf(fourth, web).url}copied.txt`)).status).toBe(404);
+    await release(fourth);
+    // Looked at only now, from outside (no refresher): none of what the earlier boxes had.
+    const { stdout } = await execa('docker', ['exec', fourth.ids[box]!, 'sh', '-c', 'test ! -e /tmp/left && test ! -e /tmp/outside && ps -eo comm | grep -c "^sleep$"']);
+    expect(stdout.trim()).toBe('1');
+  }, 120_000);
+
+  test('through the full client (as on a remote engine), the same events decide', async () => {
+    const warm = await run([{ preset: 'ubuntu', name: `${box}f` }]);
+    const id = warm.services[0]!.containerId;
+    await release(warm);
+    const filters = { label: [`sandpit.reuse`], id: [id] };
+    const seen = async () => {
+      const { Created } = (await fullReads(filters)).found[0]!;
+      return { id, since: Created - 1 };
+    };
+    expect(await untouched(await fullReads(filters), await seen())).toBe(true);
+    await execa('docker', ['exec', id, 'true']);
+    expect(await untouched(await fullReads(filters), await seen())).toBe(false);
+  });
+
+  test("once the engine no longer holds the box's start among its recent events, the box is not taken over", async () => {
+    const list: StartOptions[] = [{ preset: 'ubuntu', name: `${box}h` }];
+    const first = await run(list);
+    await release(first);
+    // Docker keeps its last 256 events: 2 × 140 image events (tag, untag) push the box's out.
+    const engine = (await docker()).container.dockerode;
+    const image = engine.getImage(await presetImage('ubuntu'));
+    const repo = `sandpit-flood-${process.pid}/t`;
+    const tags = Array.from({ length: 140 }, (_, i) => `t${i}`);
+    try {
+      for (let i = 0; i < tags.length; i += 20) await Promise.all(tags.slice(i, i + 20).map((tag) => image.tag({ repo, tag })));
+    } finally {
+      for (let i = 0; i < tags.length; i += 20) await Promise.allSettled(tags.slice(i, i + 20).map((tag) => engine.getImage(`${repo}:${tag}`).remove()));
+    }
+    const second = await run(list);
+    expect(second.services[0]!.containerId).not.toBe(first.services[0]!.containerId);
+    expect([...second.replaced]).toEqual([`${box}h`]);
+    await release(second);
+  }, 120_000);
+
+  test('a failed start leaves nothing, and no refresher starts one later', async () => {
+    const list: StartOptions[] = [{ preset: 'ubuntu', name: `${box}x` }, { preset: 'redis', name: `cache${process.pid}x`, initScripts: ['NOT-A-COMMAND 1'] }];
+    await expect(startWarm(list, { idleMs: 600_000 })).rejects.toThrow(/NOT-A-COMMAND|unknown command/i);
+    // A refresher would have started within a second or two.
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    expect(await warmOf(`${box}x`)).toEqual([]);
+    expect(await warmOf(`cache${process.pid}x`)).toEqual([]);
+  }, 60_000);
+
+  test('a custom image is never kept warm: each run starts its own, removed at its end', async () => {
+    const custom: StartOptions[] = [{ image: await presetImage('httpd'), name: `custom${process.pid}`, ports: [80], ready: { http: '/' } }];
+    const first = await run(custom);
+    expect(first.releases.size).toBe(0);
+    const second = await run(custom);
+    expect(second.reused.size).toBe(0);
+    expect(second.services[0]!.containerId).not.toBe(first.services[0]!.containerId);
+    await Promise.all([...first.services, ...second.services].map((s) => s.stop()));
+    expect(await gone(first.services[0]!.containerId)).toBe(true);
+  }, 60_000);
+});
