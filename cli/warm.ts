@@ -13,7 +13,7 @@ export async function warmUp(list: StartOptions[]): Promise<Service[] | undefine
   const say = ({ service, message }: { service: string; message: string }) => process.stderr.write(`sandpit: ${service}: ${message}\n`);
   const warm = await startWarm(list.map((o) => ({ ...o, onProgress: say })), settings);
   for (const options of list.filter((o) => warm.reused.has(o.name ?? ''))) {
-    say({ service: options.name ?? '', message: `reused from an earlier run, ${resettable(options) ? 'after a reset' : 'untouched since it was ready'}` });
+    say({ service: options.name ?? '', message: `reused from an earlier run, ${resettable(options) ? 'after a reset' : 'untouched since it started'}` });
   }
   for (const name of warm.replaced) say({ service: name, message: 'started anew: an earlier run ran or copied something in the warm one' });
   const idle = settings.idleMs >= 60_000 ? `${Math.round(settings.idleMs / 60_000)} min` : `${Math.round(settings.idleMs / 1000)} s`;

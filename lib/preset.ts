@@ -60,7 +60,7 @@ export interface Preset<Options extends object = Record<string, unknown>, Resolv
   bootsSlowly?: boolean;
   /**
    * Changed only through exec() or copies into its container: using it writes no data of its own (a
-   * web server of a folder, a shell). Warm reuse takes such a one over while neither followed its start.
+   * web server of a folder, a shell). Warm reuse takes such a one over while no event but reads followed its start.
    */
   keepsNoData?: boolean;
   options: { [K in keyof Options]-?: OptionSpec };

@@ -9,7 +9,7 @@ import type { ReuseSettings } from './settings.js';
  * claim (released by the caller; on failure here). The claim is taken before the container exists:
  * the reaper never counts a starting container as idle.
  */
-export async function startFresh(options: StartOptions, key: string, settings: ReuseSettings): Promise<{ service: Service; release?: () => Promise<void> }> {
+export async function startFresh(options: StartOptions, key: string, settings: ReuseSettings): Promise<{ service: Service; token: string; release?: () => Promise<void> }> {
   const token = randomBytes(8).toString('hex');
   const release = await claim(token);
   try {
@@ -20,7 +20,7 @@ export async function startFresh(options: StartOptions, key: string, settings: R
       detached: false,
       labels: { [LABEL.session]: DETACHED, [LABEL.pid]: '', [LABEL.reuse]: key, [LABEL.claim]: token, [LABEL.idle]: String(settings.idleMs) },
     });
-    return { service, ...(release ? { release } : {}) };
+    return { service, token, ...(release ? { release } : {}) };
   } catch (error) {
     await release?.().catch(() => {});
     throw error;

@@ -2,7 +2,7 @@ import type { ContainerInfo } from 'dockerode';
 import { text } from 'node:stream/consumers';
 import { docker, engineChoice } from '../docker/client.js';
 import { rememberedEngine } from '../docker/remembered.js';
-import { eventLines, socketReads, type SocketReads } from '../docker/socket-reads.js';
+import { engineClock, eventLines, socketReads, type SocketReads } from '../docker/socket-reads.js';
 import { reachOf, type EngineReach } from '../service/host.js';
 
 /** What a warm run reads of the engine before it decides to take over or to start. */
@@ -30,14 +30,15 @@ export async function warmReads(filters: Record<string, string[]>): Promise<Warm
 export async function fullReads(filters: Record<string, string[]>): Promise<WarmReads> {
   const client = await docker();
   const engine = client.container.dockerode;
+  const engineNow = engineClock(async () => (await engine.info()).SystemTime);
   return {
     found: await engine.listContainers({ filters }),
     isRunning: (id) => engine.getContainer(id).inspect().then((i) => i.State.Running, () => false),
     events: async (eventFilters, since) => {
-      // A remote engine's clock is not this machine's: "until now" must be its now, or the latest
-      // events would be cut off (too early) or waited for (too late).
-      const until = Date.parse((await engine.info()).SystemTime) / 1000;
-      return eventLines(await text(await engine.getEvents({ since, until, filters: eventFilters })));
+      const until = await engineNow();
+      // Bounded: an engine or proxy that ignored `until` would keep the stream open for good.
+      const stream = await engine.getEvents({ since, until, filters: eventFilters, abortSignal: AbortSignal.timeout(5000) });
+      return eventLines(await text(stream));
     },
     reach: reachOf(client),
   };

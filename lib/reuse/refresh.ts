@@ -8,6 +8,8 @@ export interface RefreshJob {
   key: string;
   idleMs: number;
   dirty: string;
+  /** Its lock's token: the refresher holds it before it removes the container. */
+  token: string;
 }
 
 export const REFRESH_ENV = 'SANDPIT_REFRESH';

@@ -50,9 +50,15 @@ export async function startOrReuse(list: StartOptions[], settings: ReuseSettings
    * Hands a service back; one that keeps no data and that this run changed is replaced in the
    * background. Not one that is gone (a failed start removes what it made: nothing new may follow).
    */
-  const handBack = (options: StartOptions, key: string, seen: Seen, free: () => Promise<void>) => async () => {
-    if ((await engine.isRunning(seen.id)) && !(await untouched(engine, seen))) refreshLater({ options, key, idleMs: settings.idleMs, dirty: seen.id });
-    await free();
+  const handBack = (options: StartOptions, key: string, seen: Seen, token: string, free: () => Promise<void>) => async () => {
+    let changed = false;
+    try {
+      changed = (await engine.isRunning(seen.id)) && !(await untouched(engine, seen));
+    } finally {
+      await free();
+    }
+    // After the release: the refresher takes the container's lock itself before it removes anything.
+    if (changed) refreshLater({ options, key, idleMs: settings.idleMs, dirty: seen.id, token });
   };
 
   const one = async (options: StartOptions, key: string): Promise<Service> => {
@@ -63,8 +69,10 @@ export async function startOrReuse(list: StartOptions[], settings: ReuseSettings
       const { start } = await import('../service/start.js');
       return start({ ...options, detached: false });
     }
+    let found = false;
     for (const c of running.filter((r) => r.Labels[LABEL.reuse] === key)) {
-      const free = await claim(c.Labels[LABEL.claim] ?? c.Id);
+      const token = c.Labels[LABEL.claim] ?? c.Id;
+      const free = await claim(token);
       if (!free) continue; // another run has it now
       // The reaper may have claimed, removed and released it since the list above: take only what still runs.
       const alive = await engine.isRunning(c.Id);
@@ -78,17 +86,18 @@ export async function startOrReuse(list: StartOptions[], settings: ReuseSettings
         // container is as one starts.
         await removeContainer(c.Id).catch(() => {});
         await free().catch(() => {});
-        replaced.add(name);
+        found = true;
         continue;
       }
-      releases.set(name, reset ? free : handBack(options, key, seen, free));
+      releases.set(name, reset ? free : handBack(options, key, seen, token, free));
       reused.add(name);
       return new StartedService(describeContainer(c, engine.reach));
     }
     // Its history starts before its creation: a minute of slack for an engine whose clock is behind.
     const since = Math.floor(Date.now() / 1000) - 60;
-    const { service, release } = await startFresh(options, key, settings);
-    if (release) releases.set(name, reset ? release : handBack(options, key, { id: service.containerId, since }, release));
+    if (found) replaced.add(name);
+    const { service, release, token } = await startFresh(options, key, settings);
+    if (release) releases.set(name, reset ? release : handBack(options, key, { id: service.containerId, since }, token, release));
     return service;
   };
 

@@ -25,8 +25,10 @@ describe('Vitest with warm reuse (reuse: true)', () => {
     // The box containers of this fixture (its mount is unique), with whether a process holds them now.
     const boxes = async () => {
       const { stdout } = await execa('docker', ['ps', '-aq', '--filter', 'label=sandpit.reuse', '--filter', 'label=sandpit.name=box']);
-      const found = await Promise.all(stdout.split('\n').filter(Boolean).map((id) => inspect(id)));
+      // One may go between the list and its inspect (the refresher removes the changed box).
+      const found = await Promise.all(stdout.split('\n').filter(Boolean).map((id) => inspect(id).catch(() => undefined)));
       return found
+        .filter((c) => c !== undefined)
         .filter((c) => c.Mounts.some((m: { Source: string }) => m.Source === f.dir))
         .map((c) => ({ id: c.Id as string, held: existsSync(path.join(os.tmpdir(), `sandpit-reuse-${c.Config.Labels['sandpit.reuse.claim']}.lock`)) }));
     };
@@ -48,7 +50,9 @@ describe('Vitest with warm reuse (reuse: true)', () => {
       const second = await run();
       const [, two] = reports(f);
       [two?.cache, two?.box].forEach((id) => id && ids.add(id));
-      expect(second.all).toMatch(/ready in [\d.]+ s \(session [^)]*, reused: cache, box\)/);
+      // The refresher's box is taken over, unless the engine's event history was flooded meanwhile (another
+      // suite does that on purpose): then this run starts its own. Either way not the first run's.
+      expect(second.all).toMatch(/ready in [\d.]+ s \(session [^)]*, reused: cache(, box\)|, new: box \(an earlier run ran or copied something in it\)\))/);
       expect(second.exitCode).toBe(0);
       // Only the seed's one key: not the key the first run left in this very database.
       expect(one!.atStart).toBe('1');
