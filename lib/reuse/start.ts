@@ -69,7 +69,7 @@ export async function startOrReuse(list: StartOptions[], settings: ReuseSettings
       const { start } = await import('../service/start.js');
       return start({ ...options, detached: false });
     }
-    let found = false;
+    let replacing = false; // a changed one of this configuration was found and removed
     for (const c of running.filter((r) => r.Labels[LABEL.reuse] === key)) {
       const token = c.Labels[LABEL.claim] ?? c.Id;
       const free = await claim(token);
@@ -86,7 +86,7 @@ export async function startOrReuse(list: StartOptions[], settings: ReuseSettings
         // container is as one starts.
         await removeContainer(c.Id).catch(() => {});
         await free().catch(() => {});
-        found = true;
+        replacing = true;
         continue;
       }
       releases.set(name, reset ? free : handBack(options, key, seen, token, free));
@@ -95,7 +95,7 @@ export async function startOrReuse(list: StartOptions[], settings: ReuseSettings
     }
     // Its history starts before its creation: a minute of slack for an engine whose clock is behind.
     const since = Math.floor(Date.now() / 1000) - 60;
-    if (found) replaced.add(name);
+    if (replacing) replaced.add(name);
     const { service, release, token } = await startFresh(options, key, settings);
     if (release) releases.set(name, reset ? release : handBack(options, key, { id: service.containerId, since }, token, release));
     return service;
