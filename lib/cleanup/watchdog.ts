@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { sessionId } from './labels.js';
+import { scriptBeside } from './script.js';
 
 let started = false;
 /** This process' end of the pipe; undefined when no watchdog runs (or it is gone). */
@@ -17,7 +16,7 @@ export function startWatchdog(): void {
   if (started) return;
   started = true;
   if (process.env.SANDPIT_WATCHDOG === '0') return; // tests of prune() need an owner that leaves leftovers
-  const child = spawn(process.execPath, [watchdogScript(), sessionId], {
+  const child = spawn(process.execPath, [scriptBeside(import.meta.url, 'watchdog-process.js'), sessionId], {
     detached: true, // its own process group: the Ctrl-C that ends us must not end it first
     stdio: ['pipe', 'ignore', 'ignore'],
     env: process.env,
@@ -41,10 +40,4 @@ export function handOff(ids: string[]): boolean {
   // A few short lines: the kernel takes them at once, so they are not lost if we exit right after.
   pipe.write(ids.map((id) => `remove ${id}\n`).join(''));
   return true;
-}
-
-function watchdogScript(): string {
-  const compiled = fileURLToPath(new URL('./watchdog-process.js', import.meta.url));
-  // Under Jest the sources run as .ts; the compiled script lives in dist/ (built before tests).
-  return existsSync(compiled) ? compiled : compiled.replace(/([/\\])lib([/\\])/, '$1dist$1lib$2');
 }

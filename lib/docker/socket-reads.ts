@@ -52,9 +52,11 @@ export function engineClock(systemTime: () => Promise<string>): () => Promise<nu
   let offset: Promise<number> | undefined;
   return async () => {
     offset ??= (async () => {
+      // The engine read its clock somewhere between `before` and the answer: taking the earliest
+      // moment errs late, so an `until` made from it never cuts off the latest events (it may make
+      // the engine wait out the rest of that one round trip).
       const before = Date.now();
-      const engine = Date.parse(await systemTime());
-      return engine - (before + Date.now()) / 2;
+      return Date.parse(await systemTime()) - before;
     })();
     offset.catch(() => (offset = undefined));
     return (Date.now() + (await offset)) / 1000;

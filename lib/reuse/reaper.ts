@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { scriptBeside } from '../cleanup/script.js';
 
 /** One reaper per machine (per temp dir): it holds this lock while it runs. */
 export const REAPER_LOCK = path.join(os.tmpdir(), 'sandpit-reuse-reaper');
@@ -23,10 +23,4 @@ export function ensureReaper(): void {
   if (lock && Date.now() - lock.mtimeMs < REAPER_STALE_MS) return;
   const child = spawn(process.execPath, [scriptBeside(import.meta.url, 'reaper-process.js')], { detached: true, stdio: 'ignore', env: process.env });
   child.unref();
-}
-
-/** A process script beside `moduleUrl`: under Jest the sources run as .ts, and the compiled one lives in dist/. */
-export function scriptBeside(moduleUrl: string, name: string): string {
-  const compiled = fileURLToPath(new URL(`./${name}`, moduleUrl));
-  return existsSync(compiled) ? compiled : compiled.replace(/([/\\])lib([/\\])/, '$1dist$1lib$2');
 }

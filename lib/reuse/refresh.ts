@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { StartOptions } from '../types.js';
-import { scriptBeside } from './reaper.js';
+import { scriptBeside } from '../cleanup/script.js';
 
 /** What a refresher needs: the service's options and reuse key, and the container it replaces. */
 export interface RefreshJob {
