@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ContainerInfo } from 'dockerode';
@@ -11,6 +12,12 @@ import { removeContainer } from './remove.js';
 export const CLAIM_STALE_MS = 10_000;
 
 const claimFile = (token: string) => path.join(os.tmpdir(), `sandpit-reuse-${token.replace(/[^\w-]/g, '_')}`);
+
+/** Kinds of note a reused container may have beside the locks (lib/reuse/clean-mark.ts writes them). */
+const MARKS = ['clean', 'resetting'] as const;
+
+/** The file of a container's `kind` of note: removed with the container. */
+export const markFile = (id: string, kind: (typeof MARKS)[number]): string => `${claimFile(id)}.${kind}`;
 // realpath: false locks by name alone (a `.lock` directory): nothing is left once released. A lock
 // lost to a long pause only risks a reset under a paused run: not worth a throw from a timer.
 const options = { stale: CLAIM_STALE_MS, realpath: false, onCompromised: () => {} };
@@ -42,6 +49,7 @@ export async function removeIdleReused(containers: ContainerInfo[]): Promise<str
       try {
         await removeContainer(c.Id);
         removed.push(c.Id);
+        for (const kind of MARKS) rmSync(markFile(c.Id, kind), { force: true });
       } finally {
         await release().catch(() => {});
       }

@@ -39,6 +39,12 @@ async function resetWorker(isolated: Isolated, workerId: number): Promise<void> 
 }
 
 /**
+ * mysql: ends every other connection and returns the id of its own, the last one made (see mysql.seal).
+ * Called when nothing else should be connected: after a warm server's reset (lib/reuse).
+ */
+const sealMysql = (isolated: Isolated & { preset: 'mysql' }): Promise<number> => mysql.seal(isolated);
+
+/**
  * Main process, while its containers start: loads the database client the copies will need (~40 ms
  * for mysql2), in a turn of the event loop that would otherwise wait on the engine.
  */
@@ -46,4 +52,4 @@ function warmup(preset: Isolated['preset']): void {
   if (preset === 'mysql') setImmediate(() => void import('mysql2/promise').catch(() => {}));
 }
 
-export = { ENV, readMap, prepareMain, resetMain, prepareWorker, resetWorker, warmup, ...names };
+export = { ENV, readMap, prepareMain, resetMain, prepareWorker, resetWorker, sealMysql, warmup, ...names };

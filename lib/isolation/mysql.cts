@@ -89,4 +89,25 @@ async function syncWorker(target: MysqlIsolation, workerId: number): Promise<voi
   });
 }
 
-export = { seedTemplate, syncWorker };
+/**
+ * Ends every other client connection and returns this one's id. After it, no connection made earlier
+ * can write any more, and any later one takes a higher id: lib/reuse proves from the next greeting's
+ * id alone that nothing has touched the server since (a connection kept open, e.g. by a database GUI,
+ * would otherwise write unseen).
+ */
+async function seal(target: MysqlIsolation): Promise<number> {
+  return withRoot(target, async (connection) => {
+    const [own] = await connection.query('SELECT CONNECTION_ID() AS id');
+    const me = Number((own as { id: number }[])[0]!.id);
+    const [rows] = await connection.query('SHOW FULL PROCESSLIST');
+    // Server threads (the event scheduler, MariaDB's 'system user' ones) are not clients.
+    const others = (rows as { Id: number; User: string; Command: string }[]).filter(
+      (r) => Number(r.Id) !== me && r.Command !== 'Daemon' && r.User !== 'system user' && r.User !== 'event_scheduler',
+    );
+    // A connection may end by itself meanwhile: its KILL then fails, and it is gone all the same.
+    await Promise.all(others.map((r) => connection.query(`KILL ${Number(r.Id)}`).catch(() => {})));
+    return me;
+  });
+}
+
+export = { seedTemplate, syncWorker, seal };

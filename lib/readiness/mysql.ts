@@ -1,12 +1,22 @@
 import { exchange } from './exchange.js';
 
+/** What a MySQL server's greeting says: its version, and the id it gave this connection. */
+export interface Greeting {
+  version: string;
+  /**
+   * The server's connection counter: every connection (any user, any outcome, a socket one from
+   * inside the container too) takes the next number. lib/reuse reads it to prove none came in between.
+   */
+  connectionId: number;
+}
+
 /**
  * The MySQL server's greeting (protocol 10), the first packet it sends on a connection it accepts.
  * Both the official image and sandpit's offline one open TCP only after users, passwords and the
  * database exist (a socket-only temporary server, or --init-file run before the first accept), so the
  * greeting means every account works. An error packet (too many connections, host blocked) is "not ready".
  */
-export function mysqlGreets(host: string, port: number, timeoutMs: number): Promise<string> {
+export function mysqlGreeting(host: string, port: number, timeoutMs: number): Promise<Greeting> {
   return exchange(host, port, undefined, (received) => {
     if (received.length < 5) return undefined;
     const length = received.readUIntLE(0, 3);
@@ -14,6 +24,11 @@ export function mysqlGreets(host: string, port: number, timeoutMs: number): Prom
     const payload = received.subarray(4, 4 + length);
     if (payload[0] === 0xff) throw new Error(`mysql refused: ${payload.subarray(9).toString('utf8') || `error ${payload.readUInt16LE(1)}`}`);
     if (payload[0] !== 10) throw new Error(`not a MySQL greeting (protocol ${payload[0]})`);
-    return payload.subarray(1, payload.indexOf(0, 1)).toString('latin1'); // the server version
+    const end = payload.indexOf(0, 1);
+    if (end === -1 || payload.length < end + 5) throw new Error('a MySQL greeting cut short');
+    return { version: payload.subarray(1, end).toString('latin1'), connectionId: payload.readUInt32LE(end + 1) };
   }, timeoutMs);
 }
+
+/** The server's version, once it greets (see mysqlGreeting). */
+export const mysqlGreets = (host: string, port: number, timeoutMs: number): Promise<string> => mysqlGreeting(host, port, timeoutMs).then((g) => g.version);

@@ -1,6 +1,5 @@
 import os from 'node:os';
 import { LABEL } from '../cleanup/labels.js';
-import { claim } from '../cleanup/reused.js';
 import { removeContainer } from '../cleanup/remove.js';
 import { presetByName } from '../presets/index.js';
 import { assertDistinctNames } from '../service/names.js';
@@ -12,6 +11,7 @@ import { warmReads } from './reads.js';
 import { ensureReaper } from './reaper.js';
 import { startFresh } from './fresh.js';
 import { refreshLater } from './refresh.js';
+import { claimAfterReset } from './clean-mark.js';
 import { untouched, type Seen } from './untouched.js';
 import type { ReuseSettings } from './settings.js';
 
@@ -23,6 +23,8 @@ export interface Warm {
   releases: Map<string, () => Promise<void>>;
   /** Names of services started anew because an earlier run exec'd or copied into the warm one (untouched.ts). */
   replaced: Set<string>;
+  /** By name: the token of the machine-wide lock this run holds on it (a resetter takes it next). */
+  tokens: Map<string, string>;
 }
 
 /**
@@ -45,6 +47,7 @@ export async function startOrReuse(list: StartOptions[], settings: ReuseSettings
   const releases = new Map<string, () => Promise<void>>();
   const reused = new Set<string>();
   const replaced = new Set<string>();
+  const tokens = new Map<string, string>();
 
   /**
    * Hands a service back; one that keeps no data and that this run changed is replaced in the
@@ -72,7 +75,7 @@ export async function startOrReuse(list: StartOptions[], settings: ReuseSettings
     let replacing = false; // a changed one of this configuration was found and removed
     for (const c of running.filter((r) => r.Labels[LABEL.reuse] === key)) {
       const token = c.Labels[LABEL.claim] ?? c.Id;
-      const free = await claim(token);
+      const free = await claimAfterReset(token, c.Id);
       if (!free) continue; // another run has it now
       // The reaper may have claimed, removed and released it since the list above: take only what still runs.
       const alive = await engine.isRunning(c.Id);
@@ -90,6 +93,7 @@ export async function startOrReuse(list: StartOptions[], settings: ReuseSettings
         continue;
       }
       releases.set(name, reset ? free : handBack(options, key, seen, token, free));
+      tokens.set(name, token);
       reused.add(name);
       return new StartedService(describeContainer(c, engine.reach));
     }
@@ -98,6 +102,7 @@ export async function startOrReuse(list: StartOptions[], settings: ReuseSettings
     if (replacing) replaced.add(name);
     const { service, release, token } = await startFresh(options, key, settings);
     if (release) releases.set(name, reset ? release : handBack(options, key, { id: service.containerId, since }, token, release));
+    tokens.set(name, token);
     return service;
   };
 
@@ -110,7 +115,7 @@ export async function startOrReuse(list: StartOptions[], settings: ReuseSettings
     await Promise.allSettled([...releases.values()].map((r) => r()));
     throw failed.reason;
   }
-  return { services, reused, releases, replaced };
+  return { services, reused, releases, replaced, tokens };
 }
 
 const keepsNoData = (options: StartOptions): boolean => 'preset' in options && presetByName(options.preset).keepsNoData === true;

@@ -12,8 +12,15 @@ export class WorkerCopies implements WorkerCalls {
   /** `${name}:${worker}` → that copy, made or being made, for the run `#run`. */
   readonly #made = new Map<string, Promise<void>>();
   #run = '';
+  /** Services whose worker 1 copy is the seed already (a warm mysql its resetter left clean): for the first run only. */
+  #pristine = new Set<string>();
 
   constructor(private readonly map: () => IsolationMap) {}
+
+  /** The first run's worker 1 copies of `names` need no work: a later run (watch mode) copies them as usual. */
+  assumeMade(names: Iterable<string>): void {
+    for (const name of names) this.#pristine.add(name);
+  }
 
   /** Starts worker `worker`'s copies of every isolated service for `run`; a failure shows when the worker asks. */
   ahead(run: string, worker = 1): void {
@@ -25,6 +32,8 @@ export class WorkerCopies implements WorkerCalls {
     if (run !== this.#run) {
       this.#made.clear();
       this.#run = run;
+      for (const made of this.#pristine) this.#made.set(`${made}:1`, Promise.resolve());
+      this.#pristine.clear();
     }
     const key = `${name}:${worker}`;
     const known = this.#made.get(key);

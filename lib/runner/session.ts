@@ -125,6 +125,7 @@ export class RunnerSession {
     // chained after it) must not see an earlier run's data, nor have its writes undone by a late reset.
     const warm = await startWarm(list, settings);
     Object.assign(this.#isolated, isolationMap(warm.services, list, modes));
+    this.copies.assumeMade(warm.pristine);
     warm.services.forEach((service, i) => {
       const release = warm.releases.get(service.name);
       this.#running.set(service.name, { service, options: JSON.stringify(list[i]), ...(release ? { release } : {}) });

@@ -1,3 +1,7 @@
+import { debuglog } from 'node:util';
+import type { IsolationMap, MysqlIsolation } from '../isolation/types.js';
+import { stillClean } from '../reuse/clean-mark.js';
+import { resetLater } from '../reuse/reset-later.js';
 import { startOrReuse, type Warm } from '../reuse/start.js';
 import type { ReuseSettings } from '../reuse/settings.js';
 import type { StartOptions } from '../types.js';
@@ -7,19 +11,58 @@ import { isolationMap, prepareAll, resetAll, resettable } from './isolation.js';
  * Warm reuse for a test run or `sandpit up`: takes over services an earlier run left with the same
  * configuration, or starts ones that outlive this process. Every mysql and redis gets its template
  * (fresh) or a reset (taken over), shared ones too: nothing of an earlier run may show in this one.
+ * A mysql is reset when a run hands it back (reset-later.ts); the next run checks that nothing touched
+ * it since and skips the reset (`pristine`: its worker 1's copy is the seed too).
  * The others have no reset: startOrReuse takes them over only when an earlier run left them as they started.
  * On failure nothing new is left and the locks are released.
  */
-export async function startWarm(list: StartOptions[], settings: ReuseSettings): Promise<Warm> {
+export async function startWarm(list: StartOptions[], settings: ReuseSettings): Promise<Warm & { pristine: Set<string> }> {
   const warm = await startOrReuse(list, settings, resettable);
   try {
     const all = isolationMap(warm.services, list, Object.fromEntries(warm.services.map((s) => [s.name, 'worker' as const])));
-    const pick = (reused: boolean) => Object.fromEntries(Object.entries(all).filter(([name]) => warm.reused.has(name) === reused));
+    const pristine = await cleanOnes(all, warm);
+    const pick = (reused: boolean) =>
+      Object.fromEntries(Object.entries(all).filter(([name]) => warm.reused.has(name) === reused && !pristine.has(name)));
     await Promise.all([prepareAll(pick(false)), resetAll(pick(true))]);
-    return warm;
+    resetAtHandBack(all, warm);
+    return { ...warm, pristine };
   } catch (error) {
     await Promise.allSettled(warm.services.map((s) => (warm.reused.has(s.name) ? undefined : s.stop())));
     await Promise.allSettled([...warm.releases.values()].map((release) => release()));
     throw error;
   }
 }
+
+// NODE_DEBUG=sandpit says, per warm mysql, whether its reset at hand-back stood (why a run was slower).
+const debug = debuglog('sandpit');
+
+/** The taken-over mysql servers their resetter left clean and nothing touched since (clean-mark.ts). */
+async function cleanOnes(all: IsolationMap, warm: Warm): Promise<Set<string>> {
+  const clean = await Promise.all(
+    mysqlOf(all)
+      .filter(([name]) => warm.reused.has(name))
+      .map(async ([name, target]) => {
+        const id = warm.services.find((s) => s.name === name)?.containerId;
+        const clean = id !== undefined && (await stillClean(id, target.host, target.port));
+        debug(clean ? '%s: as its reset at hand-back left it, taken as is' : '%s: no reset at hand-back stands (none done, or touched since): reset now', name);
+        return clean ? [name] : [];
+      }),
+  );
+  return new Set(clean.flat());
+}
+
+/** Each mysql's release first spawns its resetter, which takes the lock once this run lets it go. */
+function resetAtHandBack(all: IsolationMap, warm: Warm): void {
+  for (const [name, target] of mysqlOf(all)) {
+    const release = warm.releases.get(name);
+    const token = warm.tokens.get(name);
+    const id = warm.services.find((s) => s.name === name)?.containerId;
+    if (!release || token === undefined || id === undefined) continue;
+    warm.releases.set(name, async () => {
+      resetLater({ id, token, target });
+      await release();
+    });
+  }
+}
+
+const mysqlOf = (all: IsolationMap) => Object.entries(all).filter((e): e is [string, MysqlIsolation] => e[1].preset === 'mysql');

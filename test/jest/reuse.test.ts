@@ -4,8 +4,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { containersWith, eventually } from '../helpers/engine.js';
 import { fixture, runJest, type Fixture } from './harness.js';
-import { CLAIM_STALE_MS } from '../../lib/cleanup/reused.js';
+import { CLAIM_STALE_MS, markFile } from '../../lib/cleanup/reused.js';
 import { removeContainer } from '../../lib/cleanup/remove.js';
+import mysql from 'mysql2/promise';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const IDLE_MS = 15_000;
@@ -28,8 +29,9 @@ function containersOf(out: string): string[] {
   return sets[0]!.split(' ');
 }
 
+interface Reach { host: string; port: number; user: string; password: string; database: string }
 const lines = (out: string) =>
-  (existsSync(out) ? readFileSync(out, 'utf8') : '').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { containers?: string[]; inserted?: string[]; firstInWorker?: boolean; rows?: number; keys?: number });
+  (existsSync(out) ? readFileSync(out, 'utf8') : '').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { worker?: string; containers?: string[]; reach?: Reach; inserted?: string[]; firstInWorker?: boolean; rows?: number; keys?: number });
 
 // SANDPIT_REUSE=force: the suite may run under CI, where reuse is otherwise ignored. The collide files
 // insert primary key 100 and count: any row an earlier run left would fail them.
@@ -72,6 +74,8 @@ describe('warm reuse across runs (reuse: true)', () => {
     expect((await left()).length).toBeGreaterThan(0);
     // Idle time, plus the stale time of a released lock's check and a poll: well within a minute.
     expect(await eventually(async () => (await left()).length === 0, IDLE_MS + 45_000, 1000)).toBe(true);
+    // The resetters' notes on them went with them (at least one run handed a mysql back to one).
+    expect([...seen].filter((id) => existsSync(markFile(id, 'clean')) || existsSync(markFile(id, 'resetting')))).toEqual([]);
   });
 
   test('a run killed with kill -9 mid-test: its services are reset before the next run takes them over', async () => {
@@ -106,6 +110,65 @@ describe('warm reuse across runs (reuse: true)', () => {
       for (const r of firsts) expect(r).toMatchObject({ rows: 2, keys: 1 });
     } finally {
       await Promise.allSettled([...cleanup].map((id) => removeContainer(id)));
+    }
+  }, 180_000);
+});
+
+describe('a warm mysql reset at hand-back (NODE_DEBUG=sandpit says which path a run took)', () => {
+  const TAKEN = /db: as its reset at hand-back left it, taken as is/;
+  const RESET_NOW = /db: no reset at hand-back stands/;
+  const debugRun = (f: Fixture, out: string) =>
+    runJest(f, ['--maxWorkers=2', '[a-d]\\.test\\.js$'], { SANDPIT_REUSE: 'force', FIXTURE_OUT: out, FIXTURE_HOLD: '300', NODE_DEBUG: 'sandpit' });
+  /** The resetter the run spawned has left its mark: the server is clean, and nothing has connected since. */
+  const resetDone = (id: string) => eventually(async () => existsSync(markFile(id, 'clean')) && !existsSync(markFile(id, 'resetting')), 30_000, 50);
+  /** Worker 1's database, as the run's tests reached it. */
+  const worker1 = (out: string) => lines(out).find((r) => r.worker === '1' && r.reach)!.reach!;
+  const seedOnly = (out: string) => {
+    const firsts = lines(out).filter((r) => r.firstInWorker);
+    expect(firsts.length).toBeGreaterThan(0);
+    for (const r of firsts) expect(r).toMatchObject({ rows: 2, keys: 1 });
+  };
+
+  test('taken as is when untouched; reset at takeover after any connection since, or a write on a connection open before', async () => {
+    const f = project();
+    appendFileSync(path.join(f.dir, 'schema.sql'), '-- reset-at-hand-back variant\n');
+    const outs = [1, 2, 3, 4].map((n) => `${f.out}.h${n}`);
+    let held: mysql.Connection | undefined;
+    let ids: string[] = [];
+    try {
+      expect((await debugRun(f, outs[0]!)).exitCode).toBe(0);
+      ids = containersOf(outs[0]!);
+      expect(await resetDone(ids[0]!)).toBe(true);
+
+      // Nothing touched it since its resetter: the next run takes it without a reset, and sees only the seed.
+      const second = await debugRun(f, outs[1]!);
+      expect(second.all).toMatch(TAKEN);
+      expect(second.exitCode).toBe(0);
+      expect(containersOf(outs[1]!)).toEqual(ids);
+      seedOnly(outs[1]!);
+      expect(await resetDone(ids[0]!)).toBe(true);
+
+      // A client connects after the reset (a GUI, a script) and writes: the next run must reset.
+      const target = worker1(outs[1]!);
+      held = await mysql.createConnection(target); // stays open, idle, over the next run
+      const intruder = await mysql.createConnection(target);
+      await intruder.query("INSERT INTO items VALUES (100, 'written between runs')");
+      await intruder.end();
+      const third = await debugRun(f, outs[2]!);
+      expect(third.all).toMatch(RESET_NOW);
+      expect(third.exitCode).toBe(0);
+      seedOnly(outs[2]!);
+      expect(await resetDone(ids[0]!)).toBe(true);
+
+      // The connection opened before that reset was ended by it: it cannot write behind the next run's back.
+      await expect(held.query("INSERT INTO items VALUES (100, 'written on an old connection')")).rejects.toThrow();
+      const fourth = await debugRun(f, outs[3]!);
+      expect(fourth.all).toMatch(TAKEN);
+      expect(fourth.exitCode).toBe(0);
+      seedOnly(outs[3]!);
+    } finally {
+      held?.destroy();
+      await Promise.allSettled(ids.map((id) => removeContainer(id)));
     }
   }, 180_000);
 });
