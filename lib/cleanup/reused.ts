@@ -22,9 +22,19 @@ export const markFile = (id: string, kind: (typeof MARKS)[number]): string => `$
 // lost to a long pause only risks a reset under a paused run: not worth a throw from a timer.
 const options = { stale: CLAIM_STALE_MS, realpath: false, onCompromised: () => {} };
 
+// Loaded on first use (~30 ms): `sandpit up` without reuse never takes a lock.
+type Lockfile = typeof import('proper-lockfile');
+let lockfileModule: Promise<{ default: Lockfile }> | undefined;
+const lockfileLoaded = () => (lockfileModule ??= import('proper-lockfile') as Promise<{ default: Lockfile }>);
+
+/** Starts loading the lock library, for a caller about to wait on the engine before its first claim. */
+export function preloadClaims(): void {
+  lockfileLoaded().catch(() => {});
+}
+
 /** Takes the machine-wide lock on a reused container, or returns undefined when another holds it. */
 export async function claim(token: string): Promise<(() => Promise<void>) | undefined> {
-  const { default: lockfile } = await import('proper-lockfile');
+  const { default: lockfile } = await lockfileLoaded();
   try {
     return await lockfile.lock(claimFile(token), options);
   } catch (error) {
@@ -35,7 +45,7 @@ export async function claim(token: string): Promise<(() => Promise<void>) | unde
 
 /** Whether a run holds it now (a holder killed without release counts as gone after CLAIM_STALE_MS). */
 export async function held(token: string): Promise<boolean> {
-  const { default: lockfile } = await import('proper-lockfile');
+  const { default: lockfile } = await lockfileLoaded();
   return lockfile.check(claimFile(token), options).catch(() => false);
 }
 

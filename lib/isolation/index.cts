@@ -2,12 +2,22 @@
 // VITEST_POOL_ID), the worker's own database name or redis index out, and the two operations on it.
 // CommonJS so that it also loads inside Jest's test sandbox; the runner glue (lib/jest, …) is thin.
 import names = require('./names.cjs');
-import mysql = require('./mysql.cjs');
-import redis = require('./redis-resp.cjs');
+// Loaded on first use: a test file's sandbox loads this module for names and the map alone, and each
+// module Jest loads there costs a few milliseconds, in every test file.
+const mysqlOps = () => require('./mysql.cjs') as typeof import('./mysql.cjs');
+const redisOps = () => require('./redis-resp.cjs') as typeof import('./redis-resp.cjs');
 import type { Isolated, IsolationMap } from './types.js';
 
 /** The environment variable the main process publishes the isolation map in. */
 const ENV = 'SANDPIT_ISOLATION';
+/** And the one saying which of worker 1's copies exist already for this run (a warm server's resetter made them). */
+const READY_ENV = 'SANDPIT_READY';
+
+/** The services whose copy for `workerId` needs no request in this run (`run` as SANDPIT_RUN says). */
+function readyFor(workerId: number, run: string | undefined, env: NodeJS.ProcessEnv = process.env): string[] {
+  const [readyRun, names] = (env[READY_ENV] ?? '').split(':');
+  return workerId === 1 && run !== undefined && readyRun === run && names ? names.split(',') : [];
+}
 
 function readMap(env: NodeJS.ProcessEnv = process.env): IsolationMap {
   const json = env[ENV];
@@ -16,33 +26,36 @@ function readMap(env: NodeJS.ProcessEnv = process.env): IsolationMap {
 
 /** Main process, after start: whatever the workers will copy from must exist before they do. */
 async function prepareMain(isolated: Isolated): Promise<void> {
-  if (isolated.preset === 'mysql') await mysql.seedTemplate(isolated);
-  else await redis.seedTemplate(isolated);
+  if (isolated.preset === 'mysql') await mysqlOps().seedTemplate(isolated);
+  else await redisOps().seedTemplate(isolated);
 }
 
 /** Main process, taking over a server from an earlier run: nothing of that run may show. */
 async function resetMain(isolated: Isolated): Promise<void> {
-  if (isolated.preset === 'mysql') await mysql.seedTemplate(isolated);
-  else await redis.resetServer(isolated);
+  if (isolated.preset === 'mysql') await mysqlOps().seedTemplate(isolated);
+  else await redisOps().resetServer(isolated);
 }
 
 /** A worker's copy, before its first test: it exists and holds the seeded state (made in the main process, on the worker's request). */
 async function prepareWorker(isolated: Isolated, workerId: number): Promise<void> {
-  if (isolated.preset === 'mysql') await mysql.syncWorker(isolated, workerId);
-  else await redis.syncDatabase(isolated, workerId);
+  if (isolated.preset === 'mysql') await mysqlOps().syncWorker(isolated, workerId);
+  else await redisOps().syncDatabase(isolated, workerId);
 }
 
 /** A worker's copy back to the seeded state (mysql's database, redis' logical database), touching no other worker. */
 async function resetWorker(isolated: Isolated, workerId: number): Promise<void> {
-  if (isolated.preset === 'mysql') await mysql.syncWorker(isolated, workerId);
-  else await redis.syncDatabase(isolated, workerId);
+  if (isolated.preset === 'mysql') await mysqlOps().syncWorker(isolated, workerId);
+  else await redisOps().syncDatabase(isolated, workerId);
 }
 
 /**
- * mysql: ends every other connection and returns the id of its own, the last one made (see mysql.seal).
- * Called when nothing else should be connected: after a warm server's reset (lib/reuse).
+ * Ends every other connection to the server and returns the id of its own: the server numbers
+ * connections in order, so the next one takes the id after it (mysql.seal, redis.seal). Called when
+ * nothing else should be connected: after a warm server's reset (lib/reuse).
  */
-const sealMysql = (isolated: Isolated & { preset: 'mysql' }): Promise<number> => mysql.seal(isolated);
+function seal(isolated: Isolated): Promise<number> {
+  return isolated.preset === 'mysql' ? mysqlOps().seal(isolated) : redisOps().seal(isolated);
+}
 
 /**
  * Main process, while its containers start: loads the database client the copies will need (~40 ms
@@ -52,4 +65,4 @@ function warmup(preset: Isolated['preset']): void {
   if (preset === 'mysql') setImmediate(() => void import('mysql2/promise').catch(() => {}));
 }
 
-export = { ENV, readMap, prepareMain, resetMain, prepareWorker, resetWorker, sealMysql, warmup, ...names };
+export = { ENV, READY_ENV, readyFor, readMap, prepareMain, resetMain, prepareWorker, resetWorker, seal, redisClientId: (target: Isolated & { preset: 'redis' }) => redisOps().clientId(target), warmup, ...names };

@@ -78,4 +78,19 @@ async function resetServer(target: Target): Promise<void> {
   await (marked ? syncDatabase(target, 0) : seedTemplate(target));
 }
 
-export = { seedTemplate, syncDatabase, resetServer };
+/**
+ * Ends every other client and returns this connection's id (CLIENT ID: "monotonically incremental",
+ * every connection takes the next). lib/reuse proves from a later connection's id alone that nothing
+ * has connected since, and no client kept open from before can write.
+ */
+async function seal(target: Target): Promise<number> {
+  const replies = await send(target, [...auth(target), ['CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes'], ['CLIENT', 'KILL', 'TYPE', 'pubsub'], ['CLIENT', 'ID']]);
+  return Number(replies.at(-1)!.slice(1));
+}
+
+/** A new connection's id (see seal). */
+async function clientId(target: Target): Promise<number> {
+  return Number((await send(target, [...auth(target), ['CLIENT', 'ID']], 1000)).at(-1)!.slice(1));
+}
+
+export = { seedTemplate, syncDatabase, resetServer, seal, clientId };

@@ -1,5 +1,5 @@
 import { isSandpitError } from '../errors.js';
-import { RUN_ENV } from '../runner/isolation.js';
+import { READY_ENV, RUN_ENV } from '../runner/isolation.js';
 import { RunnerSession, readyLine } from '../runner/session.js';
 import { remember, started } from './state.js';
 
@@ -24,7 +24,7 @@ export default async function globalSetup(globalConfig: JestGlobalConfig): Promi
     // A watch-mode rerun: the services from the first run are still up.
     const run = String(Date.now());
     Object.assign(process.env, previous.env, { [RUN_ENV]: run });
-    previous.session.copies.ahead(run);
+    process.env[READY_ENV] = `${run}:${previous.session.copies.ahead(run).join(',')}`;
     return;
   }
   const begun = Date.now();
@@ -33,8 +33,9 @@ export default async function globalSetup(globalConfig: JestGlobalConfig): Promi
     const env = session.env();
     const run = String(Date.now());
     Object.assign(process.env, env, { [RUN_ENV]: run });
-    // Worker 1 exists in every run (in band too): its copies are made while Jest starts its workers.
-    session.copies.ahead(run);
+    // Worker 1 exists in every run (in band too): its copies are made while Jest starts its workers,
+    // or were made before the run (a warm server's resetter): then its test files need not ask.
+    process.env[READY_ENV] = `${run}:${session.copies.ahead(run).join(',')}`;
     remember({ session, env });
     if (!globalConfig.silent) process.stderr.write(readyLine(session.services, begun, session));
   } catch (error) {

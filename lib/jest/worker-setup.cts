@@ -4,7 +4,8 @@
 import os = require('node:os');
 import isolation = require('../isolation/index.cjs');
 import published = require('./published.cjs');
-import testSide = require('../runner/test-side.cjs');
+// Only when a copy is to be asked for: most test files need not load it.
+const testSide = () => require('../runner/test-side.cjs') as typeof import('../runner/test-side.cjs');
 
 declare const beforeAll: (fn: () => Promise<void>, timeout?: number) => void;
 
@@ -26,11 +27,13 @@ if (workerId !== undefined && Object.keys(map).length > 0) {
   }
   const done = (processWide[SLOT] ??= new Set());
   const run = `${process.env.SANDPIT_SESSION}:${process.env.SANDPIT_RUN}`;
+  // No request for a copy that exists already: the first test file runs with no wait on the main process.
+  for (const name of isolation.readyFor(workerId, process.env.SANDPIT_RUN)) done.add(`${run}:${name}`);
   const todo = Object.keys(map).filter((name) => !done.has(`${run}:${name}`));
   if (todo.length > 0) {
     beforeAll(async () => {
       // Made by Jest's main process, which holds the database connections (worker 1's may be under way).
-      await Promise.all(todo.map((name) => testSide.prepareVia(process.env.SANDPIT_EXEC ?? '', name, workerId, process.env.SANDPIT_RUN ?? '')));
+      await Promise.all(todo.map((name) => testSide().prepareVia(process.env.SANDPIT_EXEC ?? '', name, workerId, process.env.SANDPIT_RUN ?? '')));
       for (const name of todo) done.add(`${run}:${name}`);
     }, 60_000);
   }

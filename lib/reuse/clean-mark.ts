@@ -1,12 +1,11 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { claim, markFile } from '../cleanup/reused.js';
-import { mysqlGreeting } from '../readiness/mysql.js';
 
-// A warm mysql is reset when a run hands it back, by a detached process (reset-later.ts), not when the
+// A warm mysql or redis is reset when a run hands it back, by a detached process (reset-later.ts), not when the
 // next run takes it over: the next run then loads no database client and makes no copy. Two files per
 // container, beside its lock (removed with it): `.resetting` while that process works, `.clean` once it is done.
 
-/** Written by the resetter under the container's lock: the id the next connection to the server takes. */
+/** Written by the resetter under the container's lock: the id the next connection to the server takes (see isolation.seal). */
 export function markClean(id: string, nextConnection: number): void {
   writeFileSync(markFile(id, 'clean'), JSON.stringify({ nextConnection }));
 }
@@ -22,11 +21,12 @@ export function dropResetting(id: string): void {
 
 /**
  * Under the container's lock: whether it is exactly as its resetter left it. The mark is used once
- * (read and removed). The server's greeting then must carry the very connection id the resetter
- * expected next: any connection since (a test run's, a GUI's, `mysql` in the container) took it.
- * The resetter ended every connection that was open, so none can have written unseen.
+ * (read and removed). A new connection must then take the very id the resetter expected next: any
+ * connection since (a test run's, a GUI's, a client in the container) took it. The resetter ended
+ * every connection that was open, so none can have written unseen. `newConnectionId` opens one and
+ * says its id (lib/runner/isolation.ts).
  */
-export async function stillClean(id: string, host: string, port: number): Promise<boolean> {
+export async function stillClean(id: string, newConnectionId: () => Promise<number>): Promise<boolean> {
   let mark: { nextConnection?: unknown };
   try {
     mark = JSON.parse(readFileSync(markFile(id, 'clean'), 'utf8')) as typeof mark;
@@ -35,8 +35,8 @@ export async function stillClean(id: string, host: string, port: number): Promis
   } finally {
     rmSync(markFile(id, 'clean'), { force: true });
   }
-  const greeting = await mysqlGreeting(host, port, 1000).catch(() => undefined);
-  return typeof mark.nextConnection === 'number' && greeting?.connectionId === mark.nextConnection;
+  const now = await newConnectionId().catch(() => undefined);
+  return typeof mark.nextConnection === 'number' && now === mark.nextConnection;
 }
 
 /**

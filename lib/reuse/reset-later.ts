@@ -1,30 +1,42 @@
 import { spawn } from 'node:child_process';
-import type { MysqlIsolation } from '../isolation/types.js';
+import type { Isolated } from '../isolation/types.js';
 import { scriptBeside } from '../cleanup/script.js';
 import { markResetting } from './clean-mark.js';
 
-/** What a resetter needs: the container, its lock's token, and how to reach the server as root. */
+/** What a resetter needs: the container, its lock's token, and how to reach the server (as root for mysql). */
 export interface ResetJob {
   id: string;
   token: string;
-  target: MysqlIsolation;
+  target: Isolated;
 }
 
 export const RESET_ENV = 'SANDPIT_RESET';
 
+let batch: ResetJob[] = [];
+
 /**
- * Hands a warm mysql to a small detached process that puts it back to the seed (its database and
- * worker 1's) once this run releases it, and marks it clean (clean-mark.ts). Called before the release:
- * a run that comes right after waits for it rather than starting a server of its own.
+ * Hands a warm mysql or redis to a small detached process that puts it back to the seed (the main
+ * database and worker 1's) once this run releases it, and marks it clean (clean-mark.ts). Called right
+ * before the release: a run that comes right after waits for it rather than starting a server of its
+ * own. The services a run hands back together (in one turn of the event loop) share one process.
  */
 export function resetLater(job: ResetJob): void {
+  batch.push(job);
+  // A microtask: before any release's file operation completes, so each lock is let go with its
+  // resetter already noted (a run that takes it then waits for the resetter).
+  if (batch.length === 1) queueMicrotask(spawnResetter);
+}
+
+function spawnResetter(): void {
+  const jobs = batch;
+  batch = [];
   const child = spawn(process.execPath, [scriptBeside(import.meta.url, 'reset-process.js')], {
     detached: true,
     stdio: 'ignore',
     cwd: process.cwd(),
-    env: { ...process.env, [RESET_ENV]: JSON.stringify(job) },
+    env: { ...process.env, [RESET_ENV]: JSON.stringify(jobs) },
   });
-  child.on('error', () => {}); // no resetter: the next run resets it itself
-  if (child.pid !== undefined) markResetting(job.id, child.pid);
+  child.on('error', () => {}); // no resetter: the next run resets them itself
+  if (child.pid !== undefined) for (const job of jobs) markResetting(job.id, child.pid);
   child.unref();
 }

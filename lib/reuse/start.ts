@@ -12,6 +12,7 @@ import { ensureReaper } from './reaper.js';
 import { startFresh } from './fresh.js';
 import { refreshLater } from './refresh.js';
 import { claimAfterReset } from './clean-mark.js';
+import { preloadClaims } from '../cleanup/reused.js';
 import { untouched, type Seen } from './untouched.js';
 import type { ReuseSettings } from './settings.js';
 
@@ -39,6 +40,7 @@ export interface Warm {
 export async function startOrReuse(list: StartOptions[], settings: ReuseSettings, resetByCaller: (options: StartOptions) => boolean): Promise<Warm> {
   assertDistinctNames(list);
   ensureReaper(); // first: a run killed while starting leaves containers the reaper must find
+  preloadClaims(); // loads while the engine answers the list below
   const [keys, engine] = await Promise.all([
     Promise.all(list.map(reuseKey)),
     warmReads({ label: [LABEL.managed, LABEL.reuse, `${LABEL.host}=${os.hostname()}`], status: ['running'] }),
@@ -56,7 +58,8 @@ export async function startOrReuse(list: StartOptions[], settings: ReuseSettings
   const handBack = (options: StartOptions, key: string, seen: Seen, token: string, free: () => Promise<void>) => async () => {
     let changed = false;
     try {
-      changed = (await engine.isRunning(seen.id)) && !(await untouched(engine, seen));
+      const [running, clean] = await Promise.all([engine.isRunning(seen.id), untouched(engine, seen)]);
+      changed = running && !clean;
     } finally {
       await free();
     }
@@ -78,13 +81,14 @@ export async function startOrReuse(list: StartOptions[], settings: ReuseSettings
       const free = await claimAfterReset(token, c.Id);
       if (!free) continue; // another run has it now
       // The reaper may have claimed, removed and released it since the list above: take only what still runs.
-      const alive = await engine.isRunning(c.Id);
+      const seen = { id: c.Id, since: c.Created - 1 };
+      // Both reads at once: one engine round trip less before the run can begin.
+      const [alive, clean] = await Promise.all([engine.isRunning(c.Id), reset ? true : untouched(engine, seen)]);
       if (!alive) {
         await free().catch(() => {});
         continue;
       }
-      const seen = { id: c.Id, since: c.Created - 1 };
-      if (!reset && !(await untouched(engine, seen))) {
+      if (!clean) {
         // An earlier run exec'd or copied into it, and no refresher has replaced it (yet): only a new
         // container is as one starts.
         await removeContainer(c.Id).catch(() => {});

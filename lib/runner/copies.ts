@@ -14,6 +14,8 @@ export class WorkerCopies implements WorkerCalls {
   #run = '';
   /** Services whose worker 1 copy is the seed already (a warm mysql its resetter left clean): for the first run only. */
   #pristine = new Set<string>();
+  /** Those of `#pristine` the current run adopted. */
+  #madeBefore = new Set<string>();
 
   constructor(private readonly map: () => IsolationMap) {}
 
@@ -22,19 +24,19 @@ export class WorkerCopies implements WorkerCalls {
     for (const name of names) this.#pristine.add(name);
   }
 
-  /** Starts worker `worker`'s copies of every isolated service for `run`; a failure shows when the worker asks. */
-  ahead(run: string, worker = 1): void {
+  /**
+   * Starts worker `worker`'s copies of every isolated service for `run`; a failure shows when the worker
+   * asks. Returns the services whose copy was made before this run began (assumeMade): that worker need not ask.
+   */
+  ahead(run: string, worker = 1): string[] {
+    this.#switchTo(run);
+    const made = worker === 1 ? [...this.#madeBefore] : [];
     for (const name of Object.keys(this.map())) this.prepare(name, worker, run).catch(() => {});
+    return made;
   }
 
   prepare(name: string, worker: number, run: string): Promise<void> {
-    // A new run (a watch-mode rerun) copies afresh: the last run's tests changed the copies.
-    if (run !== this.#run) {
-      this.#made.clear();
-      this.#run = run;
-      for (const made of this.#pristine) this.#made.set(`${made}:1`, Promise.resolve());
-      this.#pristine.clear();
-    }
+    this.#switchTo(run);
     const key = `${name}:${worker}`;
     const known = this.#made.get(key);
     if (known) return known;
@@ -43,6 +45,16 @@ export class WorkerCopies implements WorkerCalls {
     making.catch(() => this.#made.get(key) === making && this.#made.delete(key));
     this.#made.set(key, making);
     return making;
+  }
+
+  /** A new run (a watch-mode rerun) copies afresh: the last run's tests changed the copies. */
+  #switchTo(run: string): void {
+    if (run === this.#run) return;
+    this.#made.clear();
+    this.#run = run;
+    this.#madeBefore = this.#pristine;
+    this.#pristine = new Set();
+    for (const made of this.#madeBefore) this.#made.set(`${made}:1`, Promise.resolve());
   }
 
   reset(name: string, worker: number): Promise<void> {

@@ -1,6 +1,7 @@
 import isolation from '../isolation/index.cjs';
 import type { Isolated, IsolationMap } from '../isolation/types.js';
 import { SandpitError, describe } from '../errors.js';
+import { mysqlGreeting } from '../readiness/mysql.js';
 import type { Isolation } from '../config/index.js';
 import type { MysqlService, Service, StartOptions } from '../types.js';
 
@@ -63,9 +64,18 @@ export async function prepareAll(map: IsolationMap, take: (isolated: Isolated) =
 /** A server taken over from an earlier run: its own database back to the seed, redis emptied. */
 export const resetAll = (map: IsolationMap): Promise<void> => prepareAll(map, isolation.resetMain);
 
+/**
+ * Opens a connection and returns the id the server gave it, in the order it numbers connections (see
+ * isolation's seal): mysql tells it in its greeting, before any login; redis answers CLIENT ID.
+ */
+export const newConnectionId = (target: Isolated): Promise<number> =>
+  target.preset === 'mysql' ? mysqlGreeting(target.host, target.port, 1000).then((g) => g.connectionId) : isolation.redisClientId(target);
+
 export const ISOLATION_ENV = isolation.ENV;
 /** Changes with every run, watch-mode reruns included: a worker prepares its copies once per run. */
 export const RUN_ENV = 'SANDPIT_RUN';
+/** `<run>:<name>,…`: the services whose worker 1 copy was made before the run began (see isolation's readyFor). */
+export const READY_ENV = isolation.READY_ENV;
 
 /** While the containers start, loads the clients their copies per worker will need. */
 export function warmup(list: StartOptions[], modes: Record<string, Isolation>): void {

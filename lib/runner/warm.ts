@@ -1,18 +1,18 @@
 import { debuglog } from 'node:util';
-import type { IsolationMap, MysqlIsolation } from '../isolation/types.js';
+import type { IsolationMap } from '../isolation/types.js';
 import { stillClean } from '../reuse/clean-mark.js';
 import { resetLater } from '../reuse/reset-later.js';
 import { startOrReuse, type Warm } from '../reuse/start.js';
 import type { ReuseSettings } from '../reuse/settings.js';
 import type { StartOptions } from '../types.js';
-import { isolationMap, prepareAll, resetAll, resettable } from './isolation.js';
+import { isolationMap, newConnectionId, prepareAll, resetAll, resettable } from './isolation.js';
 
 /**
  * Warm reuse for a test run or `sandpit up`: takes over services an earlier run left with the same
  * configuration, or starts ones that outlive this process. Every mysql and redis gets its template
  * (fresh) or a reset (taken over), shared ones too: nothing of an earlier run may show in this one.
- * A mysql is reset when a run hands it back (reset-later.ts); the next run checks that nothing touched
- * it since and skips the reset (`pristine`: its worker 1's copy is the seed too).
+ * A mysql or redis is reset when a run hands it back (reset-later.ts); the next run checks that nothing
+ * touched it since and skips the reset (`pristine`: its worker 1's copy is the seed too).
  * The others have no reset: startOrReuse takes them over only when an earlier run left them as they started.
  * On failure nothing new is left and the locks are released.
  */
@@ -33,17 +33,17 @@ export async function startWarm(list: StartOptions[], settings: ReuseSettings): 
   }
 }
 
-// NODE_DEBUG=sandpit says, per warm mysql, whether its reset at hand-back stood (why a run was slower).
+// NODE_DEBUG=sandpit says, per warm mysql or redis, whether its reset at hand-back stood (why a run was slower).
 const debug = debuglog('sandpit');
 
-/** The taken-over mysql servers their resetter left clean and nothing touched since (clean-mark.ts). */
+/** The taken-over servers their resetter left clean and nothing touched since (clean-mark.ts). */
 async function cleanOnes(all: IsolationMap, warm: Warm): Promise<Set<string>> {
   const clean = await Promise.all(
-    mysqlOf(all)
+    Object.entries(all)
       .filter(([name]) => warm.reused.has(name))
       .map(async ([name, target]) => {
         const id = warm.services.find((s) => s.name === name)?.containerId;
-        const clean = id !== undefined && (await stillClean(id, target.host, target.port));
+        const clean = id !== undefined && (await stillClean(id, () => newConnectionId(target)));
         debug(clean ? '%s: as its reset at hand-back left it, taken as is' : '%s: no reset at hand-back stands (none done, or touched since): reset now', name);
         return clean ? [name] : [];
       }),
@@ -51,9 +51,9 @@ async function cleanOnes(all: IsolationMap, warm: Warm): Promise<Set<string>> {
   return new Set(clean.flat());
 }
 
-/** Each mysql's release first spawns its resetter, which takes the lock once this run lets it go. */
+/** Each mysql's and redis' release first spawns its resetter, which takes the lock once this run lets it go. */
 function resetAtHandBack(all: IsolationMap, warm: Warm): void {
-  for (const [name, target] of mysqlOf(all)) {
+  for (const [name, target] of Object.entries(all)) {
     const release = warm.releases.get(name);
     const token = warm.tokens.get(name);
     const id = warm.services.find((s) => s.name === name)?.containerId;
@@ -64,5 +64,3 @@ function resetAtHandBack(all: IsolationMap, warm: Warm): void {
     });
   }
 }
-
-const mysqlOf = (all: IsolationMap) => Object.entries(all).filter((e): e is [string, MysqlIsolation] => e[1].preset === 'mysql');

@@ -7,17 +7,18 @@ import { fixture, runJest, type Fixture } from './harness.js';
 import { CLAIM_STALE_MS, markFile } from '../../lib/cleanup/reused.js';
 import { removeContainer } from '../../lib/cleanup/remove.js';
 import mysql from 'mysql2/promise';
+import { createClient } from '@redis/client';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const IDLE_MS = 15_000;
 
-/** The isolation fixture with warm reuse on and a short idle time. */
-function project(): Fixture {
+/** The isolation fixture with warm reuse on and a short idle time (or `idleMs`). */
+function project(idleMs = IDLE_MS): Fixture {
   const f = fixture('isolation');
   symlinkSync(path.join(repo, 'node_modules/mysql2'), path.join(f.dir, 'node_modules/mysql2'));
   symlinkSync(path.join(repo, 'node_modules/@redis'), path.join(f.dir, 'node_modules/@redis'));
   const config = path.join(f.dir, 'sandpit.config.json');
-  writeFileSync(config, JSON.stringify({ ...JSON.parse(readFileSync(config, 'utf8')), reuse: { idleTimeout: IDLE_MS } }));
+  writeFileSync(config, JSON.stringify({ ...JSON.parse(readFileSync(config, 'utf8')), reuse: { idleTimeout: idleMs } }));
   return f;
 }
 
@@ -31,7 +32,7 @@ function containersOf(out: string): string[] {
 
 interface Reach { host: string; port: number; user: string; password: string; database: string }
 const lines = (out: string) =>
-  (existsSync(out) ? readFileSync(out, 'utf8') : '').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { worker?: string; containers?: string[]; reach?: Reach; inserted?: string[]; firstInWorker?: boolean; rows?: number; keys?: number });
+  (existsSync(out) ? readFileSync(out, 'utf8') : '').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { worker?: string; containers?: string[]; reach?: Reach; url?: string; inserted?: string[]; firstInWorker?: boolean; rows?: number; keys?: number });
 
 // SANDPIT_REUSE=force: the suite may run under CI, where reuse is otherwise ignored. The collide files
 // insert primary key 100 and count: any row an earlier run left would fail them.
@@ -80,8 +81,9 @@ describe('warm reuse across runs (reuse: true)', () => {
 
   test('a run killed with kill -9 mid-test: its services are reset before the next run takes them over', async () => {
     // A project of its own (one more line in its schema: another reuse key), so the only warm services
-    // of its configuration are the ones this test makes.
-    const g = project();
+    // of its configuration are the ones this test makes. Idle for long enough not to be reaped while it
+    // waits out the killed run's locks, however slow the runs before are (a loaded machine).
+    const g = project(120_000);
     appendFileSync(path.join(g.dir, 'schema.sql'), '-- killed-run variant\n');
     const killed = runJest(g, ['--maxWorkers=2', '[a-d]\\.test\\.js$'], { SANDPIT_REUSE: 'force', FIXTURE_OUT: `${g.out}.k`, FIXTURE_HOLD: '60000', FIXTURE_SAY_INSERTED: '1' });
     expect(await eventually(async () => lines(`${g.out}.k`).some((r) => r.inserted), 90_000, 200)).toBe(true);
@@ -114,60 +116,77 @@ describe('warm reuse across runs (reuse: true)', () => {
   }, 180_000);
 });
 
-describe('a warm mysql reset at hand-back (NODE_DEBUG=sandpit says which path a run took)', () => {
-  const TAKEN = /db: as its reset at hand-back left it, taken as is/;
-  const RESET_NOW = /db: no reset at hand-back stands/;
+describe('a warm mysql and redis reset at hand-back (NODE_DEBUG=sandpit says which path a run took)', () => {
+  const path_ = (clean: boolean) => (service: string) =>
+    new RegExp(`${service}: ${clean ? 'as its reset at hand-back left it, taken as is' : 'no reset at hand-back stands'}`);
+  const [TAKEN, RESET_NOW] = [path_(true), path_(false)];
   const debugRun = (f: Fixture, out: string) =>
     runJest(f, ['--maxWorkers=2', '[a-d]\\.test\\.js$'], { SANDPIT_REUSE: 'force', FIXTURE_OUT: out, FIXTURE_HOLD: '300', NODE_DEBUG: 'sandpit' });
-  /** The resetter the run spawned has left its mark: the server is clean, and nothing has connected since. */
-  const resetDone = (id: string) => eventually(async () => existsSync(markFile(id, 'clean')) && !existsSync(markFile(id, 'resetting')), 30_000, 50);
-  /** Worker 1's database, as the run's tests reached it. */
-  const worker1 = (out: string) => lines(out).find((r) => r.worker === '1' && r.reach)!.reach!;
+  /** The resetter the run spawned has left its marks: the servers are clean, and nothing has connected since. */
+  const resetDone = (ids: string[]) =>
+    eventually(async () => ids.every((id) => existsSync(markFile(id, 'clean')) && !existsSync(markFile(id, 'resetting'))), 30_000, 50);
+  /** Worker 1's database and redis database, as the run's tests reached them. */
+  const worker1 = (out: string) => lines(out).find((r) => r.worker === '1' && r.reach)!;
   const seedOnly = (out: string) => {
     const firsts = lines(out).filter((r) => r.firstInWorker);
     expect(firsts.length).toBeGreaterThan(0);
     for (const r of firsts) expect(r).toMatchObject({ rows: 2, keys: 1 });
+  };
+  // No reconnection: a reconnected client is a new connection, which the next run sees (the intruder case).
+  const redisAt = async (url: string) => {
+    const client = createClient({ url, socket: { reconnectStrategy: false } });
+    client.on('error', () => {});
+    return client.connect();
   };
 
   test('taken as is when untouched; reset at takeover after any connection since, or a write on a connection open before', async () => {
     const f = project();
     appendFileSync(path.join(f.dir, 'schema.sql'), '-- reset-at-hand-back variant\n');
     const outs = [1, 2, 3, 4].map((n) => `${f.out}.h${n}`);
-    let held: mysql.Connection | undefined;
     let ids: string[] = [];
+    const opened: { close(): unknown }[] = [];
     try {
       expect((await debugRun(f, outs[0]!)).exitCode).toBe(0);
       ids = containersOf(outs[0]!);
-      expect(await resetDone(ids[0]!)).toBe(true);
+      expect(await resetDone(ids)).toBe(true);
 
-      // Nothing touched it since its resetter: the next run takes it without a reset, and sees only the seed.
+      // Nothing touched them since their resetter: the next run takes them without a reset, and sees only the seed.
       const second = await debugRun(f, outs[1]!);
-      expect(second.all).toMatch(TAKEN);
+      expect(second.all).toMatch(TAKEN('db'));
+      expect(second.all).toMatch(TAKEN('cache'));
       expect(second.exitCode).toBe(0);
       expect(containersOf(outs[1]!)).toEqual(ids);
       seedOnly(outs[1]!);
-      expect(await resetDone(ids[0]!)).toBe(true);
+      expect(await resetDone(ids)).toBe(true);
 
       // A client connects after the reset (a GUI, a script) and writes: the next run must reset.
-      const target = worker1(outs[1]!);
-      held = await mysql.createConnection(target); // stays open, idle, over the next run
-      const intruder = await mysql.createConnection(target);
+      const { reach, url } = worker1(outs[1]!);
+      const held = await mysql.createConnection(reach!); // stays open, idle, over the next run
+      const heldRedis = await redisAt(url!);
+      opened.push({ close: () => held.destroy() }, { close: () => heldRedis.destroy() });
+      const intruder = await mysql.createConnection(reach!);
       await intruder.query("INSERT INTO items VALUES (100, 'written between runs')");
       await intruder.end();
+      const redisIntruder = await redisAt(url!);
+      await redisIntruder.set('owner', 'written between runs');
+      redisIntruder.destroy();
       const third = await debugRun(f, outs[2]!);
-      expect(third.all).toMatch(RESET_NOW);
+      expect(third.all).toMatch(RESET_NOW('db'));
+      expect(third.all).toMatch(RESET_NOW('cache'));
       expect(third.exitCode).toBe(0);
       seedOnly(outs[2]!);
-      expect(await resetDone(ids[0]!)).toBe(true);
+      expect(await resetDone(ids)).toBe(true);
 
-      // The connection opened before that reset was ended by it: it cannot write behind the next run's back.
+      // The connections opened before that reset were ended by it: they cannot write behind the next run's back.
       await expect(held.query("INSERT INTO items VALUES (100, 'written on an old connection')")).rejects.toThrow();
+      await expect(heldRedis.set('owner', 'written on an old connection')).rejects.toThrow();
       const fourth = await debugRun(f, outs[3]!);
-      expect(fourth.all).toMatch(TAKEN);
+      expect(fourth.all).toMatch(TAKEN('db'));
+      expect(fourth.all).toMatch(TAKEN('cache'));
       expect(fourth.exitCode).toBe(0);
       seedOnly(outs[3]!);
     } finally {
-      held?.destroy();
+      opened.forEach((c) => c.close());
       await Promise.allSettled(ids.map((id) => removeContainer(id)));
     }
   }, 180_000);
