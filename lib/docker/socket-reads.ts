@@ -24,6 +24,8 @@ export interface SocketReads {
   isRunning(id: string): Promise<boolean>;
   /** The events the engine still holds from `since` (unix seconds) until now. */
   events(filters: Record<string, string[]>, since: number): Promise<EngineEvent[]>;
+  /** Starts reading the engine's clock, which `events` needs, for a caller that will read events soon. */
+  clockAhead(): void;
 }
 
 export function socketReads(socketPath: string): SocketReads {
@@ -41,6 +43,7 @@ export function socketReads(socketPath: string): SocketReads {
       const until = await engineNow();
       return eventLines(await getText(socketPath, `/events?since=${since}&until=${until}&filters=${encodeURIComponent(JSON.stringify(filters))}`));
     },
+    clockAhead: () => void engineNow().catch(() => {}),
   };
 }
 

@@ -43,7 +43,8 @@ export async function startOrReuse(list: StartOptions[], settings: ReuseSettings
   preloadClaims(); // loads while the engine answers the list below
   const [keys, engine] = await Promise.all([
     Promise.all(list.map(reuseKey)),
-    warmReads({ label: [LABEL.managed, LABEL.reuse, `${LABEL.host}=${os.hostname()}`], status: ['running'] }),
+    // Events are read (untouched.ts) for the ones that keep no data.
+    warmReads({ label: [LABEL.managed, LABEL.reuse, `${LABEL.host}=${os.hostname()}`], status: ['running'] }, { events: list.some((o) => !resetByCaller(o) && keepsNoData(o)) }),
   ]);
   const running = engine.found;
   const releases = new Map<string, () => Promise<void>>();
