@@ -21,7 +21,8 @@ export interface EngineEvent {
  */
 export interface SocketReads {
   listContainers(filters: Record<string, string[]>): Promise<ContainerInfo[]>;
-  isRunning(id: string): Promise<boolean>;
+  /** When the container last started, if it runs now (State.StartedAt); undefined if not, or unknown. */
+  started(id: string): Promise<string | undefined>;
   /** The events the engine still holds from `since` (unix seconds) until now. */
   events(filters: Record<string, string[]>, since: number): Promise<EngineEvent[]>;
   /** Starts reading the engine's clock, which `events` needs, for a caller that will read events soon. */
@@ -32,10 +33,10 @@ export function socketReads(socketPath: string): SocketReads {
   const engineNow = engineClock(() => get<{ SystemTime: string }>(socketPath, '/info').then((info) => info.SystemTime));
   return {
     listContainers: (filters) => get<ContainerInfo[]>(socketPath, `/containers/json?filters=${encodeURIComponent(JSON.stringify(filters))}`),
-    isRunning: (id) =>
-      get<{ State?: { Running?: boolean } }>(socketPath, `/containers/${encodeURIComponent(id)}/json`).then(
-        (info) => info.State?.Running === true,
-        () => false,
+    started: (id) =>
+      get<{ State?: { Running?: boolean; StartedAt?: string } }>(socketPath, `/containers/${encodeURIComponent(id)}/json`).then(
+        (info) => (info.State?.Running === true ? info.State.StartedAt : undefined),
+        () => undefined,
       ),
     // `until` ends the answer once the engine has sent what it holds (without it, the stream stays open
     // for new events). It is the engine's now: a local socket can lead into a VM with a clock of its own.

@@ -49,12 +49,12 @@ async function resetWorker(isolated: Isolated, workerId: number): Promise<void> 
 }
 
 /**
- * Ends every other connection to the server and returns the id of its own: the server numbers
- * connections in order, so the next one takes the id after it (mysql.seal, redis.seal). Called when
- * nothing else should be connected: after a warm server's reset (lib/reuse).
+ * A warm server handed back (lib/reuse): on one connection, ends every other, then resets it as
+ * resetMain does, and worker 1's copy when `worker1`. Returns that connection's id: servers number
+ * connections in order, so the next one takes the id after it (mysql.sealedReset, redis.sealedReset).
  */
-function seal(isolated: Isolated): Promise<number> {
-  return isolated.preset === 'mysql' ? mysqlOps().seal(isolated) : redisOps().seal(isolated);
+function sealedReset(isolated: Isolated, worker1: boolean): Promise<number> {
+  return isolated.preset === 'mysql' ? mysqlOps().sealedReset(isolated, worker1) : redisOps().sealedReset(isolated, worker1);
 }
 
 /**
@@ -65,4 +65,4 @@ function warmup(preset: Isolated['preset']): void {
   if (preset === 'mysql') setImmediate(() => void import('mysql2/promise').catch(() => {}));
 }
 
-export = { ENV, READY_ENV, readyFor, readMap, prepareMain, resetMain, prepareWorker, resetWorker, seal, redisClientId: (target: Isolated & { preset: 'redis' }) => redisOps().clientId(target), warmup, ...names };
+export = { ENV, READY_ENV, readyFor, readMap, prepareMain, resetMain, prepareWorker, resetWorker, sealedReset, redisClientId: (target: Isolated & { preset: 'redis' }) => redisOps().clientId(target), warmup, ...names };

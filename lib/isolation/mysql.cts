@@ -57,57 +57,71 @@ async function manifestOf(connection: Connection, target: MysqlIsolation): Promi
  * earlier run already has both; then its own database is put back to the seed instead.
  */
 async function seedTemplate(target: MysqlIsolation): Promise<void> {
-  await withRoot(target, async (connection) => {
-    const template = names.templateDatabase(target.database);
-    const known = await manifestOf(connection, target);
-    if (known) {
-      await schema.syncSchema(connection, known, template, target.database);
-      return;
-    }
-    // A throwaway server: without a log flush per commit, copying 20 tables takes a third of the time.
-    await connection.query('SET GLOBAL innodb_flush_log_at_trx_commit = 0').catch(() => {});
-    const manifest = await schema.describeSchema(connection, target.database);
-    await schema.syncSchema(connection, manifest, target.database, template);
-    await connection.query(
-      [
-        `CREATE DATABASE IF NOT EXISTS ${META}`,
-        `CREATE TABLE IF NOT EXISTS ${META}.manifests (name VARCHAR(64) PRIMARY KEY, body LONGTEXT NOT NULL)`,
-        `REPLACE INTO ${META}.manifests VALUES (?, ?)`,
-        `GRANT ALL ON ${id(names.workerGrantPattern(target.database))}.* TO ?@'%'`,
-      ].join(';\n'),
-      [target.database, JSON.stringify(manifest), target.user],
-    );
-  });
+  await withRoot(target, (connection) => seedTemplateOn(connection, target));
+}
+
+async function seedTemplateOn(connection: Connection, target: MysqlIsolation): Promise<void> {
+  const template = names.templateDatabase(target.database);
+  const known = await manifestOf(connection, target);
+  if (known) {
+    await schema.syncSchema(connection, known, template, target.database);
+    return;
+  }
+  // A throwaway server: without a log flush per commit, copying 20 tables takes a third of the time.
+  await connection.query('SET GLOBAL innodb_flush_log_at_trx_commit = 0').catch(() => {});
+  const manifest = await schema.describeSchema(connection, target.database);
+  await schema.syncSchema(connection, manifest, target.database, template);
+  await connection.query(
+    [
+      `CREATE DATABASE IF NOT EXISTS ${META}`,
+      `CREATE TABLE IF NOT EXISTS ${META}.manifests (name VARCHAR(64) PRIMARY KEY, body LONGTEXT NOT NULL)`,
+      `REPLACE INTO ${META}.manifests VALUES (?, ?)`,
+      `GRANT ALL ON ${id(names.workerGrantPattern(target.database))}.* TO ?@'%'`,
+    ].join(';\n'),
+    [target.database, JSON.stringify(manifest), target.user],
+  );
 }
 
 /** Creates or resets a worker's database so that it holds exactly the seeded state. */
 async function syncWorker(target: MysqlIsolation, workerId: number): Promise<void> {
-  await withRoot(target, async (connection) => {
-    const manifest = await manifestOf(connection, target);
-    if (!manifest) throw new Error(`sandpit: the seeded template of ${target.database} is missing: was the server set up by sandpit's global setup?`);
-    await schema.syncSchema(connection, manifest, names.templateDatabase(target.database), names.workerDatabase(target.database, workerId));
-  });
+  await withRoot(target, (connection) => syncWorkerOn(connection, target, workerId));
+}
+
+async function syncWorkerOn(connection: Connection, target: MysqlIsolation, workerId: number): Promise<void> {
+  const manifest = await manifestOf(connection, target);
+  if (!manifest) throw new Error(`sandpit: the seeded template of ${target.database} is missing: was the server set up by sandpit's global setup?`);
+  await schema.syncSchema(connection, manifest, names.templateDatabase(target.database), names.workerDatabase(target.database, workerId));
 }
 
 /**
- * Ends every other client connection and returns this one's id. After it, no connection made earlier
- * can write any more, and any later one takes a higher id: lib/reuse proves from the next greeting's
- * id alone that nothing has touched the server since (a connection kept open, e.g. by a database GUI,
- * would otherwise write unseen).
+ * A warm server handed back (lib/reuse): on one connection, ends every other and waits until they are
+ * gone, then puts the seeded database (and worker 1's copy) back. Returns this connection's id. Nothing
+ * that was connected can write any more, and any connection made since this one took a higher id: the
+ * next run proves from its own connection's id alone (this + 1) that nothing touched the server after
+ * the reset (a client kept open, e.g. a database GUI, would otherwise write unseen).
  */
-async function seal(target: MysqlIsolation): Promise<number> {
+async function sealedReset(target: MysqlIsolation, worker1: boolean): Promise<number> {
   return withRoot(target, async (connection) => {
     const [own] = await connection.query('SELECT CONNECTION_ID() AS id');
     const me = Number((own as { id: number }[])[0]!.id);
-    const [rows] = await connection.query('SHOW FULL PROCESSLIST');
-    // Server threads (the event scheduler, MariaDB's 'system user' ones) are not clients.
-    const others = (rows as { Id: number; User: string; Command: string }[]).filter(
-      (r) => Number(r.Id) !== me && r.Command !== 'Daemon' && r.User !== 'system user' && r.User !== 'event_scheduler',
-    );
+    const others = async () => {
+      const [rows] = await connection.query('SHOW FULL PROCESSLIST');
+      // Server threads (the event scheduler, MariaDB's 'system user' ones) are not clients.
+      return (rows as { Id: number; User: string; Command: string }[])
+        .filter((r) => Number(r.Id) !== me && r.Command !== 'Daemon' && r.User !== 'system user' && r.User !== 'event_scheduler')
+        .map((r) => Number(r.Id));
+    };
     // A connection may end by itself meanwhile: its KILL then fails, and it is gone all the same.
-    await Promise.all(others.map((r) => connection.query(`KILL ${Number(r.Id)}`).catch(() => {})));
+    await Promise.all((await others()).map((other) => connection.query(`KILL ${other}`).catch(() => {})));
+    // KILL only flags a connection: one in the middle of a statement (a COMMIT) ends when it sees the flag.
+    for (const deadline = Date.now() + 5000; (await others()).length > 0; ) {
+      if (Date.now() > deadline) throw new Error('sandpit: connections to the warm mysql did not end');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await seedTemplateOn(connection, target);
+    if (worker1) await syncWorkerOn(connection, target, 1);
     return me;
   });
 }
 
-export = { seedTemplate, syncWorker, seal };
+export = { seedTemplate, syncWorker, sealedReset };

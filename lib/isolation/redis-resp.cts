@@ -6,28 +6,62 @@ import names = require('./names.cjs');
 
 const encode = (args: string[]): string => `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
 
-/** Sends the commands in one write and resolves with their one-line replies; rejects on an error reply. */
-function send(target: { host: string; port: number }, commands: string[][], timeoutMs = 5000): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: target.host, port: target.port });
-    let buffered = '';
-    const fail = (error: Error) => {
-      socket.destroy();
-      reject(error);
-    };
-    socket.setTimeout(timeoutMs, () => fail(new Error(`redis at ${target.host}:${target.port} did not answer within ${timeoutMs} ms`)));
-    socket.on('error', fail);
-    socket.on('connect', () => socket.write(commands.map(encode).join('')));
-    socket.on('data', (chunk) => {
-      buffered += chunk.toString('utf8');
-      const lines = buffered.split('\r\n').slice(0, -1);
-      if (lines.length < commands.length) return;
-      socket.end();
-      const error = lines.find((line) => line.startsWith('-'));
-      if (error) reject(new Error(`redis answered ${error.slice(1)}`));
-      else resolve(lines);
-    });
+/** One connection: each `run` sends its commands in one write and resolves with their one-line replies. */
+function open(target: { host: string; port: number }, timeoutMs = 5000) {
+  const socket = net.connect({ host: target.host, port: target.port });
+  let failure: Error | undefined;
+  let buffered = '';
+  let waiting: { count: number; resolve: (lines: string[]) => void; reject: (error: Error) => void } | undefined;
+  let onFailure: ((error: Error) => void) | undefined;
+  const connected = new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    onFailure = reject;
   });
+  connected.catch(() => {}); // seen by the first run()
+  const fail = (error: Error) => {
+    if (failure) return;
+    failure = error;
+    socket.destroy();
+    onFailure?.(error);
+    waiting?.reject(error);
+    waiting = undefined;
+  };
+  socket.setTimeout(timeoutMs, () => fail(new Error(`redis at ${target.host}:${target.port} did not answer within ${timeoutMs} ms`)));
+  socket.on('error', fail);
+  socket.on('close', () => fail(new Error(`redis at ${target.host}:${target.port} closed the connection`)));
+  socket.on('data', (chunk) => {
+    buffered += chunk.toString('utf8');
+    const lines = buffered.split('\r\n');
+    if (!waiting || lines.length - 1 < waiting.count) return;
+    const { count, resolve, reject } = waiting;
+    waiting = undefined;
+    const replies = lines.slice(0, count);
+    buffered = lines.slice(count).join('\r\n');
+    const error = replies.find((line) => line.startsWith('-'));
+    if (error) reject(new Error(`redis answered ${error.slice(1)}`));
+    else resolve(replies);
+  });
+  return {
+    run: async (commands: string[][]): Promise<string[]> => {
+      await connected;
+      if (failure) throw failure;
+      return new Promise<string[]>((resolve, reject) => {
+        waiting = { count: commands.length, resolve, reject };
+        socket.write(commands.map(encode).join(''));
+      });
+    },
+    close: () => socket.end(),
+  };
+}
+
+/** Sends the commands on a connection of their own; rejects on an error reply. */
+async function send(target: { host: string; port: number }, commands: string[][], timeoutMs = 5000): Promise<string[]> {
+  const connection = open(target, timeoutMs);
+  try {
+    return await connection.run(commands);
+  } finally {
+    connection.close();
+  }
 }
 
 type Target = { host: string; port: number; password?: string; databases: number };
@@ -79,13 +113,36 @@ async function resetServer(target: Target): Promise<void> {
 }
 
 /**
- * Ends every other client and returns this connection's id (CLIENT ID: "monotonically incremental",
- * every connection takes the next). lib/reuse proves from a later connection's id alone that nothing
- * has connected since, and no client kept open from before can write.
+ * A warm server handed back (lib/reuse): on one connection, ends every other client, then resets as
+ * resetServer does (and worker 1's database). Returns this connection's id (CLIENT ID: "monotonically
+ * incremental", every connection takes the next): the next run proves from its own connection's id alone
+ * (this + 1) that nothing connected after the reset, and no client kept open from before can write.
+ * Redis runs one command at a time: once the kills are done, no other client runs anything.
  */
-async function seal(target: Target): Promise<number> {
-  const replies = await send(target, [...auth(target), ['CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes'], ['CLIENT', 'KILL', 'TYPE', 'pubsub'], ['CLIENT', 'ID']]);
-  return Number(replies.at(-1)!.slice(1));
+async function sealedReset(target: Target, worker1: boolean): Promise<number> {
+  const template = names.redisTemplate(target.databases);
+  const connection = open(target);
+  try {
+    const sealed = await connection.run([
+      ...auth(target),
+      ['CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes'],
+      ['CLIENT', 'KILL', 'TYPE', 'pubsub'],
+      ['CLIENT', 'ID'],
+      ['SELECT', String(template)],
+      ['EXISTS', MARK],
+    ]);
+    const me = Number(sealed.at(-3)!.slice(1));
+    if (sealed.at(-1) !== ':1') throw new Error('sandpit: the warm redis has no complete template');
+    const others = Array.from({ length: target.databases }, (_, i) => i).filter((i) => i !== template);
+    await connection.run([
+      ...others.flatMap((i) => [['SELECT', String(i)], ['FLUSHDB']]),
+      ...copy(template, 0),
+      ...(worker1 ? copy(template, 1) : []),
+    ]);
+    return me;
+  } finally {
+    connection.close();
+  }
 }
 
 /** A new connection's id (see seal). */
@@ -93,4 +150,4 @@ async function clientId(target: Target): Promise<number> {
   return Number((await send(target, [...auth(target), ['CLIENT', 'ID']], 1000)).at(-1)!.slice(1));
 }
 
-export = { seedTemplate, syncDatabase, resetServer, seal, clientId };
+export = { seedTemplate, syncDatabase, resetServer, sealedReset, clientId };

@@ -38,7 +38,7 @@ export async function fullReads(filters: Record<string, string[]>, { events = fa
   return {
     clockAhead,
     found: await engine.listContainers({ filters }),
-    isRunning: (id) => engine.getContainer(id).inspect().then((i) => i.State.Running, () => false),
+    started: (id) => engine.getContainer(id).inspect().then((i) => (i.State.Running ? i.State.StartedAt : undefined), () => undefined),
     events: async (eventFilters, since) => {
       const until = await engineNow();
       // Bounded: an engine or proxy that ignored `until` would keep the stream open for good.
@@ -47,4 +47,11 @@ export async function fullReads(filters: Record<string, string[]>, { events = fa
     },
     reach: reachOf(client),
   };
+}
+
+/** When container `id` last started, if it runs (for a detached process that has no list to start from). */
+export async function startedAt(id: string): Promise<string | undefined> {
+  const remembered = rememberedEngine(engineChoice());
+  const local = remembered ? await socketReads(remembered.socketPath).started(id) : undefined;
+  return local ?? (await fullReads({ id: [id] })).started(id);
 }

@@ -3,11 +3,18 @@ import type { Isolated } from '../isolation/types.js';
 import { scriptBeside } from '../cleanup/script.js';
 import { markResetting } from './clean-mark.js';
 
-/** What a resetter needs: the container, its lock's token, and how to reach the server (as root for mysql). */
+/** What a resetter needs: the container, its lock's token, how to reach the server (as root for mysql), and whether workers copy it. */
 export interface ResetJob {
   id: string;
   token: string;
   target: Isolated;
+  worker1: boolean;
+}
+
+/** What the resetter process gets: the run's pid (it waits for that process to end) and the jobs. */
+export interface ResetOrder {
+  parent: number;
+  jobs: ResetJob[];
 }
 
 export const RESET_ENV = 'SANDPIT_RESET';
@@ -18,7 +25,9 @@ let batch: ResetJob[] = [];
  * Hands a warm mysql or redis to a small detached process that puts it back to the seed (the main
  * database and worker 1's) once this run releases it, and marks it clean (clean-mark.ts). Called right
  * before the release: a run that comes right after waits for it rather than starting a server of its
- * own. The services a run hands back together (in one turn of the event loop) share one process.
+ * own. The services a run hands back together (in one turn of the event loop) share one process, which
+ * starts once this process has ended: the run's own connections (a client a test left open, a teardown
+ * of yours after sandpit's) are closed by then, not cut by the reset.
  */
 export function resetLater(job: ResetJob): void {
   batch.push(job);
@@ -30,13 +39,20 @@ export function resetLater(job: ResetJob): void {
 function spawnResetter(): void {
   const jobs = batch;
   batch = [];
-  const child = spawn(process.execPath, [scriptBeside(import.meta.url, 'reset-process.js')], {
-    detached: true,
-    stdio: 'ignore',
-    cwd: process.cwd(),
-    env: { ...process.env, [RESET_ENV]: JSON.stringify(jobs) },
-  });
-  child.on('error', () => {}); // no resetter: the next run resets them itself
-  if (child.pid !== undefined) for (const job of jobs) markResetting(job.id, child.pid);
-  child.unref();
+  // At a run's end: nothing here may throw into the runner's teardown. No resetter, no mark: the next
+  // run resets the servers itself.
+  try {
+    const order: ResetOrder = { parent: process.pid, jobs };
+    const child = spawn(process.execPath, [scriptBeside(import.meta.url, 'reset-process.js')], {
+      detached: true,
+      stdio: 'ignore',
+      cwd: process.cwd(),
+      env: { ...process.env, [RESET_ENV]: JSON.stringify(order) },
+    });
+    child.on('error', () => {});
+    if (child.pid !== undefined) for (const job of jobs) markResetting(job.id, child.pid);
+    child.unref();
+  } catch {
+    // See above.
+  }
 }

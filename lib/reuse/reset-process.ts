@@ -1,39 +1,49 @@
 import isolation from '../isolation/index.cjs';
 import { claim } from '../cleanup/reused.js';
 import { dropResetting, markClean } from './clean-mark.js';
-import { RESET_ENV, type ResetJob } from './reset-later.js';
+import { startedAt } from './reads.js';
+import { RESET_ENV, type ResetJob, type ResetOrder } from './reset-later.js';
 
 // Runs as its own detached process (see reset-later.ts). Whatever fails here, the next run finds no
 // clean mark and resets the server itself.
 for (const signal of ['SIGINT', 'SIGHUP', 'SIGPIPE'] as const) process.on(signal, () => {});
 
-// A hung server must not keep a detached process (and the locks it holds) alive for good.
-setTimeout(() => process.exit(1), 60_000).unref();
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 async function reset(job: ResetJob): Promise<void> {
-  // The run that spawned this releases the lock right after; a run that took it first keeps it.
-  let held: (() => Promise<void>) | undefined;
-  for (let tries = 0; !held && tries < 20; tries++) {
-    held = await claim(job.token);
-    if (!held) await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  // The run released the lock before it ended; a run that took it since keeps it.
+  const held = await claim(job.token);
   if (!held) return;
   try {
-    await isolation.resetMain(job.target);
-    await isolation.prepareWorker(job.target, 1); // every run has a worker 1 (in band too)
-    markClean(job.id, (await isolation.seal(job.target)) + 1);
+    const last = await isolation.sealedReset(job.target, job.worker1);
+    // After the reset: a restart from here on changes it, and the next run sees that.
+    const started = await startedAt(job.id);
+    if (started !== undefined) markClean(job.id, last + 1, started, job.worker1);
   } finally {
     // Released before the mark goes: a run waiting on it (claimAfterReset) sees one or the other.
     await held();
   }
 }
 
-const jobs = JSON.parse(process.env[RESET_ENV] ?? '[]') as ResetJob[];
-await Promise.allSettled(
-  jobs.map((job) =>
-    reset(job)
-      .catch(() => {}) // nothing to report to: see above
-      .finally(() => dropResetting(job.id)),
-  ),
-);
+const order = JSON.parse(process.env[RESET_ENV] ?? '{"parent":0,"jobs":[]}') as ResetOrder;
+const forget = () => order.jobs.forEach((job) => dropResetting(job.id));
+
+// A hung server (or a run that does not end) must not keep a detached process and its locks for good.
+setTimeout(() => (forget(), process.exit(1)), 60_000).unref();
+try {
+  while (order.parent > 0 && alive(order.parent)) await pause(10);
+  await Promise.allSettled(order.jobs.map((job) => reset(job).catch(() => {}))); // nothing to report to: see above
+} finally {
+  forget();
+}
 process.exit(0);

@@ -26,6 +26,8 @@ export interface Warm {
   replaced: Set<string>;
   /** By name: the token of the machine-wide lock this run holds on it (a resetter takes it next). */
   tokens: Map<string, string>;
+  /** By name, the taken-over ones: when the container last started (a restart numbers connections anew). */
+  startedAt: Map<string, string>;
 }
 
 /**
@@ -51,6 +53,7 @@ export async function startOrReuse(list: StartOptions[], settings: ReuseSettings
   const reused = new Set<string>();
   const replaced = new Set<string>();
   const tokens = new Map<string, string>();
+  const startedAt = new Map<string, string>();
 
   /**
    * Hands a service back; one that keeps no data and that this run changed is replaced in the
@@ -59,8 +62,8 @@ export async function startOrReuse(list: StartOptions[], settings: ReuseSettings
   const handBack = (options: StartOptions, key: string, seen: Seen, token: string, free: () => Promise<void>) => async () => {
     let changed = false;
     try {
-      const [running, clean] = await Promise.all([engine.isRunning(seen.id), untouched(engine, seen)]);
-      changed = running && !clean;
+      const [started, clean] = await Promise.all([engine.started(seen.id), untouched(engine, seen)]);
+      changed = started !== undefined && !clean;
     } finally {
       await free();
     }
@@ -84,8 +87,8 @@ export async function startOrReuse(list: StartOptions[], settings: ReuseSettings
       // The reaper may have claimed, removed and released it since the list above: take only what still runs.
       const seen = { id: c.Id, since: c.Created - 1 };
       // Both reads at once: one engine round trip less before the run can begin.
-      const [alive, clean] = await Promise.all([engine.isRunning(c.Id), reset ? true : untouched(engine, seen)]);
-      if (!alive) {
+      const [started, clean] = await Promise.all([engine.started(c.Id), reset ? true : untouched(engine, seen)]);
+      if (started === undefined) {
         await free().catch(() => {});
         continue;
       }
@@ -99,6 +102,7 @@ export async function startOrReuse(list: StartOptions[], settings: ReuseSettings
       }
       releases.set(name, reset ? free : handBack(options, key, seen, token, free));
       tokens.set(name, token);
+      startedAt.set(name, started);
       reused.add(name);
       return new StartedService(describeContainer(c, engine.reach));
     }
@@ -120,7 +124,7 @@ export async function startOrReuse(list: StartOptions[], settings: ReuseSettings
     await Promise.allSettled([...releases.values()].map((r) => r()));
     throw failed.reason;
   }
-  return { services, reused, releases, replaced, tokens };
+  return { services, reused, releases, replaced, tokens, startedAt };
 }
 
 const keepsNoData = (options: StartOptions): boolean => 'preset' in options && presetByName(options.preset).keepsNoData === true;

@@ -123,9 +123,9 @@ export class RunnerSession {
   async #startWarm(list: StartOptions[], modes: Record<string, Isolation>, settings: ReuseSettings): Promise<void> {
     // Every reset is done before this returns: the global setup's own view (and a user's global setup
     // chained after it) must not see an earlier run's data, nor have its writes undone by a late reset.
-    const warm = await startWarm(list, settings);
+    const warm = await startWarm(list, settings, modes);
     Object.assign(this.#isolated, isolationMap(warm.services, list, modes));
-    this.copies.assumeMade(warm.pristine);
+    this.copies.assumeMade(warm.copied);
     warm.services.forEach((service, i) => {
       const release = warm.releases.get(service.name);
       this.#running.set(service.name, { service, options: JSON.stringify(list[i]), ...(release ? { release } : {}) });

@@ -5,6 +5,7 @@ import { resetLater } from '../reuse/reset-later.js';
 import { startOrReuse, type Warm } from '../reuse/start.js';
 import type { ReuseSettings } from '../reuse/settings.js';
 import type { StartOptions } from '../types.js';
+import type { Isolation } from '../config/index.js';
 import { isolationMap, newConnectionId, prepareAll, resetAll, resettable } from './isolation.js';
 
 /**
@@ -16,16 +17,20 @@ import { isolationMap, newConnectionId, prepareAll, resetAll, resettable } from 
  * The others have no reset: startOrReuse takes them over only when an earlier run left them as they started.
  * On failure nothing new is left and the locks are released.
  */
-export async function startWarm(list: StartOptions[], settings: ReuseSettings): Promise<Warm & { pristine: Set<string> }> {
+export async function startWarm(
+  list: StartOptions[],
+  settings: ReuseSettings,
+  modes: Record<string, Isolation> = {},
+): Promise<Warm & { pristine: Set<string>; copied: Set<string> }> {
   const warm = await startOrReuse(list, settings, resettable);
   try {
     const all = isolationMap(warm.services, list, Object.fromEntries(warm.services.map((s) => [s.name, 'worker' as const])));
-    const pristine = await cleanOnes(all, warm);
+    const { pristine, copied } = await cleanOnes(all, warm);
     const pick = (reused: boolean) =>
       Object.fromEntries(Object.entries(all).filter(([name]) => warm.reused.has(name) === reused && !pristine.has(name)));
     await Promise.all([prepareAll(pick(false)), resetAll(pick(true))]);
-    resetAtHandBack(all, warm);
-    return { ...warm, pristine };
+    resetAtHandBack(all, warm, modes);
+    return { ...warm, pristine, copied };
   } catch (error) {
     await Promise.allSettled(warm.services.map((s) => (warm.reused.has(s.name) ? undefined : s.stop())));
     await Promise.allSettled([...warm.releases.values()].map((release) => release()));
@@ -36,30 +41,31 @@ export async function startWarm(list: StartOptions[], settings: ReuseSettings): 
 // NODE_DEBUG=sandpit says, per warm mysql or redis, whether its reset at hand-back stood (why a run was slower).
 const debug = debuglog('sandpit');
 
-/** The taken-over servers their resetter left clean and nothing touched since (clean-mark.ts). */
-async function cleanOnes(all: IsolationMap, warm: Warm): Promise<Set<string>> {
+/** The taken-over servers their resetter left clean and nothing touched since (clean-mark.ts), and those of them whose worker 1 copy it made. */
+async function cleanOnes(all: IsolationMap, warm: Warm): Promise<{ pristine: Set<string>; copied: Set<string> }> {
   const clean = await Promise.all(
     Object.entries(all)
       .filter(([name]) => warm.reused.has(name))
       .map(async ([name, target]) => {
         const id = warm.services.find((s) => s.name === name)?.containerId;
-        const clean = id !== undefined && (await stillClean(id, () => newConnectionId(target)));
+        const clean = id === undefined ? undefined : await stillClean(id, warm.startedAt.get(name), () => newConnectionId(target));
         debug(clean ? '%s: as its reset at hand-back left it, taken as is' : '%s: no reset at hand-back stands (none done, or touched since): reset now', name);
-        return clean ? [name] : [];
+        return clean ? [{ name, ...clean }] : [];
       }),
   );
-  return new Set(clean.flat());
+  return { pristine: new Set(clean.flat().map((c) => c.name)), copied: new Set(clean.flat().filter((c) => c.worker1).map((c) => c.name)) };
 }
 
 /** Each mysql's and redis' release first spawns its resetter, which takes the lock once this run lets it go. */
-function resetAtHandBack(all: IsolationMap, warm: Warm): void {
+function resetAtHandBack(all: IsolationMap, warm: Warm, modes: Record<string, Isolation>): void {
   for (const [name, target] of Object.entries(all)) {
     const release = warm.releases.get(name);
     const token = warm.tokens.get(name);
     const id = warm.services.find((s) => s.name === name)?.containerId;
     if (!release || token === undefined || id === undefined) continue;
     warm.releases.set(name, async () => {
-      resetLater({ id, token, target });
+      // Worker 1's copy only where workers have copies: a shared redis' database 1 is the app's own.
+      resetLater({ id, token, target, worker1: modes[name] === 'worker' });
       await release();
     });
   }

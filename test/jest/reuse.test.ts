@@ -1,4 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
+import { execa } from 'execa';
 import { appendFileSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -130,7 +131,7 @@ describe('a warm mysql and redis reset at hand-back (NODE_DEBUG=sandpit says whi
   const seedOnly = (out: string) => {
     const firsts = lines(out).filter((r) => r.firstInWorker);
     expect(firsts.length).toBeGreaterThan(0);
-    for (const r of firsts) expect(r).toMatchObject({ rows: 2, keys: 1 });
+    for (const r of firsts) expect(r).toMatchObject({ rows: 2, keys: 1, audits: 0, mainAudits: 0 });
   };
   // No reconnection: a reconnected client is a new connection, which the next run sees (the intruder case).
   const redisAt = async (url: string) => {
@@ -170,15 +171,31 @@ describe('a warm mysql and redis reset at hand-back (NODE_DEBUG=sandpit says whi
       const redisIntruder = await redisAt(url!);
       await redisIntruder.set('owner', 'written between runs');
       redisIntruder.destroy();
-      const third = await debugRun(f, outs[2]!);
+      const thirdRun = debugRun(f, outs[2]!);
+      // Once its tests run (its takeover reset done), the connection kept open writes without a pause, in
+      // the global setup's database and worker 1's, through the run's end and the resetter's work, until
+      // the resetter ends it: no write of it may outlive that reset. (It starts once both workers have looked.)
+      expect(await eventually(async () => lines(outs[2]!).filter((r) => r.firstInWorker).length >= 2, 60_000, 20)).toBe(true);
+      const main = reach!.database.replace(/_w\d+$/, '');
+      const racing = (async () => {
+        for (let n = 0; ; n++) {
+          try {
+            await held.query(`INSERT INTO \`${main}\`.audit (item) VALUES (?)`, [n]);
+            await held.query('INSERT INTO audit (item) VALUES (?)', [n]);
+          } catch {
+            return n;
+          }
+        }
+      })();
+      const third = await thirdRun;
       expect(third.all).toMatch(RESET_NOW('db'));
       expect(third.all).toMatch(RESET_NOW('cache'));
       expect(third.exitCode).toBe(0);
       seedOnly(outs[2]!);
+      expect(await racing).toBeGreaterThan(0); // it wrote, then its connection was ended
       expect(await resetDone(ids)).toBe(true);
 
-      // The connections opened before that reset were ended by it: they cannot write behind the next run's back.
-      await expect(held.query("INSERT INTO items VALUES (100, 'written on an old connection')")).rejects.toThrow();
+      // The redis client opened before that reset was ended by it too: it cannot write behind the next run's back.
       await expect(heldRedis.set('owner', 'written on an old connection')).rejects.toThrow();
       const fourth = await debugRun(f, outs[3]!);
       expect(fourth.all).toMatch(TAKEN('db'));
@@ -187,6 +204,39 @@ describe('a warm mysql and redis reset at hand-back (NODE_DEBUG=sandpit says whi
       seedOnly(outs[3]!);
     } finally {
       opened.forEach((c) => c.close());
+      await Promise.allSettled(ids.map((id) => removeContainer(id)));
+    }
+  }, 180_000);
+
+  test('a restarted server numbers its connections anew: taken over after a reset, whatever ids it gives', async () => {
+    const f = project();
+    appendFileSync(path.join(f.dir, 'schema.sql'), '-- restart variant\n');
+    const outs = [1, 2].map((n) => `${f.out}.r${n}`);
+    let ids: string[] = [];
+    try {
+      expect((await debugRun(f, outs[0]!)).exitCode).toBe(0);
+      ids = containersOf(outs[0]!);
+      expect(await resetDone(ids)).toBe(true);
+      const { nextConnection } = JSON.parse(readFileSync(markFile(ids[0]!, 'clean'), 'utf8')) as { nextConnection: number };
+      const { reach } = worker1(outs[0]!);
+      await execa('docker', ['restart', ids[0]!]);
+      // A new host port too (the engine picks one at each start).
+      const { stdout } = await execa('docker', ['port', ids[0]!, '3306/tcp']);
+      const at = { ...reach!, port: Number(stdout.split('\n')[0]!.split(':').at(-1)) };
+      const up = () => mysql.createConnection(at).then((c) => c.end().then(() => true), () => false);
+      expect(await eventually(up, 60_000, 200)).toBe(true);
+      // Connections until the next one would take the very id the resetter noted; the last of them writes.
+      for (let id = 0; id < nextConnection - 1; ) {
+        const connection = await mysql.createConnection(at);
+        id = connection.threadId!;
+        if (id === nextConnection - 1) await connection.query("INSERT INTO items VALUES (100, 'after a restart')");
+        await connection.end();
+      }
+      const second = await debugRun(f, outs[1]!);
+      expect(second.all).toMatch(RESET_NOW('db'));
+      expect(second.exitCode).toBe(0);
+      seedOnly(outs[1]!);
+    } finally {
       await Promise.allSettled(ids.map((id) => removeContainer(id)));
     }
   }, 180_000);

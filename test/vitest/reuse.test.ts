@@ -4,6 +4,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { removeContainer } from '../../lib/cleanup/remove.js';
+import { markFile } from '../../lib/cleanup/reused.js';
 import { eventually, inspect } from '../helpers/engine.js';
 import { fixture, reports, runVitest } from './harness.js';
 
@@ -19,7 +20,9 @@ describe('Vitest with warm reuse (reuse: true)', () => {
     };
     writeFileSync(path.join(f.dir, 'sandpit.config.json'), JSON.stringify(config));
     // SANDPIT_REUSE=force: this suite may run under CI, where reuse is otherwise ignored.
-    const run = () => runVitest(f, ['run', 'a.test.js'], { SANDPIT_REUSE: 'force', FIXTURE_LEAVE: '1', FIXTURE_SEED_KEYS: '1' });
+    const run = () => runVitest(f, ['run', 'a.test.js'], { SANDPIT_REUSE: 'force', FIXTURE_LEAVE: '1', FIXTURE_SEED_KEYS: '1', NODE_DEBUG: 'sandpit' });
+    // The resetter a run hands redis to has left its mark (lib/reuse/clean-mark.ts): done, nothing connected since.
+    const resetDone = (id: string) => eventually(async () => existsSync(markFile(id, 'clean')) && !existsSync(markFile(id, 'resetting')), 30_000, 50);
     const ids = new Set<string>();
     // The fixture's test execs in the box: at each run's end a refresher replaces it in the background.
     // The box containers of this fixture (its mount is unique), with whether a process holds them now.
@@ -42,8 +45,9 @@ describe('Vitest with warm reuse (reuse: true)', () => {
       const [one] = reports(f);
       [one?.cache, one?.box].forEach((id) => id && ids.add(id));
       expect(first.exitCode).toBe(0);
-      // The first run left a key in its worker's database, which its resetter may have removed already
-      // (reset at hand-back): written again from inside the container, it must not show in the next run.
+      // The first run left a key in its worker's database, which its resetter removed (reset at hand-back):
+      // written again from inside the container after that, it must not show in the next run either.
+      expect(await resetDone(one!.cache!)).toBe(true);
       await execa('docker', ['exec', one!.cache, 'redis-cli', '-n', one!.pool, 'set', 'left', 'behind']);
       expect(await refreshed(one!.box)).toBe(true);
 
@@ -53,6 +57,7 @@ describe('Vitest with warm reuse (reuse: true)', () => {
       // The refresher's box is taken over, unless the engine's event history was flooded meanwhile (another
       // suite does that on purpose): then this run starts its own. Either way not the first run's.
       expect(second.all).toMatch(/ready in [\d.]+ s \(session [^)]*, reused: cache(, box\)|, new: box \(an earlier run ran or copied something in it\)\))/);
+      expect(second.all).toMatch(/cache: no reset at hand-back stands/);
       expect(second.exitCode).toBe(0);
       // Only the seed's one key: not the key the first run left in this very database.
       expect(one!.atStart).toBe('1');
@@ -60,6 +65,15 @@ describe('Vitest with warm reuse (reuse: true)', () => {
       // Not the box the first run's test had exec'd in: the refresher's.
       expect(two!.box).not.toBe(one!.box);
       expect(await refreshed(two!.box)).toBe(true);
+
+      // Nothing in between this time: the third run takes redis as its resetter left it, the seed only.
+      expect(await resetDone(one!.cache!)).toBe(true);
+      const third = await run();
+      const [, , three] = reports(f);
+      [three?.cache, three?.box].forEach((id) => id && ids.add(id));
+      expect(third.all).toMatch(/cache: as its reset at hand-back left it, taken as is/);
+      expect(third.exitCode).toBe(0);
+      expect(three).toMatchObject({ cache: one!.cache, atStart: '1' });
     } finally {
       await Promise.allSettled([...ids, ...(await boxes()).map((c) => c.id)].map((id) => removeContainer(id)));
     }
