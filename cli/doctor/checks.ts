@@ -1,3 +1,4 @@
+import { alive } from '../../lib/cleanup/alive.js';
 import { statfs } from 'node:fs/promises';
 import os from 'node:os';
 import { execa } from 'execa';
@@ -146,14 +147,4 @@ async function leftovers(): Promise<Check> {
   return gone.length > 0
     ? { status: 'warn', title, details, hint: '`sandpit prune` removes those left behind; `sandpit down --all` the detached ones.' }
     : { status: 'ok', title, details };
-}
-
-/** Whether a process runs here; containers of another machine sharing the engine look gone. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { alive } from './alive.js';
 import { docker } from '../docker/client.js';
 import { LABEL, DETACHED } from './labels.js';
 import { removeIdleReused } from './reused.js';
@@ -23,14 +24,4 @@ export async function prune({ reused = false, olderThanMs = 0 }: { reused?: bool
   await Promise.allSettled(dead.map((c) => removeContainer(c.Id)));
   const idle = reused ? await removeIdleReused(found.filter((c) => c.Labels[LABEL.reuse] !== undefined)) : [];
   return [...dead.map((c) => c.Id), ...idle];
-}
-
-function alive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
-  }
 }

@@ -1,4 +1,5 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { alive } from '../cleanup/alive.js';
 import { claim, markFile } from '../cleanup/reused.js';
 
 // A warm mysql or redis is reset when a run hands it back, by a detached process (reset-later.ts), not when the
@@ -62,8 +63,7 @@ export async function claimAfterReset(token: string, id: string): Promise<(() =>
 
 function resetterAlive(id: string): boolean {
   try {
-    process.kill(Number(readFileSync(markFile(id, 'resetting'), 'utf8')), 0);
-    return true;
+    return alive(Number(readFileSync(markFile(id, 'resetting'), 'utf8')));
   } catch {
     return false;
   }

@@ -1,4 +1,5 @@
 import isolation from '../isolation/index.cjs';
+import { alive } from '../cleanup/alive.js';
 import { claim } from '../cleanup/reused.js';
 import { dropResetting, markClean } from './clean-mark.js';
 import { startedAt } from './reads.js';
@@ -8,17 +9,7 @@ import { RESET_ENV, type ResetJob, type ResetOrder } from './reset-later.js';
 // clean mark and resets the server itself.
 for (const signal of ['SIGINT', 'SIGHUP', 'SIGPIPE'] as const) process.on(signal, () => {});
 
-
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function reset(job: ResetJob): Promise<void> {
   // The run released the lock before it ended; a run that took it since keeps it.
