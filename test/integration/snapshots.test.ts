@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createConnection } from 'mysql2/promise';
 import { start } from '../../lib/index.js';
+import { claim } from '../../lib/cleanup/reused.js';
 import { failure } from '../helpers/failure.js';
 
 // Snapshots of these tests' own, removed at the end; last-use markers in a temp cache folder.
@@ -49,10 +50,18 @@ describe('redis init scripts and snapshots', () => {
 
   test("a start's own labels (a warm-reuse claim) stay off the snapshot and the services started from it", async () => {
     const seeded = file('labels.redis', `SET k v\n# ${Date.now()}\n`);
-    const labels = { 'sandpit.reuse': 'key', 'sandpit.reuse.claim': 'token', 'sandpit.session': 'detached' };
+    const token = `snapshot-labels-${Date.now()}`;
+    const labels = { 'sandpit.reuse': 'key', 'sandpit.reuse.claim': token, 'sandpit.session': 'detached' };
     const before = await snapshots();
-    const claimed = await start({ preset: 'redis', initScripts: [seeded], labels });
-    await claimed.stop();
+    // Held as a warm start holds it (lib/reuse/fresh.ts): a reaper an earlier suite left running removes
+    // a reuse-labelled container nobody holds, one still starting too.
+    const release = await claim(token);
+    try {
+      const claimed = await start({ preset: 'redis', initScripts: [seeded], labels });
+      await claimed.stop();
+    } finally {
+      await release?.();
+    }
     const [taken] = (await snapshots()).filter((tag) => !before.includes(tag));
     expect(taken).toBeDefined();
     const { stdout } = await execa('docker', ['image', 'inspect', taken!, '--format', '{{json .Config.Labels}}']);
