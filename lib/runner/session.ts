@@ -7,7 +7,7 @@ import type { Service, StartOptions } from '../types.js';
 import type { TestService } from './types.js';
 import { serveExec, type ExecServer } from './exec-server.js';
 import { WorkerCopies } from './copies.js';
-import { ISOLATION_ENV, isolationMap, prepareAll, warmup, withIsolation } from './isolation.js';
+import { ISOLATION_ENV, isolationMap, prepareAll, withIsolation, withWarmup } from './isolation.js';
 import { startWarm } from './warm.js';
 import { reuseSettings, type ReuseSettings } from '../reuse/settings.js';
 import type { IsolationMap } from '../isolation/types.js';
@@ -104,10 +104,9 @@ export class RunnerSession {
   /** Starts `list`, then prepares the copies per worker of the isolated ones (templates, grants). */
   async #startMissing(list: StartOptions[], modes: Record<string, Isolation>): Promise<void> {
     if (this.#reuse) return this.#startWarm(list, modes, this.#reuse);
-    warmup(list, modes);
     // Imported here: a warm run that takes every service over (#startWarm) never loads the start path.
     const { startAll } = await import('../service/group.js');
-    const services = await startAll(list);
+    const services = await startAll(withWarmup(list, modes));
     try {
       const isolated = isolationMap(services, list, modes);
       await prepareAll(isolated);
