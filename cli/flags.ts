@@ -61,7 +61,7 @@ export function withStartFlags<T>(y: Argv<T>, registry: Registry): Argv<T & Star
   for (const [flag, { spec, describe }] of presetFlags(registry)) {
     const list = spec.type.endsWith('[]');
     out.option(flag, {
-      type: spec.type.startsWith('number') ? 'number' : 'string',
+      type: spec.type.startsWith('number') ? 'number' : spec.type === 'boolean' ? 'boolean' : 'string',
       describe: list ? `${describe} (repeatable)` : describe,
       group,
       // Repeatable, not greedy: `--init a.sql redis` must leave `redis` a service to start.

@@ -7,7 +7,7 @@ export interface ExecResult {
 
 /** How an option is described to users (CLI flags, config validation, error messages). */
 export interface OptionSpec {
-  type: 'string' | 'number' | 'string[]' | 'number[]' | 'object';
+  type: 'string' | 'number' | 'boolean' | 'string[]' | 'number[]' | 'object';
   describe: string;
 }
 

@@ -119,6 +119,7 @@ function startupTimeout(value: unknown): number {
 const TYPES: Record<OptionSpec['type'], [check: (value: unknown) => boolean, expected: string]> = {
   string: [(v) => typeof v === 'string', 'a string'],
   number: [(v) => typeof v === 'number' && Number.isFinite(v), 'a number'],
+  boolean: [(v) => typeof v === 'boolean', 'true or false'],
   object: [(v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'an object'],
   'string[]': [(v) => Array.isArray(v) && v.every((x) => typeof x === 'string'), 'a list of strings'],
   'number[]': [(v) => Array.isArray(v) && v.every((x) => typeof x === 'number'), 'a list of numbers'],

@@ -14,6 +14,11 @@ export interface MysqlOptions {
    * folders of them (name order), or SQL text.
    */
   initScripts?: string[];
+  /**
+   * Keep the server's performance_schema (monitoring tables). Default off: a test server boots ~200 ms
+   * sooner without it (measured on 2 cores: ~1000 → ~800 ms from container start to ready).
+   */
+  performanceSchema?: boolean;
 }
 
 export interface MysqlResolved {
@@ -22,4 +27,5 @@ export interface MysqlResolved {
   password: string;
   rootPassword: string;
   initScripts: string[];
+  performanceSchema: boolean;
 }

@@ -27,8 +27,9 @@ export const mysql: Preset<MysqlOptions, MysqlResolved> = {
     password: { type: 'string', describe: "the user's password (default: random)" },
     rootPassword: { type: 'string', describe: "root's password (default: random)" },
     initScripts: { type: 'string[]', describe: '.sql/.sql.gz/.sql.xz/.sql.zst/.sh files, folders of them, or SQL text, run in order before ready' },
+    performanceSchema: { type: 'boolean', describe: "keep the server's performance_schema (default: off, ~200 ms faster boot)" },
   },
-  resolve({ database = 'test', user = 'test', password, rootPassword, initScripts = [] }) {
+  resolve({ database = 'test', user = 'test', password, rootPassword, initScripts = [], performanceSchema = false }) {
     for (const [key, value] of Object.entries({ database, user })) {
       if (!IDENTIFIER.test(value) || (key === 'user' && value === 'root')) {
         throw new SandpitError(
@@ -43,10 +44,14 @@ export const mysql: Preset<MysqlOptions, MysqlResolved> = {
       password: password ?? randomSecret(),
       rootPassword: rootPassword ?? randomSecret(),
       initScripts: checkEntries('mysql', initScripts),
+      performanceSchema,
     };
   },
   container: (o) => ({
     env: { MYSQL_ROOT_PASSWORD: o.rootPassword, MYSQL_DATABASE: o.database, MYSQL_USER: o.user, MYSQL_PASSWORD: o.password },
+    // Bare flags: the official entrypoints (MySQL's and MariaDB's) and the offline one put the server
+    // in front. The flag holds for the initialising run too, and is no part of a snapshot's data.
+    ...(o.performanceSchema ? {} : { command: ['--performance-schema=OFF'] }),
   }),
   // The greeting comes only once the accounts exist (lib/readiness/mysql.ts): no client library loaded.
   probe: (target) => mysqlGreets(target.host, target.port, ATTEMPT_MS).then(() => {}),
