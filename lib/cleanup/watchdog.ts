@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
 import { sessionId } from './labels.js';
-import { scriptBeside } from './script.js';
+import { helperEnv, scriptBeside } from './script.js';
 
 let started = false;
 /** This process' end of the pipe; undefined when no watchdog runs (or it is gone). */
@@ -19,7 +19,7 @@ export function startWatchdog(): void {
   const child = spawn(process.execPath, [scriptBeside(import.meta.url, 'watchdog-process.js'), sessionId], {
     detached: true, // its own process group: the Ctrl-C that ends us must not end it first
     stdio: ['pipe', 'ignore', 'ignore'],
-    env: process.env,
+    env: helperEnv(),
   });
   child.unref();
   pipe = child.stdin;

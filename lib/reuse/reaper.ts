@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { scriptBeside } from '../cleanup/script.js';
+import { helperEnv, scriptBeside } from '../cleanup/script.js';
 
 /** One reaper per machine (per temp dir): it holds this lock while it runs. */
 export const REAPER_LOCK = path.join(os.tmpdir(), 'sandpit-reuse-reaper');
@@ -21,6 +21,6 @@ export function ensureReaper(): void {
   // A lock refreshed within its stale time means a live reaper; no need to load proper-lockfile.
   const lock = statSync(`${REAPER_LOCK}.lock`, { throwIfNoEntry: false });
   if (lock && Date.now() - lock.mtimeMs < REAPER_STALE_MS) return;
-  const child = spawn(process.execPath, [scriptBeside(import.meta.url, 'reaper-process.js')], { detached: true, stdio: 'ignore', env: process.env });
+  const child = spawn(process.execPath, [scriptBeside(import.meta.url, 'reaper-process.js')], { detached: true, stdio: 'ignore', env: helperEnv() });
   child.unref();
 }

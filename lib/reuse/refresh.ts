@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { StartOptions } from '../types.js';
-import { scriptBeside } from '../cleanup/script.js';
+import { helperEnv, scriptBeside } from '../cleanup/script.js';
 
 /** What a refresher needs: the service's options and reuse key, and the container it replaces. */
 export interface RefreshJob {
@@ -25,7 +25,7 @@ export function refreshLater(job: RefreshJob): void {
     detached: true,
     stdio: 'ignore',
     cwd: process.cwd(),
-    env: { ...process.env, [REFRESH_ENV]: JSON.stringify({ ...job, options }) },
+    env: helperEnv({ [REFRESH_ENV]: JSON.stringify({ ...job, options }) }),
   });
   child.on('error', () => {}); // no refresher: the next run starts one itself
   child.unref();

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Isolated } from '../isolation/types.js';
-import { scriptBeside } from '../cleanup/script.js';
+import { helperEnv, scriptBeside } from '../cleanup/script.js';
 import { markResetting } from './clean-mark.js';
 
 /** What a resetter needs: the container, its lock's token, how to reach the server (as root for mysql), and whether workers copy it. */
@@ -47,7 +47,7 @@ function spawnResetter(): void {
       detached: true,
       stdio: 'ignore',
       cwd: process.cwd(),
-      env: { ...process.env, [RESET_ENV]: JSON.stringify(order) },
+      env: helperEnv({ [RESET_ENV]: JSON.stringify(order) }),
     });
     child.on('error', () => {});
     if (child.pid !== undefined) for (const job of jobs) markResetting(job.id, child.pid);

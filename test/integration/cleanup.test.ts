@@ -51,6 +51,13 @@ describe('a process that started containers leaves none behind', () => {
     expect(Date.now() - killedAt).toBeLessThan(15_000);
   });
 
+  test('when it is killed with SIGKILL while NODE_OPTIONS carries a debugger flag (--inspect-brk would hold the watchdog)', async () => {
+    const { child, session } = await holding('wait', ['redis'], { HOLD_NODE_OPTIONS: '--inspect-brk=127.0.0.1:0 --max-old-space-size=512' });
+    child.kill('SIGKILL');
+    await child;
+    expect(await gone(session, 15_000)).toBe(true);
+  });
+
   test('stale containers of a dead session are removed by prune(); a start elsewhere leaves fresh ones to their watchdog', async () => {
     // Without its watchdog, a SIGKILLed owner leaves its containers: the case prune() is for.
     const { child, session } = await holding('wait', ['redis'], { SANDPIT_WATCHDOG: '0' });
