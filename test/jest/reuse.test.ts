@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { containersWith, eventually } from '../helpers/engine.js';
 import { fixture, runJest, type Fixture } from './harness.js';
-import { CLAIM_STALE_MS, markFile } from '../../lib/cleanup/reused.js';
+import { CLAIM_STALE_MS, claim, markFile } from '../../lib/cleanup/reused.js';
 import { removeContainer } from '../../lib/cleanup/remove.js';
 import mysql from 'mysql2/promise';
 import { createClient } from '@redis/client';
@@ -219,18 +219,27 @@ describe('a warm mysql and redis reset at hand-back (NODE_DEBUG=sandpit says whi
       expect(await resetDone(ids)).toBe(true);
       const { nextConnection } = JSON.parse(readFileSync(markFile(ids[0]!, 'clean'), 'utf8')) as { nextConnection: number };
       const { reach } = worker1(outs[0]!);
-      await execa('docker', ['restart', ids[0]!]);
-      // A new host port too (the engine picks one at each start).
-      const { stdout } = await execa('docker', ['port', ids[0]!, '3306/tcp']);
-      const at = { ...reach!, port: Number(stdout.split('\n')[0]!.split(':').at(-1)) };
-      const up = () => mysql.createConnection(at).then((c) => c.end().then(() => true), () => false);
-      expect(await eventually(up, 60_000, 200)).toBe(true);
-      // Connections until the next one would take the very id the resetter noted; the last of them writes.
-      for (let id = 0; id < nextConnection - 1; ) {
-        const connection = await mysql.createConnection(at);
-        id = connection.threadId!;
-        if (id === nextConnection - 1) await connection.query("INSERT INTO items VALUES (100, 'after a restart')");
-        await connection.end();
+      // Held as a run holds it: the reaper removes a warm container it sees stopped and unheld, which a
+      // restart's stop phase is (a full CI run failed here with the container half removed).
+      const token = (await execa('docker', ['inspect', ids[0]!, '--format', '{{ index .Config.Labels "sandpit.reuse.claim" }}'])).stdout.trim();
+      const release = await claim(token || ids[0]!);
+      expect(release).toBeDefined();
+      try {
+        await execa('docker', ['restart', ids[0]!]);
+        // A new host port too (the engine picks one at each start).
+        const { stdout } = await execa('docker', ['port', ids[0]!, '3306/tcp']);
+        const at = { ...reach!, port: Number(stdout.split('\n')[0]!.split(':').at(-1)) };
+        const up = () => mysql.createConnection(at).then((c) => c.end().then(() => true), () => false);
+        expect(await eventually(up, 60_000, 200)).toBe(true);
+        // Connections until the next one would take the very id the resetter noted; the last of them writes.
+        for (let id = 0; id < nextConnection - 1; ) {
+          const connection = await mysql.createConnection(at);
+          id = connection.threadId!;
+          if (id === nextConnection - 1) await connection.query("INSERT INTO items VALUES (100, 'after a restart')");
+          await connection.end();
+        }
+      } finally {
+        await release?.();
       }
       const second = await debugRun(f, outs[1]!);
       expect(second.all).toMatch(RESET_NOW('db'));
