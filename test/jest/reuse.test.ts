@@ -121,8 +121,8 @@ describe('a warm mysql and redis reset at hand-back (NODE_DEBUG=sandpit says whi
   const path_ = (clean: boolean) => (service: string) =>
     new RegExp(`${service}: ${clean ? 'as its reset at hand-back left it, taken as is' : 'no reset at hand-back stands'}`);
   const [TAKEN, RESET_NOW] = [path_(true), path_(false)];
-  const debugRun = (f: Fixture, out: string) =>
-    runJest(f, ['--maxWorkers=2', '[a-d]\\.test\\.js$'], { SANDPIT_REUSE: 'force', FIXTURE_OUT: out, FIXTURE_HOLD: '300', NODE_DEBUG: 'sandpit' });
+  const debugRun = (f: Fixture, out: string, holdMs = 300) =>
+    runJest(f, ['--maxWorkers=2', '[a-d]\\.test\\.js$'], { SANDPIT_REUSE: 'force', FIXTURE_OUT: out, FIXTURE_HOLD: String(holdMs), NODE_DEBUG: 'sandpit' });
   /** The resetter the run spawned has left its marks: the servers are clean, and nothing has connected since. */
   const resetDone = (ids: string[]) =>
     eventually(async () => ids.every((id) => existsSync(markFile(id, 'clean')) && !existsSync(markFile(id, 'resetting'))), 30_000, 50);
@@ -171,11 +171,18 @@ describe('a warm mysql and redis reset at hand-back (NODE_DEBUG=sandpit says whi
       const redisIntruder = await redisAt(url!);
       await redisIntruder.set('owner', 'written between runs');
       redisIntruder.destroy();
-      const thirdRun = debugRun(f, outs[2]!);
+      // Files held longer: both workers must get one (a worker that gets none never looks), however late
+      // the second starts. In a loaded CI run the first worker once took all four 300 ms files.
+      const thirdRun = debugRun(f, outs[2]!, 1500);
       // Once its tests run (its takeover reset done), the connection kept open writes without a pause, in
       // the global setup's database and worker 1's, through the run's end and the resetter's work, until
       // the resetter ends it: no write of it may outlive that reset. (It starts once both workers have looked.)
-      expect(await eventually(async () => lines(outs[2]!).filter((r) => r.firstInWorker).length >= 2, 60_000, 20)).toBe(true);
+      let over = false;
+      void thirdRun.finally(() => (over = true));
+      const looked = () => lines(outs[2]!).filter((r) => r.firstInWorker).length >= 2;
+      expect(await eventually(async () => over || looked(), 60_000, 20)).toBe(true);
+      // Ended first: its output says why (a failed takeover, or one worker that took every file).
+      if (!looked()) throw new Error(`both workers of the third run should have looked before it ended; it printed:\n${(await thirdRun).all}`);
       const main = reach!.database.replace(/_w\d+$/, '');
       const racing = (async () => {
         for (let n = 0; ; n++) {
