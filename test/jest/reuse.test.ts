@@ -7,6 +7,7 @@ import { containersWith, eventually } from '../helpers/engine.js';
 import { fixture, runJest, type Fixture } from './harness.js';
 import { CLAIM_STALE_MS, claim, markFile } from '../../lib/cleanup/reused.js';
 import { removeContainer } from '../../lib/cleanup/remove.js';
+import { LABEL } from '../../lib/cleanup/labels.js';
 import mysql from 'mysql2/promise';
 import { createClient } from '@redis/client';
 
@@ -237,7 +238,7 @@ describe('a warm mysql and redis reset at hand-back (NODE_DEBUG=sandpit says whi
       const { reach } = worker1(outs[0]!);
       // Held as a run holds it: the reaper removes a warm container it sees stopped and unheld, which a
       // restart's stop phase is (a full CI run failed here with the container half removed).
-      const token = (await execa('docker', ['inspect', ids[0]!, '--format', '{{ index .Config.Labels "sandpit.reuse.claim" }}'])).stdout.trim();
+      const token = (await execa('docker', ['inspect', ids[0]!, '--format', `{{ index .Config.Labels "${LABEL.claim}" }}`])).stdout.trim();
       const release = await claim(token || ids[0]!);
       expect(release).toBeDefined();
       try {

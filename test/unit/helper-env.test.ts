@@ -9,12 +9,15 @@ describe("helper processes' NODE_OPTIONS", () => {
     ['--require ./hook.cjs --inspect-brk=9229 --enable-source-maps', '--require ./hook.cjs --enable-source-maps'],
     ['--inspect-wait --inspect-port 9333 --no-warnings', '--no-warnings'],
     ['--inspect-port=9333 --debug-port=1 --inspect-publish-uid=http', ''],
-    ['--require "/path with  spaces/bootloader.js"', '--require "/path with  spaces/bootloader.js"'],
     // Not inspector flags, however alike.
     ['--inspector-like --no-inspect-x', '--inspector-like --no-inspect-x'],
   ])('%s → %s', (given, kept) => {
     const words = (options: string) => options.split(' ').filter(Boolean);
     expect(words(withoutInspector(given))).toEqual(words(kept));
+  });
+
+  test('a quoted path keeps its spaces, doubled ones too', () => {
+    expect(withoutInspector('--require "/path with  spaces/bootloader.js" --inspect-brk')).toBe('--require "/path with  spaces/bootloader.js"');
   });
 
   test('the rest of the environment is passed on, with the extras', () => {
