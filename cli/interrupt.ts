@@ -47,9 +47,12 @@ export function waitForever(): Promise<never> {
   return new Promise<never>(() => {});
 }
 
-/** Removes every container of this process's session: those started, and those still starting. */
-export async function removeSession(): Promise<void> {
+/**
+ * Removes every container of this process's session: those started, and those still starting.
+ * `sayNone: false` when warm ones (reuse) are handed back instead: "removed 0" would only confuse.
+ */
+export async function removeSession({ sayNone = true }: { sayNone?: boolean } = {}): Promise<void> {
   const [{ removeByLabel }, { LABEL, sessionId }] = await Promise.all([import('../lib/cleanup/remove.js'), import('../lib/cleanup/labels.js')]);
   const removed = await removeByLabel(`${LABEL.session}=${sessionId}`);
-  process.stderr.write(`sandpit: removed ${removed.length} container${removed.length === 1 ? '' : 's'}\n`);
+  if (removed.length > 0 || sayNone) process.stderr.write(`sandpit: removed ${removed.length} container${removed.length === 1 ? '' : 's'}\n`);
 }

@@ -20,7 +20,7 @@ export const down: CommandModule<object, Args> = {
       .example('$0 down --all --dry-run', 'list what --all would remove') as never,
   handler: async ({ names = [], all, 'dry-run': dryRun }) => {
     const { listServices } = await import('../../lib/service/list.js');
-    const { removeContainer } = await import('../../lib/cleanup/remove.js');
+    const [{ removeContainer }, { removeReused }] = await Promise.all([import('../../lib/cleanup/remove.js'), import('../../lib/cleanup/reused.js')]);
     const { SandpitError } = await import('../../lib/errors.js');
     const { matches } = await import('../../lib/service/names.js');
     const services = await listServices();
@@ -37,7 +37,7 @@ export const down: CommandModule<object, Args> = {
       throw new SandpitError('NOT_FOUND', `No detached service named ${missing.map((n) => `"${n}"`).join(', ')}.${why} Detached: ${running}.`);
     }
     const doomed = detached.filter((s) => all || names.some((n) => matches(n, s)));
-    if (!dryRun) await Promise.all(doomed.map((s) => removeContainer(s.containerId)));
+    if (!dryRun) await Promise.all(doomed.map((s) => (s.owner === 'reused' ? removeReused(s.containerId) : removeContainer(s.containerId))));
     const list = doomed.length ? `: ${doomed.map((s) => s.name).join(', ')}` : '';
     process.stderr.write(`sandpit: ${dryRun ? 'would remove' : 'removed'} ${doomed.length} service${doomed.length === 1 ? '' : 's'}${list}\n`);
   },

@@ -32,7 +32,7 @@ export const shell: CommandModule<object, Args> = {
     // Files made in /work belong to the folder's owner, not to root (bad --user fails before any start).
     const owner = shellOwner(mount === undefined ? undefined : path.resolve(mount), args.user);
     // Interrupted before or after bash runs: the box goes, sandpit exits 128 + signal.
-    onInterrupt(removeSession);
+    onInterrupt(() => removeSession());
     const [box] = await startWithProgress([{ preset: 'ubuntu', name: 'shell', ...(mount ? { mount } : {}), ...(args.image ? { image: args.image } : {}) }], {
       plain: 'notices',
     });

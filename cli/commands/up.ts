@@ -45,10 +45,13 @@ export const up: CommandModule<object, Args> = {
 
     // Ctrl-C while starting removes what this run made, detached or not, before exiting 130.
     const since = Date.now();
-    const release = onInterrupt(detached ? () => removeDetached(names, since) : removeSession);
     // Warm reuse (config `reuse`) applies to a foreground `up`; a detached service is already long-lived.
-    const warm = detached ? undefined : await (await import('../warm.js')).warmUp(list);
-    const services = warm ?? (await startWithProgress(list));
+    // Its Ctrl-C hands the warm ones back once they are ready, and removes those still starting before.
+    let warm: import('../warm.js').WarmUp | undefined;
+    const warmEnd = async () => (warm ? warm.handBack() : (await import('../warm.js')).abandonWarmStarts());
+    const release = onInterrupt(detached ? () => removeDetached(names, since) : () => Promise.all([removeSession({ sayNone: !warm }), warmEnd()]));
+    warm = detached ? undefined : await (await import('../warm.js')).warmUp(list);
+    const services = warm?.services ?? (await startWithProgress(list));
 
     if (envFile) {
       await writeEnvFile(envFile, services).catch(async (error: unknown) => {

@@ -1,4 +1,5 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { alive } from './alive.js';
 import os from 'node:os';
 import path from 'node:path';
 import type { ContainerInfo } from 'dockerode';
@@ -57,13 +58,32 @@ export async function removeIdleReused(containers: ContainerInfo[]): Promise<str
       const release = await claim(c.Labels[LABEL.claim] ?? c.Id);
       if (!release) return;
       try {
-        await removeContainer(c.Id);
+        await removeReused(c.Id);
         removed.push(c.Id);
-        for (const kind of MARKS) rmSync(markFile(c.Id, kind), { force: true });
       } finally {
         await release().catch(() => {});
       }
     }),
   );
   return removed;
+}
+
+/** Whether the resetter of a container a run handed back still works on it (lib/reuse/reset-later.ts). */
+export function resetterAlive(id: string): boolean {
+  try {
+    return alive(Number(readFileSync(markFile(id, 'resetting'), 'utf8')));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Removes a reused container and the notes kept beside its lock, for `sandpit down`: a person's order,
+ * so a run that holds it does not stop it. Its resetter is let finish first (it ends within a minute,
+ * usually in a fraction of a second): its note of a clean server would otherwise outlive the container.
+ */
+export async function removeReused(id: string): Promise<void> {
+  for (const until = Date.now() + 60_000; resetterAlive(id) && Date.now() < until; ) await new Promise((resolve) => setTimeout(resolve, 25));
+  await removeContainer(id);
+  for (const kind of MARKS) rmSync(markFile(id, kind), { force: true });
 }

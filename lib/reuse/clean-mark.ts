@@ -1,6 +1,5 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { alive } from '../cleanup/alive.js';
-import { claim, markFile } from '../cleanup/reused.js';
+import { claim, markFile, resetterAlive } from '../cleanup/reused.js';
 
 // A warm mysql or redis is reset when a run hands it back, by a detached process (reset-later.ts), not when the
 // next run takes it over: the next run then loads no database client and makes no copy. Two files per
@@ -58,13 +57,5 @@ export async function claimAfterReset(token: string, id: string): Promise<(() =>
     // Gone between the try and this look: one more try finds the lock it let go, or a run's.
     if (!resetterAlive(id)) return claim(token);
     await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-function resetterAlive(id: string): boolean {
-  try {
-    return alive(Number(readFileSync(markFile(id, 'resetting'), 'utf8')));
-  } catch {
-    return false;
   }
 }

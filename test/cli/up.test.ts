@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { execa } from 'execa';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -144,6 +145,54 @@ describe('sandpit up / ls / exec / logs / down', () => {
       expect(result.stderr).not.toMatch(/\(NOT_READY\)/); // the cleanup, not a start failure, has the last word
       expect(await named(name)).toEqual([]);
     }
+  });
+
+  // SANDPIT_REUSE=force: the suite may run under CI, where reuse is otherwise off. A short idle time:
+  // whatever a failing test leaves, the reaper removes soon.
+  const warmEnv = { SANDPIT_REUSE: 'force', SANDPIT_REUSE_IDLE: '60000' };
+
+  test('with reuse on, Ctrl-C hands the service back warm: the next up takes that container over after a reset', async () => {
+    const name = unique('warm');
+    try {
+      const first = sandpit(['up', 'redis', '--name', name], { env: warmEnv });
+      await readyLine(first);
+      const [id] = await named(name);
+      expect((await execa('docker', ['exec', id!, 'redis-cli', 'SET', 'left', 'by-first'])).stdout).toBe('OK');
+      first.kill('SIGINT');
+      const ended = await first;
+      expectExit(ended, 130);
+      expect(ended.stderr).toContain('sandpit: press Ctrl-C to hand it back: reuse is on, so it stays warm for the next run and go after 1 min unused');
+      expect(ended.stderr).toContain('sandpit: handed 1 service back: warm for the next run');
+      expect(ended.stderr).not.toContain('removed 0 containers');
+      expect(await named(name)).toEqual([id]);
+
+      // Right away: a lock left held by the first run would make this one start its own.
+      const second = sandpit(['up', 'redis', '--name', name], { env: warmEnv });
+      await readyLine(second);
+      expect(await named(name)).toEqual([id]);
+      expect((await execa('docker', ['exec', id!, 'redis-cli', 'EXISTS', 'left'])).stdout).toBe('0');
+      second.kill('SIGINT');
+      const again = await second;
+      expectExit(again, 130);
+      expect(again.stderr).toContain(`sandpit: ${name}: reused from an earlier run, after a reset`);
+      expectExit(await sandpit(['down', name]), 0);
+      // The reset's note (lib/reuse/clean-mark.ts) goes with the container.
+      expect(readdirSync(os.tmpdir()).filter((f) => f.includes(id!))).toEqual([]);
+    } finally {
+      await sandpit(['down', name]);
+    }
+    expect(await named(name)).toEqual([]);
+  });
+
+  test('with reuse on, Ctrl-C while the warm service is still starting removes it', async () => {
+    const name = unique('warmearly');
+    const child = sandpit(['up', 'mysql', '--name', name], { env: warmEnv });
+    await saw(child, 'waiting until it answers');
+    child.kill('SIGINT');
+    const result = await child;
+    expectExit(result, 130);
+    expect(result.stderr).toContain('sandpit: removed 1 half-started warm container');
+    expect(await named(name)).toEqual([]);
   });
 
   test('up killed with SIGKILL is reaped within 15 s', async () => {
