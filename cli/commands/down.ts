@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import type { ServiceInfo } from '../../lib/service/list.js';
 
 interface Args {
   names?: string[];
@@ -21,13 +22,18 @@ export const down: CommandModule<object, Args> = {
   handler: async ({ names = [], all, 'dry-run': dryRun }) => {
     const { listServices } = await import('../../lib/service/list.js');
     const [{ removeContainer }, { removeReused }] = await Promise.all([import('../../lib/cleanup/remove.js'), import('../../lib/cleanup/reused.js')]);
+    const { refreshing, refreshersEnded } = await import('../../lib/reuse/refreshing.js');
     const { SandpitError } = await import('../../lib/errors.js');
     const { matches } = await import('../../lib/service/names.js');
-    const services = await listServices();
+    const wanted = (s: ServiceInfo) => all || names.some((n) => matches(n, s));
     // A running process owns the others; removing them under it would break its tests. Warm ones
     // (reuse) belong to no process for long: `down` is how a person removes them before their idle time.
-    const detached = services.filter((s) => s.owner === 'detached' || s.owner === 'reused');
-    const missing = names.filter((n) => !detached.some((s) => matches(n, s)));
+    const removable = (list: ServiceInfo[]) => list.filter((s) => s.owner === 'detached' || s.owner === 'reused');
+    const services = await listServices();
+    const detached = removable(services);
+    // Read after the list: a warm one a refresher replaces now may be in neither (lib/reuse/refreshing.ts).
+    const busy = refreshing().map((r) => r.name);
+    const missing = names.filter((n) => !detached.some((s) => matches(n, s)) && !busy.includes(n));
     if (missing.length > 0) {
       const owned = missing.filter((n) => services.some((s) => matches(n, s)));
       const why = owned.length
@@ -36,9 +42,23 @@ export const down: CommandModule<object, Args> = {
       const running = [...new Set(detached.map((s) => s.name))].join(', ') || 'none';
       throw new SandpitError('NOT_FOUND', `No detached service named ${missing.map((n) => `"${n}"`).join(', ')}.${why} Detached: ${running}.`);
     }
-    const doomed = detached.filter((s) => all || names.some((n) => matches(n, s)));
-    if (!dryRun) await Promise.all(doomed.map((s) => (s.owner === 'reused' ? removeReused(s.containerId) : removeContainer(s.containerId))));
-    const list = doomed.length ? `: ${doomed.map((s) => s.name).join(', ')}` : '';
+    const remove = (list: ServiceInfo[]) => Promise.all(list.map((s) => (s.owner === 'reused' ? removeReused(s.containerId) : removeContainer(s.containerId))));
+    const doomed = detached.filter(wanted);
+    if (!dryRun) {
+      await remove(doomed);
+      // Then: a refresher of one of these that started before the removal puts a replacement up; it
+      // is waited for, and what it left removed (one that starts after finds its container gone).
+      const named = (name: string) => all || names.includes(name);
+      const replacing = [...new Set(refreshing().filter((r) => named(r.name)).map((r) => r.name))];
+      if (replacing.length > 0) {
+        process.stderr.write(`sandpit: waiting for ${replacing.join(', ')} to be replaced by a refresher (a run changed ${replacing.length === 1 ? 'it' : 'them'}), to remove the replacement too\n`);
+        await refreshersEnded(named);
+        const left = removable(await listServices()).filter((s) => s.owner === 'reused' && named(s.name));
+        await remove(left);
+        doomed.push(...left);
+      }
+    }
+    const list = doomed.length ? `: ${[...new Set(doomed.map((s) => s.name))].join(', ')}` : '';
     process.stderr.write(`sandpit: ${dryRun ? 'would remove' : 'removed'} ${doomed.length} service${doomed.length === 1 ? '' : 's'}${list}\n`);
   },
 };

@@ -14,11 +14,14 @@ export const CLAIM_STALE_MS = 10_000;
 
 const claimFile = (token: string) => path.join(os.tmpdir(), `sandpit-reuse-${token.replace(/[^\w-]/g, '_')}`);
 
-/** Kinds of note a reused container may have beside the locks (lib/reuse/clean-mark.ts writes them). */
+/** Kinds of note a reused container may have beside the locks, removed with it (lib/reuse/clean-mark.ts writes them). */
 const MARKS = ['clean', 'resetting'] as const;
 
-/** The file of a container's `kind` of note: removed with the container. */
-export const markFile = (id: string, kind: (typeof MARKS)[number]): string => `${claimFile(id)}.${kind}`;
+/**
+ * The file of a container's `kind` of note. A refresher's note is its own to drop, not removed with
+ * the container: `sandpit down` reads it after removing the container (lib/reuse/refreshing.ts).
+ */
+export const markFile = (id: string, kind: (typeof MARKS)[number] | 'refreshing'): string => `${claimFile(id)}.${kind}`;
 // realpath: false locks by name alone (a `.lock` directory): nothing is left once released. A lock
 // lost to a long pause only risks a reset under a paused run: not worth a throw from a timer.
 const options = { stale: CLAIM_STALE_MS, realpath: false, onCompromised: () => {} };

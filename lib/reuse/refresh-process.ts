@@ -4,6 +4,7 @@ import { docker } from '../docker/client.js';
 import { ensureReaper } from './reaper.js';
 import { startFresh } from './fresh.js';
 import { REFRESH_ENV, type RefreshJob } from './refresh.js';
+import { dropRefreshing, markRefreshing } from './refreshing.js';
 
 // Runs as its own detached process (see refresh.ts). Whatever fails here, a later run starts the
 // service itself; the reaper removes what is left idle.
@@ -24,6 +25,8 @@ try {
   }
   if (held) {
     try {
+      // Before the look below: `sandpit down` then either sees this note or finds the container gone.
+      markRefreshing(job.dirty, job.options.name ?? '');
       // Gone already (the next run, `sandpit down`, the reaper): no replacement either.
       if ((await inspectRunning(job.dirty)) !== undefined) {
         await removeContainer(job.dirty);
@@ -31,6 +34,7 @@ try {
         await release?.();
       }
     } finally {
+      dropRefreshing(job.dirty);
       await held();
     }
   }

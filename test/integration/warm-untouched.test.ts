@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { execa } from 'execa';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { removeContainer } from '../../lib/cleanup/remove.js';
@@ -9,6 +9,7 @@ import type { Warm } from '../../lib/reuse/start.js';
 import type { StartOptions } from '../../lib/types.js';
 import { eventually } from '../helpers/engine.js';
 import { presetImage } from '../helpers/images.js';
+import { expectExit, sandpit, saw } from '../cli/run.js';
 
 // The built library: lib/runner reaches lib/isolation's CommonJS sources (.cts), which this Jest
 // config does not transform; `npm test` builds dist/ first.
@@ -23,7 +24,7 @@ describe('warm reuse of services with no data reset (httpd, ubuntu, custom image
   // Names of their own: another configuration's warm containers never match these.
   const box = `box${process.pid}`;
   const web = `web${process.pid}`;
-  const names = [box, web, `${box}f`, `${box}h`, `${box}x`, `custom${process.pid}`];
+  const names = [box, web, `${box}f`, `${box}h`, `${box}x`, `${box}d`, `custom${process.pid}`];
 
   const run = async (list: StartOptions[] = [{ preset: 'ubuntu', name: box }, { preset: 'httpd', name: web }]) => {
     const warm = await startWarm(list, { idleMs: 600_000 });
@@ -149,4 +150,46 @@ describe('warm reuse of services with no data reset (httpd, ubuntu, custom image
     await Promise.all([...first.services, ...second.services].map((s) => s.stop()));
     expect(await gone(first.services[0]!.containerId)).toBe(true);
   }, 60_000);
+
+  test('sandpit down while a refresher replaces the box: down waits for it, and nothing of that name is left', async () => {
+    const name = `${box}d`;
+    const first = await run([{ preset: 'ubuntu', name }]);
+    expect((await serviceOf(first, name).exec(['true'])).exitCode).toBe(0);
+    const changed = first.ids[name]!;
+    await release(first); // changed: a refresher replaces it
+    // Its note says it holds the lock: from here it removes the box and starts another (~1 s).
+    const note = path.join(os.tmpdir(), `sandpit-reuse-${changed}.refreshing`);
+    expect(await eventually(async () => existsSync(note), 10_000, 10)).toBe(true);
+    const down = await sandpit(['down', name]);
+    expectExit(down, 0);
+    expect(down.stderr).toMatch(new RegExp(`^sandpit: removed [12] services?: ${name}$`));
+    // Once its refresher is surely done, still nothing: a replacement started after down would show here.
+    expect(await eventually(async () => !existsSync(note), 60_000)).toBe(true);
+    expect(await warmOf(name)).toEqual([]);
+  });
+
+  test('sandpit down of a name a refresher is between its steps on (changed box gone, replacement not up yet): no NOT_FOUND, it waits, then removes the replacement', async () => {
+    const name = `${box}d`;
+    // That moment held still: a process standing for the refresher, and its note (lib/reuse/refreshing.ts).
+    const refresher = execa('sleep', ['60'], { reject: false });
+    const note = path.join(os.tmpdir(), `sandpit-reuse-standin${process.pid}.refreshing`);
+    writeFileSync(note, JSON.stringify({ pid: refresher.pid, name }));
+    try {
+      const down = sandpit(['down', name]);
+      await saw(down, `sandpit: waiting for ${name} to be replaced by a refresher`);
+      // The replacement comes up while down waits; then the refresher ends and drops its note.
+      const replacement = await run([{ preset: 'ubuntu', name }]);
+      await release(replacement);
+      expect(down.exitCode).toBeNull(); // still waiting
+      rmSync(note);
+      refresher.kill();
+      const result = await down;
+      expectExit(result, 0);
+      expect(result.stderr.split('\n').at(-1)).toBe(`sandpit: removed 1 service: ${name}`);
+      expect(await warmOf(name)).toEqual([]);
+    } finally {
+      refresher.kill();
+      rmSync(note, { force: true });
+    }
+  });
 });
