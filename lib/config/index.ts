@@ -6,6 +6,7 @@ import { isPathEntry } from '../seeds/index.js';
 import { envPrefix } from '../service/env.js';
 import type { StartOptions } from '../types.js';
 import { CONFIG_FILES, findConfig } from './load.js';
+import { ISOLATABLE } from '../isolation/types.js';
 
 export interface LoadedConfig {
   /** Absolute path of the file the services came from. */
@@ -21,8 +22,6 @@ export interface LoadedConfig {
 export type Isolation = 'worker' | 'shared';
 /** What `reuse` may be in sandpit.config: true, or { idleTimeout: ms } (lib/reuse reads it). */
 export type ReuseConfig = boolean | { idleTimeout?: number };
-/** Presets whose workers can have a copy each; they get one unless the config says 'shared'. */
-const ISOLATABLE = ['mysql', 'redis'];
 
 const TOP_LEVEL = ['services', 'reuse', '$schema'];
 const EXAMPLE = '{ "services": { "cache": { "preset": "redis" } } }';

@@ -25,6 +25,16 @@ export interface RedisIsolation {
 
 export type Isolated = MysqlIsolation | RedisIsolation;
 
+/**
+ * The presets with a copy per worker and a reset to the seed (the rest of lib/isolation): the config
+ * lets only these be isolated, and warm reuse resets only these.
+ */
+export const ISOLATABLE: readonly string[] = ['mysql', 'redis'] satisfies Isolated['preset'][];
+
+/** Whether these options start a preset whose data can be copied per worker and put back to the seed. */
+export const isolatable = (options: object): options is { preset: Isolated['preset'] } =>
+  'preset' in options && typeof options.preset === 'string' && ISOLATABLE.includes(options.preset);
+
 /** Service name → how its workers are isolated. Services absent here are shared. */
 export type IsolationMap = Record<string, Isolated>;
 

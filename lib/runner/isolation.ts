@@ -1,5 +1,5 @@
 import isolation from '../isolation/index.cjs';
-import type { Isolated, IsolationMap } from '../isolation/types.js';
+import { isolatable, type Isolated, type IsolationMap } from '../isolation/types.js';
 import { SandpitError, describe } from '../errors.js';
 import { mysqlGreeting } from '../readiness/mysql.js';
 import type { Isolation } from '../config/index.js';
@@ -26,8 +26,8 @@ export function withIsolation(options: StartOptions, mode: Isolation | undefined
   return options;
 }
 
-/** Services whose data a run can put back to the seed (worker copies, reset()): mysql and redis. */
-export const resettable = (options: StartOptions): boolean => 'preset' in options && (options.preset === 'mysql' || options.preset === 'redis');
+/** Services whose data a run can put back to the seed (worker copies, reset()). */
+export const resettable = (options: StartOptions): boolean => isolatable(options);
 
 /** The isolation map the workers read, for the services started with `withIsolation`. */
 export function isolationMap(services: Service[], started: StartOptions[], modes: Record<string, Isolation>): IsolationMap {
@@ -85,7 +85,7 @@ export const READY_ENV = isolation.READY_ENV;
  */
 export function withWarmup(list: StartOptions[], modes: Record<string, Isolation>): StartOptions[] {
   return list.map((o) => {
-    if (!('preset' in o) || modes[o.name ?? ''] !== 'worker' || (o.preset !== 'mysql' && o.preset !== 'redis')) return o;
+    if (modes[o.name ?? ''] !== 'worker' || !isolatable(o)) return o;
     const { preset } = o;
     const report = o.onProgress ?? quietProgress;
     return {
