@@ -49,6 +49,12 @@ export async function fullReads(filters: Record<string, string[]>, { events = fa
   };
 }
 
+/** Reads of containers by id, for a detached process that has no list to start from (see startedAt). */
+export async function idReads(): Promise<Pick<WarmReads, 'started' | 'events'>> {
+  const remembered = rememberedEngine(engineChoice());
+  return remembered ? socketReads(remembered.socketPath) : fullReads({ id: ['-'] }, { events: true });
+}
+
 /** When container `id` last started, if it runs (for a detached process that has no list to start from). */
 export async function startedAt(id: string): Promise<string | undefined> {
   const remembered = rememberedEngine(engineChoice());

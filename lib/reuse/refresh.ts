@@ -20,13 +20,18 @@ export const REFRESH_ENV = 'SANDPIT_REFRESH';
  * a start (~0.9 s here for ubuntu in a Jest run). If the next run comes first, it starts its own.
  */
 export function refreshLater(job: RefreshJob): void {
-  const { onProgress: _p, ...options } = job.options;
   const child = spawn(process.execPath, [scriptBeside(import.meta.url, 'refresh-process.js')], {
     detached: true,
     stdio: 'ignore',
     cwd: process.cwd(),
-    env: helperEnv({ [REFRESH_ENV]: JSON.stringify({ ...job, options }) }),
+    env: helperEnv({ [REFRESH_ENV]: JSON.stringify({ ...job, options: withoutProgress(job.options) }) }),
   });
   child.on('error', () => {}); // no refresher: the next run starts one itself
   child.unref();
+}
+
+/** Options as JSON can carry them to another process: without the progress callback. */
+export function withoutProgress(options: StartOptions): StartOptions {
+  const { onProgress: _p, ...rest } = options;
+  return rest;
 }

@@ -10,7 +10,7 @@ import { reuseKey } from './key.js';
 import { warmReads } from './reads.js';
 import { ensureReaper } from './reaper.js';
 import { startFresh } from './fresh.js';
-import { refreshLater } from './refresh.js';
+import { resetLater } from './reset-later.js';
 import { claimAfterReset } from './clean-mark.js';
 import { preloadClaims } from '../cleanup/reused.js';
 import { untouched, type Seen } from './untouched.js';
@@ -56,19 +56,13 @@ export async function startOrReuse(list: StartOptions[], settings: ReuseSettings
   const startedAt = new Map<string, string>();
 
   /**
-   * Hands a service back; one that keeps no data and that this run changed is replaced in the
-   * background. Not one that is gone (a failed start removes what it made: nothing new may follow).
+   * Hands a service back; one that keeps no data is looked at by the resetter process once it is let
+   * go, and replaced in the background if this run changed it (reset-later.ts: CheckJob). Not one that
+   * is gone (a failed start removes what it made: nothing new may follow): the look finds it gone.
    */
   const handBack = (options: StartOptions, key: string, seen: Seen, token: string, free: () => Promise<void>) => async () => {
-    let changed = false;
-    try {
-      const [started, clean] = await Promise.all([engine.started(seen.id), untouched(engine, seen)]);
-      changed = started !== undefined && !clean;
-    } finally {
-      await free();
-    }
-    // After the release: the refresher takes the container's lock itself before it removes anything.
-    if (changed) refreshLater({ options, key, idleMs: settings.idleMs, dirty: seen.id, token });
+    resetLater({ id: seen.id, token, seen, refresh: { options, key, idleMs: settings.idleMs, dirty: seen.id, token } });
+    await free();
   };
 
   const one = async (options: StartOptions, key: string): Promise<Service> => {
