@@ -1,5 +1,6 @@
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { engineSelection } from '../../lib/docker/client.js';
+import { isPodman } from '../../lib/docker/socket-reads.js';
 import { defaultBindAddress } from '../../lib/engine/bind.js';
 import { engineAddress } from '../../lib/engine/address.js';
 import { engineSeesLocalFiles } from '../../lib/files/visibility.js';
@@ -26,8 +27,7 @@ export async function engineLines(client: ContainerRuntimeClient, fallbackSource
 
 /** Docker and Podman answer the same API; Podman says so in its version components. */
 async function engineProduct(client: ContainerRuntimeClient): Promise<string> {
-  const version = (await client.container.dockerode.version().catch(() => undefined)) as { Components?: { Name?: string }[] } | undefined;
-  return version?.Components?.some((c) => /podman/i.test(c.Name ?? '')) ? 'Podman' : 'Docker';
+  return isPodman(await client.container.dockerode.version().catch(() => undefined)) ? 'Podman' : 'Docker';
 }
 
 /** Measured with an image already on the engine (the probe never starts a container). */

@@ -30,7 +30,13 @@ export interface SocketReads {
 }
 
 export function socketReads(socketPath: string): SocketReads {
-  const engineNow = engineClock(() => get<{ SystemTime: string }>(socketPath, '/info').then((info) => info.SystemTime));
+  let podman = false;
+  const engineNow = engineClock(async () => {
+    const { body, headers } = await getResponse(socketPath, '/info');
+    // Podman marks every answer of its Docker-compatible API with its own version.
+    podman = headers['libpod-api-version'] !== undefined;
+    return (JSON.parse(body) as { SystemTime: string }).SystemTime;
+  });
   return {
     listContainers: (filters) => get<ContainerInfo[]>(socketPath, `/containers/json?filters=${encodeURIComponent(JSON.stringify(filters))}`),
     started: (id) =>
@@ -42,7 +48,7 @@ export function socketReads(socketPath: string): SocketReads {
     // for new events). It is the engine's now: a local socket can lead into a VM with a clock of its own.
     events: async (filters, since) => {
       const until = await engineNow();
-      return eventLines(await getText(socketPath, `/events?since=${since}&until=${until}&filters=${encodeURIComponent(JSON.stringify(filters))}`));
+      return eventLines(await getText(socketPath, `/events?since=${since}&${historyEnd(podman, until)}&filters=${encodeURIComponent(JSON.stringify(filters))}`));
     },
     clockAhead: () => void engineNow().catch(() => {}),
   };
@@ -67,6 +73,17 @@ export function engineClock(systemTime: () => Promise<string>): () => Promise<nu
   };
 }
 
+/**
+ * How a read of the engine's history says "up to now", as query parameters. Docker ends the answer at
+ * `until`. Podman (4.3, seen here) answers nothing at all for an `until` already past, and a future one
+ * makes it wait until then; its `stream=false` ends the answer with what it holds, which Docker ignores.
+ */
+export const historyEnd = (podman: boolean, until: number): string => (podman ? 'stream=false' : `until=${until}`);
+
+/** Whether GET /version's answer is Podman's: it names itself among the components. */
+export const isPodman = (version: unknown): boolean =>
+  (version as { Components?: { Name?: string }[] } | undefined)?.Components?.some((c) => /podman/i.test(c.Name ?? '')) === true;
+
 /** The events answer: one JSON object per line. */
 export const eventLines = (text: string): EngineEvent[] =>
   text
@@ -76,7 +93,9 @@ export const eventLines = (text: string): EngineEvent[] =>
 
 const get = <T>(socketPath: string, path: string): Promise<T> => getText(socketPath, path).then((body) => JSON.parse(body) as T);
 
-function getText(socketPath: string, path: string): Promise<string> {
+const getText = (socketPath: string, path: string): Promise<string> => getResponse(socketPath, path).then((r) => r.body);
+
+function getResponse(socketPath: string, path: string): Promise<{ body: string; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const request = http.get({ socketPath, path, timeout: TIMEOUT_MS }, (response) => {
       const chunks: Buffer[] = [];
@@ -85,7 +104,7 @@ function getText(socketPath: string, path: string): Promise<string> {
       response.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8');
         if (response.statusCode !== 200) return reject(new Error(`engine answered ${response.statusCode} to GET ${path}: ${body.trim()}`));
-        resolve(body);
+        resolve({ body, headers: response.headers });
       });
     });
     request.on('timeout', () => request.destroy(new Error(`no answer within ${TIMEOUT_MS / 1000} s`)));

@@ -2,7 +2,7 @@ import type { ContainerInfo } from 'dockerode';
 import { text } from 'node:stream/consumers';
 import { docker, engineChoice } from '../docker/client.js';
 import { rememberedEngine } from '../docker/remembered.js';
-import { engineClock, eventLines, socketReads, type SocketReads } from '../docker/socket-reads.js';
+import { engineClock, eventLines, isPodman, socketReads, type SocketReads } from '../docker/socket-reads.js';
 import { reachOf, type EngineReach } from '../service/host.js';
 
 /** What a warm run reads of the engine before it decides to take over or to start. */
@@ -33,16 +33,23 @@ export async function fullReads(filters: Record<string, string[]>, { events = fa
   const client = await docker();
   const engine = client.container.dockerode;
   const engineNow = engineClock(async () => (await engine.info()).SystemTime);
-  const clockAhead = () => void engineNow().catch(() => {});
+  // Which engine decides how its history is asked for up to now (historyEnd); asked beside the clock.
+  let podman: Promise<boolean> | undefined;
+  const clockAhead = () => {
+    podman ??= engine.version().then(isPodman, () => false);
+    void engineNow().catch(() => {});
+  };
   if (events) clockAhead();
   return {
     clockAhead,
     found: await engine.listContainers({ filters }),
     started: (id) => engine.getContainer(id).inspect().then((i) => (i.State.Running ? i.State.StartedAt : undefined), () => undefined),
     events: async (eventFilters, since) => {
+      clockAhead();
       const until = await engineNow();
+      const end = (await podman) ? { stream: false } : { until };
       // Bounded: an engine or proxy that ignored `until` would keep the stream open for good.
-      const stream = await engine.getEvents({ since, until, filters: eventFilters, abortSignal: AbortSignal.timeout(5000) });
+      const stream = await engine.getEvents({ since, ...end, filters: eventFilters, abortSignal: AbortSignal.timeout(5000) } as Parameters<typeof engine.getEvents>[0]);
       return eventLines(await text(stream));
     },
     reach: reachOf(client),

@@ -96,4 +96,25 @@ suite('Podman, through its Docker-compatible socket', () => {
     const { stdout } = await execa('podman', ['ps', '-aq', '--filter', `label=sandpit.session=${labels.sessionId}`]);
     expect(stdout.trim()).toBe('');
   });
+
+  // Warm reuse takes an httpd or ubuntu over only if its history says nothing changed it (lib/reuse/untouched.ts).
+  // Podman answers nothing for an `until` already past: asked Docker's way, every box would count as changed.
+  test("a box's history reads as on Docker: untouched since its start, then changed by an exec (socket and full client)", async () => {
+    // One at a time: Jest's ESM loader fails on parallel imports that share a built-in (node:http).
+    const { socketReads } = await import('../../lib/docker/socket-reads.js');
+    const { fullReads } = await import('../../lib/reuse/reads.js');
+    const { untouched } = await import('../../lib/reuse/untouched.js');
+    const box = await lib.start('ubuntu');
+    try {
+      const seen = { id: box.containerId, since: Math.floor(Date.now() / 1000) - 60 };
+      // A fresh reader each time: each reads the engine's clock anew, as a run does.
+      const bothSay = async () => [await untouched(socketReads(path.join(dir, 'podman.sock')), seen), await untouched(await fullReads({ id: [box.containerId] }, { events: true }), seen)];
+      expect(await bothSay()).toEqual([true, true]);
+      expect(await bothSay()).toEqual([true, true]);
+      expect((await box.exec(['sh', '-c', 'echo changed > /tmp/changed'])).exitCode).toBe(0);
+      expect(await bothSay()).toEqual([false, false]);
+    } finally {
+      await box.stop();
+    }
+  });
 });
