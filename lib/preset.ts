@@ -34,6 +34,8 @@ export interface ContainerSpec {
   init?: boolean;
   /** Where the command and every exec() run. */
   workingDir?: string;
+  /** Replaces the image's entrypoint (lib/files/at-start.ts puts a shell in front of it). */
+  entrypoint?: string[];
 }
 
 /** A started container as a preset's probe and hooks see it. */

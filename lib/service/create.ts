@@ -22,6 +22,7 @@ export async function createContainer({ n, client, image, options, snapshot, spe
     return await client.container.create({
       Env: Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),
       ...(spec.command ? { Cmd: spec.command } : {}),
+      ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
       ...(spec.workingDir ? { WorkingDir: spec.workingDir } : {}),
       ExposedPorts: Object.fromEntries(ports.map((p) => [`${p}/tcp`, {}])),
       HostConfig: {

@@ -71,7 +71,11 @@ export async function planLaunch(input: PresetName | StartOptions, via: Launch |
   if (notice) say('create', notice, true);
 
   say('create', `creating container from ${image}`);
-  const spec = { ...n.preset.container(options), ...(snapshot && { command: snapshot.command, workingDir: snapshot.workingDir }) };
+  const own = n.preset.container(options);
+  const spec: ContainerSpec = {
+    ...own,
+    ...(snapshot && { command: snapshot.command, workingDir: snapshot.workingDir, env: { ...own.env, ...snapshot.env }, entrypoint: snapshot.entrypoint }),
+  };
   // Local folders reach a remote engine as copies (lib/files/copy.ts).
   const placed = await placeFiles(client, image, n.name, spec.mounts ?? []).catch((error: unknown) => {
     throw failure(n, 'create', error, ''); // asking the engine what it sees can fail too; no container yet

@@ -9,6 +9,10 @@ export interface Launch {
   workingDir?: string;
   /** Container path → content, copied in before the container starts. */
   files: Record<string, string>;
+  /** Added to the preset's variables (lib/files/at-start.ts: files the container writes as it starts). */
+  env?: Record<string, string>;
+  /** In front of the image's own (lib/files/at-start.ts). */
+  entrypoint?: string[];
   labels?: Record<string, string>;
 }
 

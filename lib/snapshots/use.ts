@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { docker } from '../docker/client.js';
+import { writtenAtStart } from '../files/at-start.js';
 import { buildOnce } from '../images/once.js';
 import type { Preset } from '../preset.js';
 import type { Launch, Launched } from './launch.js';
@@ -32,7 +33,8 @@ export async function snapshotFor(request: SnapshotRequest): Promise<Launch | un
   const scripts = recipe.scripts(options);
   if (scripts.length === 0 && !recipe.always) return undefined;
 
-  const baseId = (await (await docker()).container.dockerode.getImage(request.image).inspect()).Id;
+  const base = await (await docker()).container.dockerode.getImage(request.image).inspect();
+  const baseId = base.Id;
   const shapes = recipe.shapes(options);
   const tag = snapshotTag(preset.name, await snapshotKey({ preset: preset.name, baseId, shapes, scripts }));
   await buildOnce(tag, (line) => request.say(line), async () => {
@@ -59,12 +61,16 @@ export async function snapshotFor(request: SnapshotRequest): Promise<Launch | un
 
   const reused = recipe.reuse(options);
   const restore = recipe.restore?.(reused) ?? { files: {}, args: [] };
+  // A commit keeps the base's entrypoint: the snapshot's is the same.
+  const entrypoint = base.Config.Entrypoint ?? [];
+  const written = writtenAtStart(restore.files, typeof entrypoint === 'string' ? [entrypoint] : entrypoint);
   return {
     image: tag,
     options: reused,
     command: [...recipe.command(reused, preset.container(reused)), ...restore.args],
     ...(recipe.workingDir ? { workingDir: recipe.workingDir } : {}),
-    files: restore.files,
+    files: written ? {} : restore.files,
+    ...written,
   };
 }
 

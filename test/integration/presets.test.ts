@@ -2,6 +2,7 @@ import { afterAll, describe, expect, test } from '@jest/globals';
 import { chmodSync, chownSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execa } from 'execa';
 import { createConnection } from 'mysql2/promise';
 import { createClient } from '@redis/client';
 import { start } from '../../lib/index.js';
@@ -117,6 +118,11 @@ describe('mysql', () => {
     // No performance_schema unless asked for: the server boots ~200 ms sooner.
     expect(rows).toEqual([{ db: 'test', me: 'test@%', byAddress: 1, hostCache: 0, monitoring: 0 }]);
     await connection.end();
+    // Its passwords reached the server without a copy into the container before it started (an archive
+    // the engine extracts, ~50 ms here): the container wrote them itself (lib/files/at-start.ts).
+    const { stdout } = await execa('docker', ['events', '--since', String(Math.floor(Date.now() / 1000) - 120), '--until', String(Math.floor(Date.now() / 1000) + 1), '--filter', `container=${db.containerId}`, '--format', '{{.Action}}']);
+    expect(stdout.split('\n')).toEqual(expect.arrayContaining(['create', 'start']));
+    expect(stdout).not.toContain('extract-to-dir');
   });
 
   test('options and init scripts (files and inline SQL, in order) before ready', async () => {
