@@ -44,8 +44,9 @@ let batch: HandBackJob[] = [];
  * database and worker 1's) once this run releases it, and marks it clean (clean-mark.ts). Called right
  * before the release: a run that comes right after waits for it rather than starting a server of its
  * own. The services a run hands back together (in one turn of the event loop) share one process, which
- * starts once this process has ended: the run's own connections (a client a test left open, a teardown
- * of yours after sandpit's) are closed by then, not cut by the reset.
+ * resets once this process has ended: the run's own connections (a client a test left open, a teardown
+ * of yours after sandpit's) are closed by then, not cut by the reset. A CheckJob (httpd, ubuntu) it does
+ * at once: a look changes nothing.
  */
 export function resetLater(job: HandBackJob): void {
   batch.push(isCheck(job) ? { ...job, refresh: { ...job.refresh, options: withoutProgress(job.refresh.options) } } : job);

@@ -30,8 +30,11 @@ async function reset(job: ResetJob): Promise<void> {
 
 /** A warm httpd or ubuntu: replaced by a refresher if the run changed it (see CheckJob). */
 async function check(job: CheckJob): Promise<void> {
-  const held = await claim(job.token);
-  if (!held) return; // a run took it: that run judges it itself
+  // The run lets it go right after it spawned this process; a run holding it once that one has ended
+  // took it over, and judges it itself.
+  let held = await claim(job.token);
+  for (const until = Date.now() + 2000; !held && alive(order.parent) && Date.now() < until; held = await claim(job.token)) await pause(25);
+  if (!held) return;
   let changed = false;
   try {
     const reads = await idReads();
