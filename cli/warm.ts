@@ -16,11 +16,17 @@ export async function warmUp(list: StartOptions[]): Promise<WarmUp | undefined> 
   const [{ loadConfig }, { reuseSettings }] = await Promise.all([import('../lib/config/index.js'), import('../lib/reuse/settings.js')]);
   const settings = reuseSettings((await loadConfig())?.reuse);
   if (!settings) return undefined;
-  const [{ startWarm }, { resettable }] = await Promise.all([import('../lib/runner/warm.js'), import('../lib/runner/isolation.js')]);
+  const [{ startWarm }, { resettable }, { serviceName }] = await Promise.all([
+    import('../lib/runner/warm.js'),
+    import('../lib/runner/isolation.js'),
+    import('../lib/service/names.js'),
+  ]);
   const say = ({ service, message }: { service: string; message: string }) => process.stderr.write(`sandpit: ${service}: ${message}\n`);
-  const warm = await startWarm(list.map((o) => ({ ...o, onProgress: say })), settings);
-  for (const options of list.filter((o) => warm.reused.has(o.name ?? ''))) {
-    say({ service: options.name ?? '', message: `reused from an earlier run, ${resettable(options) ? 'after a reset' : 'untouched since it started'}` });
+  // Named as their services are (`sandpit up redis` names nothing): the runner's list is looked up by name.
+  const named = list.map((o) => ({ ...o, name: serviceName(o) }));
+  const warm = await startWarm(named.map((o) => ({ ...o, onProgress: say })), settings);
+  for (const options of named.filter((o) => warm.reused.has(o.name))) {
+    say({ service: options.name, message: `reused from an earlier run, ${resettable(options) ? 'after a reset' : 'untouched since it started'}` });
   }
   for (const name of warm.replaced) say({ service: name, message: 'started anew: an earlier run ran or copied something in the warm one' });
   const idle = settings.idleMs >= 60_000 ? `${Math.round(settings.idleMs / 60_000)} min` : `${Math.round(settings.idleMs / 1000)} s`;
@@ -38,7 +44,10 @@ export async function warmUp(list: StartOptions[]): Promise<WarmUp | undefined> 
   return { services: warm.services, handBack };
 }
 
-/** Ctrl-C before the warm services are ready: the ones still starting are removed, not left to the reaper. */
+/**
+ * Ctrl-C before the warm services are all ready: the ones this process started are removed, not left to
+ * the reaper (ones taken over from an earlier run stay; their locks go stale within 10 s).
+ */
 export async function abandonWarmStarts(): Promise<void> {
   const { abandonStarts } = await import('../lib/reuse/fresh.js');
   const removed = await abandonStarts();

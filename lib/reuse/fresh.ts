@@ -13,7 +13,7 @@ import type { ReuseSettings } from './settings.js';
 export async function startFresh(options: StartOptions, key: string, settings: ReuseSettings): Promise<{ service: Service; token: string; release?: () => Promise<void> }> {
   const token = randomBytes(8).toString('hex');
   const release = await claim(token);
-  starting.add(token);
+  started.add(token);
   try {
     // Loaded only when something must start: a run that takes every service over never needs it (~40 modules).
     const { start } = await import('../service/start.js');
@@ -26,22 +26,20 @@ export async function startFresh(options: StartOptions, key: string, settings: R
   } catch (error) {
     await release?.().catch(() => {});
     throw error;
-  } finally {
-    starting.delete(token);
   }
 }
 
-/** Claims of this process's warm starts still in progress (abandonStarts). */
-const starting = new Set<string>();
+/** Claims of the warm containers this process started (abandonStarts). */
+const started = new Set<string>();
 
 /**
- * Removes the containers of this process's warm starts that have not finished: what `sandpit up` does
- * at Ctrl-C before its services are ready. Their session label says detached, so neither the session's
- * removal nor the watchdog would find them, and the reaper would keep a half-started server for its
- * idle time. Returns how many were removed.
+ * Removes the containers this process started to keep warm: what `sandpit up` does at Ctrl-C before
+ * its services are all ready (one may still be starting, another's template still being made). Their
+ * session label says detached, so neither the session's removal nor the watchdog would find them, and
+ * the reaper would keep a half-made server for its idle time. Returns how many were removed.
  */
 export async function abandonStarts(): Promise<number> {
-  if (starting.size === 0) return 0;
-  const removed = await Promise.all([...starting].map((token) => removeByLabel(`${LABEL.claim}=${token}`)));
+  if (started.size === 0) return 0;
+  const removed = await Promise.all([...started].map((token) => removeByLabel(`${LABEL.claim}=${token}`)));
   return removed.flat().length;
 }

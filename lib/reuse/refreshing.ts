@@ -34,7 +34,9 @@ export function refreshing(): { file: string; name: string; pid: number }[] {
   return found;
 }
 
-/** Waits until the refreshers of services `wanted` names ended (each gives up within 120 s). */
+/** Waits until the refreshers of services `wanted` names ended (each gives up within 120 s; a pid taken since bounds it too). */
 export async function refreshersEnded(wanted: (name: string) => boolean): Promise<void> {
-  while (refreshing().some((r) => wanted(r.name))) await new Promise((resolve) => setTimeout(resolve, 50));
+  for (const until = Date.now() + 130_000; refreshing().some((r) => wanted(r.name)) && Date.now() < until; ) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

@@ -2,7 +2,7 @@ import os from 'node:os';
 import { LABEL } from '../cleanup/labels.js';
 import { removeContainer } from '../cleanup/remove.js';
 import { presetByName } from '../presets/index.js';
-import { assertDistinctNames } from '../service/names.js';
+import { assertDistinctNames, serviceName } from '../service/names.js';
 import { StartedService } from '../service/handle.js';
 import { describeContainer } from '../service/list.js';
 import type { Service, StartOptions } from '../types.js';
@@ -39,8 +39,10 @@ export interface Warm {
  * they started, else replaced by a new one; a run that changed one hands it to a refresher, which
  * replaces it in the background. Anything else (custom images) starts anew every run.
  */
-export async function startOrReuse(list: StartOptions[], settings: ReuseSettings, resetByCaller: (options: StartOptions) => boolean): Promise<Warm> {
-  assertDistinctNames(list);
+export async function startOrReuse(given: StartOptions[], settings: ReuseSettings, resetByCaller: (options: StartOptions) => boolean): Promise<Warm> {
+  assertDistinctNames(given);
+  // Named as their services are: releases, tokens and the refresher's note are kept by name.
+  const list = given.map((o) => ({ ...o, name: serviceName(o) }));
   ensureReaper(); // first: a run killed while starting leaves containers the reaper must find
   preloadClaims(); // loads while the engine answers the list below
   const [keys, engine] = await Promise.all([

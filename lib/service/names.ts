@@ -13,6 +13,9 @@ export const nameInUse = (name: string, cause?: unknown, where = ''): SandpitErr
 export const matches = (wanted: string, service: { name: string; containerId: string }): boolean =>
   service.name === wanted || (/^[0-9a-f]{4,64}$/.test(wanted) && service.containerId.startsWith(wanted));
 
+/** The name a start gives the service: its own, else its preset's ('custom' for an image), as normalise() does. */
+export const serviceName = (o: StartOptions): string => o.name ?? ('preset' in o ? o.preset : 'custom');
+
 /** Names are how services are found again (`sandpit exec db`, SANDPIT_DB_URL): they must differ. */
 export function assertDistinctNames(list: (PresetName | StartOptions)[]): void {
   const names = list.map((o) => (typeof o === 'string' ? o : (o.name ?? ('preset' in o ? o.preset : undefined))));

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
-import { eventually } from '../helpers/engine.js';
+import { containersWith, eventually } from '../helpers/engine.js';
 import { named, onTerminal, readyLine, sandpit, saw, unique, ensureImages, expectExit } from './run.js';
 
 beforeAll(ensureImages, 600_000);
@@ -184,10 +184,38 @@ describe('sandpit up / ls / exec / logs / down', () => {
     expect(await named(name)).toEqual([]);
   });
 
+  test('with reuse on and no --name: Ctrl-C hands back each service (kept by its preset name), and the next up takes both over', async () => {
+    // Only warm ones of these names: other suites start unnamed redis services of their own.
+    const warmOnes = async () => (await Promise.all(['redis', 'ubuntu'].map((n) => containersWith(`sandpit.name=${n}`, 'sandpit.reuse')))).flat().sort();
+    try {
+      const first = sandpit(['up', 'redis', 'ubuntu'], { env: warmEnv });
+      await readyLine(first);
+      const ids = await warmOnes();
+      expect(ids).toHaveLength(2);
+      first.kill('SIGINT');
+      const ended = await first;
+      expectExit(ended, 130);
+      expect(ended.stderr).toContain('sandpit: press Ctrl-C to hand them back');
+      expect(ended.stderr).toContain('sandpit: handed 2 services back: warm for the next run');
+      const second = sandpit(['up', 'redis', 'ubuntu'], { env: warmEnv });
+      await readyLine(second);
+      second.kill('SIGINT');
+      const again = await second;
+      expect(again.stderr).toContain('sandpit: redis: reused from an earlier run, after a reset');
+      expect(again.stderr).toContain('sandpit: ubuntu: reused from an earlier run, untouched since it started');
+      expect(await warmOnes()).toEqual(ids);
+    } finally {
+      await sandpit(['down', 'redis', 'ubuntu']);
+    }
+    expect(await warmOnes()).toEqual([]);
+  });
+
   test('with reuse on, Ctrl-C while the warm service is still starting removes it', async () => {
     const name = unique('warmearly');
     const child = sandpit(['up', 'mysql', '--name', name], { env: warmEnv });
     await saw(child, 'waiting until it answers');
+    // The warm container itself (a claim label), not the one that takes mysql's snapshot if none is cached yet.
+    expect(await eventually(async () => (await containersWith(`sandpit.name=${name}`, 'sandpit.reuse.claim')).length === 1, 60_000, 20)).toBe(true);
     child.kill('SIGINT');
     const result = await child;
     expectExit(result, 130);
