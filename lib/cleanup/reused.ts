@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { alive } from './alive.js';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +12,8 @@ import { removeContainer } from './remove.js';
 /** Held by a run for as long as it uses the container; proper-lockfile refreshes it every few seconds. */
 export const CLAIM_STALE_MS = 10_000;
 
-const claimFile = (token: string) => path.join(os.tmpdir(), `sandpit-reuse-${token.replace(/[^\w-]/g, '_')}`);
+const PREFIX = 'sandpit-reuse-';
+const claimFile = (token: string) => path.join(os.tmpdir(), `${PREFIX}${token.replace(/[^\w-]/g, '_')}`);
 
 /** Kinds of note a reused container may have beside the locks, removed with it (lib/reuse/clean-mark.ts writes them). */
 const MARKS = ['clean', 'resetting'] as const;
@@ -22,6 +23,12 @@ const MARKS = ['clean', 'resetting'] as const;
  * the container: `sandpit down` reads it after removing the container (lib/reuse/refreshing.ts).
  */
 export const markFile = (id: string, kind: (typeof MARKS)[number] | 'refreshing'): string => `${claimFile(id)}.${kind}`;
+
+/** Every note of `kind` on this machine, whichever container it is for (`sandpit down` looks for refreshers). */
+export const markFiles = (kind: (typeof MARKS)[number] | 'refreshing'): string[] =>
+  readdirSync(os.tmpdir())
+    .filter((f) => f.startsWith(PREFIX) && f.endsWith(`.${kind}`))
+    .map((f) => path.join(os.tmpdir(), f));
 // realpath: false locks by name alone (a `.lock` directory): nothing is left once released. A lock
 // lost to a long pause only risks a reset under a paused run: not worth a throw from a timer.
 const options = { stale: CLAIM_STALE_MS, realpath: false, onCompromised: () => {} };

@@ -1,8 +1,6 @@
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { alive } from '../cleanup/alive.js';
-import { markFile } from '../cleanup/reused.js';
+import { markFile, markFiles } from '../cleanup/reused.js';
 
 // A refresher (refresh-process.ts) removes a changed warm container and starts its replacement: for a
 // second or so, neither may be listed. `sandpit down` reads these notes after it listed, so a service
@@ -21,8 +19,7 @@ export function dropRefreshing(id: string): void {
 /** The names of the services refreshers work on now; notes of refreshers that died are removed. */
 export function refreshing(): { file: string; name: string; pid: number }[] {
   const found: { file: string; name: string; pid: number }[] = [];
-  for (const entry of readdirSync(os.tmpdir()).filter((f) => f.startsWith('sandpit-reuse-') && f.endsWith('.refreshing'))) {
-    const file = path.join(os.tmpdir(), entry);
+  for (const file of markFiles('refreshing')) {
     try {
       const { pid, name } = JSON.parse(readFileSync(file, 'utf8')) as { pid: number; name: string };
       if (alive(pid)) found.push({ file, name, pid });
