@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { execa } from 'execa';
-import { docker } from '../lib/docker/client.js';
+import { engineCalls } from '../lib/docker/calls.js';
 import { SandpitError } from '../lib/errors.js';
 
 /**
@@ -31,9 +31,7 @@ export async function dockerExec(
 
 async function dockerHost(): Promise<string> {
   if (process.env.DOCKER_HOST) return process.env.DOCKER_HOST;
-  const modem = (await docker()).container.dockerode.modem as { socketPath?: string; host?: string; port?: string | number };
-  if (modem.socketPath) return modem.socketPath.startsWith('//./pipe/') ? `npipe:${modem.socketPath}` : `unix://${modem.socketPath}`;
-  return `tcp://${modem.host}:${modem.port}`;
+  return (await engineCalls()).address.uri;
 }
 
 /**

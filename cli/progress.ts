@@ -1,4 +1,4 @@
-import { docker } from '../lib/docker/client.js';
+import { engineCalls } from '../lib/docker/calls.js';
 import { isSandpitError } from '../lib/errors.js';
 import { checkOptions } from '../lib/options/check.js';
 import { startAll } from '../lib/service/group.js';
@@ -20,7 +20,7 @@ export async function startWithProgress(list: StartOptions[], { plain = 'all' }:
   // Bad input and a missing engine are one plain line each, not a failed line per service.
   assertDistinctNames(list);
   for (const options of list) await checkOptions(options);
-  await docker();
+  await engineCalls();
   if (!liveOutput()) {
     const say = ({ service, message, notice }: ProgressEvent) => {
       if (notice || plain === 'all') process.stderr.write(`sandpit: ${service}: ${message}\n`);

@@ -1,4 +1,5 @@
 import type { ContainerRuntimeClient } from 'testcontainers';
+import { callsThrough } from '../../lib/docker/calls.js';
 import { engineSelection } from '../../lib/docker/client.js';
 import { isPodman } from '../../lib/docker/socket-reads.js';
 import { defaultBindAddress } from '../../lib/engine/bind.js';
@@ -13,7 +14,7 @@ export async function engineLines(client: ContainerRuntimeClient, fallbackSource
   const address = engineAddress(client);
   const why = engineSelection()?.source ?? fallbackSource ?? 'first local socket that answered';
   const product = await engineProduct(client);
-  const bind = defaultBindAddress(client);
+  const bind = defaultBindAddress(engineAddress(client));
   const lines = [
     `${address.local ? 'local' : 'remote'} ${product} at ${address.uri}, chosen by ${why}`,
     address.local
@@ -35,7 +36,7 @@ async function localFiles(client: ContainerRuntimeClient): Promise<string | unde
   const status = await imageStatus(presetNames.map((name) => ({ name, image: presets[name].image, offline: presets[name].offline })));
   const image = status.find((s) => s.willUse)?.willUse;
   if (!image) return undefined;
-  const sees = await engineSeesLocalFiles(client, image).catch(() => undefined);
+  const sees = await engineSeesLocalFiles(callsThrough(client), image).catch(() => undefined);
   if (sees === undefined) return undefined;
   return sees
     ? 'the engine sees this machine\'s files: httpd root, ubuntu mount are bind-mounted'

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { alive } from './alive.js';
-import { docker } from '../docker/client.js';
+import { engineCalls } from '../docker/calls.js';
 import { LABEL, DETACHED } from './labels.js';
 import { removeIdleReused } from './reused.js';
 import { removeContainer } from './remove.js';
@@ -12,11 +12,7 @@ import { removeContainer } from './remove.js';
  * have their own reaper; `sandpit prune` passes `reused` to remove those nobody holds now.
  */
 export async function prune({ reused = false, olderThanMs = 0 }: { reused?: boolean; olderThanMs?: number } = {}): Promise<string[]> {
-  const client = await docker();
-  const found = await client.container.dockerode.listContainers({
-    all: true,
-    filters: { label: [LABEL.managed, `${LABEL.host}=${os.hostname()}`] },
-  });
+  const found = await (await engineCalls()).list({ label: [LABEL.managed, `${LABEL.host}=${os.hostname()}`] });
   const bornBefore = (Date.now() - olderThanMs) / 1000; // Docker's Created is in seconds
   const dead = found.filter(
     (c) => c.Labels[LABEL.session] !== DETACHED && c.Created <= bornBefore && !alive(Number(c.Labels[LABEL.pid])),

@@ -1,22 +1,18 @@
-import { docker } from '../docker/client.js';
+import { engineCalls } from '../docker/calls.js';
 import { LABEL } from './labels.js';
 
 /** Force-removes containers (and their anonymous volumes) matching a label filter. */
 export async function removeByLabel(...filters: string[]): Promise<string[]> {
-  const client = await docker();
-  const found = await client.container.dockerode.listContainers({
-    all: true,
-    filters: { label: [LABEL.managed, ...filters] },
-  });
+  const found = await (await engineCalls()).list({ label: [LABEL.managed, ...filters] });
   await Promise.allSettled(found.map((c) => removeContainer(c.Id)));
   return found.map((c) => c.Id);
 }
 
 export async function removeContainer(id: string): Promise<void> {
-  const client = await docker();
+  const engine = await engineCalls();
   try {
     // force: SIGKILL then remove, in one call; never wait out a 10 s stop timeout.
-    await client.container.getById(id).remove({ force: true, v: true });
+    await engine.remove(id);
   } catch (error) {
     if (!isGone(error)) throw error;
   }

@@ -8,8 +8,9 @@ import { dockerEndpoints } from './endpoints.js';
  * The local engine the last full connect settled on (its socket, and the host testcontainers
  * reaches it at), so that a later process can talk to the same engine without loading the
  * testcontainers runtime first (~240 ms to import, ~110 ms of info/version calls, measured here).
- * Only a warm run's few reads use it (lib/reuse); anything that creates or changes containers
- * connects in full. Kept per user in the temp dir, beside the reuse locks.
+ * A warm run's reads use it (lib/reuse), and so do a start's own calls, create to remove
+ * (calls.ts); copies, exec, logs, pulls and builds connect in full. Kept per user in the temp dir,
+ * beside the reuse locks.
  */
 export interface RememberedEngine {
   /** What chose the engine when it was remembered (client.ts: engineChoice): DOCKER_HOST or context, properties file. */

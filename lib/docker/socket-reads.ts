@@ -1,5 +1,5 @@
-import http from 'node:http';
 import type { ContainerInfo } from 'dockerode';
+import { socketCall } from './socket-http.js';
 
 const TIMEOUT_MS = 3000;
 
@@ -17,7 +17,7 @@ export interface EngineEvent {
 /**
  * The reads a warm run needs (list by labels, is it running, what happened to a container since it
  * started), as plain Engine API GETs on a local socket. Not docker-modem: it loads ssh2 at import
- * (~80 ms here), which a unix socket never uses. Anything beyond reads goes through the full client.
+ * (~80 ms here), which a unix socket never uses. A start's own calls are in calls.ts.
  */
 export interface SocketReads {
   listContainers(filters: Record<string, string[]>): Promise<ContainerInfo[]>;
@@ -95,19 +95,4 @@ const get = <T>(socketPath: string, path: string): Promise<T> => getText(socketP
 
 const getText = (socketPath: string, path: string): Promise<string> => getResponse(socketPath, path).then((r) => r.body);
 
-function getResponse(socketPath: string, path: string): Promise<{ body: string; headers: http.IncomingHttpHeaders }> {
-  return new Promise((resolve, reject) => {
-    const request = http.get({ socketPath, path, timeout: TIMEOUT_MS }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('error', reject);
-      response.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        if (response.statusCode !== 200) return reject(new Error(`engine answered ${response.statusCode} to GET ${path}: ${body.trim()}`));
-        resolve({ body, headers: response.headers });
-      });
-    });
-    request.on('timeout', () => request.destroy(new Error(`no answer within ${TIMEOUT_MS / 1000} s`)));
-    request.on('error', reject);
-  });
-}
+const getResponse = (socketPath: string, path: string) => socketCall(socketPath, path, { timeoutMs: TIMEOUT_MS });

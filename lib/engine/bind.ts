@@ -1,7 +1,6 @@
 import net from 'node:net';
-import type { ContainerRuntimeClient } from 'testcontainers';
 import { SandpitError } from '../errors.js';
-import { engineAddress, isLoopbackHost } from './address.js';
+import { isLoopbackHost, type EngineAddress } from './address.js';
 
 /**
  * Where published ports listen when the caller did not say. A local engine keeps them on
@@ -9,8 +8,8 @@ import { engineAddress, isLoopbackHost } from './address.js';
  * out of our reach, so its ports listen on all of the engine's addresses: anyone who can reach
  * that machine can reach the service (README: "Remote engines").
  */
-export function defaultBindAddress(client: ContainerRuntimeClient): string {
-  return engineAddress(client).local ? '127.0.0.1' : '0.0.0.0';
+export function defaultBindAddress(address: EngineAddress): string {
+  return address.local ? '127.0.0.1' : '0.0.0.0';
 }
 
 /**

@@ -5,10 +5,9 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type Dockerode from 'dockerode';
 import tar from 'tar-stream';
-import type { ContainerRuntimeClient } from 'testcontainers';
+import type { EngineCalls } from '../docker/calls.js';
 import { SandpitError } from '../errors.js';
 import type { ContainerSpec } from '../preset.js';
-import { engineAddress } from '../engine/address.js';
 import { engineSeesLocalFiles } from './visibility.js';
 
 type Mount = NonNullable<ContainerSpec['mounts']>[number];
@@ -25,13 +24,13 @@ export interface PlacedFiles {
  * the container through the API. A writable mount cannot be honoured by a copy (the service's
  * writes would never reach this machine), so it is refused with what to do instead.
  */
-export async function placeFiles(client: ContainerRuntimeClient, image: string, service: string, mounts: Mount[]): Promise<PlacedFiles> {
-  if (mounts.length === 0 || (await engineSeesLocalFiles(client, image))) return { mounts, copies: [] };
+export async function placeFiles(engine: EngineCalls, image: string, service: string, mounts: Mount[]): Promise<PlacedFiles> {
+  if (mounts.length === 0 || (await engineSeesLocalFiles(engine, image))) return { mounts, copies: [] };
   const writable = mounts.find((m) => !m.readOnly);
   if (writable) {
     throw new SandpitError(
       'INVALID_OPTION',
-      `${service}: mount ${writable.source} needs an engine that sees this machine's files, and ${engineAddress(client).uri} does not (it runs elsewhere). ` +
+      `${service}: mount ${writable.source} needs an engine that sees this machine's files, and ${engine.address.uri} does not (it runs elsewhere). ` +
         'Run the tests where the engine runs, or copy files in and out with exec().',
       { service, stage: 'create', option: 'mount' },
     );

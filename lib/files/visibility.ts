@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import tar from 'tar-stream';
-import type { ContainerRuntimeClient } from 'testcontainers';
 import { LABEL, ownerLabels } from '../cleanup/labels.js';
+import type { EngineCalls } from '../docker/calls.js';
 import { describe } from '../errors.js';
-import { engineAddress } from '../engine/address.js';
 
 const answers = new Map<string, Promise<boolean>>();
 
@@ -17,11 +17,11 @@ const answers = new Map<string, Promise<boolean>>();
  * VM or another mount namespace, and tcp://127.0.0.1 to this very machine. Once per engine per
  * process; it costs one create and one read of a container that never starts (~100 ms).
  */
-export function engineSeesLocalFiles(client: ContainerRuntimeClient, image: string): Promise<boolean> {
-  const key = engineAddress(client).uri;
+export function engineSeesLocalFiles(engine: EngineCalls, image: string): Promise<boolean> {
+  const key = engine.address.uri;
   let answer = answers.get(key);
   if (!answer) {
-    answer = measure(client, image);
+    answer = measure(engine, image);
     answers.set(key, answer);
     answer.catch(() => answers.delete(key)); // an engine hiccup is not an answer: ask again next time
   }
@@ -30,15 +30,15 @@ export function engineSeesLocalFiles(client: ContainerRuntimeClient, image: stri
 
 const TARGET = '/sandpit-visibility';
 
-async function measure(client: ContainerRuntimeClient, image: string): Promise<boolean> {
+async function measure(engine: EngineCalls, image: string): Promise<boolean> {
   // A fresh folder with a random name and content: no engine can have it unless it shares our disk.
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sandpit-visibility-'));
   const token = randomBytes(16).toString('hex');
   try {
     await writeFile(path.join(dir, 'marker'), token);
-    let container;
+    let id;
     try {
-      container = await client.container.dockerode.createContainer({
+      id = await engine.create({
         Image: image,
         Labels: { [LABEL.managed]: 'true', [LABEL.name]: 'visibility-probe', ...ownerLabels(false) },
         HostConfig: { Mounts: [{ Type: 'bind', Source: dir, Target: TARGET, ReadOnly: true }] },
@@ -50,19 +50,19 @@ async function measure(client: ContainerRuntimeClient, image: string): Promise<b
     }
     try {
       // Read through the engine, without starting anything: same path on its side, same content?
-      return (await markerIn(await container.getArchive({ path: `${TARGET}/marker` }))) === token;
+      return (await markerIn(await engine.archive(id, `${TARGET}/marker`))) === token;
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode === 404) return false;
       throw error;
     } finally {
-      await container.remove({ force: true, v: true }).catch(() => {});
+      await engine.remove(id).catch(() => {});
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-async function markerIn(archive: NodeJS.ReadableStream): Promise<string | undefined> {
+async function markerIn(archive: Buffer): Promise<string | undefined> {
   const extract = tar.extract();
   let content: string | undefined;
   const done = new Promise<void>((resolve, reject) => {
@@ -75,7 +75,7 @@ async function markerIn(archive: NodeJS.ReadableStream): Promise<string | undefi
     extract.on('finish', resolve);
     extract.on('error', reject);
   });
-  archive.pipe(extract);
+  Readable.from([archive]).pipe(extract);
   await done;
   return content;
 }

@@ -1,4 +1,5 @@
 import type Dockerode from 'dockerode';
+import type { EngineCalls } from '../docker/calls.js';
 import { PassThrough, Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { ContainerRuntimeClient } from 'testcontainers';
@@ -47,10 +48,10 @@ export async function copyArchives(container: Dockerode.Container, archives: { p
 }
 
 /** Resolves with a description once the container stops running (it exited, or was removed). */
-export function exitOf(container: Dockerode.Container, signal: AbortSignal): Promise<string> {
+export function exitOf(engine: EngineCalls, id: string, signal: AbortSignal): Promise<string> {
   // Aborted once the start is over: an open wait request would keep the process alive.
-  return container.wait({ abortSignal: signal }).then(
-    (result: { StatusCode?: number }) => `the container exited with code ${result.StatusCode ?? '?'}`,
+  return engine.wait(id, signal).then(
+    (result) => `the container exited with code ${result.StatusCode ?? '?'}`,
     () => 'the container was removed',
   );
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type Dockerode from 'dockerode';
+import type { EngineCalls } from '../docker/calls.js';
+import { docker } from '../docker/client.js';
 import { copyFolders } from '../files/copy.js';
 import { SandpitError, describe } from '../errors.js';
 import { LABEL, ownerLabels } from '../cleanup/labels.js';
@@ -9,17 +10,17 @@ import { copyArchives, copyFiles } from './container.js';
 import { nameInUse } from './names.js';
 import type { LaunchPlan } from './plan.js';
 
-/** The container a start works on; replaced in place when a lost port race makes a second one. */
+/** The container a start works on (its id); replaced in place when a lost port race makes a second one. */
 export interface Held {
-  container: Dockerode.Container;
+  id: string;
 }
 
 /** Creates the plan's container on `hostPort` ('' for any free one). No container exists if it throws. */
-export async function createContainer({ n, client, image, options, snapshot, spec, ports, bindAddress, placed }: LaunchPlan, hostPort: string): Promise<Dockerode.Container> {
+export async function createContainer({ n, engine, image, options, snapshot, spec, ports, bindAddress, placed }: LaunchPlan, hostPort: string): Promise<string> {
   // Before the container exists: whatever ends this process from here on, the watchdog reaps it.
   if (!n.detached) startWatchdog();
   try {
-    return await client.container.create({
+    return await engine.create({
       Env: Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),
       ...(spec.command ? { Cmd: spec.command } : {}),
       ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
@@ -62,14 +63,18 @@ export async function createContainer({ n, client, image, options, snapshot, spe
 export async function fillAndStart(plan: LaunchPlan, held: Held): Promise<void> {
   const { n, say, options, snapshot, placed } = plan;
   const files = { ...n.preset.files?.(options), ...snapshot?.files };
-  const fill = async (c: Dockerode.Container) => {
+  const archives = n.preset.archives?.(options) ?? [];
+  const fill = async (id: string) => {
+    // Copies go through the full client: a start that copies nothing never loads it.
+    if (placed.copies.length === 0 && Object.keys(files).length === 0 && archives.length === 0) return;
+    const c = (await docker()).container.dockerode.getContainer(id);
     await copyFolders(c, placed.copies);
     await copyFiles(c, files);
-    await copyArchives(c, n.preset.archives?.(options) ?? []);
+    await copyArchives(c, archives);
   };
-  await fill(held.container);
+  await fill(held.id);
   say('start', 'starting');
-  const lost = await held.container.start().then(
+  const lost = await plan.engine.start(held.id).then(
     () => undefined,
     (error: unknown) => portError(n.name, error) ?? Promise.reject(error),
   );
@@ -77,16 +82,16 @@ export async function fillAndStart(plan: LaunchPlan, held: Held): Promise<void> 
   // 'standard' is a preference; a port the user named is not.
   if (n.port !== 'standard') throw lost;
   say('create', `port ${plan.hostPort} was taken while starting; using a free port instead`, true);
-  await removeContainer(held.container.id);
-  held.container = await createContainer(plan, '');
-  await fill(held.container);
-  await held.container.start();
+  await removeContainer(held.id);
+  held.id = await createContainer(plan, '');
+  await fill(held.id);
+  await plan.engine.start(held.id);
 }
 
 /** Container port → the host port it got; one engine call, skipped when nothing is published. */
-export async function hostPorts(container: Dockerode.Container, ports: number[]): Promise<Record<number, number>> {
+export async function hostPorts(engine: EngineCalls, id: string, ports: number[]): Promise<Record<number, number>> {
   if (ports.length === 0) return {};
-  const bindings = (await container.inspect()).NetworkSettings.Ports ?? {};
+  const bindings = (await engine.inspect(id)).NetworkSettings.Ports ?? {};
   const published: Record<number, number> = {};
   for (const [key, hosts] of Object.entries(bindings)) {
     const hostPort = hosts?.[0]?.HostPort;

@@ -1,15 +1,10 @@
 import net from 'node:net';
 import type { ContainerRuntimeClient } from 'testcontainers';
+import type { EngineReach } from '../docker/calls.js';
 import { isLocalEngine } from '../docker/client.js';
 import { hostOverride } from '../engine/bind.js';
 
-/** What decides the host a published port is reached at: how the engine is reached, and where testcontainers says it is. */
-export interface EngineReach {
-  /** Reached through a socket on this machine (not tcp://). */
-  local: boolean;
-  /** client.info.containerRuntime.host. */
-  runtimeHost: string;
-}
+export type { EngineReach };
 
 export const reachOf = (client: ContainerRuntimeClient): EngineReach => ({ local: isLocalEngine(client), runtimeHost: client.info.containerRuntime.host });
 

@@ -1,6 +1,4 @@
-import type { ContainerRuntimeClient } from 'testcontainers';
-import { docker } from '../docker/client.js';
-import { engineAddress } from '../engine/address.js';
+import { engineCalls, type EngineCalls } from '../docker/calls.js';
 import { defaultBindAddress } from '../engine/bind.js';
 import { placeFiles, type PlacedFiles } from '../files/copy.js';
 import type { Stage } from '../errors.js';
@@ -23,7 +21,8 @@ export type Say = (stage: Stage, message: string, notice?: boolean) => void;
 export interface LaunchPlan {
   n: Normalised;
   say: Say;
-  client: ContainerRuntimeClient;
+  /** Create, start, inspect… on the engine; the full client is loaded only for what they do not cover. */
+  engine: EngineCalls;
   image: string;
   /** The preset's resolved options (a snapshot's, when starting from one). */
   options: object;
@@ -49,7 +48,7 @@ export async function planLaunch(input: PresetName | StartOptions, via: Launch |
   const say: Say = (stage, message, notice = false) => (n.onProgress ?? quietProgress)({ service: n.name, stage, message, notice });
 
   const resolved = via?.options ?? (await n.preset.resolve(n.presetOptions));
-  const client = await docker();
+  const engine = await engineCalls();
   sweepOnce();
 
   say('pull', 'finding image');
@@ -64,8 +63,8 @@ export async function planLaunch(input: PresetName | StartOptions, via: Launch |
   const image = snapshot?.image ?? base;
   const options = snapshot?.options ?? resolved;
 
-  const bindAddress = n.bindAddress ?? defaultBindAddress(client);
-  const port = await planPort(n.name, n.port, { bindAddress, standardPort: n.preset.standardPort, local: engineAddress(client).local });
+  const bindAddress = n.bindAddress ?? defaultBindAddress(engine.address);
+  const port = await planPort(n.name, n.port, { bindAddress, standardPort: n.preset.standardPort, local: engine.address.local });
   if (port.notice) say('create', port.notice, true);
   const notice = n.preset.notice?.(options);
   if (notice) say('create', notice, true);
@@ -77,11 +76,11 @@ export async function planLaunch(input: PresetName | StartOptions, via: Launch |
     ...(snapshot && { command: snapshot.command, workingDir: snapshot.workingDir, env: { ...own.env, ...snapshot.env }, entrypoint: snapshot.entrypoint }),
   };
   // Local folders reach a remote engine as copies (lib/files/copy.ts).
-  const placed = await placeFiles(client, image, n.name, spec.mounts ?? []).catch((error: unknown) => {
+  const placed = await placeFiles(engine, image, n.name, spec.mounts ?? []).catch((error: unknown) => {
     throw failure(n, 'create', error, ''); // asking the engine what it sees can fail too; no container yet
   });
   const ports = [n.preset.containerPort, ...(n.preset.extraPorts ?? [])].filter((p): p is number => p !== undefined);
-  return { n, say, client, image, options, snapshot, spec, bindAddress, host: hostOf(client, bindAddress), hostPort: port.hostPort, ports, placed };
+  return { n, say, engine, image, options, snapshot, spec, bindAddress, host: hostOf(engine.reach, bindAddress), hostPort: port.hostPort, ports, placed };
 }
 
 /** The snapshot to start from (taken now by a container of `base` if there is none), or undefined. */

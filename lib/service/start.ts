@@ -1,3 +1,4 @@
+import { docker } from '../docker/client.js';
 import { SandpitError, type Stage } from '../errors.js';
 import { removeContainer } from '../cleanup/remove.js';
 import { waitFor } from '../readiness/wait.js';
@@ -21,18 +22,18 @@ export async function start<const O extends PresetName | StartOptions>(input: O)
 /** `via`: lib/snapshots' container to take a snapshot from, with the image and options it chose. */
 async function launch(input: PresetName | StartOptions, via?: Launch): Promise<StartedService> {
   const plan = await planLaunch(input, via, launch);
-  const { n, say, client, host, options } = plan;
-  const held: Held = { container: await createContainer(plan, plan.hostPort) };
+  const { n, say, engine, host, options } = plan;
+  const held: Held = { id: await createContainer(plan, plan.hostPort) };
 
   const stop = new AbortController();
   let stage: Stage = 'start';
   try {
     await fillAndStart(plan, held);
-    const { id } = held.container;
-    const exited = exitOf(held.container, stop.signal);
-    const published = await hostPorts(held.container, plan.ports);
+    const { id } = held;
+    const exited = exitOf(engine, id, stop.signal);
+    const published = await hostPorts(engine, id, plan.ports);
     const port = n.preset.containerPort === undefined ? 0 : (published[n.preset.containerPort] ?? 0);
-    const target: Target = { host, port, exec: (command) => execIn(client, id, command), logs: () => logsOf(client, id) };
+    const target: Target = { host, port, exec: async (command) => execIn(await docker(), id, command), logs: async () => logsOf(await docker(), id) };
     stage = 'ready';
     say('ready', 'waiting until it answers');
     const outcome = await waitFor(() => n.preset.probe(target, options), { timeoutMs: n.startupTimeoutMs, exited });
@@ -51,8 +52,8 @@ async function launch(input: PresetName | StartOptions, via?: Launch): Promise<S
       extras: n.preset.extras?.(options) ?? {},
     });
   } catch (error) {
-    const logs = await logsOf(client, held.container.id, LOG_LINES).catch(() => '');
-    await removeContainer(held.container.id).catch(() => {});
+    const logs = await docker().then((client) => logsOf(client, held.id, LOG_LINES)).catch(() => '');
+    await removeContainer(held.id).catch(() => {});
     throw failure(n, stage, error, logs);
   } finally {
     stop.abort();

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { docker } from '../docker/client.js';
+import { engineCalls } from '../docker/calls.js';
 import { writtenAtStart } from '../files/at-start.js';
 import { buildOnce } from '../images/once.js';
 import type { Preset } from '../preset.js';
@@ -33,7 +33,9 @@ export async function snapshotFor(request: SnapshotRequest): Promise<Launch | un
   const scripts = recipe.scripts(options);
   if (scripts.length === 0 && !recipe.always) return undefined;
 
-  const base = await (await docker()).container.dockerode.getImage(request.image).inspect();
+  const base = await (await engineCalls()).image(request.image);
+  // Found a moment ago (images/resolve.ts); only a removal in between leaves nothing here.
+  if (!base) throw new Error(`image ${request.image} is no longer on the engine`);
   const baseId = base.Id;
   const shapes = recipe.shapes(options);
   const tag = snapshotTag(preset.name, await snapshotKey({ preset: preset.name, baseId, shapes, scripts }));

@@ -55,13 +55,13 @@ describe('engine selection, as the Docker CLI does it', () => {
 describe('local or remote, and what follows for ports', () => {
   test('a socket, or tcp to loopback, is local: ports stay on 127.0.0.1', () => {
     expect(engineAddress(client({ socketPath: '/var/run/docker.sock' }))).toEqual({ uri: 'unix:///var/run/docker.sock', local: true });
-    expect(defaultBindAddress(client({ host: '127.0.0.1', port: '2375' }))).toBe('127.0.0.1');
+    expect(defaultBindAddress(engineAddress(client({ host: '127.0.0.1', port: '2375' })))).toBe('127.0.0.1');
   });
 
   test('tcp or ssh to another machine is remote: ports listen on all its addresses', () => {
     expect(engineAddress(client({ host: 'docker', port: '2376', protocol: 'https' }))).toEqual({ uri: 'tcp://docker:2376', local: false, hostname: 'docker' });
     expect(engineAddress(client({ host: 'box', port: '22', protocol: 'ssh', username: 'ci' })).uri).toBe('ssh://ci@box:22');
-    expect(defaultBindAddress(client({ host: 'docker', port: '2375' }))).toBe('0.0.0.0');
+    expect(defaultBindAddress(engineAddress(client({ host: 'docker', port: '2375' })))).toBe('0.0.0.0');
   });
 
   test('SANDPIT_HOST overrides the address; nonsense in it is an INVALID_OPTION', () => {
