@@ -4,7 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
-import tar from 'tar-stream';
 import { LABEL, ownerLabels } from '../cleanup/labels.js';
 import type { EngineCalls } from '../docker/calls.js';
 import { describe } from '../errors.js';
@@ -63,6 +62,7 @@ async function measure(engine: EngineCalls, image: string): Promise<boolean> {
 }
 
 async function markerIn(archive: Buffer): Promise<string | undefined> {
+  const { default: tar } = await import('tar-stream'); // at first use, not at import: only a start with a bind mount reads an archive
   const extract = tar.extract();
   let content: string | undefined;
   const done = new Promise<void>((resolve, reject) => {

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import tar from 'tar-stream';
 import { docker } from '../docker/client.js';
 import { SandpitError, describe } from '../errors.js';
 import type { OfflineImage } from '../preset.js';
@@ -26,7 +25,7 @@ export function buildOffline(name: string, image: OfflineImage, onProgress: (lin
 async function dockerBuild(name: string, tag: string, image: OfflineImage, base: string, onProgress: (line: string) => void): Promise<string> {
   onProgress(`building ${tag} from Debian packages`);
   const dockerode = (await docker()).container.dockerode;
-  const stream = await dockerode.buildImage(context(image, base), {
+  const stream = await dockerode.buildImage(await context(image, base), {
     t: tag,
     labels: { 'sandpit.image': name },
     rm: true,
@@ -59,7 +58,9 @@ async function dockerBuild(name: string, tag: string, image: OfflineImage, base:
 }
 
 /** The build context as an in-memory tar: nothing to write, nothing left behind on failure. */
-function context(image: OfflineImage, base: string): NodeJS.ReadableStream {
+async function context(image: OfflineImage, base: string): Promise<NodeJS.ReadableStream> {
+  // At first build, not at import: every start finds its image through this module (~10 ms of load).
+  const { default: tar } = await import('tar-stream');
   const pack = tar.pack();
   pack.entry({ name: 'Dockerfile' }, dockerfile(image).replaceAll('{{base}}', base));
   for (const [file, content] of Object.entries(image.files ?? {})) pack.entry({ name: file, mode: 0o755 }, content);
