@@ -46,7 +46,8 @@ export async function warmUp(list: StartOptions[]): Promise<WarmUp | undefined> 
 
 /**
  * Ctrl-C before the warm services are all ready: the ones this process started are removed, not left to
- * the reaper (ones taken over from an earlier run stay; their locks go stale within 10 s).
+ * the reaper. Ones taken over from an earlier run stay warm and are free for the next run at once:
+ * proper-lockfile lets go of a process's locks as it exits (only a `kill -9` leaves them, stale in 10 s).
  */
 export async function abandonWarmStarts(): Promise<void> {
   const { abandonStarts } = await import('../lib/reuse/fresh.js');

@@ -70,7 +70,7 @@ function socketCalls({ socketPath, host }: RememberedEngine): EngineCalls {
   const json = async <T>(path: string, options?: Parameters<typeof socketCall>[2]) => JSON.parse((await call(path, options)).body) as T;
   const at = (id: string) => `/containers/${encodeURIComponent(id)}`;
   return {
-    address: { uri: `unix://${socketPath}`, local: true },
+    address: { uri: `${socketPath.startsWith('//./pipe/') ? 'npipe' : 'unix'}://${socketPath}`, local: true }, // as engineAddress() says it
     reach: { local: true, runtimeHost: host },
     image: (name) => json<ImageInspectInfo>(`/images/${encodeURIComponent(name)}/json`).catch(absentAs404),
     create: async ({ name, ...body }) => (await json<{ Id: string }>(`/containers/create${name ? `?name=${encodeURIComponent(name)}` : ''}`, { method: 'POST', body })).Id,

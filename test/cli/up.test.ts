@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { execa } from 'execa';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -221,6 +221,47 @@ describe('sandpit up / ls / exec / logs / down', () => {
     expectExit(result, 130);
     expect(result.stderr).toContain('sandpit: removed 1 half-started warm container');
     expect(await named(name)).toEqual([]);
+  });
+
+  // Guards behaviour that comes from proper-lockfile (it lets go of a process's locks as it exits), which
+  // an earlier note wrongly listed as a gap ("stale within 10 s"): it passed before any change here.
+  test('with reuse on, Ctrl-C before all are ready leaves a service taken over from an earlier run free: the next up takes it', async () => {
+    const cache = unique('warmlet');
+    const db = unique('warmletdb');
+    const project = (services: object) => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'sandpit-up-letgo-'));
+      writeFileSync(path.join(dir, 'sandpit.config.json'), JSON.stringify({ services }));
+      return dir;
+    };
+    const cacheOnly = project({ [cache]: { preset: 'redis' } });
+    const both = project({ [cache]: { preset: 'redis' }, [db]: { preset: 'mysql' } });
+    try {
+      const first = sandpit(['up'], { env: warmEnv, cwd: cacheOnly });
+      await readyLine(first);
+      const [id] = await named(cache);
+      first.kill('SIGINT');
+      expectExit(await first, 130);
+
+      // Takes the warm redis over, and is stopped while its warm mysql is still starting.
+      const second = sandpit(['up'], { env: warmEnv, cwd: both });
+      await saw(second, 'waiting until it answers');
+      expect(await eventually(async () => (await containersWith(`sandpit.name=${db}`, 'sandpit.reuse.claim')).length === 1, 60_000, 20)).toBe(true);
+      second.kill('SIGINT');
+      const stopped = await second;
+      expectExit(stopped, 130);
+      expect(await named(db)).toEqual([]);
+
+      // Right away: a lock left held would make this run start a redis of its own.
+      const third = sandpit(['up'], { env: warmEnv, cwd: cacheOnly });
+      await readyLine(third);
+      expect(await named(cache)).toEqual([id]);
+      third.kill('SIGINT');
+      expect((await third).stderr).toContain(`sandpit: ${cache}: reused from an earlier run, after a reset`);
+    } finally {
+      // One at a time: `down` of a name with nothing left (db, when this passes) fails before removing any.
+      for (const name of [cache, db]) await sandpit(['down', name]);
+    }
+    expect(await named(cache)).toEqual([]);
   });
 
   test('up killed with SIGKILL is reaped within 15 s', async () => {
