@@ -72,9 +72,11 @@ function socketCalls({ socketPath, host }: RememberedEngine): EngineCalls {
   return {
     address: { uri: `${socketPath.startsWith('//./pipe/') ? 'npipe' : 'unix'}://${socketPath}`, local: true }, // as engineAddress() says it
     reach: { local: true, runtimeHost: host },
-    image: (name) => json<ImageInspectInfo>(`/images/${encodeURIComponent(name)}/json`).catch(absentAs404),
+    // encodeURI, not encodeURIComponent: the path keeps a name's `/`, `:` and `@` as docker-modem sends them.
+    image: (name) => json<ImageInspectInfo>(`/images/${encodeURI(name)}/json`).catch(absentAs404),
     create: async ({ name, ...body }) => (await json<{ Id: string }>(`/containers/create${name ? `?name=${encodeURIComponent(name)}` : ''}`, { method: 'POST', body })).Id,
-    start: async (id) => void (await call(`${at(id)}/start`, { method: 'POST' })),
+    // 304: already started, which docker-modem also counts as done.
+    start: (id) => call(`${at(id)}/start`, { method: 'POST' }).then(() => undefined, (error: unknown) => ((error as { statusCode?: number }).statusCode === 304 ? undefined : Promise.reject(error))),
     inspect: (id) => json<ContainerInspectInfo>(`${at(id)}/json`),
     wait: (id, signal) => json<{ StatusCode?: number }>(`${at(id)}/wait`, { method: 'POST', timeoutMs: undefined, signal }),
     remove: async (id) => void (await call(`${at(id)}?force=true&v=true`, { method: 'DELETE' })),
