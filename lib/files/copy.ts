@@ -40,8 +40,9 @@ export async function placeFiles(engine: EngineCalls, image: string, service: st
 
 /** Copies each folder's content to its target, keeping modes and owners as a bind mount shows them. */
 export async function copyFolders(container: Dockerode.Container, copies: Mount[]): Promise<void> {
+  if (copies.length === 0) return;
+  const { default: tar } = await import('tar-stream'); // only remote engines copy (~10 ms of load)
   for (const { source, target } of copies) {
-    const { default: tar } = await import('tar-stream'); // only remote engines copy (~10 ms of load)
     const pack = tar.pack();
     // Streamed: the folder is read as the engine takes it, never held whole in memory.
     const sent = container.putArchive(Readable.from(pack), { path: '/' }).catch((error: unknown) => {
