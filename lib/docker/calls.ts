@@ -1,7 +1,7 @@
 import type { ContainerCreateOptions, ContainerInfo, ContainerInspectInfo, ImageInspectInfo } from 'dockerode';
 import { buffer } from 'node:stream/consumers';
 import type { ContainerRuntimeClient } from 'testcontainers';
-import { engineAddress, type EngineAddress } from '../engine/address.js';
+import { engineAddress, socketUri, type EngineAddress } from '../engine/address.js';
 import { docker, engineChoice, isLocalEngine } from './client.js';
 import { rememberedEngine, type RememberedEngine } from './remembered.js';
 import { socketCall } from './socket-http.js';
@@ -70,13 +70,12 @@ function socketCalls({ socketPath, host }: RememberedEngine): EngineCalls {
   const json = async <T>(path: string, options?: Parameters<typeof socketCall>[2]) => JSON.parse((await call(path, options)).body) as T;
   const at = (id: string) => `/containers/${encodeURIComponent(id)}`;
   return {
-    address: { uri: `${socketPath.startsWith('//./pipe/') ? 'npipe' : 'unix'}://${socketPath}`, local: true }, // as engineAddress() says it
+    address: { uri: socketUri(socketPath), local: true },
     reach: { local: true, runtimeHost: host },
     // encodeURI, not encodeURIComponent: the path keeps a name's `/`, `:` and `@` as docker-modem sends them.
     image: (name) => json<ImageInspectInfo>(`/images/${encodeURI(name)}/json`).catch(absentAs404),
     create: async ({ name, ...body }) => (await json<{ Id: string }>(`/containers/create${name ? `?name=${encodeURIComponent(name)}` : ''}`, { method: 'POST', body })).Id,
-    // 304: already started, which docker-modem also counts as done.
-    start: (id) => call(`${at(id)}/start`, { method: 'POST' }).then(() => undefined, (error: unknown) => ((error as { statusCode?: number }).statusCode === 304 ? undefined : Promise.reject(error))),
+    start: async (id) => void (await call(`${at(id)}/start`, { method: 'POST' })),
     inspect: (id) => json<ContainerInspectInfo>(`${at(id)}/json`),
     wait: (id, signal) => json<{ StatusCode?: number }>(`${at(id)}/wait`, { method: 'POST', timeoutMs: undefined, signal }),
     remove: async (id) => void (await call(`${at(id)}?force=true&v=true`, { method: 'DELETE' })),

@@ -32,16 +32,16 @@ export function engineAddress(client: ContainerRuntimeClient): EngineAddress {
     const hostname = new URL(ssh).hostname;
     return { uri: ssh, local: isLoopbackHost(hostname), hostname };
   }
-  if (typeof modem.socketPath === 'string' && modem.socketPath !== '') {
-    const scheme = modem.socketPath.startsWith('//./pipe/') ? 'npipe' : 'unix';
-    return { uri: `${scheme}://${modem.socketPath}`, local: true };
-  }
+  if (typeof modem.socketPath === 'string' && modem.socketPath !== '') return { uri: socketUri(modem.socketPath), local: true };
   const hostname = modem.host ?? 'localhost';
   const scheme = modem.protocol === 'ssh' ? 'ssh' : 'tcp';
   const user = modem.username ? `${modem.username}@` : '';
   const port = modem.port ? `:${modem.port}` : '';
   return { uri: `${scheme}://${user}${hostname}${port}`, local: isLoopbackHost(hostname), hostname };
 }
+
+/** unix:///var/run/docker.sock, or npipe:////./pipe/docker_engine for a Windows pipe. */
+export const socketUri = (socketPath: string): string => `${socketPath.startsWith('//./pipe/') ? 'npipe' : 'unix'}://${socketPath}`;
 
 export const isLoopbackHost = (host: string): boolean =>
   host === 'localhost' || (net.isIPv4(host) ? host.startsWith('127.') : host === '::1' || host === '[::1]');
