@@ -10,7 +10,7 @@ import type { Isolated, IsolationMap } from './types.js';
 
 /** The environment variable the main process publishes the isolation map in. */
 const ENV = 'SANDPIT_ISOLATION';
-/** And the one saying which of worker 1's copies exist already for this run (a warm server's resetter made them). */
+/** And the one saying which of worker 1's copies exist already for this run (the global setup made them). */
 const READY_ENV = 'SANDPIT_READY';
 
 /** The services whose copy for `workerId` needs no request in this run (`run` as SANDPIT_RUN says). */

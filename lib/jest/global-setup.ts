@@ -24,7 +24,7 @@ export default async function globalSetup(globalConfig: JestGlobalConfig): Promi
     // A watch-mode rerun: the services from the first run are still up.
     const run = String(Date.now());
     Object.assign(process.env, previous.env, { [RUN_ENV]: run });
-    process.env[READY_ENV] = `${run}:${previous.session.copies.ahead(run).join(',')}`;
+    process.env[READY_ENV] = `${run}:${(await previous.session.copies.ahead(run)).join(',')}`;
     return;
   }
   const begun = Date.now();
@@ -33,9 +33,11 @@ export default async function globalSetup(globalConfig: JestGlobalConfig): Promi
     const env = session.env();
     const run = String(Date.now());
     Object.assign(process.env, env, { [RUN_ENV]: run });
-    // Worker 1 exists in every run (in band too): its copies are made while Jest starts its workers,
-    // or were made before the run (a warm server's resetter): then its test files need not ask.
-    process.env[READY_ENV] = `${run}:${session.copies.ahead(run).join(',')}`;
+    // Worker 1 exists in every run (in band too): its copies are made here (or were, by a warm server's
+    // resetter), and its test files need not ask. Not raced with Jest's start: in band, Jest's test
+    // file set-up holds this event loop, so a copy left under way took ~110 ms instead of ~15, and the
+    // first test file waited for it.
+    process.env[READY_ENV] = `${run}:${(await session.copies.ahead(run)).join(',')}`;
     remember({ session, env });
     if (!globalConfig.silent) process.stderr.write(readyLine(session.services, begun, session));
   } catch (error) {

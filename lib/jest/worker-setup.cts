@@ -32,7 +32,7 @@ if (workerId !== undefined && Object.keys(map).length > 0) {
   const todo = Object.keys(map).filter((name) => !done.has(`${run}:${name}`));
   if (todo.length > 0) {
     beforeAll(async () => {
-      // Made by Jest's main process, which holds the database connections (worker 1's may be under way).
+      // Made by Jest's main process, which holds the database connections (worker 1's were made before the run).
       await Promise.all(todo.map((name) => testSide().prepareVia(process.env.SANDPIT_EXEC ?? '', name, workerId, process.env.SANDPIT_RUN ?? '')));
       for (const name of todo) done.add(`${run}:${name}`);
     }, 60_000);

@@ -5,8 +5,8 @@ import type { WorkerCalls } from './exec-server.js';
 
 /**
  * Each worker's own copy of the isolated services, made and reset in the runner's main process on
- * the worker's request. A copy can be started ahead (worker 1 exists in every run, in band too):
- * it is then made while the runner spawns workers, and the worker's own request joins it.
+ * the worker's request. A copy can be made ahead (worker 1 exists in every run, in band too): the
+ * global setup makes it before the run begins, and that worker's test files then need not ask.
  */
 export class WorkerCopies implements WorkerCalls {
   /** `${name}:${worker}` → that copy, made or being made, for the run `#run`. */
@@ -14,8 +14,6 @@ export class WorkerCopies implements WorkerCalls {
   #run = '';
   /** Services whose worker 1 copy is the seed already (a warm mysql its resetter left clean): for the first run only. */
   #pristine = new Set<string>();
-  /** Those of `#pristine` the current run adopted. */
-  #madeBefore = new Set<string>();
 
   constructor(private readonly map: () => IsolationMap) {}
 
@@ -25,14 +23,15 @@ export class WorkerCopies implements WorkerCalls {
   }
 
   /**
-   * Starts worker `worker`'s copies of every isolated service for `run`; a failure shows when the worker
-   * asks. Returns the services whose copy was made before this run began (assumeMade): that worker need not ask.
+   * Makes worker `worker`'s copies of every isolated service for `run`, and resolves with the services
+   * whose copy exists (made now, or before this run began: assumeMade). That worker need not ask for
+   * those. A copy that failed is left out: the worker's own request tries again and reports.
    */
-  ahead(run: string, worker = 1): string[] {
+  async ahead(run: string, worker = 1): Promise<string[]> {
     this.#switchTo(run);
-    const made = worker === 1 ? [...this.#madeBefore] : [];
-    for (const name of Object.keys(this.map())) this.prepare(name, worker, run).catch(() => {});
-    return made;
+    const names = Object.keys(this.map());
+    const made = await Promise.allSettled(names.map((name) => this.prepare(name, worker, run)));
+    return names.filter((_, i) => made[i]!.status === 'fulfilled');
   }
 
   prepare(name: string, worker: number, run: string): Promise<void> {
@@ -52,9 +51,8 @@ export class WorkerCopies implements WorkerCalls {
     if (run === this.#run) return;
     this.#made.clear();
     this.#run = run;
-    this.#madeBefore = this.#pristine;
+    for (const made of this.#pristine) this.#made.set(`${made}:1`, Promise.resolve());
     this.#pristine = new Set();
-    for (const made of this.#madeBefore) this.#made.set(`${made}:1`, Promise.resolve());
   }
 
   reset(name: string, worker: number): Promise<void> {

@@ -18,6 +18,8 @@ interface Report {
   firstInWorker?: boolean;
   rows?: number;
   keys?: number;
+  ready?: string;
+  run?: string;
 }
 
 /** The isolation fixture, with the clients its tests use linked in as a project would install them. */
@@ -53,6 +55,10 @@ describe('a copy of mysql and redis per Jest worker', () => {
     const firsts = reports.filter((r) => r.firstInWorker);
     expect(firsts.length).toBeGreaterThan(1);
     for (const r of firsts) expect(r).toMatchObject({ rows: 2, keys: 1 });
+    // Worker 1's copies were made by the global setup, before the run: its first file asked for none.
+    const first = firsts.find((r) => r.worker === '1');
+    expect(first?.ready?.split(':')).toEqual([first?.run, expect.any(String)]);
+    expect(first?.ready?.split(':')[1]?.split(',').sort()).toEqual(['cache', 'db']);
     expect(reports.find((r) => r.file === 'reset' && !r.firstInWorker)).toMatchObject({ audits: 0, next: 1, keys: 1, greeting: 'hello' });
     expect(await pidGone(jest.pid!, 5000)).toBe(true);
   });
