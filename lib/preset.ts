@@ -115,4 +115,10 @@ export interface SnapshotRecipe<Resolved> {
   reuse(options: Resolved): Resolved;
   /** Per-start secrets for a start from the snapshot: files copied in before it starts, and server arguments. */
   restore?(options: Resolved): { files: Record<string, string>; args: string[] };
+  /**
+   * For a start from the snapshot: the server's program and first arguments, from the base image's
+   * command (e.g. ['mysqld']), to run without the image's entrypoint, whose first-start work the
+   * snapshot holds. Undefined (for a command it does not know) keeps the entrypoint.
+   */
+  server?(baseCommand: string[]): string[] | undefined;
 }

@@ -21,7 +21,13 @@ export const mysqlSnapshot: SnapshotRecipe<MysqlResolved> = {
   always: true,
   // A redo log of 8 MB, not 100 MB: half the snapshot's size, and less to copy up from the image
   // layer on each start. `loose-`: a server without the option (MariaDB, MySQL < 8.0.30) ignores it.
-  command: (_, spec) => [...(spec.command ?? ['mysqld']), `--datadir=${DATA_DIR}`, '--loose-innodb-redo-log-capacity=8388608'],
+  // Flags only: the official entrypoints (MySQL's, MariaDB's) and the offline one put the server in front,
+  // and a start from the snapshot runs the server itself (server below).
+  command: (_, spec) => [...(spec.command ?? []), `--datadir=${DATA_DIR}`, '--loose-innodb-redo-log-capacity=8388608'],
+  // The official entrypoint asks `mysqld --verbose --help` for one setting at a time, 17 times per start
+  // on a data directory that exists (8.4's docker-entrypoint.sh: as root, then again as mysql); the
+  // offline one asks once. The snapshot holds everything its first start did. `--user`: what gosu was for.
+  server: ([program]) => (program === 'mysqld' || program === 'mariadbd' ? [program, '--user=mysql'] : undefined),
   throwaway: (o) => ({ ...o, password: randomSecret(), rootPassword: randomSecret() }),
   reuse: (o) => ({ ...o, initScripts: [] }),
   restore: (o) => ({

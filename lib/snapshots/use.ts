@@ -63,16 +63,17 @@ export async function snapshotFor(request: SnapshotRequest): Promise<Launch | un
 
   const reused = recipe.reuse(options);
   const restore = recipe.restore?.(reused) ?? { files: {}, args: [] };
-  // A commit keeps the base's entrypoint: the snapshot's is the same.
-  const entrypoint = base.Config.Entrypoint ?? [];
-  const written = writtenAtStart(restore.files, typeof entrypoint === 'string' ? [entrypoint] : entrypoint);
+  // A commit keeps the base's entrypoint: the snapshot's is the same, unless the server runs without it.
+  const listed = (value: string | string[] | undefined) => (typeof value === 'string' ? [value] : (value ?? []));
+  const server = recipe.server?.(listed(base.Config.Cmd));
+  const written = writtenAtStart(restore.files, server ?? listed(base.Config.Entrypoint));
   return {
     image: tag,
     options: reused,
     command: [...recipe.command(reused, preset.container(reused)), ...restore.args],
     ...(recipe.workingDir ? { workingDir: recipe.workingDir } : {}),
     files: written ? {} : restore.files,
-    ...written,
+    ...(written ?? (server ? { entrypoint: server } : {})),
   };
 }
 

@@ -199,6 +199,11 @@ describe('mysql snapshots', () => {
       return row.id;
     };
     expect(await uuid(first.url)).toBe(await uuid(second.url));
+    // From the snapshot the server runs itself, as mysql: the image's entrypoint (17 runs of
+    // `mysqld --verbose --help` on the official image) has nothing left to do.
+    const logs = await execa('docker', ['logs', second.containerId]);
+    expect(`${logs.stdout}${logs.stderr}`).not.toContain('[Entrypoint]');
+    expect(await second.exec(['stat', '-c', '%U', '/proc/1'])).toMatchObject({ exitCode: 0, stdout: 'mysql\n' });
   }, 240_000);
 
   test('seeded: the second start comes from the snapshot and runs no script; each start has its own passwords', async () => {
