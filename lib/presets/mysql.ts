@@ -50,8 +50,10 @@ export const mysql: Preset<MysqlOptions, MysqlResolved> = {
   container: (o) => ({
     env: { MYSQL_ROOT_PASSWORD: o.rootPassword, MYSQL_DATABASE: o.database, MYSQL_USER: o.user, MYSQL_PASSWORD: o.password },
     // Bare flags: the official entrypoints (MySQL's and MariaDB's) and the offline one put the server
-    // in front. The flag holds for the initialising run too, and is no part of a snapshot's data.
-    ...(o.performanceSchema ? {} : { command: ['--performance-schema=OFF'] }),
+    // in front. They hold for the initialising run too, and are no part of a snapshot's data.
+    // Doublewrite guards pages against a power cut mid-write; a throwaway container never outlives its
+    // server, and without it InnoDB opens (and overlayfs copies up) 16 MB less at each boot: ~40 ms.
+    command: [...(o.performanceSchema ? [] : ['--performance-schema=OFF']), '--innodb-doublewrite=OFF'],
   }),
   // The greeting comes only once the accounts exist (lib/readiness/mysql.ts): no client library loaded.
   probe: (target) => mysqlGreets(target.host, target.port, ATTEMPT_MS).then(() => {}),
