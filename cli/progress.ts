@@ -2,14 +2,13 @@ import { engineCalls } from '../lib/docker/calls.js';
 import { isSandpitError } from '../lib/errors.js';
 import { checkOptions } from '../lib/options/check.js';
 import { startAll } from '../lib/service/group.js';
+import { serviceName } from '../lib/options/name.js';
 import { assertDistinctNames } from '../lib/service/names.js';
 import type { ProgressEvent, Service, StartOptions } from '../lib/types.js';
 import { liveList } from './live.js';
 import { liveOutput } from './output.js';
 
 type Task = { title: string; output: string };
-
-const nameOf = (o: StartOptions) => o.name ?? ('preset' in o ? o.preset : o.image);
 
 /**
  * Starts services in parallel with the library's startAll (all or nothing), showing a live line
@@ -31,7 +30,7 @@ export async function startWithProgress(list: StartOptions[], { plain = 'all' }:
 }
 
 async function startLive(list: StartOptions[]): Promise<Service[]> {
-  const names = list.map(nameOf);
+  const names = list.map(serviceName);
   const tasks = new Map<string, Task>();
   const began = Date.now();
   const update = ({ service, stage, message, notice }: ProgressEvent) => {

@@ -19,7 +19,7 @@ export async function warmUp(list: StartOptions[]): Promise<WarmUp | undefined> 
   const [{ startWarm }, { resettable }, { serviceName }] = await Promise.all([
     import('../lib/runner/warm.js'),
     import('../lib/runner/isolation.js'),
-    import('../lib/service/names.js'),
+    import('../lib/options/name.js'),
   ]);
   const say = ({ service, message }: { service: string; message: string }) => process.stderr.write(`sandpit: ${service}: ${message}\n`);
   // Named as their services are (`sandpit up redis` names nothing): the runner's list is looked up by name.

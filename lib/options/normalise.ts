@@ -6,6 +6,7 @@ import { isPresetName, presetByName, presetNames, type PresetName } from '../pre
 import type { CommonOptions, ProgressEvent, StartOptions } from '../types.js';
 import { customPreset, CUSTOM_OPTIONS } from './custom.js';
 import { isImageReference } from '../images/reference.js';
+import { serviceName } from './name.js';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 
@@ -69,7 +70,7 @@ export function normalise(input: PresetName | StartOptions): Normalised {
     presetOptions[key] = value;
   }
 
-  const name = options.name ?? presetName;
+  const name: unknown = options.name ?? serviceName(input);
   if (typeof name !== 'string' || !/^[a-z0-9][a-z0-9_-]{0,62}$/i.test(name)) {
     invalid('name', name, 'letters, digits, - and _ (it becomes SANDPIT_<NAME>_URL)');
   }

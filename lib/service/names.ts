@@ -1,4 +1,5 @@
 import { SandpitError } from '../errors.js';
+import { serviceName } from '../options/name.js';
 import type { PresetName, StartOptions } from '../types.js';
 
 /** Two detached services of one name would share SANDPIT_<NAME>_* and `sandpit exec <name>`. */
@@ -13,13 +14,10 @@ export const nameInUse = (name: string, cause?: unknown, where = ''): SandpitErr
 export const matches = (wanted: string, service: { name: string; containerId: string }): boolean =>
   service.name === wanted || (/^[0-9a-f]{4,64}$/.test(wanted) && service.containerId.startsWith(wanted));
 
-/** The name a start gives the service: its own, else its preset's ('custom' for an image), as normalise() does. */
-export const serviceName = (o: StartOptions): string => o.name ?? ('preset' in o ? o.preset : 'custom');
-
 /** Names are how services are found again (`sandpit exec db`, SANDPIT_DB_URL): they must differ. */
 export function assertDistinctNames(list: (PresetName | StartOptions)[]): void {
-  const names = list.map((o) => (typeof o === 'string' ? o : (o.name ?? ('preset' in o ? o.preset : undefined))));
-  const duplicate = names.find((name, i) => name !== undefined && names.indexOf(name) !== i);
+  const names = list.map(serviceName);
+  const duplicate = names.find((name, i) => names.indexOf(name) !== i);
   if (duplicate) {
     throw new SandpitError('INVALID_OPTION', `Two services are named "${duplicate}". Give each a distinct name (--name, or a config key).`);
   }

@@ -1,5 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
+import { serviceName } from '../../lib/options/name.js';
 import { normalise, suggestion } from '../../lib/options/normalise.js';
+import { assertDistinctNames } from '../../lib/service/names.js';
 
 describe('normalise', () => {
   test('a preset name alone gets the defaults', () => {
@@ -40,5 +42,19 @@ describe('suggestion', () => {
   test('offers the closest choice only when it is close', () => {
     expect(suggestion('initScript', ['database', 'initScripts'])).toBe(' Did you mean "initScripts"?');
     expect(suggestion('zzzzzz', ['database', 'initScripts'])).toBe('');
+  });
+});
+
+describe('names', () => {
+  test('one rule names a service everywhere: its name, else its preset, else custom', () => {
+    for (const input of ['redis', { preset: 'mysql' }, { preset: 'redis', name: 'cache' }, { image: 'nginx:1.27' }, { image: 'nginx:1.27', name: 'web' }] as const) {
+      expect(normalise(input).name).toBe(serviceName(input));
+    }
+    expect(serviceName({ image: 'nginx:1.27' })).toBe('custom');
+  });
+
+  test('two unnamed images would share SANDPIT_CUSTOM_*: refused like any two services of one name', () => {
+    expect(() => assertDistinctNames([{ image: 'nginx:1.27' }, { image: 'httpd:2.4' }])).toThrow('Two services are named "custom"');
+    expect(() => assertDistinctNames([{ image: 'nginx:1.27' }, { image: 'httpd:2.4', name: 'web' }])).not.toThrow();
   });
 });
