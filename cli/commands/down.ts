@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import type { RefresherNote } from '../../lib/reuse/refreshing.js';
 import type { ServiceInfo } from '../../lib/service/list.js';
 
 interface Args {
@@ -26,14 +27,17 @@ export const down: CommandModule<object, Args> = {
     const { SandpitError } = await import('../../lib/errors.js');
     const { matches } = await import('../../lib/service/names.js');
     const wanted = (s: ServiceInfo) => all || names.some((n) => matches(n, s));
+    // A refresher's note names the service and the changed container it removes: by id prefix too.
+    const notes = (n: string, r: RefresherNote) => matches(n, { name: r.name, containerId: r.id });
+    const covers = (r: RefresherNote) => all || names.some((n) => notes(n, r));
     // A running process owns the others; removing them under it would break its tests. Warm ones
     // (reuse) belong to no process for long: `down` is how a person removes them before their idle time.
     const removable = (list: ServiceInfo[]) => list.filter((s) => s.owner === 'detached' || s.owner === 'reused');
     const services = await listServices();
     const detached = removable(services);
     // Read after the list: a warm one a refresher replaces now may be in neither (lib/reuse/refreshing.ts).
-    const busy = refreshing().map((r) => r.name);
-    const missing = names.filter((n) => !detached.some((s) => matches(n, s)) && !busy.includes(n));
+    const busy = refreshing();
+    const missing = names.filter((n) => !detached.some((s) => matches(n, s)) && !busy.some((r) => notes(n, r)));
     if (missing.length > 0) {
       const owned = missing.filter((n) => services.some((s) => matches(n, s)));
       const why = owned.length
@@ -48,12 +52,14 @@ export const down: CommandModule<object, Args> = {
       await remove(doomed);
       // Then: a refresher of one of these that started before the removal puts a replacement up; it
       // is waited for, and what it left removed (one that starts after finds its container gone).
-      const named = (name: string) => all || names.includes(name);
-      const replacing = [...new Set(refreshing().filter((r) => named(r.name)).map((r) => r.name))];
+      // By name: every warm service of that name; by id: the replacement of that container only.
+      const replacers = refreshing().filter(covers);
+      const replacing = [...new Set(replacers.map((r) => r.name))];
       if (replacing.length > 0) {
         process.stderr.write(`sandpit: waiting for ${replacing.join(', ')} to be replaced by a refresher (a run changed ${replacing.length === 1 ? 'it' : 'them'}), to remove the replacement too\n`);
-        await refreshersEnded(named);
-        const left = removable(await listServices()).filter((s) => s.owner === 'reused' && named(s.name));
+        await refreshersEnded(covers);
+        const replacement = (s: ServiceInfo) => all || names.includes(s.name) || replacers.some((r) => r.name === s.name && r.key !== undefined && r.key === s.reuseKey);
+        const left = removable(await listServices()).filter((s) => s.owner === 'reused' && replacement(s));
         await remove(left);
         doomed.push(...left);
       }

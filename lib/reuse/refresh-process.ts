@@ -26,7 +26,7 @@ try {
   if (held) {
     try {
       // Before the look below: `sandpit down` then either sees this note or finds the container gone.
-      markRefreshing(job.dirty, job.options.name ?? '');
+      markRefreshing(job.dirty, job.options.name ?? '', job.key);
       // Gone already (the next run, `sandpit down`, the reaper): no replacement either.
       if ((await inspectRunning(job.dirty)) !== undefined) {
         await removeContainer(job.dirty);

@@ -7,22 +7,33 @@ import { markFile, markFiles } from '../cleanup/reused.js';
 // between the two is neither missed nor left to come back after it: the refresher writes its note
 // before it looks at the changed container, so one removed before down listed has a note down sees.
 
-/** Written by the refresher once it holds the changed container's lock: its pid and the service's name. */
-export function markRefreshing(id: string, name: string): void {
-  writeFileSync(markFile(id, 'refreshing'), JSON.stringify({ pid: process.pid, name }));
+/** A refresher at work, as its note says. */
+export interface RefresherNote {
+  file: string;
+  pid: number;
+  name: string;
+  /** The changed container it removes: `sandpit down <id>` names the service by it. */
+  id: string;
+  /** The reuse key it starts the replacement with: that container's, and no other service's of the name. */
+  key?: string;
+}
+
+/** Written by the refresher once it holds the changed container's lock. */
+export function markRefreshing(id: string, name: string, key: string): void {
+  writeFileSync(markFile(id, 'refreshing'), JSON.stringify({ pid: process.pid, name, id, key }));
 }
 
 export function dropRefreshing(id: string): void {
   rmSync(markFile(id, 'refreshing'), { force: true });
 }
 
-/** The names of the services refreshers work on now; notes of refreshers that died are removed. */
-export function refreshing(): { file: string; name: string; pid: number }[] {
-  const found: { file: string; name: string; pid: number }[] = [];
+/** The refreshers at work now; notes of refreshers that died are removed. */
+export function refreshing(): RefresherNote[] {
+  const found: RefresherNote[] = [];
   for (const file of markFiles('refreshing')) {
     try {
-      const { pid, name } = JSON.parse(readFileSync(file, 'utf8')) as { pid: number; name: string };
-      if (alive(pid)) found.push({ file, name, pid });
+      const { pid, name, id = '', key } = JSON.parse(readFileSync(file, 'utf8')) as Omit<RefresherNote, 'file'>;
+      if (alive(pid)) found.push({ file, pid, name, id, ...(key === undefined ? {} : { key }) });
       else rmSync(file, { force: true });
     } catch {
       // Half-written or removed meanwhile: its refresher is at its first or last step.
@@ -31,9 +42,9 @@ export function refreshing(): { file: string; name: string; pid: number }[] {
   return found;
 }
 
-/** Waits until the refreshers of services `wanted` names ended (each gives up within 120 s; a pid taken since bounds it too). */
-export async function refreshersEnded(wanted: (name: string) => boolean): Promise<void> {
-  for (const until = Date.now() + 130_000; refreshing().some((r) => wanted(r.name)) && Date.now() < until; ) {
+/** Waits until the `wanted` refreshers ended (each gives up within 120 s; a pid taken since bounds it too). */
+export async function refreshersEnded(wanted: (note: RefresherNote) => boolean): Promise<void> {
+  for (const until = Date.now() + 130_000; refreshing().some(wanted) && Date.now() < until; ) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

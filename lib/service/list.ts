@@ -12,6 +12,8 @@ export interface ServiceInfo extends ServiceFields {
   owner: string;
   createdAt: Date;
   state: string;
+  /** Warm reuse: the configuration its takers must have (absent on others). */
+  reuseKey?: string;
 }
 
 /** Every sandpit service on this engine, newest first, with the url rebuilt from its labels. */
@@ -45,6 +47,7 @@ export function describeContainer(c: ContainerInfo, reach: EngineReach): Service
     createdAt: new Date(c.Created * 1000),
     state: c.State,
     extras: preset?.extras?.(options) ?? {},
+    ...(labels[LABEL.reuse] === undefined ? {} : { reuseKey: labels[LABEL.reuse] }),
   };
 }
 

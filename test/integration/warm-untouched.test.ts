@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { execa } from 'execa';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { removeContainer } from '../../lib/cleanup/remove.js';
@@ -16,6 +17,7 @@ import { expectExit, sandpit, saw } from '../cli/run.js';
 const { startWarm } = (await import('../../dist/lib/runner/warm.js' as string)) as typeof import('../../lib/runner/warm.js');
 const { fullReads } = (await import('../../dist/lib/reuse/reads.js' as string)) as typeof import('../../lib/reuse/reads.js');
 const { untouched } = (await import('../../dist/lib/reuse/untouched.js' as string)) as typeof import('../../lib/reuse/untouched.js');
+const { reuseKey } = (await import('../../dist/lib/reuse/key.js' as string)) as typeof import('../../lib/reuse/key.js');
 
 // httpd and ubuntu have no data reset: a warm one is taken over only while no exec or copy into it
 // followed its start. A run that changed one hands it to a refresher (a detached process) that puts
@@ -191,6 +193,38 @@ describe('warm reuse of services with no data reset (httpd, ubuntu, custom image
     } finally {
       refresher.kill();
       rmSync(note, { force: true });
+    }
+  });
+
+  test('sandpit down <container id> of a box a refresher replaces: it waits, then removes that replacement and no other warm box of the name', async () => {
+    const name = `${box}d`;
+    const options: StartOptions = { preset: 'ubuntu', name };
+    // Another configuration's warm box of the same name: down by id must leave it.
+    const mount = mkdtempSync(path.join(os.tmpdir(), 'sandpit-down-'));
+    const other = await run([{ preset: 'ubuntu', name, mount }]);
+    await release(other);
+    // The refresher of a changed box, between its steps: the box gone, its replacement not up yet.
+    const changed = randomBytes(32).toString('hex');
+    const refresher = execa('sleep', ['60'], { reject: false });
+    const note = path.join(os.tmpdir(), `sandpit-reuse-${changed}.refreshing`);
+    writeFileSync(note, JSON.stringify({ pid: refresher.pid, name, id: changed, key: await reuseKey(options) }));
+    try {
+      const down = sandpit(['down', changed.slice(0, 12)]);
+      await saw(down, `sandpit: waiting for ${name} to be replaced by a refresher`);
+      const replacement = await run([options]);
+      await release(replacement);
+      expect(down.exitCode).toBeNull(); // still waiting
+      rmSync(note);
+      refresher.kill();
+      const result = await down;
+      expectExit(result, 0);
+      expect(result.stderr.split('\n').at(-1)).toBe(`sandpit: removed 1 service: ${name}`);
+      expect(await gone(replacement.ids[name]!)).toBe(true);
+      expect(await gone(other.ids[name]!)).toBe(false);
+    } finally {
+      refresher.kill();
+      rmSync(note, { force: true });
+      rmSync(mount, { recursive: true, force: true });
     }
   });
 });
