@@ -171,29 +171,38 @@ describe('warm reuse of services with no data reset (httpd, ubuntu, custom image
     expect(await warmOf(name)).toEqual([]);
   });
 
-  test('sandpit down of a name a refresher is between its steps on (changed box gone, replacement not up yet): no NOT_FOUND, it waits, then removes the replacement', async () => {
-    const name = `${box}d`;
-    // That moment held still: a process standing for the refresher, and its note (lib/reuse/refreshing.ts).
+  /**
+   * `sandpit down <arg>` at the moment a refresher of `name` is between its steps (changed box gone,
+   * replacement not up yet), held still: a process standing for the refresher, and its note
+   * (lib/reuse/refreshing.ts). Down must wait; the replacement comes up meanwhile, then the refresher
+   * ends and drops its note. Returns down's result and the replacement.
+   */
+  async function downWhileRefreshing(arg: string, note: { name: string; id?: string; key?: string }, options: StartOptions) {
     const refresher = execa('sleep', ['60'], { reject: false });
-    const note = path.join(os.tmpdir(), `sandpit-reuse-standin${process.pid}.refreshing`);
-    writeFileSync(note, JSON.stringify({ pid: refresher.pid, name }));
+    const file = path.join(os.tmpdir(), `sandpit-reuse-${note.id ?? `standin${process.pid}`}.refreshing`);
+    writeFileSync(file, JSON.stringify({ pid: refresher.pid, ...note }));
     try {
-      const down = sandpit(['down', name]);
-      await saw(down, `sandpit: waiting for ${name} to be replaced by a refresher`);
-      // The replacement comes up while down waits; then the refresher ends and drops its note.
-      const replacement = await run([{ preset: 'ubuntu', name }]);
+      const down = sandpit(['down', arg]);
+      await saw(down, `sandpit: waiting for ${note.name} to be replaced by a refresher`);
+      const replacement = await run([options]);
       await release(replacement);
       expect(down.exitCode).toBeNull(); // still waiting
-      rmSync(note);
+      rmSync(file);
       refresher.kill();
       const result = await down;
       expectExit(result, 0);
-      expect(result.stderr.split('\n').at(-1)).toBe(`sandpit: removed 1 service: ${name}`);
-      expect(await warmOf(name)).toEqual([]);
+      expect(result.stderr.split('\n').at(-1)).toBe(`sandpit: removed 1 service: ${note.name}`);
+      return { replacement };
     } finally {
       refresher.kill();
-      rmSync(note, { force: true });
+      rmSync(file, { force: true });
     }
+  }
+
+  test('sandpit down of a name a refresher is between its steps on (changed box gone, replacement not up yet): no NOT_FOUND, it waits, then removes the replacement', async () => {
+    const name = `${box}d`;
+    await downWhileRefreshing(name, { name }, { preset: 'ubuntu', name });
+    expect(await warmOf(name)).toEqual([]);
   });
 
   test('sandpit down <container id> of a box a refresher replaces: it waits, then removes that replacement and no other warm box of the name', async () => {
@@ -201,29 +210,14 @@ describe('warm reuse of services with no data reset (httpd, ubuntu, custom image
     const options: StartOptions = { preset: 'ubuntu', name };
     // Another configuration's warm box of the same name: down by id must leave it.
     const mount = mkdtempSync(path.join(os.tmpdir(), 'sandpit-down-'));
-    const other = await run([{ preset: 'ubuntu', name, mount }]);
-    await release(other);
-    // The refresher of a changed box, between its steps: the box gone, its replacement not up yet.
-    const changed = randomBytes(32).toString('hex');
-    const refresher = execa('sleep', ['60'], { reject: false });
-    const note = path.join(os.tmpdir(), `sandpit-reuse-${changed}.refreshing`);
-    writeFileSync(note, JSON.stringify({ pid: refresher.pid, name, id: changed, key: await reuseKey(options) }));
     try {
-      const down = sandpit(['down', changed.slice(0, 12)]);
-      await saw(down, `sandpit: waiting for ${name} to be replaced by a refresher`);
-      const replacement = await run([options]);
-      await release(replacement);
-      expect(down.exitCode).toBeNull(); // still waiting
-      rmSync(note);
-      refresher.kill();
-      const result = await down;
-      expectExit(result, 0);
-      expect(result.stderr.split('\n').at(-1)).toBe(`sandpit: removed 1 service: ${name}`);
+      const other = await run([{ preset: 'ubuntu', name, mount }]);
+      await release(other);
+      const changed = randomBytes(32).toString('hex');
+      const { replacement } = await downWhileRefreshing(changed.slice(0, 12), { name, id: changed, key: await reuseKey(options) }, options);
       expect(await gone(replacement.ids[name]!)).toBe(true);
       expect(await gone(other.ids[name]!)).toBe(false);
     } finally {
-      refresher.kill();
-      rmSync(note, { force: true });
       rmSync(mount, { recursive: true, force: true });
     }
   });
