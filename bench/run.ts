@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { presets } from '../lib/presets/index.js';
 import { resolveImage } from '../lib/images/resolve.js';
 import { startAll } from '../lib/service/group.js';
-import { alternate, measure, ratio, summarise, type Sample } from './stats.js';
+import { alternate, interleave, measure, ratio, summarise, type Sample } from './stats.js';
 import { cliNames, step } from './deadline.js';
 import { firstUse } from './uses.js';
 import type { Row } from './row.js';
@@ -47,10 +47,8 @@ async function setup(): Promise<Setup> {
 async function startToFirstUse(s: Setup): Promise<Record<Preset, Sample>> {
   const ours = {} as Record<Preset, Sample>;
   for (const preset of PRESETS) {
-    log(`${preset}: start → first use, ${runs} runs each`);
-    const r = await measure(runs, () => raw(s)(preset));
-    const tc = await measure(runs, () => testcontainers(s)(preset));
-    const sp = await measure(runs, () => sandpit(s)(preset));
+    log(`${preset}: start → first use, ${runs} runs each, raw docker, testcontainers and sandpit in turn`);
+    const [r, tc, sp] = (await interleave(runs, [() => raw(s)(preset), () => testcontainers(s)(preset), () => sandpit(s)(preset)])) as [Sample, Sample, Sample];
     ours[preset] = sp;
     rows.push({
       case: `${preset}: start → first use`,

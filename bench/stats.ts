@@ -27,17 +27,26 @@ export async function measure(n: number, once: () => Promise<number>, pauseMs = 
 
 /** `a` and `b` alternately, n times each after one unrecorded warm-up of each: drift in the machine's load hits both. */
 export async function alternate(n: number, a: () => Promise<number>, b: () => Promise<number>, pauseMs = 300): Promise<[Sample, Sample]> {
-  await step('a warm-up', a);
-  await step('a warm-up', b);
-  const as: number[] = [];
-  const bs: number[] = [];
-  for (let i = 0; i < n; i++) {
-    for (const [once, into] of [[a, as], [b, bs]] as const) {
+  const [as, bs] = await interleave(n, [a, b], pauseMs, false);
+  return [as!, bs!];
+}
+
+/**
+ * Each of `runs` once per round, n rounds after one unrecorded warm-up of each: drift in the machine's
+ * load hits all of them alike. `rotate`: each round starts one further along, so none always runs
+ * right after the same other (a removal the engine still finishes, a page cache another warmed).
+ */
+export async function interleave(n: number, runs: (() => Promise<number>)[], pauseMs = 300, rotate = true): Promise<Sample[]> {
+  for (const once of runs) await step('a warm-up', once);
+  const values: number[][] = runs.map(() => []);
+  for (let round = 0; round < n; round++) {
+    for (let k = 0; k < runs.length; k++) {
+      const i = rotate ? (round + k) % runs.length : k;
       await new Promise((resolve) => setTimeout(resolve, pauseMs));
-      into.push(await step('a measured run', once));
+      values[i]!.push(await step('a measured run', runs[i]!));
     }
   }
-  return [summarise(as), summarise(bs)];
+  return values.map(summarise);
 }
 
 export const ratio = (a: number | undefined, b: number | undefined): number | undefined =>
