@@ -18,11 +18,26 @@ async function connect(target: MysqlIsolation): Promise<Connection> {
     password: target.rootPassword,
     multipleStatements: true,
     connectTimeout: 5000,
+    ...keyRetrieval(),
   });
   // MySQL 8 answers information_schema's AUTO_INCREMENT from a cache (a day old by default); the reset
   // compares it. MariaDB has no such variable and is always current.
   await connection.query('SET SESSION information_schema_stats_expiry = 0').catch(() => {});
   return connection;
+}
+
+/**
+ * MySQL 8.4 and 9 log accounts in with caching_sha2_password: a server that restarted (every start from a
+ * snapshot) asks for the password in full, which over plain TCP means encrypting it with the server's RSA
+ * key. mysql2 fetched that key itself until 3.26, which refuses unless `allowPublicKeyRetrieval` is set
+ * (and warns about the option before it). The server is one this run started, reached on loopback or a
+ * test host, and the session is plaintext anyway: a swapped key could only expose the throwaway root
+ * password of a server whose every query already crosses that path in the clear.
+ */
+function keyRetrieval(): { allowPublicKeyRetrieval?: true } {
+  const { version } = require('mysql2/package.json') as { version: string };
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  return major > 3 || (major === 3 && minor >= 26) ? { allowPublicKeyRetrieval: true } : {};
 }
 
 async function withRoot<T>(target: MysqlIsolation, work: (connection: Connection) => Promise<T>): Promise<T> {
