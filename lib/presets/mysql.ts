@@ -8,6 +8,7 @@ import { mysqlSnapshot } from './mysql-snapshot.js';
 import { randomSecret } from './secret.js';
 import { ATTEMPT_MS } from '../readiness/probes.js';
 import { mysqlGreets } from '../readiness/mysql.js';
+import { firstLogins } from '../readiness/mysql-login.js';
 
 export type { MysqlOptions, MysqlResolved } from './mysql-options.js';
 
@@ -57,6 +58,9 @@ export const mysql: Preset<MysqlOptions, MysqlResolved> = {
   }),
   // The greeting comes only once the accounts exist (lib/readiness/mysql.ts): no client library loaded.
   probe: (target) => mysqlGreets(target.host, target.port, ATTEMPT_MS).then(() => {}),
+  // Each account's first login since the server started, over TLS: clients' first connection then takes
+  // caching_sha2_password's fast path and needs neither TLS nor the server's RSA key (lib/readiness/mysql-login.ts).
+  prepare: (target, o) => firstLogins(target.host, target.port, [[o.user, o.password], ['root', o.rootPassword]]),
   // Init scripts go where the image's entrypoint runs them through the mysql client, before the port opens (lib/seeds).
   archives: (o) => (o.initScripts.length > 0 ? [{ path: INIT_DIR, open: () => packSeeds(planSeeds(o.initScripts)) }] : []),
   explainStop: async (logs, o) => seedFailure('mysql', logs, await planSeeds(o.initScripts).catch(() => [])),

@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import { createConnection } from 'mysql2/promise';
 import { createClient } from '@redis/client';
 import { start } from '../../lib/index.js';
+import { mysqlLogin } from '../../lib/readiness/mysql-login.js';
 import { sessionId } from '../../lib/cleanup/labels.js';
 import { presetImage } from '../helpers/images.js';
 import { containersWith, inspect } from '../helpers/engine.js';
@@ -110,6 +111,12 @@ describe('mysql', () => {
     expect([db.user, db.database]).toEqual(['test', 'test']);
     expect(db.password).toMatch(/^[\w-]{12,}$/);
     expect(db.url).toBe(`mysql://test:${db.password}@127.0.0.1:${db.port}/test`);
+    // Both accounts logged in once over TLS before ready (checked before any client here logs in): a
+    // plain-TCP login takes caching_sha2_password's fast path, so clients that will not fetch the
+    // server's RSA key (mysql2 ≥ 3.26) connect at once.
+    for (const [user, password] of [[db.user, db.password], ['root', db.rootPassword]] as const) {
+      expect(await mysqlLogin(db.host, db.port, user, password, { secure: false, timeoutMs: 5000 })).toBe('fast');
+    }
     const connection = await createConnection(db.url);
     const [rows] = await connection.query(
       'SELECT DATABASE() AS db, CURRENT_USER() AS me, @@skip_name_resolve AS byAddress, @@host_cache_size AS hostCache, @@performance_schema AS monitoring, @@innodb_doublewrite AS doublewrite',
