@@ -4,7 +4,8 @@ import { stillClean } from '../reuse/clean-mark.js';
 import { resetLater } from '../reuse/reset-later.js';
 import { startOrReuse, type Warm } from '../reuse/start.js';
 import type { ReuseSettings } from '../reuse/settings.js';
-import type { StartOptions } from '../types.js';
+import type { MysqlService, StartOptions } from '../types.js';
+import { firstLogins } from '../readiness/mysql-login.js';
 import type { Isolation } from '../config/index.js';
 import { isolationMap, newConnectionId, prepareAll, resetAll, resettable } from './isolation.js';
 
@@ -28,7 +29,7 @@ export async function startWarm(
     const { pristine, copied } = await cleanOnes(all, warm);
     const pick = (reused: boolean) =>
       Object.fromEntries(Object.entries(all).filter(([name]) => warm.reused.has(name) === reused && !pristine.has(name)));
-    await Promise.all([prepareAll(pick(false)), resetAll(pick(true))]);
+    await Promise.all([prepareAll(pick(false)), resetAll(pick(true)), loginAgain(warm, pristine)]);
     resetAtHandBack(all, warm, modes);
     return { ...warm, pristine, copied };
   } catch (error) {
@@ -36,6 +37,16 @@ export async function startWarm(
     await Promise.allSettled([...warm.releases.values()].map((release) => release()));
     throw error;
   }
+}
+
+/**
+ * A taken-over mysql that is not as its resetter left it may have restarted since, which empties its
+ * password cache: its accounts log in once over TLS again, as at its start (lib/readiness/mysql-login.ts),
+ * so the run's first plain-TCP client does not need the server's RSA key. Beside the reset, ~10 ms.
+ */
+async function loginAgain(warm: Warm, pristine: Set<string>): Promise<void> {
+  const again = warm.services.filter((s): s is MysqlService => s.preset === 'mysql' && warm.reused.has(s.name) && !pristine.has(s.name));
+  await Promise.all(again.map((db) => firstLogins(db.host, db.port, [[db.user, db.password], ['root', db.rootPassword]])));
 }
 
 // NODE_DEBUG=sandpit says, per warm mysql or redis, whether its reset at hand-back stood (why a run was slower).
