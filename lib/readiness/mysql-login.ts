@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
+import { readGreeting } from './mysql.js';
 
 // MySQL 8.4 and 9 log accounts in with caching_sha2_password. Until an account has logged in once over a
 // secure channel since the server started, the server asks for its password in full, which over plain
@@ -33,7 +34,7 @@ export async function mysqlLogin(host: string, port: number, user: string, passw
   const timer = setTimeout(() => raw.destroy(new Error(`${host}:${port}: no login within ${timeoutMs} ms`)), timeoutMs);
   try {
     let packets = reader(raw);
-    const greeting = parseGreeting((await packets.next()).payload);
+    const greeting = readGreeting((await packets.next()).payload);
     if (greeting.plugin !== PLUGIN || (secure && !(greeting.capabilities & CLIENT.SSL))) return 'not-needed';
     let seq = 1;
     let socket: net.Socket = raw;
@@ -70,25 +71,6 @@ export async function mysqlLogin(host: string, port: number, user: string, passw
     clearTimeout(timer);
     raw.destroy();
   }
-}
-
-/** The parts of a protocol-10 greeting a login needs. */
-function parseGreeting(payload: Buffer): { capabilities: number; nonce: Buffer; plugin: string } {
-  if (payload[0] === 0xff) throw new Error(`mysql refused: ${payload.subarray(9).toString('utf8')}`);
-  if (payload[0] !== 10) throw new Error(`not a MySQL greeting (protocol ${payload[0]})`);
-  let at = payload.indexOf(0, 1) + 1 + 4; // version, connection id
-  const part1 = payload.subarray(at, at + 8);
-  at += 9;
-  const low = payload.readUInt16LE(at);
-  at += 2 + 1 + 2; // charset, status
-  const capabilities = (payload.readUInt16LE(at) << 16) | low;
-  const dataLength = payload[at + 2]!;
-  at += 3 + 10;
-  const part2Length = Math.max(13, dataLength - 8);
-  const nonce = Buffer.concat([part1, payload.subarray(at, at + part2Length - 1)]); // without its NUL
-  at += part2Length;
-  const end = payload.indexOf(0, at);
-  return { capabilities, nonce, plugin: payload.subarray(at, end === -1 ? undefined : end).toString('latin1') };
 }
 
 /** Capabilities, max packet size, charset and 23 bytes of filler: an SSLRequest, and a login's first part. */
