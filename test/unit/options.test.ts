@@ -47,10 +47,18 @@ describe('suggestion', () => {
 
 describe('names', () => {
   test('one rule names a service everywhere: its name, else its preset, else custom', () => {
-    for (const input of ['redis', { preset: 'mysql' }, { preset: 'redis', name: 'cache' }, { image: 'nginx:1.27' }, { image: 'nginx:1.27', name: 'web' }] as const) {
-      expect(normalise(input).name).toBe(serviceName(input));
+    // normalise() asks serviceName(), so each expected name is checked against both.
+    const cases = [
+      ['redis', 'redis'],
+      [{ preset: 'mysql' }, 'mysql'],
+      [{ preset: 'redis', name: 'cache' }, 'cache'],
+      [{ image: 'nginx:1.27' }, 'custom'],
+      [{ image: 'nginx:1.27', name: 'web' }, 'web'],
+    ] as const;
+    for (const [input, name] of cases) {
+      expect(serviceName(input)).toBe(name);
+      expect(normalise(input).name).toBe(name);
     }
-    expect(serviceName({ image: 'nginx:1.27' })).toBe('custom');
   });
 
   test('two unnamed images would share SANDPIT_CUSTOM_*: refused like any two services of one name', () => {
