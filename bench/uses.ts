@@ -20,7 +20,9 @@ export const firstUse = {
     await response.text();
   },
   async mysql(host: string, port: number): Promise<void> {
-    const connection = await createConnection({ host, port, user: 'app', password: 'app-pw', database: 'app', connectTimeout: 1000 });
+    // A server raw docker or testcontainers just started has a cold password cache: mysql2 ≥ 3.26 then
+    // refuses the plain-TCP login without this, as it would refuse a user's own client.
+    const connection = await createConnection({ host, port, user: 'app', password: 'app-pw', database: 'app', connectTimeout: 1000, allowPublicKeyRetrieval: true });
     try {
       await connection.query('SELECT 1');
     } finally {
