@@ -35,15 +35,27 @@ export async function sshClient(uri: string): Promise<ContainerRuntimeClient> {
   const agent = new http.Agent();
   agent.createConnection = (_options, done) => {
     const connection = new Client();
+    let settled = false;
+    const settle = (error: Error | null, stream?: Duplex) => {
+      if (settled) return;
+      settled = true;
+      done?.(error, stream as never);
+    };
     connection
       .once('ready', () =>
         connection.exec('docker system dial-stdio', (error, stream) => {
-          if (error) return (connection.end(), done?.(error, undefined as never));
+          if (error) return (connection.end(), settle(error));
           stream.once('close', () => connection.end());
-          done?.(null, stream as unknown as Duplex as never);
+          settle(null, stream as unknown as Duplex);
         }),
       )
-      .once('error', (error) => done?.(error, undefined as never))
+      // `on`, not `once`: a second error (the socket reset after the stream was handed over) must not
+      // be an unhandled 'error' event; the stream's own close tells the request.
+      .on('error', (error) => settle(error))
+      // A server that drops the connection after its banner and before the login ends (sshd's
+      // start-up throttling, a killed pre-auth child) gets 'close' alone from ssh2: without this the
+      // engine request would wait for ever.
+      .once('close', () => settle(new Error(`ssh to ${ssh.host}:${ssh.port} closed before the login finished`)))
       .connect(ssh);
     return undefined as never;
   };

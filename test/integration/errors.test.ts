@@ -130,5 +130,27 @@ describe('errors say what is wrong and how to fix it', () => {
     expect(message).toMatch(/^The Docker engine at unix:\/\/\/nonexistent\/docker\.sock \(DOCKER_HOST\) is not reachable: no socket file there\. Start it or fix DOCKER_HOST/);
     expect(message).toContain('sandpit doctor');
   });
+
+  test('DOCKER_UNREACHABLE over ssh://: a server that drops the connection after its banner is named, not waited on', async () => {
+    // ssh2 reports such a drop by 'close' alone; a request that missed it waited for ever (the first
+    // one only until the 3 s connect budget, hence the message checked here).
+    const server = net.createServer((socket) => {
+      socket.on('error', () => {});
+      socket.write('SSH-2.0-OpenSSH_9.2p1\r\n');
+      socket.once('data', () => socket.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const script = fileURLToPath(new URL('../fixtures/unreachable.mjs', import.meta.url));
+      const uri = `ssh://root@127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+      const { stdout } = await execa('node', [script], { env: { DOCKER_HOST: uri }, timeout: 20_000 });
+      const { code, message } = JSON.parse(stdout);
+      expect(code).toBe('DOCKER_UNREACHABLE');
+      expect(message).toContain(`The Docker engine at ${uri} (DOCKER_HOST) is not reachable: ssh to 127.0.0.1:`);
+      expect(message).toContain('closed before the login finished');
+    } finally {
+      server.close();
+    }
+  });
 });
 
