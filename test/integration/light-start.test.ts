@@ -39,6 +39,38 @@ describe('cold starts on the remembered engine socket', () => {
     expect(started).toMatchObject({ runtime: false, served: token });
   });
 
+  test('the CLI starts detached, lists and removes on the remembered engine without the testcontainers runtime', async () => {
+    const client = await docker();
+    const { socketPath } = client.container.dockerode.modem as { socketPath?: string };
+    const dir = mkdtempSync(path.join(tmp, 'cli-'));
+    const record = { selection: engineChoice(), override: '', socketPath, host: client.info.containerRuntime.host };
+    writeFileSync(path.join(dir, `sandpit-engine-${process.getuid!()}.json`), JSON.stringify(record), { mode: 0o600 });
+    const main = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+    // The command runs in this probe's process, which then says whether the runtime was loaded.
+    const cli = async (args: string[]) => {
+      const probe = `import { createRequire } from 'node:module';
+        const cache = createRequire(import.meta.url).cache;
+        process.on('exit', () => process.stderr.write('\\nRUNTIME ' + Object.keys(cache).some((m) => m.includes('/node_modules/testcontainers/'))));
+        process.argv = [process.argv[0], ${JSON.stringify(main)}, ...${JSON.stringify(args)}];
+        await import(${JSON.stringify(main)});`;
+      const result = await execa('node', ['--input-type=module', '-e', probe], { env: { TMPDIR: dir, SANDPIT_NO_SWEEP: '1' }, reject: false });
+      return { exitCode: result.exitCode, stdout: result.stdout, runtime: /RUNTIME (\w+)$/.exec(result.stderr)?.[1], stderr: result.stderr };
+    };
+    const name = `light${process.pid}`;
+    const up = await cli(['up', 'redis', '--detach', '--json', '--name', name]);
+    try {
+      expect(up).toMatchObject({ exitCode: 0, runtime: 'false' });
+      const ls = await cli(['ls']);
+      expect(ls).toMatchObject({ exitCode: 0, runtime: 'false' });
+      expect(ls.stdout).toContain(name);
+    } finally {
+      const down = await cli(['down', name]);
+      expect(down).toMatchObject({ exitCode: 0, runtime: 'false' });
+    }
+    const { stdout: left } = await execa('docker', ['ps', '-aq', '--filter', `label=sandpit.name=${name}`]);
+    expect(left.trim()).toBe('');
+  });
+
   test('with no record, the same start connects in full', async () => {
     expect(await run(undefined)).toMatchObject({ runtime: true, served: token });
   });
