@@ -49,6 +49,15 @@ function commandOf(): string {
   return first === 'images' && (second === 'build' || second === 'ls') ? `images ${second} ` : `${first} `;
 }
 
+// Before every command's handler yargs lays out that command's whole help (cliui, string-width: ~30 ms
+// on each run here), in case the handler asks for it later. sandpit's handlers never do; --help and
+// usage errors render their own. Angular's CLI skips it the same way (angular/angular-cli#34087).
+if (!args.includes('--help') && !args.includes('-h')) {
+  type Internals = { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } | undefined } };
+  const usage = (cli as unknown as Internals).getInternalMethods?.().getUsageInstance?.();
+  if (usage?.cacheHelpMessage) usage.cacheHelpMessage = () => {};
+}
+
 arm(args.find((a) => !a.startsWith('-')));
 try {
   await cli.parseAsync();

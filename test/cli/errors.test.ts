@@ -109,6 +109,19 @@ describe('help and version', () => {
     expect([result.exitCode, result.stdout]).toEqual([0, version]);
   });
 
+  test("a command's run lays out no help text: yargs' help cache is skipped", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sandpit-prof-'));
+    const result = await execa('node', ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-interval', '50', main, 'ls', '--json']);
+    expect(result.exitCode).toBe(0);
+    const { readdirSync } = await import('node:fs');
+    const profile = JSON.parse(readFileSync(path.join(dir, readdirSync(dir)[0]!), 'utf8')) as { nodes: { callFrame: { functionName: string; url: string } }[] };
+    // yargs' own cacheHelpMessage, and cliui's rendering of a layout (its toString), never ran.
+    const frame = ({ functionName, url }: { functionName: string; url: string }) =>
+      (functionName.includes('cacheHelpMessage') && url.includes('/node_modules/yargs/')) || (functionName === 'toString' && url.includes('/node_modules/cliui/'));
+    const layout = profile.nodes.filter((n) => frame(n.callFrame)).map((n) => n.callFrame.functionName);
+    expect(layout).toEqual([]);
+  });
+
   test('--help loads no heavy module: testcontainers, dockerode, database clients, listr2, the presets', async () => {
     const probe = `import { createRequire } from 'node:module';
       const cache = createRequire(import.meta.url).cache;
