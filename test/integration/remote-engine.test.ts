@@ -170,7 +170,7 @@ suite('a remote engine (tcp://, another machine\'s disk)', () => {
       const agent = spawn('ssh-agent', ['-D', '-a', agentSocket], { stdio: 'ignore' });
       children.push(sshd, agent);
       expect(await eventually(async () => existsSync(agentSocket), 5000)).toBe(true);
-      await execa('ssh-add', ['-q', path.join(keys, 'client')], { env: { SSH_AUTH_SOCK: agentSocket } });
+      await execa('ssh-add', ['-q', path.join(keys, 'client')], { env: { SSH_AUTH_SOCK: agentSocket }, timeout: 20_000 });
 
       // A stuck command ends by its own deadline (it removes what it started and says where it was),
       // so a hang fails here with its words rather than as this test's time-out.
