@@ -1,5 +1,6 @@
 import type { ContainerInfo } from 'dockerode';
 import { text } from 'node:stream/consumers';
+import type { ContainerRuntimeClient } from 'testcontainers';
 import { docker, engineChoice } from '../docker/client.js';
 import { rememberedEngine } from '../docker/remembered.js';
 import { engineClock, eventLines, isPodman, socketReads, type SocketReads } from '../docker/socket-reads.js';
@@ -31,6 +32,13 @@ export async function warmReads(filters: Record<string, string[]>, { events = fa
 /** The same reads through testcontainers' client: any engine, remote ones too. */
 export async function fullReads(filters: Record<string, string[]>, { events = false } = {}): Promise<WarmReads> {
   const client = await docker();
+  const reads = clientReads(client);
+  if (events) reads.clockAhead();
+  return { ...reads, found: await client.container.dockerode.listContainers({ filters }) };
+}
+
+/** The reads besides the list, through a connected full client. */
+function clientReads(client: ContainerRuntimeClient): Omit<WarmReads, 'found'> {
   const engine = client.container.dockerode;
   const engineNow = engineClock(async () => (await engine.info()).SystemTime);
   // Which engine decides how its history is asked for up to now (historyEnd); asked beside the clock.
@@ -39,10 +47,8 @@ export async function fullReads(filters: Record<string, string[]>, { events = fa
     podman ??= engine.version().then(isPodman, () => false);
     void engineNow().catch(() => {});
   };
-  if (events) clockAhead();
   return {
     clockAhead,
-    found: await engine.listContainers({ filters }),
     started: (id) => engine.getContainer(id).inspect().then((i) => (i.State.Running ? i.State.StartedAt : undefined), () => undefined),
     events: async (eventFilters, since) => {
       clockAhead();
@@ -59,12 +65,15 @@ export async function fullReads(filters: Record<string, string[]>, { events = fa
 /** Reads of containers by id, for a detached process that has no list to start from (see startedAt). */
 export async function idReads(): Promise<Pick<WarmReads, 'started' | 'events'>> {
   const remembered = rememberedEngine(engineChoice());
-  return remembered ? socketReads(remembered.socketPath) : fullReads({ id: ['-'] }, { events: true });
+  if (remembered) return socketReads(remembered.socketPath);
+  const reads = clientReads(await docker());
+  reads.clockAhead();
+  return reads;
 }
 
 /** When container `id` last started, if it runs (for a detached process that has no list to start from). */
 export async function startedAt(id: string): Promise<string | undefined> {
   const remembered = rememberedEngine(engineChoice());
   const local = remembered ? await socketReads(remembered.socketPath).started(id) : undefined;
-  return local ?? (await fullReads({ id: [id] })).started(id);
+  return local ?? clientReads(await docker()).started(id);
 }

@@ -118,6 +118,26 @@ describe('warm reads on the remembered engine socket', () => {
     }
   });
 
+  test("with no record, a resetter's reads by id go through the full client and list nothing", async () => {
+    // In a process of its own: the temp dir (where the record would be) is read from the real environment.
+    const dist = (file: string) => JSON.stringify(fileURLToPath(new URL(`../../dist/lib/${file}`, import.meta.url)));
+    // Counted on dockerode's prototype: connecting first (to reach the instance) would write the record.
+    const dockerode = JSON.stringify(fileURLToPath(new URL('../../node_modules/dockerode/lib/docker.js', import.meta.url)));
+    const probe = `import { createRequire } from 'node:module';
+      import { idReads, startedAt } from ${dist('reuse/reads.js')};
+      const Docker = createRequire(import.meta.url)(${dockerode});
+      const list = Docker.prototype.listContainers;
+      let lists = 0;
+      Docker.prototype.listContainers = function (...args) { lists++; return list.apply(this, args); };
+      const started = await (await idReads()).started(${JSON.stringify(id)});
+      console.log(JSON.stringify({ started, again: await startedAt(${JSON.stringify(id)}), lists }));`;
+    const { stdout } = await execa('node', ['--input-type=module', '-e', probe], { env: { TMPDIR: mkdtempSync(path.join(tmp, 'none-')) } });
+    const { started, again, lists } = JSON.parse(stdout) as { started?: string; again?: string; lists: number };
+    expect(started).toEqual(expect.any(String));
+    expect(again).toBe(started);
+    expect(lists).toBe(0);
+  });
+
   test('a remembered socket that does not answer: the run falls back to a full connect, which says so', async () => {
     // Named by DOCKER_HOST, so the full connect must use it too: its error, not a hang or a parse error, is what the user sees.
     const fake = path.join(tmp, 'fake.sock');
