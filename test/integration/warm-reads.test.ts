@@ -6,23 +6,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { docker, engineChoice } from '../../lib/docker/client.js';
-import { rememberEngine, rememberedEngine } from '../../lib/docker/remembered.js';
 import { removeContainer } from '../../lib/cleanup/remove.js';
 import { startOrReuse } from '../../lib/reuse/start.js';
 
 const takeOver = fileURLToPath(new URL('../fixtures/warm-take-over.mjs', import.meta.url));
 
-/** Runs `fn` with the temp dir (where the engine record and the reuse locks live) pointed at `dir`. */
-function inTmp<T>(dir: string, fn: () => T): T {
-  const before = process.env.TMPDIR;
-  process.env.TMPDIR = dir;
-  try {
-    return fn();
-  } finally {
-    if (before === undefined) delete process.env.TMPDIR;
-    else process.env.TMPDIR = before;
-  }
-}
+/** A built module's path, for code run in a process of its own. */
+const dist = (file: string) => JSON.stringify(fileURLToPath(new URL(`../../dist/lib/${file}`, import.meta.url)));
 
 // A warm run (reuse) lists and inspects on the socket the last full connect used, without the
 // testcontainers runtime; whenever that record does not fit, it connects in full as before.
@@ -60,12 +50,20 @@ describe('warm reads on the remembered engine socket', () => {
 
   test('a full connect remembers a local engine, and the record fits only the same selection', async () => {
     expect(socketPath).not.toBe(''); // this suite needs an engine on a local socket
+    // In a process of its own: the record lives in the temp dir, read from the real environment (a
+    // test's process.env is Jest's copy).
     const dir = mkdtempSync(path.join(tmp, 'record-'));
-    const client = await docker();
-    inTmp(dir, () => rememberEngine(client, engineChoice()));
-    const record = inTmp(dir, () => rememberedEngine(engineChoice()));
-    expect(record).toEqual({ selection: engineChoice(), override: '', socketPath, host: client.info.containerRuntime.host });
-    expect(inTmp(dir, () => rememberedEngine('tcp://10.9.9.9:2375'))).toBeUndefined();
+    const probe = `import { docker, engineChoice } from ${dist('docker/client.js')};
+      import { rememberedEngine } from ${dist('docker/remembered.js')};
+      const before = rememberedEngine(engineChoice()) ?? null;
+      const client = await docker();
+      console.log(JSON.stringify({ before, after: rememberedEngine(engineChoice()) ?? null, other: rememberedEngine('tcp://10.9.9.9:2375') ?? null,
+        selection: engineChoice(), host: client.info.containerRuntime.host }));`;
+    const { stdout } = await execa('node', ['--input-type=module', '-e', probe], { env: { TMPDIR: dir } });
+    const { before, after, other, selection, host } = JSON.parse(stdout) as Record<string, unknown>;
+    expect(before).toBeNull();
+    expect(after).toEqual({ selection, override: '', socketPath, host });
+    expect(other).toBeNull();
   });
 
   test('a second run takes the warm service over without loading the testcontainers runtime', async () => {
@@ -120,7 +118,6 @@ describe('warm reads on the remembered engine socket', () => {
 
   test("with no record, a resetter's reads by id go through the full client and list nothing", async () => {
     // In a process of its own: the temp dir (where the record would be) is read from the real environment.
-    const dist = (file: string) => JSON.stringify(fileURLToPath(new URL(`../../dist/lib/${file}`, import.meta.url)));
     // Counted on dockerode's prototype: connecting first (to reach the instance) would write the record.
     const dockerode = JSON.stringify(fileURLToPath(new URL('../../node_modules/dockerode/lib/docker.js', import.meta.url)));
     const probe = `import { createRequire } from 'node:module';
