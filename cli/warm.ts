@@ -33,7 +33,7 @@ export async function warmUp(list: StartOptions[]): Promise<WarmUp | undefined> 
   const kept = warm.releases.size;
   const others = warm.services.length - kept; // custom images: a run of their own, removed at the end
   const they = kept === 1 ? 'it' : 'them';
-  const back = `hand ${they} back: reuse is on, so ${kept === 1 ? 'it stays' : 'they stay'} warm for the next run and go after ${idle} unused (or \`sandpit down\`)`;
+  const back = `hand ${they} back: reuse is on, so ${kept === 1 ? 'it stays warm for the next run and goes' : 'they stay warm for the next run and go'} after ${idle} unused (or \`sandpit down\`)`;
   const rest = `stop and remove ${others === 1 ? (kept ? 'the other' : 'it') : kept ? 'the others' : 'them'}`;
   process.stderr.write(`sandpit: press Ctrl-C to ${kept && others ? `${back}; and to ${rest}` : kept ? back : rest}\n`);
   const handBack = async () => {

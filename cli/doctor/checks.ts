@@ -1,4 +1,5 @@
 import { alive } from '../../lib/cleanup/alive.js';
+import { DETACHED, REUSED } from '../../lib/cleanup/labels.js';
 import { statfs } from 'node:fs/promises';
 import os from 'node:os';
 import { execa } from 'execa';
@@ -9,7 +10,7 @@ import { describe } from '../../lib/errors.js';
 import { DEFAULT_SUITE, baseTag } from '../../lib/images/names.js';
 import { present } from '../../lib/images/present.js';
 import { imageStatus } from '../../lib/images/status.js';
-import { listServices } from '../../lib/service/list.js';
+import { listServices, type ServiceInfo } from '../../lib/service/list.js';
 import { listSnapshots } from '../../lib/snapshots/store.js';
 import { megabytes } from '../commands/snapshots.js';
 import { presets, presetNames, type PresetName } from '../../lib/presets/index.js';
@@ -140,11 +141,15 @@ async function leftovers(): Promise<Check> {
   const services = await listServices();
   if (services.length === 0) return { status: 'ok', title: 'no sandpit containers on the engine' };
   const pid = (owner: string) => Number(owner.split('-')[0]);
-  const gone = services.filter((s) => s.owner !== 'detached' && !alive(pid(s.owner)));
-  const detached = services.filter((s) => s.owner === 'detached');
-  const details = services.map((s) => `${s.name} (${s.preset}, ${s.owner === 'detached' ? 'detached' : `pid ${pid(s.owner)}`}, ${s.state})`);
-  const title = `${services.length} sandpit container${services.length > 1 ? 's' : ''}: ${detached.length} detached, ${gone.length} left by processes that are gone`;
+  // Detached and warm (reuse) ones belong to no process: the owner is a session (pid-…) for the rest.
+  const owned = (s: ServiceInfo) => s.owner !== DETACHED && s.owner !== REUSED;
+  const gone = services.filter((s) => owned(s) && !alive(pid(s.owner)));
+  const count = (owner: string) => services.filter((s) => s.owner === owner).length;
+  const details = services.map((s) => `${s.name} (${s.preset}, ${owned(s) ? `pid ${pid(s.owner)}` : s.owner === REUSED ? 'warm' : 'detached'}, ${s.state})`);
+  const title =
+    `${services.length} sandpit container${services.length > 1 ? 's' : ''}: ${count(DETACHED)} detached, ` +
+    `${count(REUSED) > 0 ? `${count(REUSED)} warm for the next run, ` : ''}${gone.length} left by processes that are gone`;
   return gone.length > 0
-    ? { status: 'warn', title, details, hint: '`sandpit prune` removes those left behind; `sandpit down --all` the detached ones.' }
+    ? { status: 'warn', title, details, hint: '`sandpit prune` removes those left behind; `sandpit down --all` the detached and warm ones.' }
     : { status: 'ok', title, details };
 }

@@ -161,10 +161,14 @@ describe('sandpit up / ls / exec / logs / down', () => {
       first.kill('SIGINT');
       const ended = await first;
       expectExit(ended, 130);
-      expect(ended.stderr).toContain('sandpit: press Ctrl-C to hand it back: reuse is on, so it stays warm for the next run and go after 1 min unused');
+      expect(ended.stderr).toContain('sandpit: press Ctrl-C to hand it back: reuse is on, so it stays warm for the next run and goes after 1 min unused');
       expect(ended.stderr).toContain('sandpit: handed 1 service back: warm for the next run');
       expect(ended.stderr).not.toContain('removed 0 containers');
       expect(await named(name)).toEqual([id]);
+      // doctor counts it as warm, not as left behind by a process that is gone.
+      const doctor = await sandpit(['doctor']);
+      expect(doctor.stdout).toContain(`${name} (redis, warm, running)`);
+      expect(doctor.stdout).not.toContain('pid NaN');
 
       // Right away: a lock left held by the first run would make this one start its own.
       const second = sandpit(['up', 'redis', '--name', name], { env: warmEnv });
