@@ -19,14 +19,15 @@ export const up: CommandModule<object, Args> = {
         .positional('services', { type: 'string', array: true, describe: `presets (${Object.keys(presets).join(', ')}) or names from sandpit.config.*` })
         .option('detach', { alias: 'd', type: 'boolean', describe: 'leave them running and return once ready' })
         .option('json', { type: 'boolean', describe: 'print the services as a JSON array on stdout' })
-        // Node 20 claims --env-file as its own under `node main.js …` (the bin's `node --` does not): --env-out always works.
-        .option('env-file', { alias: 'env-out', type: 'string', describe: 'write SANDPIT_<NAME>_URL/_HOST/_PORT… lines to this file (alias --env-out)' }),
+        // Node 20 claims --env-file as its own in any Node process whose command line has it (`npx sandpit …`,
+        // `node main.js …`; the bin's `node --` does not): --env-out always works, so the example uses it.
+        .option('env-file', { alias: 'env-out', type: 'string', describe: 'write SANDPIT_<NAME>_URL/_HOST/_PORT… lines to this file (--env-out: the same, and the one to use under npx on Node 20)' }),
       presets,
     )
       .example('$0 up redis', 'a Redis until Ctrl-C; then nothing is left')
       .example('$0 up mysql --init schema.sql --database app', 'MySQL with a schema, ready once the schema is in')
       .example('$0 up httpd --root ./public --port standard', 'serve ./public on :8080 if it is free')
-      .example('$0 up -d redis mysql --json --env-file .env.ci', 'for CI: detached, with an env file for later steps')
+      .example('$0 up -d redis mysql --json --env-out .env.ci', 'for CI: detached, with an env file for later steps')
       .example('$0 up', 'everything in sandpit.config.json') as never;
   },
   handler: async (args) => {

@@ -4,7 +4,7 @@ import { statfs } from 'node:fs/promises';
 import os from 'node:os';
 import { execa } from 'execa';
 import type { ContainerRuntimeClient } from 'testcontainers';
-import { docker, isLocalEngine } from '../../lib/docker/client.js';
+import { docker, engineSelection, isLocalEngine, unreachableReason } from '../../lib/docker/client.js';
 import { dockerEndpoints } from '../../lib/docker/endpoints.js';
 import { describe } from '../../lib/errors.js';
 import { DEFAULT_SUITE, baseTag } from '../../lib/images/names.js';
@@ -58,7 +58,13 @@ function unreachable(probes: Probe[], error: Error): Check {
       : wanted
         ? `DOCKER_HOST=${wanted} does not answer: start that engine, or unset DOCKER_HOST to use the default socket.`
         : 'Start Docker (Docker Desktop, `sudo systemctl start docker`, `colima start`…); on bare Debian/Ubuntu as root: `bash scripts/docker-engine.sh` from the sandpit repo. If it runs elsewhere, set DOCKER_HOST.';
-  return { status: 'fail', title: `Docker engine not reachable: ${describe(error.cause ?? error)}`, details: endpointLines(probes), hint };
+  // The engine the user named is the one to talk about, and why it does not answer ("no answer" alone, when
+  // testcontainers fell back to another socket, would hide a socket file that is not there).
+  const chosen = engineSelection();
+  const title = chosen
+    ? `Docker engine at ${chosen.uri} (${chosen.source}) not reachable: ${unreachableReason(error.cause ?? error)}`
+    : `Docker engine not reachable: ${describe(error.cause ?? error)}`;
+  return { status: 'fail', title, details: endpointLines(probes), hint };
 }
 
 const endpointLines = (probes: Probe[]) => probes.map((p) => `${p.answers ? '✓' : '·'} ${p.uri}  ${p.source}: ${p.detail}`);

@@ -86,7 +86,7 @@ export function unreachable(cause: unknown): SandpitError {
     // The user named one engine: that is the one to talk about, not the local sockets.
     return new SandpitError(
       'DOCKER_UNREACHABLE',
-      `The Docker engine at ${chosen.uri} (${chosen.source}) is not reachable: ${missingSocket(chosen.uri) ? 'no socket file there' : reason(cause)}. Start it or fix ${chosen.source.split(' (')[0]}; try \`sandpit doctor\`.`,
+      `The Docker engine at ${chosen.uri} (${chosen.source}) is not reachable: ${unreachableReason(cause)}. Start it or fix ${chosen.source.split(' (')[0]}; try \`sandpit doctor\`.`,
       { cause, stage: 'create' },
     );
   }
@@ -100,6 +100,12 @@ export function unreachable(cause: unknown): SandpitError {
   );
 }
 
+
+/** Why the engine the user named does not answer, in a few words: a missing socket file, else the cause. */
+export function unreachableReason(cause: unknown): string {
+  const chosen = engineSelection();
+  return chosen && missingSocket(chosen.uri) ? 'no socket file there' : reason(cause);
+}
 
 /** A unix socket path that does not exist says more than any time-out. */
 const missingSocket = (uri: string): boolean => uri.startsWith('unix://') && !existsSync(uri.slice('unix://'.length));

@@ -27,7 +27,7 @@ export const mysql: Preset<MysqlOptions, MysqlResolved> = {
     user: { type: 'string', describe: 'application user (default: test)' },
     password: { type: 'string', describe: "the user's password (default: random)" },
     rootPassword: { type: 'string', describe: "root's password (default: random)" },
-    initScripts: { type: 'string[]', describe: '.sql/.sql.gz/.sql.xz/.sql.zst/.sh files, folders of them, or SQL text, run in order before ready' },
+    initScripts: { type: 'string[]', describe: '.sql/.sql.gz/.sql.bz2/.sql.xz/.sql.zst/.sh files, folders of them, or SQL text, run in order before ready' },
     performanceSchema: { type: 'boolean', describe: "keep the server's performance_schema (default: off, ~200 ms faster boot)" },
   },
   resolve({ database = 'test', user = 'test', password, rootPassword, initScripts = [], performanceSchema = false }) {

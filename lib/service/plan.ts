@@ -9,7 +9,7 @@ import { planPort } from '../ports/plan.js';
 import type { Launch } from '../snapshots/launch.js';
 import { snapshotFor } from '../snapshots/use.js';
 import type { ContainerSpec } from '../preset.js';
-import type { PresetName, StartOptions } from '../types.js';
+import type { PresetName, ProgressEvent, StartOptions } from '../types.js';
 import { failure } from './failure.js';
 import type { StartedService } from './handle.js';
 import { hostOf } from './host.js';
@@ -88,7 +88,12 @@ function fromSnapshot(n: Normalised, input: PresetName | StartOptions, options: 
   // Taken on any free port, owned by this process (reaped if it dies), never itself from a snapshot.
   // Never with the caller's labels: a warm-reuse claim or a `detached` owner on the builder would be
   // committed into the image (blanked, yet present) and passed to every service started from it.
-  const own = { ...(typeof input === 'string' ? { preset: input } : input), port: undefined, detached: false, snapshot: false, labels: undefined } as StartOptions;
+  // Its steps are the snapshot's, told as such: its "ready" is not this service's (a live line would say
+  // "ready in …" before the snapshot was even saved), and the image was found already.
+  const onProgress = ({ stage, message, notice }: ProgressEvent) => {
+    if (message !== 'finding image') say('build', stage === 'ready' && message === 'ready' ? 'initialised' : message, notice);
+  };
+  const own = { ...(typeof input === 'string' ? { preset: input } : input), port: undefined, detached: false, snapshot: false, labels: undefined, onProgress } as StartOptions;
   return snapshotFor({
     preset: n.preset,
     options,

@@ -34,7 +34,7 @@ describe('prune, doctor, images', () => {
     const down = await sandpit(['doctor'], { env: { DOCKER_HOST: 'unix:///nonexistent.sock' } });
     expect(Date.now() - started).toBeLessThan(5000);
     expectExit(down, 1);
-    expect(down.stdout).toContain('✗ Docker engine not reachable');
+    expect(down.stdout).toMatch(/^✗ Docker engine at unix:\/\/\/nonexistent\.sock \(DOCKER_HOST\) not reachable: no socket file there$/m);
     expect(down.stdout).toContain('· unix:///nonexistent.sock  DOCKER_HOST: not present');
     expect(down.stdout).toMatch(/fix: DOCKER_HOST=unix:\/\/\/nonexistent\.sock does not answer.*unset DOCKER_HOST/);
     expect(down.stdout).toContain('sandpit cannot run until fixed.');

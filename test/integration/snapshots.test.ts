@@ -76,8 +76,15 @@ describe('redis init scripts and snapshots', () => {
 
   test('the first start takes a snapshot; the second starts from it and runs no script', async () => {
     const before = await snapshots();
+    const said: string[] = [];
     {
-      await using first = await start({ preset: 'redis', password: 'one', initScripts: [seed] });
+      const onProgress = ({ stage, message }: { stage: string; message: string }) => said.push(`${stage}: ${message}`);
+      await using first = await start({ preset: 'redis', password: 'one', initScripts: [seed], onProgress });
+      // The builder's steps are the snapshot's: ready once, at the end, for the service itself.
+      expect(said.filter((line) => line.startsWith('ready: ready'))).toEqual(['ready: ready']);
+      expect(said.at(-1)).toBe('ready: ready');
+      expect(said).toContain('build: initialised');
+      expect(said.indexOf('build: initialised')).toBeLessThan(said.indexOf('build: saving the snapshot image'));
       expect(await runs(first, 'one')).toEqual(['1', 'hello world']);
       const letters = await first.exec(['redis-cli', '-a', 'one', '--no-auth-warning', 'LRANGE', 'letters', '0', '-1']);
       expect(letters.stdout.trim().split('\n')).toEqual(['a', 'b', 'c d']);
