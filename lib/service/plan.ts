@@ -88,10 +88,13 @@ function fromSnapshot(n: Normalised, input: PresetName | StartOptions, options: 
   // Taken on any free port, owned by this process (reaped if it dies), never itself from a snapshot.
   // Never with the caller's labels: a warm-reuse claim or a `detached` owner on the builder would be
   // committed into the image (blanked, yet present) and passed to every service started from it.
-  // Its steps are the snapshot's, told as such: its "ready" is not this service's (a live line would say
-  // "ready in …" before the snapshot was even saved), and the image was found already.
+  // Its "ready" is not this service's: a live line would say "ready in …" before the snapshot was even
+  // saved. Its other steps keep their stage: the first 'ready' one (its container runs) lets the rest of
+  // a group start (group.ts), as the service's own would. The image was found already.
   const onProgress = ({ stage, message, notice }: ProgressEvent) => {
-    if (message !== 'finding image') say('build', stage === 'ready' && message === 'ready' ? 'initialised' : message, notice);
+    if (message === 'finding image') return;
+    if (stage === 'ready' && message === 'ready') say('build', 'initialised', notice);
+    else say(stage, message, notice);
   };
   const own = { ...(typeof input === 'string' ? { preset: input } : input), port: undefined, detached: false, snapshot: false, labels: undefined, onProgress } as StartOptions;
   return snapshotFor({
