@@ -120,15 +120,21 @@ describe('warm reads on the remembered engine socket', () => {
     // In a process of its own: the temp dir (where the record would be) is read from the real environment.
     // Counted on dockerode's prototype: connecting first (to reach the instance) would write the record.
     const dockerode = JSON.stringify(fileURLToPath(new URL('../../node_modules/dockerode/lib/docker.js', import.meta.url)));
+    // A full connect writes the record, so each call gets an empty temp dir of its own.
     const probe = `import { createRequire } from 'node:module';
+      import { mkdtempSync } from 'node:fs';
       import { idReads, startedAt } from ${dist('reuse/reads.js')};
       const Docker = createRequire(import.meta.url)(${dockerode});
       const list = Docker.prototype.listContainers;
       let lists = 0;
       Docker.prototype.listContainers = function (...args) { lists++; return list.apply(this, args); };
+      const empty = () => (process.env.TMPDIR = mkdtempSync(${JSON.stringify(path.join(tmp, 'none-'))}));
+      empty();
+      const again = await startedAt(${JSON.stringify(id)});
+      empty();
       const started = await (await idReads()).started(${JSON.stringify(id)});
-      console.log(JSON.stringify({ started, again: await startedAt(${JSON.stringify(id)}), lists }));`;
-    const { stdout } = await execa('node', ['--input-type=module', '-e', probe], { env: { TMPDIR: mkdtempSync(path.join(tmp, 'none-')) } });
+      console.log(JSON.stringify({ started, again, lists }));`;
+    const { stdout } = await execa('node', ['--input-type=module', '-e', probe]);
     const { started, again, lists } = JSON.parse(stdout) as { started?: string; again?: string; lists: number };
     expect(started).toEqual(expect.any(String));
     expect(again).toBe(started);
