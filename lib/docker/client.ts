@@ -6,6 +6,9 @@ import { dockerEndpoints, propertiesDockerHost } from './endpoints.js';
 import { rememberEngine } from './remembered.js';
 
 const CONNECT_TIMEOUT_MS = 3000;
+// An ssh:// engine answers after a login, perhaps through a jump host; ssh's own ConnectTimeout
+// (engine/ssh-transport.ts) bounds the wait for the machine itself.
+const SSH_CONNECT_TIMEOUT_MS = 15_000;
 
 let pending: Promise<ContainerRuntimeClient> | undefined;
 let selected: Selection | undefined;
@@ -61,11 +64,13 @@ async function connect(): Promise<ContainerRuntimeClient> {
   let timer: NodeJS.Timeout | undefined;
   try {
     const { getContainerRuntimeClient } = await runtime();
+    const ssh = chosen?.uri.startsWith('ssh://') === true;
+    const budget = ssh ? SSH_CONNECT_TIMEOUT_MS : CONNECT_TIMEOUT_MS;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS);
+      timer = setTimeout(() => reject(new Error(`no answer within ${budget / 1000} s`)), budget);
     });
-    const connecting = chosen?.uri.startsWith('ssh://')
-      ? import('../engine/ssh.js').then(({ sshClient }) => sshClient(chosen.uri))
+    const connecting = ssh
+      ? import('../engine/ssh.js').then(({ sshClient }) => sshClient(chosen!.uri))
       : getContainerRuntimeClient();
     const client = await Promise.race([connecting, timeout]);
     // testcontainers falls back to other sockets when DOCKER_HOST fails; a user who set it meant it.

@@ -22,16 +22,13 @@ interface Modem {
   username?: string;
 }
 
-/** Modems that reach their engine over ssh (engine/ssh.ts), by the address the user gave. */
-export const sshEngines = new WeakMap<object, string>();
+/** Modems that reach their engine over ssh (engine/ssh.ts): the address the user gave, and the machine ssh resolved it to. */
+export const sshEngines = new WeakMap<object, { uri: string; hostname: string }>();
 
 export function engineAddress(client: ContainerRuntimeClient): EngineAddress {
   const modem = client.container.dockerode.modem as Modem;
   const ssh = sshEngines.get(modem);
-  if (ssh) {
-    const hostname = new URL(ssh).hostname;
-    return { uri: ssh, local: isLoopbackHost(hostname), hostname };
-  }
+  if (ssh) return { ...ssh, local: isLoopbackHost(ssh.hostname) };
   if (typeof modem.socketPath === 'string' && modem.socketPath !== '') return { uri: socketUri(modem.socketPath), local: true };
   const hostname = modem.host ?? 'localhost';
   const scheme = modem.protocol === 'ssh' ? 'ssh' : 'tcp';

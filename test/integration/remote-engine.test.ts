@@ -151,9 +151,10 @@ suite('a remote engine (tcp://, another machine\'s disk)', () => {
   });
 
   // sshd is no part of a fresh CI machine; where it is installed, ssh:// is proven against the same engine.
-  (existsSync('/usr/sbin/sshd') ? test : test.skip)('ssh://: the same engine through `docker system dial-stdio` on its machine', async () => {
+  (existsSync('/usr/sbin/sshd') ? test : test.skip)('ssh://: the same engine through the user\'s ssh, its config and known_hosts', async () => {
     const keys = mkdtempSync(path.join(os.tmpdir(), 'sandpit-remote-ssh-'));
     const children: ChildProcess[] = [];
+    const engineIp = new URL(uri).hostname;
     try {
       for (const key of ['host', 'client']) await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(keys, key)]);
       // The far side's docker CLI finds its engine through DOCKER_HOST, set for this key only.
@@ -162,35 +163,66 @@ suite('a remote engine (tcp://, another machine\'s disk)', () => {
       mkdirSync('/run/sshd', { recursive: true });
       const sshd = spawn('nsenter', [
         '--net=/var/run/netns/sandpit-remote-test', '/usr/sbin/sshd', '-D', '-e', '-f', '/dev/null',
-        '-h', path.join(keys, 'host'), '-o', `ListenAddress=${new URL(uri).hostname}:22`,
+        '-h', path.join(keys, 'host'), '-o', `ListenAddress=${engineIp}:22`,
         '-o', `AuthorizedKeysFile=${path.join(keys, 'authorized_keys')}`, '-o', 'PermitUserEnvironment=yes',
         '-o', 'StrictModes=no', '-o', 'UsePAM=no', '-o', `PidFile=${path.join(keys, 'sshd.pid')}`,
       ], { stdio: 'ignore' });
-      const agentSocket = path.join(keys, 'agent.sock');
-      const agent = spawn('ssh-agent', ['-D', '-a', agentSocket], { stdio: 'ignore' });
-      children.push(sshd, agent);
-      expect(await eventually(async () => existsSync(agentSocket), 5000)).toBe(true);
-      await execa('ssh-add', ['-q', path.join(keys, 'client')], { env: { SSH_AUTH_SOCK: agentSocket }, timeout: 20_000 });
+      children.push(sshd);
+
+      // What a user's ~/.ssh/config says, given to ssh by a wrapper first on PATH (ssh reads the
+      // home of the passwd entry, not $HOME, and this test must not touch the machine's). The alias
+      // is no name in DNS: sandpit must reach the engine, and publish its services, through ssh's HostName.
+      const alias = 'sandpit-remote-box';
+      const knownHosts = path.join(keys, 'known_hosts');
+      writeFileSync(path.join(keys, 'config'), [
+        `Host ${alias}`, `  HostName ${engineIp}`, '  User root', `  IdentityFile ${path.join(keys, 'client')}`,
+        `  UserKnownHostsFile ${knownHosts}`, '  IdentitiesOnly yes', '',
+      ].join('\n'));
+      const bin = path.join(keys, 'bin');
+      mkdirSync(bin);
+      const ssh = spawnSync('sh', ['-c', 'command -v ssh']).stdout.toString().trim();
+      const calls = path.join(keys, 'ssh-calls');
+      writeFileSync(path.join(bin, 'ssh'), `#!/bin/sh\necho "$*" >> ${calls}\nexec ${ssh} -F ${path.join(keys, 'config')} "$@"\n`);
+      const connections = () => (existsSync(calls) ? readFileSync(calls, 'utf8') : '').split('\n').filter((line) => line.includes('dial-stdio')).length;
+      chmodSync(path.join(bin, 'ssh'), 0o755);
 
       // A stuck command ends by its own deadline (it removes what it started and says where it was),
       // so a hang fails here with its words rather than as this test's time-out.
-      const env = { DOCKER_HOST: `ssh://root@${new URL(uri).hostname}`, SSH_AUTH_SOCK: agentSocket, NO_COLOR: '1', SANDPIT_COMMAND_TIMEOUT: '40s' };
+      const env = {
+        DOCKER_HOST: `ssh://${alias}`, PATH: `${bin}:${process.env.PATH}`, NO_COLOR: '1', SANDPIT_COMMAND_TIMEOUT: '40s',
+      };
       const sshUp = () => execa('node', [cli, 'up', 'redis', '--detach', '--json', '--name', 'overssh'], { reject: false, env });
+
+      // An unknown host key is refused at once, in ssh's words, as `ssh` would: no prompt waited on.
+      writeFileSync(knownHosts, '');
       let up = await sshUp();
-      for (const until = Date.now() + 10_000; Date.now() < until && up.exitCode !== 0 && /DOCKER_UNREACHABLE/.test(up.stderr); ) {
+      for (const until = Date.now() + 10_000; Date.now() < until && /Connection refused/.test(up.stderr); ) {
         await new Promise((resolve) => setTimeout(resolve, 250)); // sshd still starting
         up = await sshUp();
       }
+      expect(up.exitCode).not.toBe(0);
+      expect(up.stderr).toContain('DOCKER_UNREACHABLE');
+      expect(up.stderr).toContain(`\`ssh -- ${alias}\` ended (exit 255): Host key verification failed`);
+      expect(await containersWith('sandpit.name=overssh')).toEqual([]);
+
+      writeFileSync(knownHosts, `${engineIp} ${readFileSync(path.join(keys, 'host.pub'), 'utf8')}`);
+      const before = connections();
+      up = await sshUp();
       expect({ exitCode: up.exitCode, stderr: up.stderr }).toEqual({ exitCode: 0, stderr: expect.any(String) });
+      // Connections are kept alive between requests, as the Docker CLI keeps them: an up is ~10
+      // requests, and each new connection costs a login and a docker CLI start over there.
+      expect(connections() - before).toBeLessThanOrEqual(3);
       expect(up.stderr).not.toContain('DeprecationWarning');
       const [service] = JSON.parse(up.stdout) as { url: string; host: string }[];
-      expect(service!.host).toBe(new URL(uri).hostname);
+      expect(service!.host).toBe(engineIp);
       const client = await createClient({ url: service!.url, socket: { reconnectStrategy: false } }).connect();
       expect(await client.ping()).toBe('PONG');
       client.destroy();
       const down = await execa('node', [cli, 'down', 'overssh'], { reject: false, env });
       expect({ exitCode: down.exitCode, stderr: down.stderr }).toEqual({ exitCode: 0, stderr: expect.any(String) });
       expect(await containersWith('sandpit.name=overssh')).toEqual([]);
+      // The connections the CLI kept alive ended with it: no ssh of ours is left running.
+      expect(spawnSync('pgrep', ['-f', `${alias} docker system dial-stdio`]).stdout.toString()).toBe('');
     } finally {
       for (const child of children) child.kill();
       rmSync(keys, { recursive: true, force: true });
