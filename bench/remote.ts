@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Row } from './row.js';
 import { measure, ratio, summarise } from './stats.js';
 import { firstUse, pollUntil } from './uses.js';
+import { sshCase } from './remote-ssh.js';
 
 const REDIS_COMMAND = ['redis-server', '--protected-mode', 'no', '--save', ''];
 
@@ -57,6 +58,7 @@ export async function remoteCases(root: string, image: string, runs: number, log
         ratios: { 'sandpit÷raw': ratio(sandpit.median, raw.median) },
         target: '≤ 1.05× raw',
       },
+      ...(await sshCase(root, uri, image, runs, log)),
     ];
   } finally {
     await execa('bash', [script, 'down'], { reject: false });

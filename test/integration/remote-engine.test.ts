@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import net from 'node:net';
 import os from 'node:os';
@@ -21,6 +21,7 @@ import { presets, presetNames } from '../../lib/presets/index.js';
  * torn down mid-way. A run killed harder than that is cleared by the next `up`.
  */
 const script = fileURLToPath(new URL('../helpers/remote-engine.sh', import.meta.url));
+const sshd = fileURLToPath(new URL('../helpers/remote-sshd.sh', import.meta.url));
 const hold = fileURLToPath(new URL('../fixtures/hold.mjs', import.meta.url));
 const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
@@ -152,60 +153,29 @@ suite('a remote engine (tcp://, another machine\'s disk)', () => {
 
   // sshd is no part of a fresh CI machine; where it is installed, ssh:// is proven against the same engine.
   (existsSync('/usr/sbin/sshd') ? test : test.skip)('ssh://: the same engine through the user\'s ssh, its config and known_hosts', async () => {
-    const keys = mkdtempSync(path.join(os.tmpdir(), 'sandpit-remote-ssh-'));
-    const children: ChildProcess[] = [];
-    const engineIp = new URL(uri).hostname;
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sandpit-remote-ssh-'));
     try {
-      for (const key of ['host', 'client']) await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(keys, key)]);
-      // The far side's docker CLI finds its engine through DOCKER_HOST, set for this key only.
-      const pub = readFileSync(path.join(keys, 'client.pub'), 'utf8').trim();
-      writeFileSync(path.join(keys, 'authorized_keys'), `environment="DOCKER_HOST=${uri}" ${pub}\n`, { mode: 0o600 });
-      mkdirSync('/run/sshd', { recursive: true });
-      const sshd = spawn('nsenter', [
-        '--net=/var/run/netns/sandpit-remote-test', '/usr/sbin/sshd', '-D', '-e', '-f', '/dev/null',
-        '-h', path.join(keys, 'host'), '-o', `ListenAddress=${engineIp}:22`,
-        '-o', `AuthorizedKeysFile=${path.join(keys, 'authorized_keys')}`, '-o', 'PermitUserEnvironment=yes',
-        '-o', 'StrictModes=no', '-o', 'UsePAM=no', '-o', `PidFile=${path.join(keys, 'sshd.pid')}`,
-      ], { stdio: 'ignore' });
-      children.push(sshd);
-
-      // What a user's ~/.ssh/config says, given to ssh by a wrapper first on PATH (ssh reads the
-      // home of the passwd entry, not $HOME, and this test must not touch the machine's). The alias
-      // is no name in DNS: sandpit must reach the engine, and publish its services, through ssh's HostName.
-      const alias = 'sandpit-remote-box';
-      const knownHosts = path.join(keys, 'known_hosts');
-      writeFileSync(path.join(keys, 'config'), [
-        `Host ${alias}`, `  HostName ${engineIp}`, '  User root', `  IdentityFile ${path.join(keys, 'client')}`,
-        `  UserKnownHostsFile ${knownHosts}`, '  IdentitiesOnly yes', '',
-      ].join('\n'));
-      const bin = path.join(keys, 'bin');
-      mkdirSync(bin);
-      const ssh = spawnSync('sh', ['-c', 'command -v ssh']).stdout.toString().trim();
-      const calls = path.join(keys, 'ssh-calls');
-      writeFileSync(path.join(bin, 'ssh'), `#!/bin/sh\necho "$*" >> ${calls}\nexec ${ssh} -F ${path.join(keys, 'config')} "$@"\n`);
-      const connections = () => (existsSync(calls) ? readFileSync(calls, 'utf8') : '').split('\n').filter((line) => line.includes('dial-stdio')).length;
-      chmodSync(path.join(bin, 'ssh'), 0o755);
-
+      // The alias is no name in DNS: sandpit must reach the engine, and publish its services, through
+      // the HostName the ssh config gives it.
+      const alias = (await execa('bash', [sshd, 'up', dir, uri])).stdout.trim();
+      const engineIp = new URL(uri).hostname;
+      const calls = path.join(dir, 'ssh-calls');
+      const connections = () => readFileSync(calls, 'utf8').split('\n').filter((line) => line.includes('dial-stdio')).length;
       // A stuck command ends by its own deadline (it removes what it started and says where it was),
       // so a hang fails here with its words rather than as this test's time-out.
-      const env = {
-        DOCKER_HOST: `ssh://${alias}`, PATH: `${bin}:${process.env.PATH}`, NO_COLOR: '1', SANDPIT_COMMAND_TIMEOUT: '40s',
-      };
+      const env = { DOCKER_HOST: `ssh://${alias}`, PATH: `${path.join(dir, 'bin')}:${process.env.PATH}`, NO_COLOR: '1', SANDPIT_COMMAND_TIMEOUT: '40s' };
       const sshUp = () => execa('node', [cli, 'up', 'redis', '--detach', '--json', '--name', 'overssh'], { reject: false, env });
 
       // An unknown host key is refused at once, in ssh's words, as `ssh` would: no prompt waited on.
-      writeFileSync(knownHosts, '');
+      const knownHosts = readFileSync(path.join(dir, 'known_hosts'));
+      writeFileSync(path.join(dir, 'known_hosts'), '');
       let up = await sshUp();
-      for (const until = Date.now() + 10_000; Date.now() < until && /Connection refused/.test(up.stderr); ) {
-        await new Promise((resolve) => setTimeout(resolve, 250)); // sshd still starting
-        up = await sshUp();
-      }
       expect(up.exitCode).not.toBe(0);
       expect(up.stderr).toContain('DOCKER_UNREACHABLE');
       expect(up.stderr).toContain(`\`ssh -- ${alias}\` ended (exit 255): Host key verification failed`);
       expect(await containersWith('sandpit.name=overssh')).toEqual([]);
 
-      writeFileSync(knownHosts, `${engineIp} ${readFileSync(path.join(keys, 'host.pub'), 'utf8')}`);
+      writeFileSync(path.join(dir, 'known_hosts'), knownHosts);
       const before = connections();
       up = await sshUp();
       expect({ exitCode: up.exitCode, stderr: up.stderr }).toEqual({ exitCode: 0, stderr: expect.any(String) });
@@ -224,8 +194,8 @@ suite('a remote engine (tcp://, another machine\'s disk)', () => {
       // The connections the CLI kept alive ended with it: no ssh of ours is left running.
       expect(spawnSync('pgrep', ['-f', `${alias} docker system dial-stdio`]).stdout.toString()).toBe('');
     } finally {
-      for (const child of children) child.kill();
-      rmSync(keys, { recursive: true, force: true });
+      spawnSync('bash', [sshd, 'down', dir]);
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 150_000);
 
