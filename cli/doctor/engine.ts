@@ -2,7 +2,7 @@ import type { ContainerRuntimeClient } from 'testcontainers';
 import { callsThrough } from '../../lib/docker/calls.js';
 import { engineSelection } from '../../lib/docker/client.js';
 import { isPodman } from '../../lib/docker/socket-reads.js';
-import { defaultBindAddress } from '../../lib/engine/bind.js';
+import { publishing } from '../../lib/engine/bind.js';
 import { engineAddress } from '../../lib/engine/address.js';
 import { engineSeesLocalFiles } from '../../lib/files/visibility.js';
 import { imageStatus } from '../../lib/images/status.js';
@@ -14,12 +14,14 @@ export async function engineLines(client: ContainerRuntimeClient, fallbackSource
   const address = engineAddress(client);
   const why = engineSelection()?.source ?? fallbackSource ?? 'first local socket that answered';
   const product = await engineProduct(client);
-  const bind = defaultBindAddress(engineAddress(client));
+  const { bindAddress: bind, ours } = await publishing(callsThrough(client));
   const lines = [
     `${address.local ? 'local' : 'remote'} ${product} at ${address.uri}, chosen by ${why}`,
-    address.local
-      ? `ports are published on ${bind} (this machine only) and reached at ${hostOf(client, bind)}`
-      : `ports are published on ${bind} of the engine's machine (anyone who reaches it reaches them) and reached at ${hostOf(client, bind)}${process.env.SANDPIT_HOST ? ' (SANDPIT_HOST)' : ''}`,
+    !address.local
+      ? `ports are published on ${bind} of the engine's machine (anyone who reaches it reaches them) and reached at ${hostOf(client, bind)}${process.env.SANDPIT_HOST ? ' (SANDPIT_HOST)' : ''}`
+      : ours
+        ? `ports are published on ${bind} (this machine only) and reached at ${hostOf(client, bind)}`
+        : `this process runs in a container of that engine: ports are published on ${bind}, its network's gateway (the engine's machine and its containers reach them), and reached at ${hostOf(client, bind)}`,
   ];
   const files = await localFiles(client);
   if (files) lines.push(files);

@@ -1,15 +1,20 @@
 import net from 'node:net';
 import { SandpitError } from '../errors.js';
 import { isLoopbackHost, type EngineAddress } from './address.js';
+import { ownGateway, type Inspects } from './own-container.js';
 
 /**
- * Where published ports listen when the caller did not say. A local engine keeps them on
- * loopback (nothing else on the network can reach the service). A remote engine's loopback is
- * out of our reach, so its ports listen on all of the engine's addresses: anyone who can reach
- * that machine can reach the service (README: "Remote engines").
+ * Where published ports listen when the caller did not say, and whether they are this machine's
+ * ports (so that a port can be checked free here). A local engine keeps them on loopback: nothing
+ * else on the network reaches the service. A remote engine's loopback is out of our reach, so its
+ * ports listen on all of the engine's addresses: anyone who can reach that machine can reach the
+ * service (README: "Remote engines"). From a container of the local engine, they listen on its
+ * network's gateway (own-container.ts).
  */
-export function defaultBindAddress(address: EngineAddress): string {
-  return address.local ? '127.0.0.1' : '0.0.0.0';
+export async function publishing(engine: Inspects & { address: EngineAddress }): Promise<{ bindAddress: string; ours: boolean }> {
+  if (!engine.address.local) return { bindAddress: '0.0.0.0', ours: false };
+  const gateway = await ownGateway(engine);
+  return gateway ? { bindAddress: gateway, ours: false } : { bindAddress: '127.0.0.1', ours: true };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { engineCalls, type EngineCalls } from '../docker/calls.js';
-import { defaultBindAddress } from '../engine/bind.js';
+import { publishing } from '../engine/bind.js';
 import { placeFiles, type PlacedFiles } from '../files/copy.js';
 import type { Stage } from '../errors.js';
 import { resolveImage } from '../images/resolve.js';
@@ -63,8 +63,9 @@ export async function planLaunch(input: PresetName | StartOptions, via: Launch |
   const image = snapshot?.image ?? base;
   const options = snapshot?.options ?? resolved;
 
-  const bindAddress = n.bindAddress ?? defaultBindAddress(engine.address);
-  const port = await planPort(n.name, n.port, { bindAddress, standardPort: n.preset.standardPort, local: engine.address.local });
+  const publish = await publishing(engine);
+  const bindAddress = n.bindAddress ?? publish.bindAddress;
+  const port = await planPort(n.name, n.port, { bindAddress, standardPort: n.preset.standardPort, local: publish.ours });
   if (port.notice) say('create', port.notice, true);
   const notice = n.preset.notice?.(options);
   if (notice) say('create', notice, true);

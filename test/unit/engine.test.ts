@@ -5,9 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { engineAddress } from '../../lib/engine/address.js';
-import { defaultBindAddress, hostOverride } from '../../lib/engine/bind.js';
+import { hostOverride, publishing } from '../../lib/engine/bind.js';
+import type { EngineAddress } from '../../lib/engine/address.js';
 import { applySelection } from '../../lib/engine/select.js';
 
+// Not in a container here: the engine is never asked about one.
+const publishingOn = (address: EngineAddress) => publishing({ address, inspect: () => Promise.reject(new Error('not asked')) });
 const client = (modem: object) => ({ container: { dockerode: { modem } } }) as unknown as ContainerRuntimeClient;
 
 /** A DOCKER_CONFIG folder with one context, as `docker context create` + `docker context use` leave it. */
@@ -53,15 +56,15 @@ describe('engine selection, as the Docker CLI does it', () => {
 });
 
 describe('local or remote, and what follows for ports', () => {
-  test('a socket, or tcp to loopback, is local: ports stay on 127.0.0.1', () => {
+  test('a socket, or tcp to loopback, is local: ports stay on 127.0.0.1', async () => {
     expect(engineAddress(client({ socketPath: '/var/run/docker.sock' }))).toEqual({ uri: 'unix:///var/run/docker.sock', local: true });
-    expect(defaultBindAddress(engineAddress(client({ host: '127.0.0.1', port: '2375' })))).toBe('127.0.0.1');
+    expect(await publishingOn(engineAddress(client({ host: '127.0.0.1', port: '2375' })))).toEqual({ bindAddress: '127.0.0.1', ours: true });
   });
 
-  test('tcp or ssh to another machine is remote: ports listen on all its addresses', () => {
+  test('tcp or ssh to another machine is remote: ports listen on all its addresses', async () => {
     expect(engineAddress(client({ host: 'docker', port: '2376', protocol: 'https' }))).toEqual({ uri: 'tcp://docker:2376', local: false, hostname: 'docker' });
     expect(engineAddress(client({ host: 'box', port: '22', protocol: 'ssh', username: 'ci' })).uri).toBe('ssh://ci@box:22');
-    expect(defaultBindAddress(engineAddress(client({ host: 'docker', port: '2375' })))).toBe('0.0.0.0');
+    expect(await publishingOn(engineAddress(client({ host: 'docker', port: '2375' })))).toEqual({ bindAddress: '0.0.0.0', ours: false });
   });
 
   test('SANDPIT_HOST overrides the address; nonsense in it is an INVALID_OPTION', () => {

@@ -1,0 +1,80 @@
+import { describe, expect, test } from '@jest/globals';
+import { execa } from 'execa';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { containersWith } from '../helpers/engine.js';
+import { presetImage } from '../helpers/images.js';
+
+/**
+ * Tests that run in a container of the engine they drive, through its mounted socket: a
+ * devcontainer, a CI job container given /var/run/docker.sock. The engine's loopback is the host's
+ * there, so services must be published where that container reaches them. The job container is the
+ * ubuntu preset's image with this machine's node and this checkout mounted in, read-only.
+ */
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const socket = '/var/run/docker.sock';
+const suite = existsSync(socket) && !process.env.DOCKER_HOST ? describe : describe.skip;
+
+// Inside: up a redis (a short readiness wait: unreachable, it would fail rather than wait 60 s),
+// print it, PING it over RESP from the same container, and take it down.
+const inside = (name: string) => `
+set -e
+node ${root}dist/cli/main.js up redis --detach --json --name ${name} --timeout 15000 > /tmp/up.json
+cat /tmp/up.json
+node --input-type=module -e '
+  import http from "node:http";
+  import net from "node:net";
+  import { readFileSync } from "node:fs";
+  const [s] = JSON.parse(readFileSync("/tmp/up.json", "utf8"));
+  const route = readFileSync("/proc/net/route", "utf8").split("\\n").map((l) => l.split("\\t")).find((f) => f[1] === "00000000");
+  console.log("GATEWAY:", route ? Buffer.from(route[2], "hex").reverse().join(".") : "none");
+  http.get({ socketPath: "/var/run/docker.sock", path: "/containers/" + s.containerId + "/json" }, (res) => {
+    let body = "";
+    res.on("data", (d) => (body += d)).on("end", () => console.log("BOUND:", JSON.stringify(JSON.parse(body).HostConfig.PortBindings)));
+  });
+  const socket = net.connect(s.port, s.host, () => socket.write("PING\\r\\n"));
+  socket.setTimeout(5000, () => { console.log("PING: no answer"); process.exit(1); });
+  socket.on("data", (d) => { console.log("PING:", d.toString().trim()); socket.end(); });
+  socket.on("error", (e) => { console.log("PING:", e.message); process.exit(1); });
+'
+node ${root}dist/cli/main.js down ${name}
+`;
+
+async function runInside(network: string, name: string) {
+  const image = await presetImage('ubuntu');
+  try {
+    const result = await execa('docker', [
+      'run', '--rm', '--network', network, '--label', `sandpit-test-job=${name}`,
+      '-v', `${socket}:/var/run/docker.sock`, '-v', `${root}:${root}:ro`, '-v', `${process.execPath}:/usr/local/bin/node:ro`,
+      '-e', 'NO_COLOR=1', '-w', '/tmp', image, 'timeout', '60', 'bash', '-c', inside(name),
+    ], { reject: false, timeout: 90_000 });
+    const up = result.stdout.slice(0, result.stdout.indexOf(']') + 1);
+    return { result, service: up ? (JSON.parse(up) as { host: string; port: number; containerId: string }[])[0] : undefined };
+  } finally {
+    // Whatever a failed run left: the job container, and the service it started (detached).
+    await execa('bash', ['-c', `docker rm -f $(docker ps -aq --filter label=sandpit-test-job=${name} --filter label=sandpit.name=${name}) 2>/dev/null`], { reject: false });
+  }
+}
+
+suite('sandpit in a container of its own engine (a mounted socket)', () => {
+  test("on a bridge network: ports are published on that network's gateway, reached from the job, and nowhere else", async () => {
+    const name = `injob${process.pid}`;
+    const { result, service } = await runInside('bridge', name);
+    expect({ exitCode: result.exitCode, stderr: result.stderr }).toEqual({ exitCode: 0, stderr: expect.any(String) });
+    const gateway = /^GATEWAY: (\S+)$/m.exec(result.stdout)?.[1]; // the job container's default route
+    expect(gateway).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect(service!.host).toBe(gateway);
+    expect(result.stdout).toContain('PING: +PONG');
+    expect(result.stdout).toContain(`BOUND: {"6379/tcp":[{"HostIp":"${gateway}","HostPort":""}]}`); // not 0.0.0.0
+    expect(await containersWith(`sandpit.name=${name}`)).toEqual([]);
+  }, 120_000);
+
+  test('sharing the host network (--network host): loopback, as on the host itself', async () => {
+    const name = `injobhost${process.pid}`;
+    const { result, service } = await runInside('host', name);
+    expect({ exitCode: result.exitCode, stderr: result.stderr }).toEqual({ exitCode: 0, stderr: expect.any(String) });
+    expect(service!.host).toBe('127.0.0.1');
+    expect(result.stdout).toContain('PING: +PONG');
+    expect(await containersWith(`sandpit.name=${name}`)).toEqual([]);
+  }, 120_000);
+});
