@@ -11,6 +11,14 @@ const args = hideBin(process.argv);
 // `npm run sandpit -- up httpd --root ./site` runs in the package's folder; the paths were typed in another.
 if (process.env.npm_lifecycle_event === 'sandpit' && process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
 
+// `sandpit ls | head`: a reader that stops early is no failure. Later output is dropped and the command
+// goes on to its end (a foreground `up` still removes its services on Ctrl-C), as `docker ps | head` does.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 // Command modules are light: each handler imports the library only when it runs, so
 // `sandpit --help` never loads testcontainers or a database client.
 const cli = yargs(args)

@@ -85,6 +85,13 @@ describe('bad input: one line, the right exit code, nothing left behind', () => 
 });
 
 describe('help and version', () => {
+  test('a reader that stops early (`sandpit doctor | head -1`) is no crash: later output is dropped', async () => {
+    // `true` has long gone when doctor writes, its checks done (~0.5 s): every write meets a closed pipe.
+    const result = await execa('bash', ['-c', `node ${main} doctor | true; echo "exit \${PIPESTATUS[0]}"`], { env: { NO_COLOR: '1' } });
+    expect(result.stderr).not.toMatch(/EPIPE|Error:/);
+    expect(result.stdout).toMatch(/^exit [01]$/); // doctor's own verdict, not a crash's
+  });
+
   test.each([[[]], [['up']], [['shell']], [['exec']], [['logs']], [['ls']], [['down']], [['prune']], [['images']], [['images', 'build']], [['images', 'ls']], [['doctor']]])(
     '%j --help has real examples',
     async (words) => {
