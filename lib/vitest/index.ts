@@ -1,7 +1,6 @@
 // `sandpit-services/vitest`: the global setup (`test: { globalSetup: ['sandpit-services/vitest'] }`)
 // and the test side (`service()`, `exec()`). Workers import this file too, so the core that starts
 // containers is loaded only by the setup, in Vitest's main process.
-import { inject } from 'vitest';
 import type { TestProject } from 'vitest/node';
 import isolation from '../isolation/index.cjs';
 import type { Isolated, IsolationMap } from '../isolation/types.js';
@@ -9,6 +8,12 @@ import testSide from '../runner/test-side.cjs';
 import type { ExecResult, TestService } from '../runner/types.js';
 
 export type { ExecResult, TestService };
+
+// Vitest 3.2 refuses any import of "vitest" in a global setup's process ("Vitest failed to access
+// its internal state"), and this file is the global setup too: only a worker (VITEST_POOL_ID set)
+// loads it. Vitest 4 allows the import; both get the same instance a test file gets.
+const vitest = process.env.VITEST_POOL_ID === undefined ? undefined : await import('vitest');
+const inject = (key: 'sandpit'): SandpitContext | undefined => vitest?.inject(key);
 
 /** What the setup provides to tests: `inject('sandpit')`. */
 export interface SandpitContext {
@@ -32,7 +37,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 }
 
 function context(): SandpitContext {
-  const provided = inject('sandpit') as SandpitContext | undefined;
+  const provided = inject('sandpit');
   if (!provided) {
     throw new testSide.SandpitTestError(
       'CONFIG_INVALID',
@@ -91,7 +96,7 @@ export async function reset(name: string): Promise<void> {
 // Code under test that reads SANDPIT_<NAME>_URL sees this worker's copy too, as service() does.
 if (process.env.VITEST_POOL_ID !== undefined && process.env.SANDPIT_SERVICES !== undefined) {
   const prefixes = JSON.parse(process.env.SANDPIT_SERVICES) as Record<string, string>;
-  const provided = inject('sandpit') as SandpitContext | undefined;
+  const provided = inject('sandpit');
   for (const name of Object.keys(provided?.isolation ?? {})) {
     const prefix = prefixes[name];
     if (prefix === undefined) continue;
