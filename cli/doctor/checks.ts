@@ -1,9 +1,10 @@
 import { alive } from '../../lib/cleanup/alive.js';
-import { DETACHED, REUSED } from '../../lib/cleanup/labels.js';
+import { DETACHED, LABEL, REUSED, machine } from '../../lib/cleanup/labels.js';
 import { statfs } from 'node:fs/promises';
 import os from 'node:os';
 import { execa } from 'execa';
 import type { ContainerRuntimeClient } from 'testcontainers';
+import { engineCalls } from '../../lib/docker/calls.js';
 import { docker, engineSelection, isLocalEngine, unreachableReason } from '../../lib/docker/client.js';
 import { dockerEndpoints } from '../../lib/docker/endpoints.js';
 import { describe } from '../../lib/errors.js';
@@ -149,7 +150,9 @@ async function leftovers(): Promise<Check> {
   const pid = (owner: string) => Number(owner.split('-')[0]);
   // Detached and warm (reuse) ones belong to no process: the owner is a session (pid-…) for the rest.
   const owned = (s: ServiceInfo) => s.owner !== DETACHED && s.owner !== REUSED;
-  const gone = services.filter((s) => owned(s) && !alive(pid(s.owner)));
+  // Only this machine's sessions are judged (labels.ts `machine`): a pid means nothing elsewhere.
+  const here = new Set((await (await engineCalls()).list({ label: [LABEL.managed, `${LABEL.host}=${machine}`] })).map((c) => c.Id));
+  const gone = services.filter((s) => owned(s) && here.has(s.containerId) && !alive(pid(s.owner)));
   const count = (owner: string) => services.filter((s) => s.owner === owner).length;
   const details = services.map((s) => `${s.name} (${s.preset}, ${owned(s) ? `pid ${pid(s.owner)}` : s.owner === REUSED ? 'warm' : 'detached'}, ${s.state})`);
   const title =

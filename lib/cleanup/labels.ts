@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readlinkSync } from 'node:fs';
 import os from 'node:os';
 
 /** Every container sandpit creates carries these, so it can be found and reaped by label only. */
@@ -8,6 +9,7 @@ export const LABEL = {
   preset: 'sandpit.preset',
   session: 'sandpit.session',
   pid: 'sandpit.pid',
+  /** The `machine` below: where the owner's pid means something. */
   host: 'sandpit.hostname',
   options: 'sandpit.options',
   /** Warm reuse: the configuration hash a later run must match to take the container over. */
@@ -28,11 +30,26 @@ export const DETACHED = 'detached';
  */
 export const REUSED = 'reused';
 
+/**
+ * Who may judge an owner's pid: processes that see the same pids. The hostname alone is not that:
+ * a container on the host's network (`--network host`, some CI jobs) has the host's hostname and a
+ * pid namespace of its own, where every pid of the host looks dead, and its sweep removed live
+ * sessions' containers. So it is the hostname and the pid namespace (Linux: its inode number),
+ * e.g. "build-box@4026531836"; where there is no /proc, the hostname alone.
+ */
+export const machine: string = (() => {
+  try {
+    return `${os.hostname()}@${readlinkSync('/proc/self/ns/pid').replace(/\D/g, '')}`;
+  } catch {
+    return os.hostname();
+  }
+})();
+
 /** One id per process: the unit the exit hooks and the watchdog clean up. */
 export const sessionId: string = `${process.pid}-${randomBytes(4).toString('hex')}`;
 
 export function ownerLabels(detached: boolean): Record<string, string> {
   return detached
     ? { [LABEL.session]: DETACHED }
-    : { [LABEL.session]: sessionId, [LABEL.pid]: String(process.pid), [LABEL.host]: os.hostname() };
+    : { [LABEL.session]: sessionId, [LABEL.pid]: String(process.pid), [LABEL.host]: machine };
 }

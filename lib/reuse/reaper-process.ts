@@ -1,7 +1,6 @@
-import os from 'node:os';
 import lockfile from 'proper-lockfile';
 import { docker } from '../docker/client.js';
-import { LABEL } from '../cleanup/labels.js';
+import { LABEL, machine } from '../cleanup/labels.js';
 import { held, removeIdleReused } from '../cleanup/reused.js';
 import { DEFAULT_IDLE_MS } from './settings.js';
 import { REAPER_LOCK, REAPER_STALE_MS } from './reaper.js';
@@ -30,7 +29,7 @@ for (;;) {
     const now = Date.now();
     const warm = await client.container.dockerode.listContainers({
       all: true,
-      filters: { label: [LABEL.managed, LABEL.reuse, `${LABEL.host}=${os.hostname()}`] },
+      filters: { label: [LABEL.managed, LABEL.reuse, `${LABEL.host}=${machine}`] },
     });
     if (warm.length === 0 && now - emptySince > EMPTY_GRACE_MS) break;
     if (warm.length > 0) emptySince = now;

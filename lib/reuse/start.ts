@@ -1,5 +1,4 @@
-import os from 'node:os';
-import { LABEL } from '../cleanup/labels.js';
+import { LABEL, machine } from '../cleanup/labels.js';
 import { removeContainer } from '../cleanup/remove.js';
 import { presetByName } from '../presets/index.js';
 import { serviceName } from '../options/name.js';
@@ -49,7 +48,7 @@ export async function startOrReuse(given: StartOptions[], settings: ReuseSetting
   const [keys, engine] = await Promise.all([
     Promise.all(list.map(reuseKey)),
     // Events are read (untouched.ts) for the ones that keep no data.
-    warmReads({ label: [LABEL.managed, LABEL.reuse, `${LABEL.host}=${os.hostname()}`], status: ['running'] }, { events: list.some((o) => !resetByCaller(o) && keepsNoData(o)) }),
+    warmReads({ label: [LABEL.managed, LABEL.reuse, `${LABEL.host}=${machine}`], status: ['running'] }, { events: list.some((o) => !resetByCaller(o) && keepsNoData(o)) }),
   ]);
   const running = engine.found;
   const releases = new Map<string, () => Promise<void>>();

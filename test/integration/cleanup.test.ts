@@ -5,6 +5,7 @@ import { track } from '../helpers/children.js';
 import { containersWith, eventually } from '../helpers/engine.js';
 
 const hold = fileURLToPath(new URL('../fixtures/hold.mjs', import.meta.url));
+const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
 /** Starts the fixture, waits for its containers, returns the child and its session. */
 async function holding(mode: string, presets: string[], env: Record<string, string> = {}) {
@@ -56,6 +57,21 @@ describe('a process that started containers leaves none behind', () => {
     child.kill('SIGKILL');
     await child;
     expect(await gone(session, 15_000)).toBe(true);
+  });
+
+  // A container on the host's network (`--network host`, a CI job) has this hostname and pids of its
+  // own: every pid here looks dead from there. unshare makes such a neighbour (root only, as CI is).
+  (process.getuid?.() === 0 ? test : test.skip)('a live session is not judged from another pid namespace with the same hostname', async () => {
+    const { child, session } = await holding('wait', ['redis']);
+    try {
+      const prune = await execa('unshare', ['--pid', '--fork', '--mount-proc', process.execPath, cli, 'prune'], { reject: false, env: { NO_COLOR: '1' } });
+      expect({ exitCode: prune.exitCode, stderr: prune.stderr }).toEqual({ exitCode: 0, stderr: expect.any(String) });
+      expect(await containersWith(`sandpit.session=${session}`)).toHaveLength(1);
+    } finally {
+      child.kill('SIGTERM');
+      await child;
+    }
+    expect(await gone(session, 5000)).toBe(true);
   });
 
   test('stale containers of a dead session are removed by prune(); a start elsewhere leaves fresh ones to their watchdog', async () => {
