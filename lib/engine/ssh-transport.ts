@@ -52,12 +52,16 @@ class SshConnection extends Duplex {
   readonly #child: ChildProcessWithoutNullStreams;
   #stderr = '';
   #idle?: NodeJS.Timeout;
+  #kept = false;
 
   constructor(destination: string[]) {
     super();
     const options = ['-o', 'BatchMode=yes', '-o', `ConnectTimeout=${CONNECT_TIMEOUT_S}`, '-T'];
     const child = (this.#child = spawn('ssh', [...options, ...destination, 'docker', 'system', 'dial-stdio']));
-    child.stdout.on('data', (chunk: Buffer) => this.push(chunk) || child.stdout.pause());
+    child.stdout.on('data', (chunk: Buffer) => {
+      this.#active();
+      if (!this.push(chunk)) child.stdout.pause();
+    });
     child.stderr.on('data', (chunk: Buffer) => (this.#stderr = (this.#stderr + chunk.toString()).slice(-4000)));
     child.stdin.on('error', () => {}); // a dead ssh is told by its exit below, with its own words
     child.once('error', (error: NodeJS.ErrnoException) =>
@@ -68,7 +72,10 @@ class SshConnection extends Duplex {
       ),
     );
     child.once('close', (code, signal) => {
-      if (code === 0 || this.destroyed) return void this.push(null);
+      if (this.destroyed) return;
+      // The far side closed the connection. A request on it reads its end; a kept one must go
+      // ('close' takes it out of the agent's pool), or the next request would wait on a dead ssh.
+      if (code === 0) return void (this.#kept ? this.destroy() : this.push(null));
       const said = this.#stderr.trim().split('\n').filter((line) => !/^warning:/i.test(line)).pop()?.replace(/\.$/, '');
       const command = `ssh ${destination.join(' ')}`;
       // 255 is ssh's own failure (no connection, no login), not the far side's docker.
@@ -77,11 +84,28 @@ class SshConnection extends Duplex {
     });
   }
 
+  /** net.Socket's inactivity time-out, which a request's `setTimeout` sets on its socket. */
+  setTimeout(ms: number, listener?: () => void): this {
+    if (listener) this.once('timeout', listener);
+    this.#inactivityMs = ms;
+    this.#active();
+    return this;
+  }
+
+  #inactivityMs = 0;
+  #inactivity?: NodeJS.Timeout;
+
+  #active(): void {
+    clearTimeout(this.#inactivity);
+    if (this.#inactivityMs > 0 && !this.destroyed) this.#inactivity = setTimeout(() => this.emit('timeout'), this.#inactivityMs).unref();
+  }
+
   override _read(): void {
     this.#child.stdout.resume();
   }
 
   override _write(chunk: Buffer, encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+    this.#active();
     this.#child.stdin.write(chunk, encoding, () => done()); // a failed write shows as ssh's exit
   }
 
@@ -91,18 +115,21 @@ class SshConnection extends Duplex {
 
   override _destroy(error: Error | null, done: (error: Error | null) => void): void {
     clearTimeout(this.#idle);
+    clearTimeout(this.#inactivity);
     this.#child.kill();
     done(error);
   }
 
   /** In use: the process waits for it. */
   ref(): void {
+    this.#kept = false;
     clearTimeout(this.#idle);
     for (const handle of this.#handles()) handle.ref();
   }
 
   /** Kept for the next request: the process may end without it, and it ends if unused for a while. */
   unref(): void {
+    this.#kept = true;
     for (const handle of this.#handles()) handle.unref();
     clearTimeout(this.#idle);
     this.#idle = setTimeout(() => this.destroy(), SSH_IDLE_MS).unref();
