@@ -52,7 +52,8 @@ async function runInside(network: string, name: string) {
     return { result, service: up ? (JSON.parse(up) as { host: string; port: number; containerId: string }[])[0] : undefined };
   } finally {
     // Whatever a failed run left: the job container, and the service it started (detached).
-    await execa('bash', ['-c', `docker rm -f $(docker ps -aq --filter label=sandpit-test-job=${name} --filter label=sandpit.name=${name}) 2>/dev/null`], { reject: false });
+    // (Two lists: filters on two labels would ask for containers carrying both.)
+    await execa('bash', ['-c', `docker rm -f $(docker ps -aq --filter label=sandpit-test-job=${name}) $(docker ps -aq --filter label=sandpit.name=${name}) 2>/dev/null`], { reject: false });
   }
 }
 
