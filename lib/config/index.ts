@@ -70,7 +70,7 @@ export async function loadConfig(cwd = process.cwd(), { stopDir }: { stopDir?: s
     isolations[name] = isolatable && isolation !== 'shared' ? 'worker' : 'shared';
     const options = { ...withAbsolutePaths(rest, dir), name } as unknown as StartOptions;
     try {
-      const n = normalise(options);
+      const n = normalise(options, CONFIG_OPTIONS);
       await n.preset.resolve(n.presetOptions); // folders and script files exist: checked before anything starts
     } catch (error) {
       if (!isSandpitError(error)) throw error;
@@ -84,6 +84,9 @@ export async function loadConfig(cwd = process.cwd(), { stopDir }: { stopDir?: s
   }
   return { file: found.file, services, isolation: isolations, ...(reuse === undefined ? {} : { reuse: reuse as ReuseConfig }) };
 }
+
+/** `isolation` is the config's own key; a config service is never detached (`sandpit up --detach` decides). */
+const CONFIG_OPTIONS = { alsoKnown: ['isolation'], notShown: ['detached'] } as const;
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -31,7 +31,7 @@ export async function findConfig(cwd: string, stopDir = cwd): Promise<{ file: st
     try {
       return await loader(file, content);
     } catch (cause) {
-      throw new SandpitError('CONFIG_INVALID', `${shown(file)}: ${what}: ${describe(cause)}`, { cause, stage: 'config' });
+      throw new SandpitError('CONFIG_INVALID', `${shown(file)}${where(file, content, cause)}: ${what}: ${describe(cause).trimEnd()}`, { cause, stage: 'config' });
     }
   };
   const searcher = lilconfig('sandpit', {
@@ -55,4 +55,21 @@ export async function findConfig(cwd: string, stopDir = cwd): Promise<{ file: st
     if (cause instanceof SandpitError) throw cause;
     throw new SandpitError('CONFIG_INVALID', `sandpit config in ${cwd}: cannot be read: ${describe(cause)}`, { cause, stage: 'config' });
   }
+}
+
+/**
+ * ":line:column" of a config's error, where the parser or the stack tells it, so that the first line
+ * points at the mistake: JSON.parse gives an offset (Node 20), jiti's parser and a throwing config
+ * the file's own line in the message or stack.
+ */
+function where(file: string, content: string, cause: unknown): string {
+  const text = `${(cause as Error | undefined)?.message ?? ''}\n${(cause as Error | undefined)?.stack ?? ''}`;
+  const offset = /in JSON at position (\d+)/.exec(text)?.[1];
+  if (offset !== undefined) {
+    const lines = content.slice(0, Number(offset)).split('\n');
+    return `:${lines.length}:${lines.at(-1)!.length + 1}`;
+  }
+  const names = [file, pathToFileURL(file).href].map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+  const at = new RegExp(`(?:${names}):(\\d+):(\\d+)`).exec(text);
+  return at ? `:${at[1]}:${at[2]}` : '';
 }

@@ -38,8 +38,17 @@ export interface Normalised {
   labels: Record<string, string>;
 }
 
+/**
+ * Keys of a sandpit.config service that are not start() options (the config takes them off first),
+ * so that a typo of one is named and suggested too; and start() options a config has no use for.
+ */
+export interface OptionsContext {
+  alsoKnown?: readonly string[];
+  notShown?: readonly string[];
+}
+
 /** All option checking happens here, before any Docker call, so bad input never leaves a container. */
-export function normalise(input: PresetName | StartOptions): Normalised {
+export function normalise(input: PresetName | StartOptions, context: OptionsContext = {}): Normalised {
   const options: Record<string, unknown> = typeof input === 'string' ? { preset: input } : { ...input };
   if (typeof options !== 'object' || options === null) invalid('options', input, 'a preset name or an options object');
 
@@ -65,7 +74,10 @@ export function normalise(input: PresetName | StartOptions): Normalised {
     if (key === 'preset' || value === undefined) continue;
     if (key in COMMON) continue;
     const spec = allowed[key];
-    if (!spec) throw unknownOption(presetName, key, [...Object.keys(COMMON), ...Object.keys(allowed)]);
+    if (!spec) {
+      const known = [...Object.keys(COMMON), ...Object.keys(allowed)].filter((k) => !context.notShown?.includes(k));
+      throw unknownOption(presetName, key, [...known, ...(context.alsoKnown ?? [])]);
+    }
     checkType(`${presetName}: ${key}`, value, spec);
     presetOptions[key] = value;
   }

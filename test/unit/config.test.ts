@@ -129,9 +129,22 @@ describe('loadConfig rejects, naming the file and the key', () => {
     expect((await failure(dir)).message).toMatch(/^sandpit\.config\.json: service: unknown key\. Did you mean "services"\?/);
   });
 
-  test('bad JSON, with the parse error', async () => {
-    const dir = project({ 'sandpit.config.json': '{ "services": { "cache": { "preset": "redis", } } }' });
-    expect((await failure(dir)).message).toMatch(/^sandpit\.config\.json: invalid JSON: .+/);
+  test('bad JSON, with the parse error and where it is', async () => {
+    const dir = project({ 'sandpit.config.json': '{\n  "services": {\n    "cache": { "preset": "redis", }\n  }\n}' });
+    expect((await failure(dir)).message).toMatch(/^sandpit\.config\.json:3:35: invalid JSON: .+/);
+  });
+
+  test('a TypeScript config that does not parse: where, on the first line', async () => {
+    const dir = project({ 'sandpit.config.ts': 'export default {\n  services: {\n    cache: { preset: "redis" port: 1 },\n  },\n};\n' });
+    expect((await failure(dir)).message).toMatch(/^sandpit\.config\.ts:3:29: cannot be loaded: ParseError: Unexpected token, expected ","$/);
+  });
+
+  test("a typo of the config's own isolation key is suggested; the options listed are a config's", async () => {
+    const dir = project({ 'sandpit.config.json': { services: { db: { preset: 'mysql', isolaton: 'shared' } } } });
+    const { message } = await failure(dir);
+    expect(message).toMatch(/^sandpit\.config\.json: services\.db\.isolaton: Unknown option "isolaton" for mysql\. Did you mean "isolation"\?/);
+    expect(message).toMatch(/Options: .*\bisolation\b/);
+    expect(message).not.toMatch(/\bdetached\b/);
   });
 
   test('an empty file, instead of looking elsewhere', async () => {
@@ -141,7 +154,7 @@ describe('loadConfig rejects, naming the file and the key', () => {
 
   test('a JS config that throws', async () => {
     const dir = project({ 'sandpit.config.mjs': 'throw new Error("oops");' });
-    expect((await failure(dir)).message).toBe('sandpit.config.mjs: cannot be loaded: oops');
+    expect((await failure(dir)).message).toBe('sandpit.config.mjs:1:7: cannot be loaded: oops'); // where it threw, from the stack
   });
 
   test('a service that is not an object, or whose name differs from its key', async () => {
