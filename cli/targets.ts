@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { SandpitError } from '../lib/errors.js';
 import { loadConfig } from '../lib/config/index.js';
+import { CONFIG_FILES } from '../lib/config/load.js';
 import { unknownPreset } from '../lib/options/normalise.js';
 import { isPresetName, presets } from '../lib/presets/index.js';
 import type { StartOptions } from '../lib/types.js';
@@ -17,12 +19,21 @@ export async function resolveTargets(names: string[], flags: StartFlags, { detac
   // config should fail now rather than on the next run.
   const config = await loadConfig();
   const fromConfig = new Map(config?.services.map((s) => [s.name!, s]) ?? []);
+  const above = config ? undefined : configAbove();
   if (names.length === 0 && !config) {
-    throw invalid('Nothing to start: name presets (e.g. `sandpit up redis mysql`) or add a sandpit.config.json with "services".');
+    throw invalid(
+      above
+        ? `Nothing to start: no sandpit config in this folder, and ${above} is in a folder above. Run sandpit in ${path.dirname(above)}, or name presets (e.g. \`sandpit up redis\`).`
+        : `Nothing to start: name presets (e.g. \`sandpit up redis mysql\`) or add a sandpit.config.json with "services" to ${process.cwd()}.`,
+    );
   }
   const chosen = names.length === 0 ? [...fromConfig.keys()] : names;
   const unknown = chosen.find((n) => !fromConfig.has(n) && !isPresetName(n));
   if (unknown !== undefined) {
+    if (!config && above) {
+      const { message, code } = unknownPreset(unknown);
+      throw new SandpitError(code, `${message} sandpit reads the config of the folder it runs in; ${above} is in a folder above: run sandpit in ${path.dirname(above)}.`);
+    }
     if (!config) throw unknownPreset(unknown);
     throw new SandpitError(
       'UNKNOWN_PRESET',
@@ -32,6 +43,15 @@ export async function resolveTargets(names: string[], flags: StartFlags, { detac
   const bases = chosen.map((n): Record<string, unknown> => ({ ...(fromConfig.get(n) ?? { preset: n }) }));
   applyFlags(bases, chosen.filter((n) => fromConfig.has(n)), flags);
   return bases.map((options) => ({ ...options, detached }) as unknown as StartOptions);
+}
+
+/** The nearest sandpit config above the current folder, which the CLI does not read (as Jest reads its rootDir's only). */
+function configAbove(): string | undefined {
+  for (let dir = path.dirname(process.cwd()); ; dir = path.dirname(dir)) {
+    const file = CONFIG_FILES.map((name) => path.join(dir, name)).find((candidate) => existsSync(candidate));
+    if (file) return file;
+    if (path.dirname(dir) === dir) return undefined;
+  }
 }
 
 /** Adds flag values to each service's options, refusing any flag that fits none of them. */

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { execa } from 'execa';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { containersWith } from '../helpers/engine.js';
@@ -81,6 +81,28 @@ describe('bad input: one line, the right exit code, nothing left behind', () => 
     expect(result.stderr.trim().split('\n')[0]).toMatch(
       /^sandpit: The Docker engine at unix:\/\/\/nonexistent\.sock \(DOCKER_HOST\) is not reachable: .*try `sandpit doctor`\. \(DOCKER_UNREACHABLE\)$/,
     );
+  });
+});
+
+describe('run from a folder below the project (the CLI reads the config of its own folder only)', () => {
+  test.each([
+    [['up', '--detach'], /^sandpit: Nothing to start: no sandpit config in this folder, and (\S+)\/sandpit\.config\.json is in a folder above\. Run sandpit in \1, .*\(INVALID_OPTION\)$/],
+    [['up', '--detach', 'db'], /^sandpit: Unknown preset "db"\. .* sandpit reads the config of the folder it runs in; (\S+)\/sandpit\.config\.json is in a folder above: run sandpit in \1\. \(UNKNOWN_PRESET\)$/],
+  ])('%j says where the config is', async (args, message) => {
+    const project = mkdtempSync(path.join(os.tmpdir(), 'sandpit-below-'));
+    writeFileSync(path.join(project, 'sandpit.config.json'), JSON.stringify({ services: { db: { preset: 'redis' } } }));
+    const below = path.join(project, 'db');
+    mkdirSync(below);
+    try {
+      const child = sandpit(args, { cwd: below });
+      const result = await child;
+      expectExit(result, 1);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr.trim()).toMatch(message);
+      expect(await containersWith(`sandpit.pid=${child.pid}`)).toEqual([]);
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
   });
 });
 
