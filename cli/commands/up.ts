@@ -68,6 +68,11 @@ export const up: CommandModule<object, Args> = {
     }
     if (!warm) process.stderr.write(`sandpit: press Ctrl-C to stop and remove ${services.length === 1 ? 'it' : 'them'}\n`);
     (await import('../deadline.js')).disarm(); // ready: from here it runs until Ctrl-C, untimed
+    await (await import('../watch.js')).watchServices(services, async () => {
+      process.stderr.write('sandpit: every service has ended; nothing left to serve\n');
+      await Promise.all([removeSession({ sayNone: false }), warmEnd()]).catch(() => {});
+      process.exit(1);
+    });
     await waitForever();
   },
 };

@@ -122,6 +122,20 @@ describe('sandpit up / ls / exec / logs / down', () => {
     expect(result.stderr).toContain('sandpit: press Ctrl-C to stop and remove it\n');
     expect(result.stderr).toContain(`sandpit: ${name}: waiting until it answers`);
     expect(result.stderr).toContain(`sandpit: ${name}: ready`);
+    expect(result.stderr).not.toContain('no longer answers'); // Ctrl-C's own removal is not reported as a death
+    expect(await named(name)).toEqual([]);
+  });
+
+  test('foreground up says when its service dies under it (docker rm -f), and with none left ends 1, leaving nothing', async () => {
+    const name = unique('dies');
+    const child = sandpit(['up', 'redis', '--name', name]);
+    await readyLine(child);
+    const [id] = await named(name);
+    await execa('docker', ['rm', '-f', id!]);
+    const result = await child;
+    expectExit(result, 1);
+    expect(result.stderr).toContain(`sandpit: ${name} stopped (exit code 137: killed); it no longer answers\n`);
+    expect(result.stderr).toContain('sandpit: every service has ended; nothing left to serve\n');
     expect(await named(name)).toEqual([]);
   });
 
