@@ -14,6 +14,12 @@ export interface PresetFlag {
 // Where the API's name is long for typing; every other option is its name in kebab-case.
 const SHORTER: Record<string, string> = { initScripts: 'init' };
 
+/** "initScripts is --init here": for a config's option name typed as a flag. */
+export function renamedFlag(argument: string): string | undefined {
+  const option = Object.keys(SHORTER).find((key) => key.toLowerCase() === argument.replace(/-/g, '').toLowerCase());
+  return option && `${option} is --${SHORTER[option]} on the command line.`;
+}
+
 const kebab = (key: string) => SHORTER[key] ?? key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 /**

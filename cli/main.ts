@@ -4,6 +4,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { commands } from './commands/index.js';
 import { arm } from './deadline.js';
+import { renamedFlag } from './flags.js';
 import { version } from './version.js';
 
 const args = hideBin(process.argv);
@@ -43,7 +44,9 @@ const cli = yargs(args)
     // A bare `sandpit` wants the overview; a typo wants the one line saying what was wrong.
     if (args.length === 0) y.showHelp('error');
     // recommendCommands() says only "Did you mean up?"; the user also needs what was wrong.
-    const said = message.startsWith('Did you mean') ? `Unknown command "${args[0]}". ${message}` : message;
+    const unknown = /^Unknown arguments?: (.+)$/.exec(message)?.[1]?.split(', ') ?? [];
+    const renamed = [...new Set(unknown.map(renamedFlag).filter(Boolean))].join(' ');
+    const said = message.startsWith('Did you mean') ? `Unknown command "${args[0]}". ${message}` : `${message}${renamed ? `. ${renamed}` : ''}`;
     process.stderr.write(`sandpit: ${said}\n`);
     if (args.length > 0) process.stderr.write(`Run \`sandpit ${commandOf()}--help\` for usage.\n`);
     process.exit(2);

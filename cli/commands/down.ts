@@ -44,7 +44,8 @@ export const down: CommandModule<object, Args> = {
         ? ` ${owned.join(', ')} belong${owned.length === 1 ? 's' : ''} to a running process (see \`sandpit ls\`): end it, and its containers go with it.`
         : '';
       const running = [...new Set(detached.map((s) => s.name))].join(', ') || 'none';
-      throw new SandpitError('NOT_FOUND', `No detached service named ${missing.map((n) => `"${n}"`).join(', ')}.${why} Detached: ${running}.`);
+      // All or nothing: a typo among the names must not leave the rest half removed.
+      throw new SandpitError('NOT_FOUND', `No detached service named ${missing.map((n) => `"${n}"`).join(', ')}; nothing was removed.${why} Detached: ${running}.`);
     }
     const remove = (list: ServiceInfo[]) => Promise.all(list.map((s) => (s.owner === 'reused' ? removeReused(s.containerId) : removeContainer(s.containerId))));
     const doomed = detached.filter(wanted);

@@ -106,6 +106,14 @@ describe('run from a folder below the project (the CLI reads the config of its o
   });
 });
 
+describe('a config option typed as a flag', () => {
+  test('--initScripts: usage error (exit 2) naming the flag it is on the command line', async () => {
+    const result = await sandpit(['up', 'mysql', '--initScripts', 'a.sql']);
+    expectExit(result, 2);
+    expect(firstLine(result.stderr)).toBe('sandpit: Unknown argument: initScripts. initScripts is --init on the command line.');
+  });
+});
+
 describe('help and version', () => {
   test('a reader that stops early (`sandpit doctor | head -1`) is no crash: later output is dropped', async () => {
     // `true` has long gone when doctor writes, its checks done (~0.5 s): every write meets a closed pipe.

@@ -91,7 +91,7 @@ describe('sandpit up / ls / exec / logs / down', () => {
     expect(again.stderr).toMatch(new RegExp(`^sandpit: "${name}" already runs detached \\(redis://.*\\(NAME_IN_USE\\)$`));
     const down = await sandpit(['down', name, 'nosuchservice']);
     expectExit(down, 1);
-    expect(down.stderr).toMatch(new RegExp(`^sandpit: No detached service named "nosuchservice"\\. Detached: .*${name}.*\\(NOT_FOUND\\)$`, 'm'));
+    expect(down.stderr).toMatch(new RegExp(`^sandpit: No detached service named "nosuchservice"; nothing was removed\\. Detached: .*${name}.*\\(NOT_FOUND\\)$`, 'm'));
     expect(await named(name)).toHaveLength(1);
     await sandpit(['down', name]);
     expect(await named(name)).toEqual([]);
