@@ -6,9 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Row } from './row.js';
 import { alternate, ratio } from './stats.js';
-import { firstUse, pollUntil } from './uses.js';
-
-const REDIS_COMMAND = ['redis-server', '--protected-mode', 'no', '--save', ''];
+import { dockerRunRedis } from './remote-raw.js';
+import { firstUse } from './uses.js';
 
 export async function sshCase(root: string, uri: string, image: string, runs: number, log: (line: string) => void): Promise<Row[]> {
   if (!existsSync('/usr/sbin/sshd')) {
@@ -36,17 +35,7 @@ export async function sshCase(root: string, uri: string, image: string, runs: nu
           await execa('node', [cli, 'down', 'bench-ssh'], { env, reject: false });
         }
       },
-      async () => {
-        const port = 20000 + Math.floor(Math.random() * 20000);
-        const t0 = performance.now();
-        const id = (await execa('docker', ['run', '-d', '--rm', '-p', `0.0.0.0:${port}:6379`, image, ...REDIS_COMMAND], { env })).stdout.trim();
-        try {
-          await pollUntil(() => firstUse.redis(host, port));
-          return performance.now() - t0;
-        } finally {
-          await execa('docker', ['rm', '-f', id], { env, reject: false });
-        }
-      },
+      () => dockerRunRedis(image, host, env),
     );
     return [
       {

@@ -4,10 +4,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Row } from './row.js';
 import { measure, ratio, summarise } from './stats.js';
-import { firstUse, pollUntil } from './uses.js';
+import { dockerRunRedis } from './remote-raw.js';
 import { sshCase } from './remote-ssh.js';
-
-const REDIS_COMMAND = ['redis-server', '--protected-mode', 'no', '--save', ''];
 
 export async function remoteCases(root: string, image: string, runs: number, log: (line: string) => void): Promise<Row[]> {
   if (process.getuid?.() !== 0 || !existsSync('/usr/sbin/dockerd')) {
@@ -22,17 +20,7 @@ export async function remoteCases(root: string, image: string, runs: number, log
     const host = new URL(uri).hostname;
     const env = { ...process.env, DOCKER_HOST: uri };
     log(`remote: redis start → first use, ${runs} runs each`);
-    const raw = await measure(runs, async () => {
-      const port = 20000 + Math.floor(Math.random() * 20000);
-      const t0 = performance.now();
-      const id = (await execa('docker', ['run', '-d', '--rm', '-p', `0.0.0.0:${port}:6379`, image, ...REDIS_COMMAND], { env })).stdout.trim();
-      try {
-        await pollUntil(() => firstUse.redis(host, port));
-        return performance.now() - t0;
-      } finally {
-        await execa('docker', ['rm', '-f', id], { env, reject: false });
-      }
-    });
+    const raw = await measure(runs, () => dockerRunRedis(image, host, env));
     // In a child: the library settles its engine once per process, and this one talks to the local engine.
     const child = `
       import { start } from ${JSON.stringify(path.join(root, 'dist/lib/index.js'))};
