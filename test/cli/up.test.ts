@@ -86,14 +86,17 @@ describe('sandpit up / ls / exec / logs / down', () => {
   test('a second detached service of one name is refused; down of an unknown name is NOT_FOUND naming what runs', async () => {
     const name = unique('keep');
     expectExit(await sandpit(['up', 'redis', '-d', '--name', name]), 0);
-    const again = await sandpit(['up', 'redis', '-d', '--name', name]);
-    expectExit(again, 1);
-    expect(again.stderr).toMatch(new RegExp(`^sandpit: "${name}" already runs detached \\(redis://.*\\(NAME_IN_USE\\)$`));
-    const down = await sandpit(['down', name, 'nosuchservice']);
-    expectExit(down, 1);
-    expect(down.stderr).toMatch(new RegExp(`^sandpit: No detached service named "nosuchservice"; nothing was removed\\. Detached: .*${name}.*\\(NOT_FOUND\\)$`, 'm'));
-    expect(await named(name)).toHaveLength(1);
-    await sandpit(['down', name]);
+    try {
+      const again = await sandpit(['up', 'redis', '-d', '--name', name]);
+      expectExit(again, 1);
+      expect(again.stderr).toMatch(new RegExp(`^sandpit: "${name}" already runs detached \\(redis://.*\\(NAME_IN_USE\\)$`));
+      const down = await sandpit(['down', name, 'nosuchservice']);
+      expectExit(down, 1);
+      expect(down.stderr).toMatch(new RegExp(`^sandpit: No detached service named "nosuchservice"; nothing was removed\\. Detached: .*${name}.*\\(NOT_FOUND\\)$`, 'm'));
+      expect(await named(name)).toHaveLength(1);
+    } finally {
+      await sandpit(['down', name]); // detached: nothing else would remove it if an expectation failed
+    }
     expect(await named(name)).toEqual([]);
   });
 
