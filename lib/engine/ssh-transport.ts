@@ -17,12 +17,12 @@ import { Duplex } from 'node:stream';
 export const SSH_IDLE_MS = 5_000;
 const CONNECT_TIMEOUT_S = 10;
 
-/** ssh's arguments for the user, port and host of an ssh:// address. */
+/** ssh's arguments for the user, port and host of an ssh:// address (an IPv6 host without the URL's brackets). */
 export const sshDestination = (url: URL): string[] => [
   ...(url.username ? ['-l', decodeURIComponent(url.username)] : []),
   ...(url.port ? ['-p', url.port] : []),
   '--',
-  url.hostname,
+  url.hostname.replace(/^\[(.*)\]$/, '$1'),
 ];
 
 export function sshAgent(destination: string[]): http.Agent {

@@ -8,6 +8,7 @@ import { engineAddress } from '../../lib/engine/address.js';
 import { hostOverride, publishing } from '../../lib/engine/bind.js';
 import type { EngineAddress } from '../../lib/engine/address.js';
 import { applySelection } from '../../lib/engine/select.js';
+import { sshDestination } from '../../lib/engine/ssh-transport.js';
 
 // Not in a container here: the engine is never asked about one.
 const publishingOn = (address: EngineAddress) => publishing({ address, inspect: () => Promise.reject(new Error('not asked')) });
@@ -65,6 +66,12 @@ describe('local or remote, and what follows for ports', () => {
     expect(engineAddress(client({ host: 'docker', port: '2376', protocol: 'https' }))).toEqual({ uri: 'tcp://docker:2376', local: false, hostname: 'docker' });
     expect(engineAddress(client({ host: 'box', port: '22', protocol: 'ssh', username: 'ci' })).uri).toBe('ssh://ci@box:22');
     expect(await publishingOn(engineAddress(client({ host: 'docker', port: '2375' })))).toEqual({ bindAddress: '0.0.0.0', ours: false });
+  });
+
+  test('ssh:// addresses become ssh arguments as the Docker CLI passes them', () => {
+    expect(sshDestination(new URL('ssh://ci@box:2222'))).toEqual(['-l', 'ci', '-p', '2222', '--', 'box']);
+    expect(sshDestination(new URL('ssh://build-box'))).toEqual(['--', 'build-box']);
+    expect(sshDestination(new URL('ssh://root@[::1]'))).toEqual(['-l', 'root', '--', '::1']);
   });
 
   test('SANDPIT_HOST overrides the address; nonsense in it is an INVALID_OPTION', () => {
