@@ -40,11 +40,11 @@ node --input-type=module -e '
 node ${root}dist/cli/main.js down ${name}
 `;
 
-async function runInside(network: string, name: string) {
+async function runInside(network: string, name: string, hostname?: string) {
   const image = await presetImage('ubuntu');
   try {
     const result = await execa('docker', [
-      'run', '--rm', '--network', network, '--label', `sandpit-test-job=${name}`,
+      'run', '--rm', '--network', network, ...(hostname ? ['--hostname', hostname] : []), '--label', `sandpit-test-job=${name}`,
       '-v', `${socket}:/var/run/docker.sock`, '-v', `${root}:${root}:ro`, '-v', `${process.execPath}:/usr/local/bin/node:ro`,
       '-e', 'NO_COLOR=1', '-w', '/tmp', image, 'timeout', '60', 'bash', '-c', inside(name),
     ], { reject: false, timeout: 90_000 });
@@ -60,7 +60,9 @@ async function runInside(network: string, name: string) {
 suite('sandpit in a container of its own engine (a mounted socket)', () => {
   test("on a bridge network: ports are published on that network's gateway, reached from the job, and nowhere else", async () => {
     const name = `injob${process.pid}`;
-    const { result, service } = await runInside('bridge', name);
+    // A hostname of its own: the job's id can only come from its mounts (/proc/self/mountinfo), as in a
+    // devcontainer or a CI job that names its host, not from Docker's default hostname (the short id).
+    const { result, service } = await runInside('bridge', name, 'ci-job');
     expect({ exitCode: result.exitCode, stderr: result.stderr }).toEqual({ exitCode: 0, stderr: expect.any(String) });
     const gateway = /^GATEWAY: (\S+)$/m.exec(result.stdout)?.[1]; // the job container's default route
     expect(gateway).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
