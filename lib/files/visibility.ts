@@ -14,7 +14,8 @@ const answers = new Map<string, Promise<boolean>>();
  * Whether the engine sees this process's files at the same paths, so a bind mount of a local
  * folder mounts that folder. Measured, not guessed from the address: a unix socket can lead to a
  * VM or another mount namespace, and tcp://127.0.0.1 to this very machine. Once per engine per
- * process; it costs one create and one read of a container that never starts (~100 ms).
+ * process; it costs two creates of containers that never start, and on engines that create
+ * whatever a bind names (Podman) a read through one of them.
  */
 export function engineSeesLocalFiles(engine: EngineCalls, image: string): Promise<boolean> {
   const key = engine.address.uri;
@@ -29,37 +30,48 @@ export function engineSeesLocalFiles(engine: EngineCalls, image: string): Promis
 
 const TARGET = '/sandpit-visibility';
 
-async function measure(engine: EngineCalls, image: string): Promise<boolean> {
+/** The measurement itself, never cached (engineSeesLocalFiles keeps its answer): exported for its tests. */
+export async function measure(engine: EngineCalls, image: string): Promise<boolean> {
   // A fresh folder with a random name and content: no engine can have it unless it shares our disk.
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sandpit-visibility-'));
   const token = randomBytes(16).toString('hex');
   try {
     await writeFile(path.join(dir, 'marker'), token);
-    let id;
+    // Side by side: one container mounting the fresh folder, one mounting a path in it that exists nowhere.
+    const [present, absent] = await Promise.allSettled([probe(engine, image, dir), probe(engine, image, path.join(dir, 'absent'))]);
     try {
-      id = await engine.create({
-        Image: image,
-        Labels: { [LABEL.managed]: 'true', [LABEL.name]: 'visibility-probe', ...ownerLabels(false) },
-        HostConfig: { Mounts: [{ Type: 'bind', Source: dir, Target: TARGET, ReadOnly: true }] },
-      });
-    } catch (error) {
-      // The engine checks bind sources at create: a path it does not have is refused right there.
-      if (/bind source path does not exist|invalid mount config|no such file or directory/i.test(describe(error))) return false;
-      throw error;
-    }
-    try {
-      // Read through the engine, without starting anything: same path on its side, same content?
-      return (await markerIn(await engine.archive(id, `${TARGET}/marker`))) === token;
-    } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) return false;
-      throw error;
+      if (present.status === 'rejected') {
+        // The engine checks bind sources at create: a path it does not have is refused right there.
+        if (refusedSource(present.reason)) return false;
+        throw present.reason;
+      }
+      // An engine that refused the absent path and took the fresh one has that fresh random folder: it
+      // shares our disk. No read needed: reading through a container mounts its file system, which took
+      // ~360 ms of a busy engine's time here (four services starting) and held up the others' starts.
+      if (absent.status === 'rejected' && refusedSource(absent.reason)) return true;
+      // This engine creates whatever a bind names (Podman): read through it, same path on its side, same content?
+      try {
+        return (await markerIn(await engine.archive(present.value, `${TARGET}/marker`))) === token;
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode === 404) return false;
+        throw error;
+      }
     } finally {
-      await engine.remove(id).catch(() => {});
+      await Promise.all([present, absent].map((made) => (made.status === 'fulfilled' ? engine.remove(made.value).catch(() => {}) : undefined)));
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+const probe = (engine: EngineCalls, image: string, source: string): Promise<string> =>
+  engine.create({
+    Image: image,
+    Labels: { [LABEL.managed]: 'true', [LABEL.name]: 'visibility-probe', ...ownerLabels(false) },
+    HostConfig: { Mounts: [{ Type: 'bind', Source: source, Target: TARGET, ReadOnly: true }] },
+  });
+
+const refusedSource = (error: unknown): boolean => /bind source path does not exist|invalid mount config|no such file or directory/i.test(describe(error));
 
 async function markerIn(archive: Buffer): Promise<string | undefined> {
   const { default: tar } = await import('tar-stream'); // at first use, not at import: only a start with a bind mount reads an archive

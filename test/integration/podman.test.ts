@@ -117,4 +117,17 @@ suite('Podman, through its Docker-compatible socket', () => {
       await box.stop();
     }
   });
+  // Podman creates a container whatever its bind mounts name (a path it lacks included), so the two creates
+  // that answer on Docker (visibility.test.ts) prove nothing here: it reads the marker through a container.
+  test('whether Podman sees local files is read through a container, and is yes on this machine', async () => {
+    const { engineCalls } = await import('../../lib/docker/calls.js');
+    const { measure } = await import('../../lib/files/visibility.js');
+    const engine = await engineCalls();
+    const made: string[] = [];
+    const recording = { ...engine, archive: (id: string, at: string) => (made.push('archive'), engine.archive(id, at)) };
+    expect(await measure(recording, offlineTag('httpd', presets.httpd.offline))).toBe(true);
+    expect(made).toEqual(['archive']);
+    const { stdout } = await execa('podman', ['ps', '-aq', '--filter', 'label=sandpit.name=visibility-probe']);
+    expect(stdout.trim()).toBe('');
+  });
 });
