@@ -13,7 +13,18 @@ export interface PortPlan {
 export async function planPort(
   service: string,
   option: PortOption,
-  { bindAddress, standardPort, local = true }: { bindAddress: string; standardPort: number | undefined; local?: boolean },
+  {
+    bindAddress,
+    standardPort,
+    local = true,
+    holder = async () => undefined,
+  }: {
+    bindAddress: string;
+    standardPort: number | undefined;
+    local?: boolean;
+    /** Who holds a busy port, in words, when the caller can tell (a sandpit service): put in the error. */
+    holder?: (port: number) => Promise<string | undefined>;
+  },
 ): Promise<PortPlan> {
   if (option === undefined) return { hostPort: '' };
   // A remote engine's ports are not this machine's: only the engine can tell, when it binds (PORT_IN_USE then).
@@ -29,9 +40,10 @@ export async function planPort(
       : { hostPort: '', notice: `port ${standardPort} is busy; using a free port instead` };
   }
   if ((await getPort({ port: option, host: bindAddress })) !== option) {
+    const held = await holder(option);
     throw new SandpitError(
       'PORT_IN_USE',
-      `${service}: port ${option} on ${bindAddress} is already in use. Free it, pick another with port: N, or leave port unset for a free one.`,
+      `${service}: port ${option} on ${bindAddress} is already in use${held ? `: ${held}` : ''}. Free it, pick another with port: N, or leave port unset for a free one.`,
       { service, stage: 'create' },
     );
   }

@@ -8,6 +8,7 @@ import { startWatchdog } from '../cleanup/watchdog.js';
 import { removeContainer } from '../cleanup/remove.js';
 import { copyArchives, copyFiles } from './container.js';
 import { nameInUse } from './names.js';
+import { portHolder } from './port-holder.js';
 import type { LaunchPlan } from './plan.js';
 
 /** The container a start works on (its id); replaced in place when a lost port race makes a second one. */
@@ -76,7 +77,7 @@ export async function fillAndStart(plan: LaunchPlan, held: Held): Promise<void> 
   say('start', 'starting');
   const lost = await plan.engine.start(held.id).then(
     () => undefined,
-    (error: unknown) => portError(n.name, error) ?? Promise.reject(error),
+    async (error: unknown) => (await portError(n.name, error, n.port)) ?? Promise.reject(error),
   );
   if (!lost) return;
   // 'standard' is a preference; a port the user named is not.
@@ -100,9 +101,11 @@ export async function hostPorts(engine: EngineCalls, id: string, ports: number[]
   return published;
 }
 
-function portError(service: string, error: unknown): SandpitError | undefined {
+async function portError(service: string, error: unknown, port: LaunchPlan['n']['port']): Promise<SandpitError | undefined> {
   if (!/port is already allocated|address already in use/i.test(describe(error))) return undefined;
-  return new SandpitError('PORT_IN_USE', `${service}: the host port is already in use (${describe(error)}). Pick another port, or leave port unset.`, {
+  // A remote engine's ports are checked only here, at its bind: the holder may be a sandpit service there.
+  const held = typeof port === 'number' ? await portHolder(port) : undefined;
+  return new SandpitError('PORT_IN_USE', `${service}: the host port is already in use (${held ?? describe(error)}). Pick another port, or leave port unset.`, {
     cause: error,
     service,
     stage: 'start',

@@ -6,6 +6,7 @@ import { resolveImage } from '../images/resolve.js';
 import { sweepOnce } from '../cleanup/sweep.js';
 import { normalise, type Normalised } from '../options/normalise.js';
 import { planPort } from '../ports/plan.js';
+import { portHolder } from './port-holder.js';
 import type { Launch } from '../snapshots/launch.js';
 import { snapshotFor } from '../snapshots/use.js';
 import type { ContainerSpec } from '../preset.js';
@@ -65,7 +66,7 @@ export async function planLaunch(input: PresetName | StartOptions, via: Launch |
 
   const publish = await publishing(engine);
   const bindAddress = n.bindAddress ?? publish.bindAddress;
-  const port = await planPort(n.name, n.port, { bindAddress, standardPort: n.preset.standardPort, local: publish.ours });
+  const port = await planPort(n.name, n.port, { bindAddress, standardPort: n.preset.standardPort, local: publish.ours, holder: portHolder });
   if (port.notice) say('create', port.notice, true);
   const notice = n.preset.notice?.(options);
   if (notice) say('create', notice, true);

@@ -82,6 +82,28 @@ describe('errors say what is wrong and how to fix it', () => {
     }
   });
 
+  test('PORT_IN_USE names the sandpit service that holds the port, and how it goes away', async () => {
+    const free = async () => {
+      const server = net.createServer().listen(0, '127.0.0.1');
+      await new Promise((resolve) => server.once('listening', resolve));
+      const { port } = server.address() as net.AddressInfo;
+      await new Promise((resolve) => server.close(resolve));
+      return port;
+    };
+    const [left, ours] = [await free(), await free()];
+    await using detached = await start({ preset: 'redis', name: 'holder', port: left, detached: true });
+    await using mine = await start({ preset: 'redis', name: 'mine', port: ours });
+    expect([detached.port, mine.port]).toEqual([left, ours]);
+    const taken = await failure(start({ preset: 'redis', port: left }));
+    expect([taken.code, taken.message]).toEqual([
+      'PORT_IN_USE',
+      `redis: port ${left} on 127.0.0.1 is already in use: the sandpit service "holder" holds it (left running by \`sandpit up --detach\`; \`sandpit down holder\` removes it). Free it, pick another with port: N, or leave port unset for a free one.`,
+    ]);
+    expect((await failure(start({ preset: 'redis', port: ours }))).message).toContain(
+      `port ${ours} on 127.0.0.1 is already in use: the sandpit service "mine" holds it (started by process session ${sessionId}; it goes when that process ends).`,
+    );
+  });
+
   test('IMAGE_UNAVAILABLE names the image when it is neither local nor pullable', async () => {
     const error = await failure(start({ preset: 'redis', name: 'cache', image: 'sandpit-test/no-such-image:1' }));
     expect(error.code).toBe('IMAGE_UNAVAILABLE');
