@@ -7,33 +7,53 @@ export interface Inspects {
   inspect(id: string): Promise<ContainerInspectInfo>;
 }
 
+/** What the engine says of the container this process runs in (see ownContainer). */
+export interface OwnContainer {
+  /**
+   * Where a local engine's ports must be published from here: the engine's loopback is the host's,
+   * not ours, so a service published on 127.0.0.1 never answers here. The gateway of our container's
+   * network is the host's address on that bridge: reachable from our container (and the host), not
+   * from the rest of the network. Undefined on the host's network (`--network host`): loopback works.
+   */
+  gateway?: string;
+  /** Our bind mounts and volumes: our path `destination` is the engine's `source`. */
+  mounts: OwnMount[];
+}
+
+export interface OwnMount {
+  source: string;
+  destination: string;
+}
+
 /**
- * Where a local engine's ports must be published when this process runs in a container of that
- * engine, reached through a mounted socket (a devcontainer, a CI job container given
- * /var/run/docker.sock): the engine's loopback is the host's, not ours, so a service published on
- * 127.0.0.1 never answers here. The gateway of our container's network is the host's address on
- * that bridge: reachable from our container (and the host), not from the rest of the network.
- *
- * Undefined when we are not in a container, share the host's network (`--network host`), or are
- * no container of this engine (its inspect says 404). Measured once per process: one inspect.
+ * The container of this engine that this process runs in, reached through a mounted socket (a
+ * devcontainer, a CI job container given /var/run/docker.sock). Undefined when we are not in a
+ * container, or in none of this engine's (its inspect says 404). Measured once per process: one
+ * inspect (two when our network is another container's).
  */
-export function ownGateway(engine: Inspects): Promise<string | undefined> {
-  measured ??= measure(engine).catch(() => undefined); // undecidable: the loopback default, as before
+export function ownContainer(engine: Inspects): Promise<OwnContainer | undefined> {
+  measured ??= measure(engine).catch(() => undefined); // undecidable: loopback and copies, as before
   return measured;
 }
 
-let measured: Promise<string | undefined> | undefined;
+/** ownContainer's gateway: where ports are published from inside a container of the engine (lib/engine/bind.ts). */
+export const ownGateway = async (engine: Inspects): Promise<string | undefined> => (await ownContainer(engine))?.gateway;
 
-async function measure(engine: Inspects): Promise<string | undefined> {
+let measured: Promise<OwnContainer | undefined> | undefined;
+
+async function measure(engine: Inspects): Promise<OwnContainer | undefined> {
   if (!existsSync('/.dockerenv') && !existsSync('/run/.containerenv')) return undefined;
   const id = ownContainerId();
   if (!id) return undefined;
-  let info = await engine.inspect(id).catch(() => undefined);
+  const own = await engine.inspect(id).catch(() => undefined);
+  if (!own) return undefined;
+  const mounts = (own.Mounts ?? []).flatMap((m) => ((m.Type === 'bind' || m.Type === 'volume') && m.Source && m.Destination ? [{ source: m.Source, destination: m.Destination }] : []));
   // A job sharing another container's network (`--network container:<id>`, a pod) uses that one's.
-  const shared = /^container:(.+)$/.exec(info?.HostConfig.NetworkMode ?? '')?.[1];
-  if (shared) info = await engine.inspect(shared).catch(() => undefined);
-  if (!info || info.HostConfig.NetworkMode === 'host') return undefined;
-  return Object.values(info.NetworkSettings.Networks ?? {}).find((network) => network.Gateway)?.Gateway || undefined;
+  const shared = /^container:(.+)$/.exec(own.HostConfig.NetworkMode ?? '')?.[1];
+  const net = shared ? await engine.inspect(shared).catch(() => undefined) : own;
+  if (!net || net.HostConfig.NetworkMode === 'host') return { mounts };
+  const gateway = Object.values(net.NetworkSettings.Networks ?? {}).find((network) => network.Gateway)?.Gateway || undefined;
+  return gateway ? { gateway, mounts } : { mounts };
 }
 
 /**

@@ -8,6 +8,8 @@ import type tar from 'tar-stream';
 import type { EngineCalls } from '../docker/calls.js';
 import { SandpitError } from '../errors.js';
 import type { ContainerSpec } from '../preset.js';
+import { ownContainer } from '../engine/own-container.js';
+import { enginePath } from './engine-path.js';
 import { engineSeesLocalFiles } from './visibility.js';
 
 type Mount = NonNullable<ContainerSpec['mounts']>[number];
@@ -20,13 +22,20 @@ export interface PlacedFiles {
 }
 
 /**
- * Bind mounts when the engine shares this machine's disk; otherwise the folders are copied into
- * the container through the API. A writable mount cannot be honoured by a copy (the service's
- * writes would never reach this machine), so it is refused with what to do instead.
+ * Bind mounts when the engine shares this machine's disk, or (in a container of a local engine) when
+ * the folder is under one of our container's mounts, at that mount's source; otherwise the folders are
+ * copied into the container through the API. A writable mount cannot be honoured by a copy (the
+ * service's writes would never reach this machine), so it is refused with what to do instead.
  */
 export async function placeFiles(engine: EngineCalls, image: string, service: string, mounts: Mount[]): Promise<PlacedFiles> {
   if (mounts.length === 0 || (await engineSeesLocalFiles(engine, image))) return { mounts, copies: [] };
-  const writable = mounts.find((m) => !m.readOnly);
+  // A devcontainer or a CI job given the engine's socket: the workspace is the engine's folder too, so
+  // it is mounted (later edits show, writes come back) rather than copied. The engine says where.
+  const own = engine.address.local ? await ownContainer(engine) : undefined;
+  const onEngine = mounts.map((m) => (own ? enginePath(m.source, own.mounts) : undefined));
+  const translated = mounts.flatMap((m, i) => (onEngine[i] ? [{ ...m, source: onEngine[i] }] : []));
+  const left = mounts.filter((_, i) => !onEngine[i]);
+  const writable = left.find((m) => !m.readOnly);
   if (writable) {
     throw new SandpitError(
       'INVALID_OPTION',
@@ -35,7 +44,7 @@ export async function placeFiles(engine: EngineCalls, image: string, service: st
       { service, stage: 'create', option: 'mount' },
     );
   }
-  return { mounts: [], copies: mounts };
+  return { mounts: translated, copies: left };
 }
 
 /** Copies each folder's content to its target, keeping modes and owners as a bind mount shows them. */

@@ -1,6 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { execa } from 'execa';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { containersWith } from '../helpers/engine.js';
 import { presetImage } from '../helpers/images.js';
@@ -40,20 +42,20 @@ node --input-type=module -e '
 node ${root}dist/cli/main.js down ${name}
 `;
 
-async function runInside(network: string, name: string, hostname?: string) {
+async function runInside(network: string, name: string, hostname?: string, { script = inside(name), volumes = [] as string[] } = {}) {
   const image = await presetImage('ubuntu');
   try {
     const result = await execa('docker', [
       'run', '--rm', '--network', network, ...(hostname ? ['--hostname', hostname] : []), '--label', `sandpit-test-job=${name}`,
-      '-v', `${socket}:/var/run/docker.sock`, '-v', `${root}:${root}:ro`, '-v', `${process.execPath}:/usr/local/bin/node:ro`,
-      '-e', 'NO_COLOR=1', '-w', '/tmp', image, 'timeout', '60', 'bash', '-c', inside(name),
+      '-v', `${socket}:/var/run/docker.sock`, '-v', `${root}:${root}:ro`, ...volumes.flatMap((v) => ['-v', v]), '-v', `${process.execPath}:/usr/local/bin/node:ro`,
+      '-e', 'NO_COLOR=1', '-w', '/tmp', image, 'timeout', '60', 'bash', '-c', script,
     ], { reject: false, timeout: 90_000 });
     const up = result.stdout.slice(0, result.stdout.indexOf(']') + 1);
     return { result, service: up ? (JSON.parse(up) as { host: string; port: number; containerId: string }[])[0] : undefined };
   } finally {
     // Whatever a failed run left: the job container, and the service it started (detached).
     // (Two lists: filters on two labels would ask for containers carrying both.)
-    await execa('bash', ['-c', `docker rm -f $(docker ps -aq --filter label=sandpit-test-job=${name}) $(docker ps -aq --filter label=sandpit.name=${name}) 2>/dev/null`], { reject: false });
+    await execa('bash', ['-c', `docker rm -f $(docker ps -aq --filter label=sandpit-test-job=${name}) $(docker ps -aq --filter label=sandpit.name=${name}) $(docker ps -aq --filter label=sandpit.name=${name}box) 2>/dev/null`], { reject: false });
   }
 }
 
@@ -79,5 +81,38 @@ suite('sandpit in a container of its own engine (a mounted socket)', () => {
     expect(service!.host).toBe('127.0.0.1');
     expect(result.stdout).toContain('PING: +PONG');
     expect(await containersWith(`sandpit.name=${name}`)).toEqual([]);
+  }, 120_000);
+  // A devcontainer's workspace is a folder of the host mounted into it: the engine has it at the mount's
+  // source. Served and mounted from there, not copied: a file written after the start is served, and a
+  // write in the box comes back (a copy refuses a writable mount outright).
+  test("folders under the job's own mounts are mounted from the engine's side of them, live and writable", async () => {
+    const name = `injobfiles${process.pid}`;
+    const site = mkdtempSync(path.join(os.tmpdir(), 'sandpit-job-site-'));
+    chmodSync(site, 0o755);
+    writeFileSync(path.join(site, 'index.html'), 'at start\n');
+    const cli = `node ${root}dist/cli/main.js`;
+    const script = `
+set -e
+${cli} up httpd --root /workspace/site --detach --json --name ${name} --timeout 15000 > /tmp/up.json
+echo 'written after the start' > /workspace/site/later.txt
+node -e '
+  const [s] = JSON.parse(require("fs").readFileSync("/tmp/up.json", "utf8"));
+  fetch(s.url + "later.txt").then((r) => r.text()).then((t) => console.log("LATER:", t.trim()), (e) => console.log("LATER:", e.message));
+'
+${cli} up ubuntu --mount /workspace/site --detach --json --name ${name}box --timeout 15000 > /dev/null
+${cli} exec ${name}box -- sh -c 'echo from the box > /work/box.txt'
+echo "BOX: $(cat /workspace/site/box.txt)"
+${cli} down ${name} ${name}box
+`;
+    try {
+      const { result } = await runInside('bridge', name, 'dev-box', { script, volumes: [`${site}:/workspace/site`] });
+      expect({ exitCode: result.exitCode, stderr: result.stderr }).toEqual({ exitCode: 0, stderr: expect.any(String) });
+      expect(result.stdout).toMatch(/^LATER: written after the start$/m);
+      expect(result.stdout).toMatch(/^BOX: from the box$/m);
+      expect(result.stderr).not.toMatch(/copy/);
+      expect(await containersWith(`sandpit.name=${name}`)).toEqual([]);
+    } finally {
+      rmSync(site, { recursive: true, force: true });
+    }
   }, 120_000);
 });
