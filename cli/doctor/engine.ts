@@ -42,5 +42,5 @@ async function localFiles(client: ContainerRuntimeClient): Promise<string | unde
   if (sees === undefined) return undefined;
   return sees
     ? 'the engine sees this machine\'s files: httpd root, ubuntu mount are bind-mounted'
-    : 'the engine cannot see this machine\'s files: httpd root is copied in; ubuntu mount (writable) is refused';
+    : 'the engine cannot see this machine\'s files: httpd root is copied in; ubuntu mount (writable) is refused (in a container of the engine: unless under its bind mounts)';
 }

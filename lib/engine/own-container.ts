@@ -16,13 +16,18 @@ export interface OwnContainer {
    * from the rest of the network. Undefined on the host's network (`--network host`): loopback works.
    */
   gateway?: string;
-  /** Our bind mounts and volumes: our path `destination` is the engine's `source`. */
+  /** Our container's mounts, as the engine reports them. */
   mounts: OwnMount[];
 }
 
 export interface OwnMount {
+  /** bind, volume, tmpfs…: only a bind's source is a path the engine can bind again (see lib/files/engine-path.ts). */
+  type: string;
+  /** The engine's path (a volume's is inside the engine's own store). */
   source: string;
+  /** Our path. */
   destination: string;
+  writable: boolean;
 }
 
 /**
@@ -47,7 +52,7 @@ async function measure(engine: Inspects): Promise<OwnContainer | undefined> {
   if (!id) return undefined;
   const own = await engine.inspect(id).catch(() => undefined);
   if (!own) return undefined;
-  const mounts = (own.Mounts ?? []).flatMap((m) => ((m.Type === 'bind' || m.Type === 'volume') && m.Source && m.Destination ? [{ source: m.Source, destination: m.Destination }] : []));
+  const mounts = (own.Mounts ?? []).flatMap((m) => (m.Destination ? [{ type: String(m.Type), source: m.Source ?? '', destination: m.Destination, writable: m.RW !== false }] : []));
   // A job sharing another container's network (`--network container:<id>`, a pod) uses that one's.
   const shared = /^container:(.+)$/.exec(own.HostConfig.NetworkMode ?? '')?.[1];
   const net = shared ? await engine.inspect(shared).catch(() => undefined) : own;

@@ -32,15 +32,18 @@ export async function placeFiles(engine: EngineCalls, image: string, service: st
   // A devcontainer or a CI job given the engine's socket: the workspace is the engine's folder too, so
   // it is mounted (later edits show, writes come back) rather than copied. The engine says where.
   const own = engine.address.local ? await ownContainer(engine) : undefined;
-  const onEngine = mounts.map((m) => (own ? enginePath(m.source, own.mounts) : undefined));
+  const onEngine = mounts.map((m) => (own ? enginePath(m.source, own.mounts, { writable: !m.readOnly }) : undefined));
   const translated = mounts.flatMap((m, i) => (onEngine[i] ? [{ ...m, source: onEngine[i] }] : []));
   const left = mounts.filter((_, i) => !onEngine[i]);
   const writable = left.find((m) => !m.readOnly);
   if (writable) {
     throw new SandpitError(
       'INVALID_OPTION',
-      `${service}: mount ${writable.source} needs an engine that sees this machine's files, and ${engine.address.uri} does not (it runs elsewhere). ` +
-        'Run the tests where the engine runs, or copy files in and out with exec().',
+      own
+        ? `${service}: mount ${writable.source} is under none of this container's writable bind mounts, and the engine (${engine.address.uri}) sees nothing else of it. ` +
+            'Use a folder under one (a devcontainer\'s workspace), or copy files in and out with exec().'
+        : `${service}: mount ${writable.source} needs an engine that sees this machine's files, and ${engine.address.uri} does not (it runs elsewhere). ` +
+            'Run the tests where the engine runs, or copy files in and out with exec().',
       { service, stage: 'create', option: 'mount' },
     );
   }

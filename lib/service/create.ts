@@ -77,7 +77,7 @@ export async function fillAndStart(plan: LaunchPlan, held: Held): Promise<void> 
   say('start', 'starting');
   const lost = await plan.engine.start(held.id).then(
     () => undefined,
-    async (error: unknown) => (await portError(n.name, error, n.port)) ?? Promise.reject(error),
+    async (error: unknown) => (await portError(n.name, error, n.port, held.id)) ?? Promise.reject(error),
   );
   if (!lost) return;
   // 'standard' is a preference; a port the user named is not.
@@ -101,11 +101,11 @@ export async function hostPorts(engine: EngineCalls, id: string, ports: number[]
   return published;
 }
 
-async function portError(service: string, error: unknown, port: LaunchPlan['n']['port']): Promise<SandpitError | undefined> {
+async function portError(service: string, error: unknown, port: LaunchPlan['n']['port'], id: string): Promise<SandpitError | undefined> {
   if (!/port is already allocated|address already in use/i.test(describe(error))) return undefined;
   // A remote engine's ports are checked only here, at its bind: the holder may be a sandpit service there.
-  const held = typeof port === 'number' ? await portHolder(port) : undefined;
-  return new SandpitError('PORT_IN_USE', `${service}: the host port is already in use (${held ?? describe(error)}). Pick another port, or leave port unset.`, {
+  const held = typeof port === 'number' ? await portHolder(port, id) : undefined;
+  return new SandpitError('PORT_IN_USE', `${service}: the host port is already in use${held ? `: ${held}` : ''} (${describe(error)}). Pick another port, or leave port unset.`, {
     cause: error,
     service,
     stage: 'start',

@@ -1,20 +1,23 @@
-import { DETACHED, REUSED } from '../cleanup/labels.js';
+import { DETACHED, REUSED, sessionId } from '../cleanup/labels.js';
 import { listServices } from './list.js';
 
 /**
- * Words for PORT_IN_USE when a sandpit service on this engine publishes `port`: the usual holder of a
- * port someone names is their own earlier `sandpit up`, and "already in use" alone sent them to lsof.
- * Undefined when no sandpit service has it, or the engine cannot be asked (the error stands without).
+ * Words for PORT_IN_USE when a running sandpit service on this engine publishes `port`: the usual
+ * holder of a port someone names is their own earlier `sandpit up`, and "already in use" alone sent
+ * them to lsof. `except`: the container whose start just failed (Podman lists a created container's
+ * ports too). Undefined when no sandpit service has it, or the engine cannot be asked.
  */
-export async function portHolder(port: number): Promise<string | undefined> {
+export async function portHolder(port: number, except?: string): Promise<string | undefined> {
   const services = await listServices().catch(() => []);
-  const holder = services.find((s) => Object.values(s.ports).includes(port));
+  const holder = services.find((s) => s.state === 'running' && s.containerId !== except && Object.values(s.ports).includes(port));
   if (!holder) return undefined;
   const how =
     holder.owner === DETACHED
       ? `left running by \`sandpit up --detach\`; \`sandpit down ${holder.name}\` removes it`
       : holder.owner === REUSED
         ? `kept warm for reuse; \`sandpit down ${holder.name}\` removes it`
-        : `started by process session ${holder.owner}; it goes when that process ends`;
+        : holder.owner === sessionId
+          ? 'started earlier by this same process'
+          : `owned by session ${holder.owner}, removed when that process ends`;
   return `the sandpit service "${holder.name}" holds it (${how})`;
 }

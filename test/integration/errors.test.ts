@@ -100,7 +100,7 @@ describe('errors say what is wrong and how to fix it', () => {
       `redis: port ${left} on 127.0.0.1 is already in use: the sandpit service "holder" holds it (left running by \`sandpit up --detach\`; \`sandpit down holder\` removes it). Free it, pick another with port: N, or leave port unset for a free one.`,
     ]);
     expect((await failure(start({ preset: 'redis', port: ours }))).message).toContain(
-      `port ${ours} on 127.0.0.1 is already in use: the sandpit service "mine" holds it (started by process session ${sessionId}; it goes when that process ends).`,
+      `port ${ours} on 127.0.0.1 is already in use: the sandpit service "mine" holds it (started earlier by this same process).`,
     );
   });
 

@@ -50,12 +50,12 @@ async function runInside(network: string, name: string, hostname?: string, { scr
       '-v', `${socket}:/var/run/docker.sock`, '-v', `${root}:${root}:ro`, ...volumes.flatMap((v) => ['-v', v]), '-v', `${process.execPath}:/usr/local/bin/node:ro`,
       '-e', 'NO_COLOR=1', '-w', '/tmp', image, 'timeout', '60', 'bash', '-c', script,
     ], { reject: false, timeout: 90_000 });
-    const up = result.stdout.slice(0, result.stdout.indexOf(']') + 1);
+    const up = result.stdout.startsWith('[') ? result.stdout.slice(0, result.stdout.indexOf(']') + 1) : ''; // the default script prints its up first
     return { result, service: up ? (JSON.parse(up) as { host: string; port: number; containerId: string }[])[0] : undefined };
   } finally {
     // Whatever a failed run left: the job container, and the service it started (detached).
     // (Two lists: filters on two labels would ask for containers carrying both.)
-    await execa('bash', ['-c', `docker rm -f $(docker ps -aq --filter label=sandpit-test-job=${name}) $(docker ps -aq --filter label=sandpit.name=${name}) $(docker ps -aq --filter label=sandpit.name=${name}box) 2>/dev/null`], { reject: false });
+    await execa('bash', ['-c', `docker rm -f $(docker ps -aq --filter label=sandpit-test-job=${name}) $(docker ps -aq --filter label=sandpit.name=${name}) $(docker ps -aq --filter label=sandpit.name=${name}box) $(docker ps -aq --filter label=sandpit.name=${name}ro) 2>/dev/null`], { reject: false });
   }
 }
 
@@ -98,19 +98,27 @@ echo 'written after the start' > /workspace/site/later.txt
 node -e '
   const [s] = JSON.parse(require("fs").readFileSync("/tmp/up.json", "utf8"));
   fetch(s.url + "later.txt").then((r) => r.text()).then((t) => console.log("LATER:", t.trim()), (e) => console.log("LATER:", e.message));
+  require("http").get({ socketPath: "/var/run/docker.sock", path: "/containers/" + s.containerId + "/json" }, (res) => {
+    let body = "";
+    res.on("data", (d) => (body += d)).on("end", () => console.log("MOUNTS:", JSON.stringify(JSON.parse(body).Mounts.map((m) => [m.Type, m.Source, m.RW]))));
+  });
 '
 ${cli} up ubuntu --mount /workspace/site --detach --json --name ${name}box --timeout 15000 > /dev/null
 ${cli} exec ${name}box -- sh -c 'echo from the box > /work/box.txt'
 echo "BOX: $(cat /workspace/site/box.txt)"
+if ${cli} up ubuntu --mount /workspace/ro --detach --name ${name}ro > /dev/null 2> /tmp/ro.err; then echo 'RO: started'; else echo "RO: $(grep INVALID_OPTION /tmp/ro.err)"; fi
 ${cli} down ${name} ${name}box
 `;
     try {
-      const { result } = await runInside('bridge', name, 'dev-box', { script, volumes: [`${site}:/workspace/site`] });
+      const { result } = await runInside('bridge', name, 'dev-box', { script, volumes: [`${site}:/workspace/site`, `${site}:/workspace/ro:ro`] });
       expect({ exitCode: result.exitCode, stderr: result.stderr }).toEqual({ exitCode: 0, stderr: expect.any(String) });
       expect(result.stdout).toMatch(/^LATER: written after the start$/m);
       expect(result.stdout).toMatch(/^BOX: from the box$/m);
-      expect(result.stderr).not.toMatch(/copy/);
+      // The same folder through a read-only mount of the job: never handed to a box writable.
+      expect(result.stdout).toMatch(/^RO: sandpit: \S+: mount \/workspace\/ro is under none of this container's writable bind mounts/m);
+      expect(result.stdout).toContain(`MOUNTS: ${JSON.stringify([['bind', site, false]])}`); // the host's folder, read-only
       expect(await containersWith(`sandpit.name=${name}`)).toEqual([]);
+      expect(await containersWith(`sandpit.name=${name}box`)).toEqual([]);
     } finally {
       rmSync(site, { recursive: true, force: true });
     }

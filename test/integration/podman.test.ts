@@ -117,8 +117,8 @@ suite('Podman, through its Docker-compatible socket', () => {
       await box.stop();
     }
   });
-  // Podman creates a container whatever its bind mounts name (a path it lacks included), so the two creates
-  // that answer on Docker (visibility.test.ts) prove nothing here: it reads the marker through a container.
+  // Podman (4.3, seen here) creates a container whatever its bind mounts name (a path it lacks included), so
+  // the two creates that answer on Docker (visibility.test.ts) prove nothing: it reads the marker through one.
   test('whether Podman sees local files is read through a container, and is yes on this machine', async () => {
     const { engineCalls } = await import('../../lib/docker/calls.js');
     const { measure } = await import('../../lib/files/visibility.js');

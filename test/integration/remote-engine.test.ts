@@ -124,8 +124,13 @@ suite('a remote engine (tcp://, another machine\'s disk)', () => {
     await once(local, 'listening');
     const port = (local.address() as net.AddressInfo).port;
     try {
-      await using redis = await lib.start({ preset: 'redis', port });
+      await using redis = await lib.start({ preset: 'redis', port, name: 'first' });
       expect(redis.port).toBe(port);
+      // Taken on the engine's side: refused at its bind, naming the sandpit service there that holds it.
+      const second = await lib.start({ preset: 'redis', port, name: 'second' }).then(() => undefined, (error: unknown) => error as { code?: string; message: string });
+      expect(second?.code).toBe('PORT_IN_USE');
+      expect(second?.message).toMatch(/^second: the host port is already in use: the sandpit service "first" holds it \(started earlier by this same process\) \(.*already allocated.*\)\. Pick another port/);
+      expect(await containersWith(`sandpit.name=second`)).toEqual([]); // on the remote engine (DOCKER_HOST)
     } finally {
       local.close();
     }

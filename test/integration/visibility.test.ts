@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { execa } from 'execa';
+import { sessionId } from '../../lib/cleanup/labels.js';
 import { engineCalls, type EngineCalls } from '../../lib/docker/calls.js';
 import { measure } from '../../lib/files/visibility.js';
 import { offlineTag } from '../../lib/images/offline.js';
@@ -31,7 +32,7 @@ describe('whether the engine sees local files', () => {
     await execa('docker', ['image', 'inspect', image]); // the image the probe creates from (built by images build)
     expect(await measure(recorded(await engineCalls(), made), image)).toBe(true);
     expect(made.sort()).toEqual(['create', 'create', 'remove']); // the absent path's create was refused
-    const { stdout } = await execa('docker', ['ps', '-aq', '--filter', 'label=sandpit.name=visibility-probe']);
+    const { stdout } = await execa('docker', ['ps', '-aq', '--filter', 'label=sandpit.name=visibility-probe', '--filter', `label=sandpit.session=${sessionId}`]);
     expect(stdout).toBe('');
   });
 });

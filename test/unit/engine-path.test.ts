@@ -11,29 +11,40 @@ describe('enginePath: a folder of ours, on the engine side of our container moun
   mkdirSync(path.join(work, 'site/assets'), { recursive: true });
   mkdirSync(path.join(work, 'node_modules/pkg'), { recursive: true });
   mkdirSync(path.join(tmp, 'workspace2'));
+  mkdirSync(path.join(tmp, 'work'));
   symlinkSync(path.join(work, 'site'), path.join(tmp, 'link'));
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
   const mounts = [
-    { source: '/home/dev/app', destination: work },
-    { source: '/var/lib/docker/volumes/deps/_data', destination: path.join(work, 'node_modules') },
+    { type: 'bind', source: '/home/dev/app', destination: work, writable: true },
+    { type: 'volume', source: '/var/lib/docker/volumes/deps/_data', destination: path.join(work, 'node_modules'), writable: true },
+    { type: 'tmpfs', source: '', destination: path.join(work, 'site/assets'), writable: true },
+    { type: 'bind', source: '/srv/shared', destination: path.join(tmp, 'workspace2'), writable: false },
   ];
+  const read = { writable: false };
 
-  test('the mount itself, and a folder under it', () => {
-    expect(enginePath(work, mounts)).toBe('/home/dev/app');
-    expect(enginePath(path.join(work, 'site/assets'), mounts)).toBe('/home/dev/app/site/assets');
+  test('a bind mount itself, and a folder under it', () => {
+    expect(enginePath(work, mounts, read)).toBe('/home/dev/app');
+    expect(enginePath(path.join(work, 'site'), mounts, { writable: true })).toBe('/home/dev/app/site');
   });
 
-  test('the innermost mount wins (a volume over node_modules inside the workspace)', () => {
-    expect(enginePath(path.join(work, 'node_modules/pkg'), mounts)).toBe('/var/lib/docker/volumes/deps/_data/pkg');
+  test('the innermost mount decides: a volume or a tmpfs inside the workspace is not the bind source', () => {
+    expect(enginePath(path.join(work, 'node_modules/pkg'), mounts, read)).toBeUndefined();
+    expect(enginePath(path.join(work, 'site/assets'), mounts, read)).toBeUndefined();
   });
 
   test('through a symlink, by where it leads', () => {
-    expect(enginePath(path.join(tmp, 'link'), mounts)).toBe('/home/dev/app/site');
+    expect(enginePath(path.join(tmp, 'link'), mounts, read)).toBe('/home/dev/app/site');
   });
 
-  test('a sibling whose name only starts alike, and our own files, are under no mount', () => {
-    expect(enginePath(path.join(tmp, 'workspace2'), mounts)).toBeUndefined();
-    expect(enginePath(tmp, mounts)).toBeUndefined();
+  test('a read-only mount serves reading, never writing', () => {
+    expect(enginePath(path.join(tmp, 'workspace2'), mounts, read)).toBe('/srv/shared');
+    expect(enginePath(path.join(tmp, 'workspace2'), mounts, { writable: true })).toBeUndefined();
+  });
+
+  test('our own files, a folder gone since, and a name that only starts like a mount are under none', () => {
+    expect(enginePath(tmp, mounts, read)).toBeUndefined();
+    expect(enginePath(path.join(tmp, 'gone'), mounts, read)).toBeUndefined();
+    expect(enginePath(path.join(tmp, 'work'), [{ type: 'bind', source: '/x', destination: path.join(tmp, 'wor'), writable: true }], read)).toBeUndefined();
   });
 });
