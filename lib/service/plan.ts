@@ -1,3 +1,4 @@
+import type { ImageInspectInfo } from 'dockerode';
 import { engineCalls, type EngineCalls } from '../docker/calls.js';
 import { publishing } from '../engine/bind.js';
 import { placeFiles, type PlacedFiles } from '../files/copy.js';
@@ -53,14 +54,15 @@ export async function planLaunch(input: PresetName | StartOptions, via: Launch |
   sweepOnce();
 
   say('pull', 'finding image');
-  const { image: base } = via ?? await resolveImage(
+  const found = via ? undefined : await resolveImage(
     { name: n.presetName, image: n.preset.image, offline: n.preset.offline },
     n.presetName === 'custom' ? n.preset.image : n.image,
     (event) => say(event.stage, event.message, event.notice),
   ).catch((error: unknown) => {
     throw failure(n, 'pull', error, ''); // no container yet; the error still names its service
   });
-  const snapshot = via ?? (await fromSnapshot(n, input, resolved, base, say, launch));
+  const base = via?.image ?? found!.image;
+  const snapshot = via ?? (await fromSnapshot(n, input, resolved, { image: base, info: found?.info }, say, launch));
   const image = snapshot?.image ?? base;
   const options = snapshot?.options ?? resolved;
 
@@ -86,7 +88,7 @@ export async function planLaunch(input: PresetName | StartOptions, via: Launch |
 }
 
 /** The snapshot to start from (taken now by a container of `base` if there is none), or undefined. */
-function fromSnapshot(n: Normalised, input: PresetName | StartOptions, options: object, base: string, say: Say, launch: LaunchVia) {
+function fromSnapshot(n: Normalised, input: PresetName | StartOptions, options: object, base: { image: string; info: ImageInspectInfo | undefined }, say: Say, launch: LaunchVia) {
   // Taken on any free port, owned by this process (reaped if it dies), never itself from a snapshot.
   // Never with the caller's labels: a warm-reuse claim or a `detached` owner on the builder would be
   // committed into the image (blanked, yet present) and passed to every service started from it.
@@ -102,7 +104,8 @@ function fromSnapshot(n: Normalised, input: PresetName | StartOptions, options: 
   return snapshotFor({
     preset: n.preset,
     options,
-    image: base,
+    image: base.image,
+    ...(base.info ? { imageInfo: base.info } : {}),
     enabled: n.snapshot,
     say: (message, notice) => say('build', message, notice),
     launch: (via) => launch(own, via),

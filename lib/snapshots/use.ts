@@ -1,3 +1,4 @@
+import type { ImageInspectInfo } from 'dockerode';
 import path from 'node:path';
 import { engineCalls } from '../docker/calls.js';
 import { writtenAtStart } from '../files/at-start.js';
@@ -15,6 +16,8 @@ export interface SnapshotRequest {
   options: object;
   /** The base image a start would use. */
   image: string;
+  /** Its inspect, when the caller has just read it (images/resolve.ts): not asked of the engine again. */
+  imageInfo?: ImageInspectInfo;
   /** false: `snapshot: false` on this service. */
   enabled: boolean;
   say: (message: string, notice?: boolean) => void;
@@ -33,8 +36,8 @@ export async function snapshotFor(request: SnapshotRequest): Promise<Launch | un
   const scripts = recipe.scripts(options);
   if (scripts.length === 0 && !recipe.always) return undefined;
 
-  const base = await (await engineCalls()).image(request.image);
   // Found a moment ago (images/resolve.ts); only a removal in between leaves nothing here.
+  const base = request.imageInfo ?? (await (await engineCalls()).image(request.image));
   if (!base) throw new Error(`image ${request.image} is no longer on the engine`);
   const baseId = base.Id;
   const shapes = recipe.shapes(options);
