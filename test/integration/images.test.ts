@@ -189,7 +189,7 @@ describe('resolveImage', () => {
 
   test('uses the offline build when the official image is absent, without pulling', async () => {
     const events: ImageProgress[] = [];
-    expect(await resolveImage(spec, undefined, (e) => events.push(e))).toEqual({ image: tagOf('ubuntu'), source: 'offline' });
+    expect(await resolveImage(spec, undefined, (e) => events.push(e))).toEqual({ image: tagOf('ubuntu'), source: 'offline', info: expect.objectContaining({ Id: expect.stringMatching(/^sha256:/) }) }); // the inspect, passed on (snapshots use it)
     expect(events).toEqual([]);
   });
 
@@ -206,7 +206,7 @@ describe('resolveImage', () => {
     const override = 'sandpit-itest/override:mine';
     await execa('docker', ['tag', tagOf('ubuntu'), override]);
     created.push(override);
-    expect(await resolveImage(spec, override)).toEqual({ image: override, source: 'local' });
+    expect(await resolveImage(spec, override)).toEqual({ image: override, source: 'local', info: expect.objectContaining({ Id: expect.stringMatching(/^sha256:/) }) });
   });
 
   test('an override neither here nor pullable is IMAGE_UNAVAILABLE, naming it', async () => {
