@@ -16,7 +16,7 @@ export const down: CommandModule<object, Args> = {
       .positional('names', { type: 'string', array: true, describe: 'service names or container ids (see `sandpit ls`)' })
       .option('all', { type: 'boolean', describe: 'every detached service' })
       .option('dry-run', { type: 'boolean', describe: 'say what would be removed, and remove nothing' })
-      .check((a) => (a.all || (a.names?.length ?? 0) > 0 ? true : 'Name the services to remove, or pass --all.'))
+      .check((a) => (a.all || (a.names?.length ?? 0) > 0 ? true : 'Name the services to remove (see `sandpit ls`), or pass --all for every detached service on this engine, anyone\'s (--dry-run lists them).'))
       .example('$0 down db cache', 'remove two services')
       .example('$0 down --all', 'remove every detached service')
       .example('$0 down --all --dry-run', 'list what --all would remove') as never,

@@ -43,7 +43,7 @@ export async function planPort(
     const held = await holder(option);
     throw new SandpitError(
       'PORT_IN_USE',
-      `${service}: port ${option} on ${bindAddress} is already in use${held ? `: ${held}` : ''}. Free it, pick another with port: N, or leave port unset for a free one.`,
+      `${service}: port ${option} on ${bindAddress} is already in use${held ? `: ${held}` : ''}. Free it, pick another (port: N; on the command line --port N), or leave port unset for a free one.`,
       { service, stage: 'create' },
     );
   }

@@ -57,7 +57,7 @@ describe('bad input: one line, the right exit code, nothing left behind', () => 
     [['up', 'redis', '--bogus'], 'sandpit: Unknown argument: bogus', 'Run `sandpit up --help` for usage.'],
     [['frobnicate'], 'sandpit: Unknown argument: frobnicate', 'Run `sandpit --help` for usage.'],
     [['upp'], 'sandpit: Unknown command "upp". Did you mean up?', 'Run `sandpit --help` for usage.'],
-    [['down'], 'sandpit: Name the services to remove, or pass --all.', 'Run `sandpit down --help` for usage.'],
+    [['down'], "sandpit: Name the services to remove (see `sandpit ls`), or pass --all for every detached service on this engine, anyone's (--dry-run lists them).", 'Run `sandpit down --help` for usage.'],
     [['exec', 'x'], 'sandpit: Say what to run: sandpit exec <name> -- <command>.', 'Run `sandpit exec --help` for usage.'],
     [['images'], 'sandpit: Pick build, ls or prune.', 'Run `sandpit images --help` for usage.'],
   ])('usage error %j → exit 2 with a hint', async (args, message, hint) => {

@@ -35,7 +35,7 @@ describe('errors say what is wrong and how to fix it', () => {
     [{ preset: 'redis', name: 'no spaces' }, /Invalid name: "no spaces"/],
     [{ preset: 'redis', bindAddress: 'everywhere' }, /Invalid bindAddress: "everywhere"/],
     [{ preset: 'redis', startupTimeout: -1 }, /Invalid startupTimeout: -1/],
-    [{ preset: 'httpd', root: './no/such/folder' }, /httpd: root "\.\/no\/such\/folder" does not exist \(.*no\/such\/folder\)\. Point root at an existing folder\./],
+    [{ preset: 'httpd', root: './no/such/folder' }, /httpd: root "\.\/no\/such\/folder" does not exist \(.*no\/such\/folder\)\. Point root \(on the command line --root\) at an existing folder\./],
     [{ preset: 'mysql', initScripts: ['./missing.sql'] }, /mysql: init script "\.\/missing\.sql" cannot be read/],
     [{ image: 'x', ready: { smoke: true } }, /Invalid ready/],
     [{ image: 'x', ready: { http: '/' } }, /ready\.http needs a port to check: add ports: \[N\]/],
@@ -97,7 +97,7 @@ describe('errors say what is wrong and how to fix it', () => {
     const taken = await failure(start({ preset: 'redis', port: left }));
     expect([taken.code, taken.message]).toEqual([
       'PORT_IN_USE',
-      `redis: port ${left} on 127.0.0.1 is already in use: the sandpit service "holder" holds it (left running by \`sandpit up --detach\`; \`sandpit down holder\` removes it). Free it, pick another with port: N, or leave port unset for a free one.`,
+      `redis: port ${left} on 127.0.0.1 is already in use: the sandpit service "holder" holds it (left running by \`sandpit up --detach\`; \`sandpit down holder\` removes it). Free it, pick another (port: N; on the command line --port N), or leave port unset for a free one.`,
     ]);
     expect((await failure(start({ preset: 'redis', port: ours }))).message).toContain(
       `port ${ours} on 127.0.0.1 is already in use: the sandpit service "mine" holds it (started earlier by this same process).`,
