@@ -141,7 +141,7 @@ async function snapshotDisk(): Promise<Check> {
   const title = `${snapshots.length} snapshot${snapshots.length === 1 ? '' : 's'} of initialised data: ${megabytes(bytes)}`;
   return snapshots.length === 0
     ? { status: 'ok', title }
-    : { status: 'ok', title, hint: '`sandpit images ls` lists them; `sandpit images prune` removes those unused for 30 days.' };
+    : { status: 'ok', title, details: ['`sandpit images ls` lists them; `sandpit images prune` removes those unused for 30 days'] }; // not a problem: no "fix:"
 }
 
 async function leftovers(): Promise<Check> {

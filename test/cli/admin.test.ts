@@ -27,6 +27,9 @@ describe('prune, doctor, images', () => {
     expect(ok.stdout).toMatch(/^[✓!] (preset images present|registry reachable|no registry reachable)/m);
     expect(ok.stdout).toMatch(/^[✓!] .*GB free at /m);
     expect(ok.stdout).toContain('sandpit can run here.');
+    // A "fix:" belongs under a problem (! or ✗) only: under a ✓ it reads as one.
+    const blocks = ok.stdout.split(/\n(?=\S)/);
+    expect(blocks.filter((b) => b.startsWith('✓') && /^\s+fix:/m.test(b))).toEqual([]);
   });
 
   test('doctor: DOCKER_HOST=unix:///nonexistent.sock → ✗ with each endpoint and a fix, exit 1, quickly', async () => {
