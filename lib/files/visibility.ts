@@ -7,6 +7,7 @@ import { text } from 'node:stream/consumers';
 import { LABEL, ownerLabels } from '../cleanup/labels.js';
 import type { EngineCalls } from '../docker/calls.js';
 import { describe } from '../errors.js';
+import { parallelRequests } from '../engine/address.js';
 
 const answers = new Map<string, Promise<boolean>>();
 
@@ -37,8 +38,14 @@ export async function measure(engine: EngineCalls, image: string): Promise<boole
   const token = randomBytes(16).toString('hex');
   try {
     await writeFile(path.join(dir, 'marker'), token);
-    // Side by side: one container mounting the fresh folder, one mounting a path in it that exists nowhere.
-    const [present, absent] = await Promise.allSettled([probe(engine, image, dir), probe(engine, image, path.join(dir, 'absent'))]);
+    // One container mounting the fresh folder, one mounting a path in it that exists nowhere: side by side,
+    // except over ssh:// (parallelRequests), where the second waits for the first and is not made at all
+    // when the first is refused.
+    const presentOne = settled(probe(engine, image, dir));
+    const absentOne = () => settled(probe(engine, image, path.join(dir, 'absent')));
+    const early = parallelRequests(engine.address) ? absentOne() : undefined;
+    const present = await presentOne;
+    const absent = early ? await early : present.status === 'rejected' ? undefined : await absentOne();
     try {
       if (present.status === 'rejected') {
         // The engine checks bind sources at create: a path it does not have is refused right there.
@@ -48,7 +55,7 @@ export async function measure(engine: EngineCalls, image: string): Promise<boole
       // An engine that refused the absent path and took the fresh one has that fresh random folder: it
       // shares our disk. No read needed: reading through a container mounts its file system, which took
       // ~360 ms of a busy engine's time here (four services starting) and held up the others' starts.
-      if (absent.status === 'rejected' && refusedSource(absent.reason)) return true;
+      if (absent?.status === 'rejected' && refusedSource(absent.reason)) return true;
       // This engine creates whatever a bind names (Podman): read through it, same path on its side, same content?
       try {
         return (await markerIn(await engine.archive(present.value, `${TARGET}/marker`))) === token;
@@ -57,12 +64,15 @@ export async function measure(engine: EngineCalls, image: string): Promise<boole
         throw error;
       }
     } finally {
-      await Promise.all([present, absent].map((made) => (made.status === 'fulfilled' ? engine.remove(made.value).catch(() => {}) : undefined)));
+      await Promise.all([present, absent].map((made) => (made?.status === 'fulfilled' ? engine.remove(made.value).catch(() => {}) : undefined)));
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+const settled = <T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> =>
+  promise.then((value) => ({ status: 'fulfilled', value }) as const, (reason: unknown) => ({ status: 'rejected', reason }) as const);
 
 const probe = (engine: EngineCalls, image: string, source: string): Promise<string> =>
   engine.create({

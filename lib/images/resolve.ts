@@ -3,6 +3,8 @@ import { SandpitError } from '../errors.js';
 import type { OfflineImage } from '../preset.js';
 import { buildOffline, offlineTag } from './offline.js';
 import { inspectImage } from './present.js';
+import { engineCalls } from '../docker/calls.js';
+import { parallelRequests } from '../engine/address.js';
 import { pull } from './pull.js';
 
 export interface ImageSpec {
@@ -33,8 +35,14 @@ export async function resolveImage(
   const offline = override === undefined && spec.offline.dockerfile !== '' ? offlineTag(spec.name, spec.offline) : undefined;
   // Both looked up at once: on a machine with only the offline build, one engine round trip less before
   // the create (every start's critical path); with the official image here, one extra inspect beside it.
-  const [wantedInfo, offlineInfo] = await Promise.all([inspectImage(wanted), offline ? inspectImage(offline) : undefined]);
+  // Not over ssh://, where the second would wait for a login of its own (parallelRequests).
+  const together = parallelRequests((await engineCalls()).address);
+  const offlineLookup = () => (offline ? inspectImage(offline) : Promise.resolve(undefined));
+  const early = together ? offlineLookup() : undefined;
+  early?.catch(() => {}); // awaited below only when the wanted image is not here: its failure is reported there
+  const wantedInfo = await inspectImage(wanted);
   if (wantedInfo) return { image: wanted, source: 'local', info: wantedInfo };
+  const offlineInfo = await (early ?? offlineLookup());
   if (offline && offlineInfo) return { image: offline, source: 'offline', info: offlineInfo };
 
   onProgress({ stage: 'pull', message: `pulling ${wanted}` });
