@@ -9,9 +9,15 @@ let swept = false;
  */
 const GRACE_MS = 60_000;
 
-/** Once per process, in the background: leftovers of dead sessions go without slowing this start. */
-export function sweepOnce(): void {
-  if (swept || process.env.SANDPIT_NO_SWEEP) return;
+/**
+ * Once per process, in the background: leftovers of dead sessions go without slowing this start.
+ * Resolves when done (at once after the first call); never rejects: a sweep that fails is no error.
+ */
+export function sweepOnce(): Promise<void> {
+  if (swept || process.env.SANDPIT_NO_SWEEP) return Promise.resolve();
   swept = true;
-  prune({ olderThanMs: GRACE_MS }).catch(() => {});
+  return prune({ olderThanMs: GRACE_MS }).then(
+    () => {},
+    () => {},
+  );
 }

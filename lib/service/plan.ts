@@ -1,5 +1,6 @@
 import type { ImageInspectInfo } from 'dockerode';
 import { engineCalls, type EngineCalls } from '../docker/calls.js';
+import { parallelRequests } from '../engine/address.js';
 import { publishing } from '../engine/bind.js';
 import { placeFiles, type PlacedFiles } from '../files/copy.js';
 import type { Stage } from '../errors.js';
@@ -51,7 +52,10 @@ export async function planLaunch(input: PresetName | StartOptions, via: Launch |
 
   const resolved = via?.options ?? (await n.preset.resolve(n.presetOptions));
   const engine = await engineCalls();
-  sweepOnce();
+  const sweeping = sweepOnce();
+  // Over ssh:// a request sent beside the start's own opens a connection of its own, a login (~0.5 s,
+  // traced: the sweep's list beside the image lookup): there its one list goes first.
+  if (!parallelRequests(engine.address)) await sweeping;
 
   say('pull', 'finding image');
   const found = via ? undefined : await resolveImage(

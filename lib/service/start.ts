@@ -30,8 +30,10 @@ async function launch(input: PresetName | StartOptions, via?: Launch): Promise<S
   try {
     await fillAndStart(plan, held);
     const { id } = held;
-    const exited = exitOf(engine, id, stop.signal);
     const published = await hostPorts(engine, id, plan.ports);
+    // After the inspect, not beside it: the wait holds its connection until the start is over, and over
+    // ssh:// a request beside it opens another (a login). A container that died first answers it at once.
+    const exited = exitOf(engine, id, stop.signal);
     const port = n.preset.containerPort === undefined ? 0 : (published[n.preset.containerPort] ?? 0);
     const target: Target = { host, port, exec: async (command) => execIn(await docker(), id, command), logs: async () => logsOf(await docker(), id) };
     stage = 'ready';
