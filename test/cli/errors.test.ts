@@ -140,6 +140,29 @@ describe('help and version', () => {
     expect(help).toMatch(/--password\s+mysql: .*; redis: /);
   });
 
+  test("help wraps between words, with yargs' light width measure (no Intl.Segmenter at every start)", async () => {
+    // Every run of every command pays for what yargs loads. yargs 18's string-width 8 builds an
+    // Intl.Segmenter and Unicode-set regexes at import (~50 ms here); the CommonJS build of yargs 17
+    // measures with string-width 4. Its ESM build would be lighter too, but breaks words mid-word.
+    const probe = `import { createRequire } from 'node:module';
+      const cache = createRequire(import.meta.url).cache;
+      process.on('exit', () => process.stderr.write('LOADED ' + JSON.stringify(Object.keys(cache))));
+      process.argv = [process.argv[0], ${JSON.stringify(main)}, 'up', '--help'];
+      await import(${JSON.stringify(main)});`;
+    const loaded = await execa('node', ['--input-type=module', '-e', probe], { reject: false, env: { COLUMNS: '100' } });
+    // Wrapped description lines, joined back, give the option's text whole.
+    const text = (loaded.stdout as string).replace(/\n {20,}/g, ' ').replace(/ {2,}/g, ' ');
+    expect(text).toContain("redis: require this password (AUTH)");
+    expect(text).toContain('run in order before ready; redis: .redis/.txt files of commands');
+    const widths = (JSON.parse(/LOADED (.*)$/.exec(loaded.stderr)![1]!) as string[]).filter((m) => /\/string-width\/index\.js$/.test(m));
+    // Loaded through require (the CommonJS build), so in require.cache: an ESM yargs leaves this empty.
+    expect(widths.length).toBeGreaterThan(0);
+    for (const file of widths) {
+      const { version } = JSON.parse(readFileSync(path.join(path.dirname(file), 'package.json'), 'utf8')) as { version: string };
+      expect(`${file}: ${version}`).toMatch(/: 4\./);
+    }
+  });
+
   test('--version prints the package version', async () => {
     const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
     const result = await sandpit(['--version']);
