@@ -3,7 +3,7 @@ import getPort from 'get-port';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import { MySqlContainer } from '@testcontainers/mysql';
 import { start } from '../lib/index.js';
-import { firstUse, pollUntil } from './uses.js';
+import { firstUse, pollUntil, type MysqlLogin } from './uses.js';
 import { benchLabels } from './deadline.js';
 
 export type Preset = 'redis' | 'httpd' | 'mysql' | 'ubuntu';
@@ -13,6 +13,8 @@ export type Starter = (preset: Preset) => Promise<number>;
 
 export interface Setup {
   images: Record<Preset, string>;
+  /** The account of images.mysql when it is a snapshot image (its environment's), not the bench's own. */
+  mysqlLogin?: MysqlLogin;
   /** Folder with hello.txt, served by httpd. */
   site: string;
 }
@@ -36,7 +38,7 @@ async function timed(work: () => Promise<void>, teardown: () => Promise<unknown>
  * `docker run -d --rm -p 127.0.0.1:P:…` then host-side polling every 10 ms until the first use
  * succeeds: the practical floor. `started` gets the id as soon as there is one, for the teardown.
  */
-async function rawUp({ images, site }: Setup, preset: Preset, started: (id: string) => void): Promise<void> {
+async function rawUp({ images, site, mysqlLogin }: Setup, preset: Preset, started: (id: string) => void): Promise<void> {
   const port = await getPort();
   const args: Record<Preset, string[]> = {
     redis: ['-p', `127.0.0.1:${port}:6379`, images.redis, ...REDIS_COMMAND],
@@ -48,6 +50,7 @@ async function rawUp({ images, site }: Setup, preset: Preset, started: (id: stri
   const id = (await execa('docker', ['run', '-d', '--rm', ...labels, ...args[preset]])).stdout.trim();
   started(id);
   if (preset === 'ubuntu') await execa('docker', ['exec', id, 'echo', 'ok']);
+  else if (preset === 'mysql') await pollUntil(() => firstUse.mysql('127.0.0.1', port, mysqlLogin));
   else await pollUntil(() => firstUse[preset]('127.0.0.1', port));
 }
 

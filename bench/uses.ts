@@ -1,6 +1,12 @@
 import { createConnection } from 'mysql2/promise';
 import { createClient } from '@redis/client';
 
+export interface MysqlLogin {
+  user: string;
+  password: string;
+  database: string;
+}
+
 /** The first real use of each preset, the same whoever started the container. */
 export const firstUse = {
   async redis(host: string, port: number): Promise<void> {
@@ -19,10 +25,11 @@ export const firstUse = {
     if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
     await response.text();
   },
-  async mysql(host: string, port: number): Promise<void> {
+  /** `login`: the bench's own account unless the server was started with another (a snapshot image's). */
+  async mysql(host: string, port: number, login: MysqlLogin = { user: 'app', password: 'app-pw', database: 'app' }): Promise<void> {
     // A server raw docker or testcontainers just started has a cold password cache: mysql2 ≥ 3.26 then
     // refuses the plain-TCP login without this, as it would refuse a user's own client.
-    const connection = await createConnection({ host, port, user: 'app', password: 'app-pw', database: 'app', connectTimeout: 1000, allowPublicKeyRetrieval: true });
+    const connection = await createConnection({ host, port, ...login, connectTimeout: 1000, allowPublicKeyRetrieval: true });
     try {
       await connection.query('SELECT 1');
     } finally {
