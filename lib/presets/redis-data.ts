@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { SandpitError } from '../errors.js';
 import { readableFile } from './files.js';
 
@@ -21,7 +22,20 @@ export function redisEntries(entries: string[]): string[] {
       option: 'initScripts',
     });
   }
-  return entries.map((entry) => (/\.(redis|txt|rdb)$/i.test(entry.trim()) ? readableFile('redis', entry) : entry));
+  return entries.map((entry) => {
+    if (/\.(redis|txt|rdb)$/i.test(entry.trim())) return readableFile('redis', entry);
+    // One word naming a file or folder here is a path, not a command: sent as one, redis would answer
+    // "unknown command" only once the server runs.
+    const found = /\s/.test(entry.trim()) ? undefined : statSync(path.resolve(entry.trim()), { throwIfNoEntry: false });
+    if (found) {
+      throw new SandpitError(
+        'INVALID_OPTION',
+        `redis: init script "${entry}" is a ${found.isDirectory() ? 'folder' : 'file'} redis does not run: give .redis or .txt files of commands (or an .rdb file first), or command text (${path.resolve(entry.trim())}).`,
+        { option: 'initScripts' },
+      );
+    }
+    return entry;
+  });
 }
 
 /** Server arguments and files that load an RDB given as the first init script. */

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { SandpitError } from '../errors.js';
 
@@ -19,16 +19,28 @@ export function entryKind(entry: string, base = process.cwd()): 'file' | 'folder
 /** For config files: which entries are paths, to be made absolute against the config's folder. */
 export const isPathEntry = (entry: string, base?: string): boolean => entryKind(entry, base) !== 'sql';
 
+const ENDINGS = '.sql, .sql.gz, .sql.bz2, .sql.xz, .sql.zst or .sh';
+
 /**
  * Checks before any container starts that every file and folder is there (paths relative to
- * `base`, the current folder unless a config file says otherwise); returns them absolute, SQL as is.
+ * `base`, the current folder unless a config file says otherwise), that each folder holds a script,
+ * and that no entry names a file the image would not run; returns them absolute, SQL as is.
  */
 export function checkEntries(preset: string, entries: string[], base = process.cwd()): string[] {
   return entries.map((entry) => {
     const kind = entryKind(entry, base);
-    if (kind === 'sql') return entry;
     const absolute = path.resolve(base, entry.trim());
-    const stat = statSync(absolute, { throwIfNoEntry: false });
+    const stat = /\s/.test(entry.trim()) ? undefined : statSync(absolute, { throwIfNoEntry: false });
+    // `schema.txt` or `./schema.txt` that exists: a file the entrypoint would skip (or, unsliced, SQL text
+    // that fails only once the server runs it). Said now, before a container exists.
+    if (kind !== 'file' && stat?.isFile()) {
+      throw new SandpitError(
+        'INVALID_OPTION',
+        `${preset}: init script "${entry}" is a file ${preset} does not run: rename it to end in ${ENDINGS} (${absolute}).`,
+        { option: 'initScripts' },
+      );
+    }
+    if (kind === 'sql') return entry;
     const ok = kind === 'file' ? stat?.isFile() : stat?.isDirectory();
     if (!ok) {
       const what = kind === 'file' ? 'script file' : 'script folder';
@@ -36,9 +48,14 @@ export function checkEntries(preset: string, entries: string[], base = process.c
       throw new SandpitError(
         'INVALID_OPTION',
         `${preset}: init script "${entry}" cannot be read (${absolute}): check the path${where}. A ${what} was expected; ` +
-          'entries are .sql, .sql.gz, .sql.bz2, .sql.xz, .sql.zst or .sh files, folders of them, or SQL text.',
+          `entries are ${ENDINGS} files, folders of them, or SQL text.`,
         { option: 'initScripts' },
       );
+    }
+    if (kind === 'folder' && !readdirSync(absolute, { withFileTypes: true }).some((d) => d.isFile() && SCRIPT_FILE.test(d.name))) {
+      throw new SandpitError('INVALID_OPTION', `${preset}: init script folder "${entry}" holds no ${ENDINGS} file (${absolute}): add one, or leave the folder out.`, {
+        option: 'initScripts',
+      });
     }
     return absolute;
   });

@@ -9,6 +9,9 @@ import type { Seed } from './plan.js';
  * Executable .sh files keep their bit: the entrypoint runs those and sources the others.
  */
 export function packSeeds(planned: Seed[] | Promise<Seed[]>): Readable {
+  // Awaited only once tar-stream has loaded: a plan that fails first must not be an unhandled rejection
+  // (it ends the process); its error still reaches the caller through the stream.
+  if (planned instanceof Promise) planned.catch(() => {});
   return Readable.from(packed(planned));
 }
 

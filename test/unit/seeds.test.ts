@@ -2,7 +2,9 @@ import { afterAll, describe, expect, test } from '@jest/globals';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { checkEntries, entryKind, planSeeds, seedFailure } from '../../lib/seeds/index.js';
+import { text } from 'node:stream/consumers';
+import { checkEntries, entryKind, packSeeds, planSeeds, seedFailure } from '../../lib/seeds/index.js';
+import { redisEntries } from '../../lib/presets/redis-data.js';
 import { failure } from '../helpers/failure.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sandpit-seeds-unit-'));
@@ -26,6 +28,27 @@ describe('entries', () => {
       expect(error.code).toBe('INVALID_OPTION');
       expect(error.message).toContain(`"${entry}"`);
       expect(error.message).toContain(`relative to ${dir}`);
+    }
+  });
+
+  test('a file mysql would not run (schema.txt, ./schema.txt) is INVALID_OPTION, not SQL text run after the start', async () => {
+    writeFileSync(path.join(dir, 'schema.txt'), 'CREATE TABLE t (id INT);');
+    for (const entry of ['schema.txt', './schema.txt']) {
+      const error = await failure(Promise.resolve().then(() => checkEntries('mysql', [entry], dir)));
+      expect([error.code, error.message.split('\n')[0]]).toEqual([
+        'INVALID_OPTION',
+        `mysql: init script "${entry}" is a file mysql does not run: rename it to end in .sql, .sql.gz, .sql.bz2, .sql.xz, .sql.zst or .sh (${path.join(dir, 'schema.txt')}).`,
+      ]);
+    }
+  });
+
+  test('a folder with no script in it is INVALID_OPTION before anything starts, alone or beside others', async () => {
+    mkdirSync(path.join(dir, 'empty'));
+    writeFileSync(path.join(dir, 'empty', 'README.md'), 'not a script');
+    for (const entries of [['empty'], ['CREATE TABLE t1 (id INT);', './empty']]) {
+      const error = await failure(Promise.resolve().then(() => checkEntries('mysql', entries, dir)));
+      expect(error.code).toBe('INVALID_OPTION');
+      expect(error.message).toMatch(/^mysql: init script folder "(\.\/)?empty" holds no \.sql, .* file \(.*\): add one, or leave the folder out\.$/);
     }
   });
 });
@@ -62,4 +85,32 @@ describe('reading a failure from the log', () => {
   test('no script running: not a seed failure', () => {
     expect(seedFailure('mysql', '[ERROR] [Entrypoint]: Database is uninitialized', seeds)).toBeUndefined();
   });
+});
+
+test("a plan that fails before the packer reads it is the stream's error, not an unhandled rejection (which ends the process)", async () => {
+  const unhandled: unknown[] = [];
+  const record = (reason: unknown) => unhandled.push(reason);
+  process.on('unhandledRejection', record);
+  try {
+    const stream = packSeeds(Promise.reject(new Error('folder emptied since the check')));
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the rejection settles before anyone reads
+    const error = await text(stream).then(() => undefined, (e: unknown) => e as Error);
+    expect(error?.message).toBe('folder emptied since the check');
+    expect(unhandled).toEqual([]);
+  } finally {
+    process.off('unhandledRejection', record);
+  }
+});
+
+test('redis: one word naming a file or folder it would not run is INVALID_OPTION, not a command sent after the start', async () => {
+  writeFileSync(path.join(dir, 'cmds.sql'), 'SET a 1');
+  mkdirSync(path.join(dir, 'redis-folder'));
+  for (const [entry, what] of [[path.join(dir, 'cmds.sql'), 'file'], [path.join(dir, 'redis-folder'), 'folder']] as const) {
+    const error = await failure(Promise.resolve().then(() => redisEntries([entry])));
+    expect([error.code, error.message]).toEqual([
+      'INVALID_OPTION',
+      `redis: init script "${entry}" is a ${what} redis does not run: give .redis or .txt files of commands (or an .rdb file first), or command text (${entry}).`,
+    ]);
+  }
+  expect(redisEntries(['FLUSHALL', 'SET a 1'])).toEqual(['FLUSHALL', 'SET a 1']); // commands stay commands
 });
