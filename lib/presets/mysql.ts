@@ -12,7 +12,9 @@ import { firstLogins } from '../readiness/mysql-login.js';
 
 export type { MysqlOptions, MysqlResolved } from './mysql-options.js';
 
-const IDENTIFIER = /^[A-Za-z0-9_]{1,64}$/;
+const IDENTIFIER = /^[A-Za-z0-9_]+$/;
+/** MySQL's own limits: a database name 64 characters, a user name 32 (the server refuses it at init, after a full start). */
+const MAX_LENGTH = { database: 64, user: 32 } as const;
 
 export const mysql: Preset<MysqlOptions, MysqlResolved> = {
   name: 'mysql',
@@ -31,11 +33,12 @@ export const mysql: Preset<MysqlOptions, MysqlResolved> = {
     performanceSchema: { type: 'boolean', describe: "keep the server's performance_schema (default: off, ~200 ms faster boot)" },
   },
   resolve({ database = 'test', user = 'test', password, rootPassword, initScripts = [], performanceSchema = false }) {
-    for (const [key, value] of Object.entries({ database, user })) {
-      if (!IDENTIFIER.test(value) || (key === 'user' && value === 'root')) {
+    for (const [key, value] of [['database', database], ['user', user]] as const) {
+      if (!IDENTIFIER.test(value) || value.length > MAX_LENGTH[key] || (key === 'user' && value === 'root')) {
         throw new SandpitError(
           'INVALID_OPTION',
-          `mysql: ${key} "${value}" is not allowed: use 1-64 letters, digits or _${key === 'user' ? ', not root (set rootPassword for root)' : ''}.`,
+          `mysql: ${key} "${value}" is not allowed: use 1-${MAX_LENGTH[key]} letters, digits or _${key === 'user' ? ', not root (set rootPassword for root)' : ''}.`,
+          { option: key },
         );
       }
     }

@@ -32,6 +32,9 @@ describe('errors say what is wrong and how to fix it', () => {
     [{ preset: 'redis', port: 'auto' }, /Invalid port: "auto"/],
     [{ preset: 'mysql', initScripts: 'schema.sql' }, /Invalid mysql: initScripts: "schema.sql"\. Expected a list of strings/],
     [{ preset: 'mysql', user: 'root' }, /mysql: user "root" is not allowed/],
+    // MySQL's user names stop at 32 characters: the server refused a longer one only at init (NOT_READY).
+    [{ preset: 'mysql', user: 'u'.repeat(33) }, /^mysql: user "u{33}" is not allowed: use 1-32 letters, digits or _, not root/],
+    [{ preset: 'mysql', database: 'd'.repeat(65) }, /^mysql: database "d{65}" is not allowed: use 1-64 letters, digits or _\./],
     [{ preset: 'redis', name: 'no spaces' }, /Invalid name: "no spaces"/],
     [{ preset: 'redis', bindAddress: 'everywhere' }, /Invalid bindAddress: "everywhere"/],
     [{ preset: 'redis', startupTimeout: -1 }, /Invalid startupTimeout: -1/],
