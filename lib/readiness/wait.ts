@@ -48,5 +48,9 @@ export async function waitFor(
   }
   return died !== undefined
     ? { ok: false, reason: `${died} (last check: ${last})` }
-    : { ok: false, reason: `not ready after ${timeoutMs / 1000} s (last check: ${last})` };
+    : {
+        ok: false,
+        // A timeout set in seconds by mistake (--timeout 5) ends here too: say the unit and where to raise it.
+        reason: `not ready after ${timeoutMs / 1000} s (last check: ${last}). If it is only slow, allow it longer: startupTimeout in ms (on the command line --timeout; SANDPIT_STARTUP_TIMEOUT, e.g. 90s, for every start)`,
+      };
 }

@@ -126,7 +126,9 @@ describe('errors say what is wrong and how to fix it', () => {
     );
     expect(error.code).toBe('NOT_READY');
     expect([error.service, error.stage]).toEqual(['slow', 'ready']);
-    expect(error.message.split('\n')[0]).toBe('slow: not ready after 1.5 s (last check: no log line matches /never printed/)');
+    expect(error.message.split('\n')[0]).toBe(
+      'slow: not ready after 1.5 s (last check: no log line matches /never printed/). If it is only slow, allow it longer: startupTimeout in ms (on the command line --timeout; SANDPIT_STARTUP_TIMEOUT, e.g. 90s, for every start)',
+    );
     expect(error.message).toMatch(/Last 20 log lines of slow:\nbooting/);
   });
 
