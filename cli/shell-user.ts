@@ -3,6 +3,9 @@ import type { Service } from '../lib/types.js';
 import { SandpitError } from '../lib/errors.js';
 import { ENSURE_USER } from '../lib/presets/passwd.js';
 
+// Larger ids the engine wraps (4294967296 runs as root); 4294967295 is (uid_t)-1, "no user".
+const MAX_ID = 4294967294;
+
 /**
  * Who the throwaway shell runs as: the owner of the mounted folder, so files it creates there
  * belong to you and not to root. The image may lack that uid (Debian has none at 1000) or have it
@@ -13,7 +16,12 @@ export function shellOwner(folder: string | undefined, asked: string | undefined
   if (asked !== undefined) {
     const match = /^(\d+)(?::(\d+))?$/.exec(asked);
     if (!match) throw new SandpitError('INVALID_OPTION', `Invalid --user "${asked}". Give root, or a uid[:gid] such as 1000:1000.`, { option: 'user' });
-    return { uid: Number(match[1]), gid: Number(match[2] ?? match[1]) };
+    const uid = Number(match[1]);
+    const gid = Number(match[2] ?? match[1]);
+    if (uid > MAX_ID || gid > MAX_ID) {
+      throw new SandpitError('INVALID_OPTION', `Invalid --user "${asked}". Give root, or a uid[:gid] with each in 0-${MAX_ID}, such as 1000:1000.`, { option: 'user' });
+    }
+    return { uid, gid };
   }
   // A missing folder is the ubuntu preset's to report, with its usual message.
   const owner = folder ? statSync(folder, { throwIfNoEntry: false }) : { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };

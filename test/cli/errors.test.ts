@@ -11,8 +11,15 @@ beforeAll(ensureImages, 600_000);
 const folder = mkdtempSync(path.join(os.tmpdir(), 'sandpit-errors-'));
 writeFileSync(path.join(folder, 'bad.sql'), 'CREATE TABLE (;\n');
 
+// Refused before any container starts: they run against the real engine and against none.
+const beforeAnyStart: [string[], RegExp][] = [
+  [['shell', '--user', '4294967296:5', '--', 'id'], /^sandpit: Invalid --user "4294967296:5"\. Give root, or a uid\[:gid\] with each in 0-4294967294, .*\(INVALID_OPTION\)$/],
+  [['shell', '--user', '1000:4294967295', '--', 'id'], /^sandpit: Invalid --user "1000:4294967295"\. .*\(INVALID_OPTION\)$/],
+];
+
 describe('bad input: one line, the right exit code, nothing left behind', () => {
   test.each([
+    ...beforeAnyStart,
     [['up', 'nosuch'], /^sandpit: Unknown preset "nosuch"\. Presets: httpd, mysql, redis, ubuntu .*\(UNKNOWN_PRESET\)$/],
     [['up', 'rediss'], /^sandpit: Unknown preset "rediss"\. Did you mean "redis"\?.*\(UNKNOWN_PRESET\)$/],
     [['up', 'redis', '--port', '99999'], /^sandpit: Invalid --port "99999"\. Use a port number 1-65535, or 'standard'\. \(INVALID_OPTION\)$/],
@@ -36,6 +43,14 @@ describe('bad input: one line, the right exit code, nothing left behind', () => 
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr.trim()).toMatch(message);
     expect(await containersWith(`sandpit.pid=${child.pid}`)).toEqual([]);
+  });
+
+  test.each(beforeAnyStart)('%j → exit 1 with no engine to reach: checked before any start', async (args, message) => {
+    // A check made only once a container starts would report DOCKER_UNREACHABLE here instead.
+    const result = await sandpit(args, { cwd: folder, env: { DOCKER_HOST: 'unix:///nonexistent.sock' } });
+    expectExit(result, 1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr.trim()).toMatch(message);
   });
 
   test('a failing --init script: one line, exit 1, the container removed; --verbose shows cause and logs', async () => {
