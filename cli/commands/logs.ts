@@ -8,6 +8,8 @@ export const logs: CommandModule<object, { name: string; follow?: boolean; tail?
       .positional('name', { type: 'string', demandOption: true, describe: 'service name or container id (see `sandpit ls`)' })
       .option('follow', { alias: 'f', type: 'boolean', describe: 'keep printing new output until Ctrl-C or the service ends' })
       .option('tail', { type: 'number', default: 200, describe: 'how many recent lines' })
+      // The engine takes a negative or unparsed (NaN) tail as "all"; checked before it is asked.
+      .check(({ tail }) => (Number.isInteger(tail) && (tail as number) >= 0 ? true : 'Give --tail a whole number of lines, 0 or more, such as --tail 50.'))
       .example('$0 logs db', 'the last 200 lines')
       .example('$0 logs -f site', 'follow the access log') as never,
   handler: async ({ name, follow, tail }) => {

@@ -75,6 +75,9 @@ describe('bad input: one line, the right exit code, nothing left behind', () => 
     [['down'], "sandpit: Name the services to remove (see `sandpit ls`), or pass --all for every detached service on this engine, anyone's (--dry-run lists them).", 'Run `sandpit down --help` for usage.'],
     [['exec', 'x'], 'sandpit: Say what to run: sandpit exec <name> -- <command>.', 'Run `sandpit exec --help` for usage.'],
     [['images'], 'sandpit: Pick build, ls or prune.', 'Run `sandpit images --help` for usage.'],
+    // Before the engine is asked: a service that does not exist would otherwise say NOT_FOUND (exit 1).
+    [['logs', 'nosuchservice', '--tail', '-5'], 'sandpit: Give --tail a whole number of lines, 0 or more, such as --tail 50.', 'Run `sandpit logs --help` for usage.'],
+    [['logs', 'nosuchservice', '--tail', 'abc'], 'sandpit: Give --tail a whole number of lines, 0 or more, such as --tail 50.', 'Run `sandpit logs --help` for usage.'],
   ])('usage error %j → exit 2 with a hint', async (args, message, hint) => {
     const result = await sandpit(args);
     expectExit(result, 2);
