@@ -1,4 +1,4 @@
-import { access, constants, writeFile } from 'node:fs/promises';
+import { access, constants, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SandpitError } from '../lib/errors.js';
 import { serviceEnv } from '../lib/service/env.js';
@@ -23,10 +23,12 @@ export function printServices(services: Service[], json: boolean): void {
 
 /** Checked before any container starts: an env file that cannot be written is bad input. */
 export async function checkEnvFile(file: string): Promise<void> {
+  const refuse = (why: string) => new SandpitError('INVALID_OPTION', `Cannot write ${envFlag()} "${file}": ${why}`, { option: 'env-file' });
+  // writeFile would fail on a folder only once the services are up (EISDIR).
+  if ((await stat(file).catch(() => undefined))?.isDirectory()) throw refuse(`it is a folder. Give a file path, such as ${path.join(file, '.env')}.`);
   const folder = path.dirname(path.resolve(file));
   await access(folder, constants.W_OK).catch((error: { code?: string }) => {
-    const why = error.code === 'ENOENT' ? 'does not exist' : 'is not writable';
-    throw new SandpitError('INVALID_OPTION', `Cannot write --env-file "${file}": ${folder} ${why}. Create it, or pick another path.`);
+    throw refuse(`${folder} ${error.code === 'ENOENT' ? 'does not exist' : 'is not writable'}. Create it, or pick another path.`);
   });
 }
 
@@ -34,6 +36,12 @@ export async function checkEnvFile(file: string): Promise<void> {
 export async function writeEnvFile(file: string, services: Service[]): Promise<void> {
   const lines = services.flatMap((s) => Object.entries(serviceEnv(s)).map(([k, v]) => `${k}=${v}`));
   await writeFile(file, `${lines.join('\n')}\n`).catch((cause: unknown) => {
-    throw new SandpitError('INVALID_OPTION', `Cannot write --env-file "${file}": ${(cause as Error).message}. The services were removed.`, { cause });
+    throw new SandpitError('INVALID_OPTION', `Cannot write ${envFlag()} "${file}": ${(cause as Error).message}. The services were removed.`, { cause });
   });
+}
+
+/** The flag as typed: yargs merges the alias --env-out into --env-file, but the command line still has it. */
+function envFlag(): string {
+  const typed = ['--env-out', '--env-file'].filter((flag) => process.argv.some((a) => a === flag || a.startsWith(`${flag}=`)));
+  return typed.length === 1 ? typed[0]! : '--env-out/--env-file';
 }

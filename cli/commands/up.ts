@@ -38,11 +38,12 @@ export const up: CommandModule<object, Args> = {
     const list = await resolveTargets(args.services ?? [], args, { detached });
     const names = list.map((o) => o.name ?? ('preset' in o ? o.preset : o.image));
 
-    if (detached) await refuseRunning(names);
-
+    // Before refuseRunning: bad input is refused before the engine is asked anything.
     const { checkEnvFile, printServices, writeEnvFile } = await import('../services.js');
     const envFile = args['env-file'];
     if (envFile) await checkEnvFile(envFile);
+
+    if (detached) await refuseRunning(names);
 
     // Ctrl-C while starting removes what this run made, detached or not, before exiting 130.
     const since = Date.now();

@@ -10,11 +10,15 @@ beforeAll(ensureImages, 600_000);
 
 const folder = mkdtempSync(path.join(os.tmpdir(), 'sandpit-errors-'));
 writeFileSync(path.join(folder, 'bad.sql'), 'CREATE TABLE (;\n');
+mkdirSync(path.join(folder, 'somefolder'));
 
 // Refused before any container starts: they run against the real engine and against none.
 const beforeAnyStart: [string[], RegExp][] = [
   [['shell', '--user', '4294967296:5', '--', 'id'], /^sandpit: Invalid --user "4294967296:5"\. Give root, or a uid\[:gid\] with each in 0-4294967294, .*\(INVALID_OPTION\)$/],
   [['shell', '--user', '1000:4294967295', '--', 'id'], /^sandpit: Invalid --user "1000:4294967295"\. .*\(INVALID_OPTION\)$/],
+  // --env-out is an alias of --env-file: the message names the one typed.
+  [['up', '-d', 'redis', '--env-out', 'somefolder'], /^sandpit: Cannot write --env-out "somefolder": it is a folder\. Give a file path, such as somefolder\/\.env\. \(INVALID_OPTION\)$/],
+  [['up', '-d', 'redis', '--env-file', 'somefolder'], /^sandpit: Cannot write --env-file "somefolder": it is a folder\. .*\(INVALID_OPTION\)$/],
 ];
 
 describe('bad input: one line, the right exit code, nothing left behind', () => {
