@@ -52,11 +52,20 @@ const cli = yargs(args)
     // recommendCommands() says only "Did you mean up?"; the user also needs what was wrong.
     const unknown = /^Unknown arguments?: (.+)$/.exec(message)?.[1]?.split(', ') ?? [];
     const renamed = [...new Set(unknown.map(renamedFlag).filter(Boolean))].join(' ');
-    const said = message.startsWith('Did you mean') ? `Unknown command "${args[0]}". ${message}` : `${message}${renamed ? `. ${renamed}` : ''}`;
+    // yargs counts a missing <name> ("got 0, need at least 1"); the user needs what to type.
+    const which = message.startsWith('Not enough non-option arguments') ? NAME_FIRST[commandOf().trim()] : undefined;
+    const said = message.startsWith('Did you mean')
+      ? `Unknown command "${args[0]}". ${message}`
+      : which
+        ? `Say which service: ${which} (see sandpit ls).`
+        : `${message}${renamed ? `. ${renamed}` : ''}`;
     process.stderr.write(`sandpit: ${said}\n`);
     if (args.length > 0) process.stderr.write(`Run \`sandpit ${commandOf()}--help\` for usage.\n`);
     process.exit(2);
   });
+
+/** The commands whose first word is a service's name, as each is typed. */
+const NAME_FIRST: Record<string, string> = { exec: 'sandpit exec <name> -- <command>', logs: 'sandpit logs <name>' };
 
 /** The command typed (`up `, `images build `), for the usage hint; nothing if it was not one. */
 function commandOf(): string {
