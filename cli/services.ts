@@ -22,7 +22,9 @@ export function printServices(services: Service[], json: boolean): void {
 }
 
 /** Checked before any container starts: an env file that cannot be written is bad input. */
-export async function checkEnvFile(file: string): Promise<void> {
+export async function checkEnvFile(file: string | string[]): Promise<void> {
+  // yargs makes a flag given twice (--env-out a --env-file b) a list.
+  if (Array.isArray(file)) throw new SandpitError('INVALID_OPTION', `${envFlag()} was given ${file.length} times; give it once.`, { option: 'env-file' });
   const refuse = (why: string) => new SandpitError('INVALID_OPTION', `Cannot write ${envFlag()} "${file}": ${why}`, { option: 'env-file' });
   // writeFile would fail on a folder only once the services are up (EISDIR).
   if ((await stat(file).catch(() => undefined))?.isDirectory()) throw refuse(`it is a folder. Give a file path, such as ${path.join(file, '.env')}.`);
