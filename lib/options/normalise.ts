@@ -93,6 +93,13 @@ export function normalise(input: PresetName | StartOptions, context: OptionsCont
   if (port !== undefined && port !== 'standard' && !(Number.isInteger(port) && (port as number) >= 1 && (port as number) <= 65535)) {
     invalid('port', port, "a port number 1-65535, or 'standard'");
   }
+  // Silently dropped before: `sandpit up ubuntu --port 5000` started a box that answered on no port.
+  if (port !== undefined && preset.containerPort === undefined) {
+    const fix = presetName === 'custom' ? 'give ports: [N] (the container port to publish), or leave port out' : 'leave port out (reach it with exec)';
+    throw new SandpitError('INVALID_OPTION', `${name}: port ${String(port)} has nothing to publish: ${presetName === 'custom' ? 'this image lists no ports' : `the ${presetName} preset serves no port`}; ${fix}.`, {
+      option: 'port',
+    });
+  }
   // Unset: loopback for a local engine, all addresses for a remote one (decided once connected).
   const bindAddress = options.bindAddress;
   if (bindAddress !== undefined && (typeof bindAddress !== 'string' || net.isIP(bindAddress) === 0)) invalid('bindAddress', bindAddress, "an IP address such as 127.0.0.1 or 0.0.0.0");

@@ -4,6 +4,10 @@ import { SandpitError } from '../errors.js';
 
 /** Resolves a folder option to an absolute path, or explains what is wrong with it. */
 export function existingFolder(preset: string, option: string, value: string): string {
+  // '' would resolve to the current folder (or be read as "unset" further on): neither is what was asked.
+  if (value.trim() === '') {
+    throw new SandpitError('INVALID_OPTION', `${preset}: ${option} is empty. Point ${option} (on the command line --${option}) at an existing folder, or leave it out.`, { option });
+  }
   const absolute = path.resolve(value);
   const stat = statSync(absolute, { throwIfNoEntry: false });
   if (!stat?.isDirectory()) {

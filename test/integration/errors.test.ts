@@ -35,6 +35,11 @@ describe('errors say what is wrong and how to fix it', () => {
     // MySQL's user names stop at 32 characters: the server refused a longer one only at init (NOT_READY).
     [{ preset: 'mysql', user: 'u'.repeat(33) }, /^mysql: user "u{33}" is not allowed: use 1-32 letters, digits or _, not root/],
     [{ preset: 'mysql', database: 'd'.repeat(65) }, /^mysql: database "d{65}" is not allowed: use 1-64 letters, digits or _\./],
+    // Dropped without a word before: a box on no port, the generated page instead of a folder, no mount.
+    [{ preset: 'ubuntu', port: 5000 }, /^ubuntu: port 5000 has nothing to publish: the ubuntu preset serves no port; leave port out \(reach it with exec\)\.$/],
+    [{ image: 'busybox:1', port: 'standard' }, /^custom: port standard has nothing to publish: this image lists no ports; give ports: \[N\]/],
+    [{ preset: 'httpd', root: '' }, /^httpd: root is empty\. Point root \(on the command line --root\) at an existing folder, or leave it out\.$/],
+    [{ preset: 'ubuntu', mount: ' ' }, /^ubuntu: mount is empty\./],
     [{ preset: 'redis', name: 'no spaces' }, /Invalid name: "no spaces"/],
     [{ preset: 'redis', bindAddress: 'everywhere' }, /Invalid bindAddress: "everywhere"/],
     [{ preset: 'redis', startupTimeout: -1 }, /Invalid startupTimeout: -1/],
