@@ -26,6 +26,8 @@ export async function checkEnvFile(file: string | string[]): Promise<void> {
   // yargs makes a flag given twice (--env-out a --env-file b) a list.
   if (Array.isArray(file)) throw new SandpitError('INVALID_OPTION', `${envFlag()} was given ${file.length} times; give it once.`, { option: 'env-file' });
   const refuse = (why: string) => new SandpitError('INVALID_OPTION', `Cannot write ${envFlag()} "${file}": ${why}`, { option: 'env-file' });
+  // `--env-out=` (an unset variable in a CI script) would otherwise write no file, and say nothing.
+  if (file.trim() === '') throw refuse('the path is empty. Give a file path, such as .env.sandpit.');
   // writeFile would fail on a folder only once the services are up (EISDIR).
   if ((await stat(file).catch(() => undefined))?.isDirectory()) throw refuse(`it is a folder. Give a file path, such as ${path.join(file, '.env')}.`);
   const folder = path.dirname(path.resolve(file));

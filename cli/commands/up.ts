@@ -41,7 +41,7 @@ export const up: CommandModule<object, Args> = {
     // Before refuseRunning: bad input is refused before the engine is asked anything.
     const { checkEnvFile, printServices, writeEnvFile } = await import('../services.js');
     const envFile = args['env-file'];
-    if (envFile) await checkEnvFile(envFile);
+    if (envFile !== undefined) await checkEnvFile(envFile);
 
     if (detached) await refuseRunning(names);
 
@@ -55,7 +55,7 @@ export const up: CommandModule<object, Args> = {
     warm = detached ? undefined : await (await import('../warm.js')).warmUp(list);
     const services = warm?.services ?? (await startWithProgress(list));
 
-    if (envFile) {
+    if (envFile !== undefined) {
       await writeEnvFile(envFile, services).catch(async (error: unknown) => {
         await Promise.all(services.map((s) => s.stop()));
         throw error;
