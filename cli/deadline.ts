@@ -1,3 +1,4 @@
+import { SandpitError } from '../lib/errors.js';
 import { runCleanup } from './interrupt.js';
 
 /**
@@ -33,7 +34,12 @@ async function expire(command: string | undefined, seconds: number): Promise<nev
 
 function fromEnv(): number | undefined {
   const value = process.env.SANDPIT_COMMAND_TIMEOUT?.trim();
-  const match = value ? /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(value) : null;
-  if (!match) return undefined;
-  return Number(match[1]) / (match[2] === 'ms' ? 1000 : 1);
+  if (!value) return undefined;
+  const match = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(value);
+  const seconds = match ? Number(match[1]) / (match[2] === 'ms' ? 1000 : 1) : 0;
+  // Ignored, "abc" gave the default without a word; 0 stopped every command at once, blaming the engine.
+  if (!(seconds > 0)) {
+    throw new SandpitError('INVALID_OPTION', `Invalid SANDPIT_COMMAND_TIMEOUT "${value}": give seconds above 0, such as 600 or 600s (or 600000ms), or unset it.`);
+  }
+  return seconds;
 }

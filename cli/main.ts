@@ -84,8 +84,8 @@ if (!args.includes('--help') && !args.includes('-h')) {
   if (usage?.cacheHelpMessage) usage.cacheHelpMessage = () => {};
 }
 
-arm(args.find((a) => !a.startsWith('-')));
 try {
+  arm(args.find((a) => !a.startsWith('-')));
   await cli.parseAsync();
 } catch (error) {
   const { interrupted, waitForever } = await import('./interrupt.js');

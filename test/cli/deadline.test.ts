@@ -40,4 +40,10 @@ describe('no command hangs forever', () => {
     expect(await named(name)).toEqual([]);
     await sandpit(['down', name]); // in case the assertion above failed
   }, 60_000);
+
+  test.each(['abc', '0', '0s'])('SANDPIT_COMMAND_TIMEOUT=%s is INVALID_OPTION before anything runs, not ignored or an instant TIMEOUT', async (value) => {
+    const ls = await sandpit(['ls'], { env: { SANDPIT_COMMAND_TIMEOUT: value } });
+    expectExit(ls, 1);
+    expect(ls.stderr.trim()).toBe(`sandpit: Invalid SANDPIT_COMMAND_TIMEOUT "${value}": give seconds above 0, such as 600 or 600s (or 600000ms), or unset it. (INVALID_OPTION)`);
+  });
 });
