@@ -15,6 +15,13 @@ export interface ReuseSettings {
  */
 export function reuseSettings(config: ReuseConfig | undefined, env: NodeJS.ProcessEnv = process.env): ReuseSettings | undefined {
   const flag = env.SANDPIT_REUSE?.trim().toLowerCase();
+  // "maybe" or "yes" was read as unset: reuse stayed as the config said, with no word of why.
+  if (flag && !['0', 'false', '1', 'true', 'force'].includes(flag)) {
+    throw new SandpitError('CONFIG_INVALID', `SANDPIT_REUSE "${env.SANDPIT_REUSE}" is not allowed: give 1 (reuse), 0 (never), or force (reuse under CI too), or unset it.`, {
+      stage: 'config',
+      option: 'reuse',
+    });
+  }
   if (flag === '0' || flag === 'false') return undefined;
   const wanted = flag === '1' || flag === 'true' || flag === 'force' || (config !== undefined && config !== false);
   if (!wanted) return undefined;

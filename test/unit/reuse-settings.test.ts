@@ -17,6 +17,15 @@ describe('warm reuse is opt-in, and off under CI unless forced', () => {
     expect(reuseSettings(true, { CI: 'false' })).toEqual({ idleMs: DEFAULT_IDLE_MS });
   });
 
+  test('a SANDPIT_REUSE that is none of 1, 0, true, false, force is a config error, not read as unset', () => {
+    for (const value of ['maybe', 'yes']) {
+      expect(() => reuseSettings(undefined, { SANDPIT_REUSE: value })).toThrow(
+        expect.objectContaining({ code: 'CONFIG_INVALID', message: `SANDPIT_REUSE "${value}" is not allowed: give 1 (reuse), 0 (never), or force (reuse under CI too), or unset it.` }),
+      );
+    }
+    expect(reuseSettings(undefined, { SANDPIT_REUSE: ' ' })).toBeUndefined(); // blank: unset
+  });
+
   test('SANDPIT_REUSE_IDLE sets the idle time; a bad one is a config error', () => {
     expect(reuseSettings(true, { SANDPIT_REUSE_IDLE: '2000' })).toEqual({ idleMs: 2000 });
     expect(() => reuseSettings(true, { SANDPIT_REUSE_IDLE: 'soon' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
