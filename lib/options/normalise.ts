@@ -156,7 +156,8 @@ function invalid(option: string, value: unknown, expected: string): never {
   });
 }
 
-const show = (value: unknown) => (typeof value === 'string' ? `"${value}"` : JSON.stringify(value) ?? String(value));
+// NaN and Infinity as themselves: JSON says null (`--databases abc` reached here as NaN and read "null").
+const show = (value: unknown) => (typeof value === 'string' ? `"${value}"` : typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value)));
 
 export function unknownPreset(value: unknown): SandpitError {
   const hint = typeof value === 'string' ? suggestion(value, presetNames) : '';

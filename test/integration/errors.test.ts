@@ -43,6 +43,8 @@ describe('errors say what is wrong and how to fix it', () => {
     [{ preset: 'redis', name: 'no spaces' }, /Invalid name: "no spaces"/],
     [{ preset: 'redis', bindAddress: 'everywhere' }, /Invalid bindAddress: "everywhere"/],
     [{ preset: 'redis', startupTimeout: -1 }, /Invalid startupTimeout: -1/],
+    [{ preset: 'redis', startupTimeout: Number.NaN }, /^Invalid startupTimeout: NaN\./], // what `--timeout abc` and the like arrive as; it read "null"
+    [{ preset: 'redis', databases: Number.NaN }, /^Invalid redis: databases: NaN\. Expected a number\./],
     [{ preset: 'httpd', root: './no/such/folder' }, /httpd: root "\.\/no\/such\/folder" does not exist \(.*no\/such\/folder\)\. Point root \(on the command line --root\) at an existing folder\./],
     [{ preset: 'mysql', initScripts: ['./missing.sql'] }, /mysql: init script "\.\/missing\.sql" cannot be read/],
     [{ image: 'x', ready: { smoke: true } }, /Invalid ready/],
