@@ -1,9 +1,10 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { lilconfig, type Loader } from 'lilconfig';
 import { SandpitError, describe } from '../errors.js';
 
-/** The file names users may pick, in the order they win when several exist. */
+/** The file names users may pick; one per folder (refuseSiblings), searched in this order. */
 export const CONFIG_FILES = ['sandpit.config.json', 'sandpit.config.js', 'sandpit.config.mjs', 'sandpit.config.cjs', 'sandpit.config.ts'];
 
 const importDefault: Loader = async (file) => {
@@ -50,6 +51,7 @@ export async function findConfig(cwd: string, stopDir = cwd): Promise<{ file: st
   });
   try {
     const found = await searcher.search(cwd);
+    if (found) refuseSiblings(found.filepath);
     return found ? { file: found.filepath, config: found.config } : undefined;
   } catch (cause) {
     if (cause instanceof SandpitError) throw cause;
@@ -72,4 +74,16 @@ function where(file: string, content: string, cause: unknown): string {
   const names = [file, pathToFileURL(file).href].map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
   const at = new RegExp(`(?:${names}):(\\d+):(\\d+)`).exec(text);
   return at ? `:${at[1]}:${at[2]}` : '';
+}
+
+/**
+ * Two config files in one folder: one would be ignored without a word (a .ts written beside an old
+ * .json never took effect). Refused, as Jest refuses several configs.
+ */
+function refuseSiblings(file: string): void {
+  const dir = path.dirname(file);
+  const present = CONFIG_FILES.filter((name) => existsSync(path.join(dir, name)));
+  if (present.length > 1) {
+    throw new SandpitError('CONFIG_INVALID', `${dir} has ${present.length} sandpit configs (${present.join(', ')}): keep one, and delete or rename the others.`, { stage: 'config' });
+  }
 }

@@ -152,6 +152,11 @@ describe('loadConfig rejects, naming the file and the key', () => {
     expect((await failure(dir)).message).toMatch(/^sandpit\.config\.json: \(top level\): expected an object/);
   });
 
+  test('two config files in one folder: neither is silently ignored', async () => {
+    const dir = project({ 'sandpit.config.json': { services: { a: { preset: 'redis' } } }, 'sandpit.config.mjs': "export default { services: { b: { preset: 'redis' } } };" });
+    expect((await failure(dir)).message).toBe(`${dir} has 2 sandpit configs (sandpit.config.json, sandpit.config.mjs): keep one, and delete or rename the others.`);
+  });
+
   test('a JS config that throws', async () => {
     const dir = project({ 'sandpit.config.mjs': 'throw new Error("oops");' });
     expect((await failure(dir)).message).toBe('sandpit.config.mjs:1:7: cannot be loaded: oops'); // where it threw, from the stack
