@@ -35,7 +35,8 @@ export function customPreset(raw: Record<string, unknown>): Preset<object, objec
     resolve: () => ({}),
     container: () => ({ env, ...(command ? { command } : {}) }),
     probe: check,
-    url: ({ host, port }) => ('http' in (ready ?? {}) ? `http://${host}:${port}/` : `tcp://${host}:${port}`),
+    // No port published: reached with exec, as the ubuntu box is (it read tcp://127.0.0.1:0).
+    url: ({ host, port }) => (containerPort === undefined ? `shell://${host}` : 'http' in (ready ?? {}) ? `http://${host}:${port}/` : `tcp://${host}:${port}`),
   };
 }
 

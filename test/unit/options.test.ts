@@ -66,3 +66,13 @@ describe('names', () => {
     expect(() => assertDistinctNames([{ image: 'nginx:1.27' }, { image: 'httpd:2.4', name: 'web' }])).not.toThrow();
   });
 });
+
+describe('custom images', () => {
+  test('the url: http:// with an http check, tcp:// with a port, shell:// (exec) with none, never port 0', async () => {
+    const { customPreset } = await import('../../lib/options/custom.js');
+    const at = { host: '127.0.0.1', port: 0 } as never;
+    expect(customPreset({ image: 'x:1' }).url(at, {})).toBe('shell://127.0.0.1');
+    expect(customPreset({ image: 'x:1', ports: [80] }).url({ host: '127.0.0.1', port: 8080 } as never, {})).toBe('tcp://127.0.0.1:8080');
+    expect(customPreset({ image: 'x:1', ports: [80], ready: { http: '/' } }).url({ host: '127.0.0.1', port: 8080 } as never, {})).toBe('http://127.0.0.1:8080/');
+  });
+});
