@@ -84,7 +84,7 @@ export function normalise(input: PresetName | StartOptions, context: OptionsCont
 
   const name: unknown = options.name ?? serviceName(input);
   if (typeof name !== 'string' || !/^[a-z0-9][a-z0-9_-]{0,62}$/i.test(name)) {
-    invalid('name', name, 'letters, digits, - and _ (it becomes SANDPIT_<NAME>_URL)');
+    invalid('name', name, 'up to 63 letters, digits, - and _, starting with a letter or digit (it becomes SANDPIT_<NAME>_URL)');
   }
   if (options.image !== undefined && (typeof options.image !== 'string' || !isImageReference(options.image))) {
     invalid('image', options.image, 'an image reference such as redis:7.4 (lowercase name, optional registry, :tag or @digest)');

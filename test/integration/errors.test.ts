@@ -41,6 +41,9 @@ describe('errors say what is wrong and how to fix it', () => {
     [{ preset: 'httpd', root: '' }, /^httpd: root is empty\. Point root \(on the command line --root\) at an existing folder, or leave it out\.$/],
     [{ preset: 'ubuntu', mount: ' ' }, /^ubuntu: mount is empty\./],
     [{ preset: 'redis', name: 'no spaces' }, /Invalid name: "no spaces"/],
+    // The rule in full: a long name or a leading - read as if it were allowed.
+    [{ preset: 'redis', name: `n${'x'.repeat(63)}` }, /^Invalid name: "nx{63}"\. Expected up to 63 letters, digits, - and _, starting with a letter or digit/],
+    [{ preset: 'redis', name: '-x' }, /^Invalid name: "-x"\. Expected up to 63 .*starting with a letter or digit/],
     [{ preset: 'redis', bindAddress: 'everywhere' }, /Invalid bindAddress: "everywhere"/],
     [{ preset: 'redis', startupTimeout: -1 }, /Invalid startupTimeout: -1/],
     [{ preset: 'redis', startupTimeout: Number.NaN }, /^Invalid startupTimeout: NaN\./], // what `--timeout abc` and the like arrive as; it read "null"
