@@ -3,7 +3,7 @@ import path from 'node:path';
 import { SandpitError } from '../lib/errors.js';
 import { loadConfig } from '../lib/config/index.js';
 import { CONFIG_FILES } from '../lib/config/load.js';
-import { unknownPreset } from '../lib/options/normalise.js';
+import { suggestion, unknownPreset } from '../lib/options/normalise.js';
 import { isPresetName, presets } from '../lib/presets/index.js';
 import type { StartOptions } from '../lib/types.js';
 import { COMMON_FLAGS, presetFlags, type StartFlags } from './flags.js';
@@ -37,7 +37,7 @@ export async function resolveTargets(names: string[], flags: StartFlags, { detac
     if (!config) throw unknownPreset(unknown);
     throw new SandpitError(
       'UNKNOWN_PRESET',
-      `"${unknown}" is neither a preset (${Object.keys(presets).join(', ')}) nor a service of ${path.basename(config.file)} (${[...fromConfig.keys()].join(', ')}).`,
+      `"${unknown}" is neither a preset (${Object.keys(presets).join(', ')}) nor a service of ${path.basename(config.file)} (${[...fromConfig.keys()].join(', ')}).${suggestion(unknown, [...fromConfig.keys(), ...Object.keys(presets)])}`,
     );
   }
   const bases = chosen.map((n): Record<string, unknown> => ({ ...(fromConfig.get(n) ?? { preset: n }) }));

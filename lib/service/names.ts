@@ -19,6 +19,10 @@ export function assertDistinctNames(list: (PresetName | StartOptions)[]): void {
   const names = list.map(serviceName);
   const duplicate = names.find((name, i) => names.indexOf(name) !== i);
   if (duplicate) {
-    throw new SandpitError('INVALID_OPTION', `Two services are named "${duplicate}". Give each a distinct name (--name, or a config key).`);
+    // --name takes one service at a time on the command line: two of a kind need a config, or two runs.
+    throw new SandpitError(
+      'INVALID_OPTION',
+      `Two services are named "${duplicate}". Give each a distinct name: the name option in code, a key each in sandpit.config, or on the command line one \`sandpit up ${duplicate} --name …\` per service.`,
+    );
   }
 }

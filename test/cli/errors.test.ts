@@ -20,6 +20,7 @@ const beforeAnyStart: [string[], RegExp][] = [
   [['up', '-d', 'redis', '--env-out', 'somefolder'], /^sandpit: Cannot write --env-out "somefolder": it is a folder\. Give a file path, such as somefolder\/\.env\. \(INVALID_OPTION\)$/],
   [['up', '-d', 'redis', '--env-file', 'somefolder'], /^sandpit: Cannot write --env-file "somefolder": it is a folder\. .*\(INVALID_OPTION\)$/],
   [['up', '-d', 'redis', '--env-out='], /^sandpit: Cannot write --env-out "": the path is empty\. .*\(INVALID_OPTION\)$/],
+  [['up', 'redis', 'redis'], /^sandpit: Two services are named "redis"\. .*on the command line one `sandpit up redis --name …` per service\. \(INVALID_OPTION\)$/],
   [['up', 'httpd', '--root', ''], /^sandpit: httpd: root is empty\. .*\(INVALID_OPTION\)$/],
   [['up', 'ubuntu', '--port', '5000'], /^sandpit: ubuntu: port 5000 has nothing to publish: .*\(INVALID_OPTION\)$/],
   // yargs makes the two a list: it was an unexpected TypeError.

@@ -321,5 +321,9 @@ describe('sandpit up / ls / exec / logs / down', () => {
     expect(wrong.stderr.trim()).toBe(
       'sandpit: "nosuch" is neither a preset (httpd, mysql, redis, ubuntu) nor a service of sandpit.config.json (clicache, cliweb). (UNKNOWN_PRESET)',
     );
+    const typo = await sandpit(['up', 'clicach'], { cwd: configDir });
+    expect(typo.stderr.trim()).toBe(
+      'sandpit: "clicach" is neither a preset (httpd, mysql, redis, ubuntu) nor a service of sandpit.config.json (clicache, cliweb). Did you mean "clicache"? (UNKNOWN_PRESET)',
+    );
   });
 });
