@@ -22,10 +22,16 @@ export function failure(n: Normalised, stage: Stage, error: unknown, logs: strin
       logs: tail,
     });
   }
-  return new SandpitError('NOT_READY', `${n.name}: failed at ${stage}: ${describe(error)}${withLogs}`, {
+  return new SandpitError('NOT_READY', `${n.name}: failed at ${stage}: ${describe(error)}${mismatch(n, error)}${withLogs}`, {
     cause: error,
     service: n.name,
     stage,
     logs: tail,
   });
+}
+
+/** `up redis --image some-httpd`: the engine says only that redis-server is not in it. */
+function mismatch(n: Normalised, error: unknown): string {
+  if (n.image === undefined || !/executable file not found|no such file or directory/i.test(describe(error))) return '';
+  return `. The image ${n.image} lacks what the ${n.presetName} preset runs: give an image of ${n.presetName} (or leave the image option out)`;
 }

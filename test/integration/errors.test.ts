@@ -153,6 +153,15 @@ describe('errors say what is wrong and how to fix it', () => {
     expect(error.logs).toContain('dying');
   });
 
+  test("a preset's image option naming another preset's image: the engine's words, then what to give", async () => {
+    const error = await failure(start({ preset: 'redis', name: 'wrongimage', image: await presetImage('httpd') }));
+    expect(error.code).toBe('NOT_READY');
+    expect(error.message.split('\n')[0]).toMatch(
+      /^wrongimage: failed at start: .*executable file not found.*\. The image sandpit-offline\/httpd:\S+ lacks what the redis preset runs: give an image of redis \(or leave the image option out\)$/,
+    );
+    expect(await containersWith('sandpit.name=wrongimage')).toEqual([]);
+  });
+
   test('INIT_SCRIPT_FAILED carries the SQL error and the file name', async () => {
     const error = await failure(start({ preset: 'mysql', initScripts: ['CREATE TABLE ok (id INT);', 'SELEC nonsense'] }));
     expect(error.code).toBe('INIT_SCRIPT_FAILED');
