@@ -74,8 +74,16 @@ describe('bad input: one line, the right exit code, nothing left behind', () => 
     const quiet = await sandpit(['up', 'mysql', '--init', 'bad.sql'], { cwd: folder, env: { CI: 'true' } });
     expect(quiet.stderr.trim().split('\n').slice(-2)).toEqual([
       expect.stringMatching(/^sandpit: mysql: init script bad\.sql failed: .*\(INIT_SCRIPT_FAILED\)$/),
-      '  (run with --verbose for the cause and container logs)',
+      '  (run with --verbose for container logs)', // its cause only repeats the first line
     ]);
+  });
+
+  test('a config error is one line: no "--verbose for container logs" where there is no container, nor a cause it already quotes', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sandpit-badconfig-'));
+    writeFileSync(path.join(dir, 'sandpit.config.json'), '{ "services": ');
+    const result = await sandpit(['up'], { cwd: dir });
+    expectExit(result, 1);
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^sandpit: sandpit\.config\.json.*: invalid JSON: .*\(CONFIG_INVALID\)$/)]);
   });
 
   test.each([
