@@ -170,11 +170,10 @@ export function unknownPreset(value: unknown): SandpitError {
 
 function unknownOption(preset: string, key: string, known: string[]): SandpitError {
   const choices = known.filter((k) => k !== 'onProgress' && k !== 'labels');
-  return new SandpitError(
-    'INVALID_OPTION',
-    `Unknown option "${key}" for ${preset}.${suggestion(key, choices)} Options: ${choices.join(', ')}.`,
-    { option: key },
-  );
+  // `root` on redis is httpd's option, not a typo of "port": say whose it is, as the CLI does for flags.
+  const owners = presetNames.filter((name) => name !== preset && key in presetByName(name).options);
+  const hint = owners.length > 0 ? ` It is an option of ${owners.join(', ')}.` : suggestion(key, choices);
+  return new SandpitError('INVALID_OPTION', `Unknown option "${key}" for ${preset}.${hint} Options: ${choices.join(', ')}.`, { option: key });
 }
 
 export function suggestion(value: string, choices: readonly string[]): string {

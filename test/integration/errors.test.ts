@@ -28,6 +28,7 @@ describe('errors say what is wrong and how to fix it', () => {
 
   test.each([
     [{ preset: 'redis', pasword: 'x' }, /Unknown option "pasword" for redis\. Did you mean "password"\?/],
+    [{ preset: 'redis', root: '.' }, /^Unknown option "root" for redis\. It is an option of httpd\. Options: /], // not 'Did you mean "port"?'
     [{ preset: 'redis', port: 70000 }, /Invalid port: 70000\. Expected a port number 1-65535, or 'standard'/],
     [{ preset: 'redis', port: 'auto' }, /Invalid port: "auto"/],
     [{ preset: 'mysql', initScripts: 'schema.sql' }, /Invalid mysql: initScripts: "schema.sql"\. Expected a list of strings/],
