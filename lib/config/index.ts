@@ -74,7 +74,10 @@ export async function loadConfig(cwd = process.cwd(), { stopDir }: { stopDir?: s
       await n.preset.resolve(n.presetOptions); // folders and script files exist: checked before anything starts
     } catch (error) {
       if (!isSandpitError(error)) throw error;
-      fail(error.option && error.option !== 'name' ? `${key}.${error.option}` : key, error.message, error);
+      const at = error.option && error.option !== 'name' ? `${key}.${error.option}` : key;
+      // The path already names the option: "services.db.database: Invalid mysql: database: 5" said it twice.
+      const message = at !== key ? error.message.replace(`Invalid ${String(rest.preset ?? 'custom')}: ${error.option}: `, 'Invalid value: ').replace(`Invalid ${error.option}: `, 'Invalid value: ') : error.message;
+      fail(at, message, error);
     }
     const prefix = envPrefix(name);
     const clash = prefixes.get(prefix);
@@ -86,7 +89,7 @@ export async function loadConfig(cwd = process.cwd(), { stopDir }: { stopDir?: s
 }
 
 /** `isolation` is the config's own key; a config service is never detached (`sandpit up --detach` decides). */
-const CONFIG_OPTIONS = { alsoKnown: ['isolation'], notShown: ['detached'] } as const;
+const CONFIG_OPTIONS = { alsoKnown: ['isolation'], notShown: ['detached'], example: '{ "preset": "redis" } or { "image": "nginx:1.27", "ports": [80] }' } as const;
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -45,6 +45,8 @@ export interface Normalised {
 export interface OptionsContext {
   alsoKnown?: readonly string[];
   notShown?: readonly string[];
+  /** How a service is written where these options come from (a config file's JSON, not start()). */
+  example?: string;
 }
 
 /** All option checking happens here, before any Docker call, so bad input never leaves a container. */
@@ -66,7 +68,8 @@ export function normalise(input: PresetName | StartOptions, context: OptionsCont
     preset = customPreset(options);
     allowed = CUSTOM_OPTIONS;
   } else {
-    throw new SandpitError('INVALID_OPTION', `Say what to start: a preset (${presetNames.join(', ')}) or an image, e.g. start('redis') or start({ image: 'nginx:1.27', ports: [80] }).`);
+    const example = context.example ?? "start('redis') or start({ image: 'nginx:1.27', ports: [80] })";
+    throw new SandpitError('INVALID_OPTION', `Say what to start: a preset (${presetNames.join(', ')}) or an image, e.g. ${example}.`);
   }
 
   const presetOptions: Record<string, unknown> = {};

@@ -13,7 +13,7 @@ export function existingFolder(preset: string, option: string, value: string): s
   if (!stat?.isDirectory()) {
     throw new SandpitError(
       'INVALID_OPTION',
-      `${preset}: ${option} "${value}" ${stat ? 'is not a folder' : 'does not exist'} (${absolute}). Point ${option} (on the command line --${option}) at an existing folder.`,
+      `${preset}: ${option} "${value}" ${stat ? 'is not a folder' : 'does not exist'}${value === absolute ? '' : ` (${absolute})`}. Point ${option} (on the command line --${option}) at an existing folder.`,
       { option },
     );
   }

@@ -114,12 +114,22 @@ describe('loadConfig rejects, naming the file and the key', () => {
 
   test('an option of the wrong type', async () => {
     const dir = project({ 'sandpit.config.json': { services: { cache: { preset: 'redis', port: 'six' } } } });
-    expect((await failure(dir)).message).toMatch(/^sandpit\.config\.json: services\.cache\.port: Invalid port: "six"/);
+    expect((await failure(dir)).message).toMatch(/^sandpit\.config\.json: services\.cache\.port: Invalid value: "six"\. Expected a port number/);
+    // The path names the option once: it read "services.db.database: Invalid mysql: database: 5".
+    const db = project({ 'sandpit.config.json': { services: { db: { preset: 'mysql', database: 5 } } } });
+    expect((await failure(db)).message).toMatch(/^sandpit\.config\.json: services\.db\.database: Invalid value: 5\. Expected /);
+  });
+
+  test('a service with neither preset nor image: the example is JSON, not start()', async () => {
+    const dir = project({ 'sandpit.config.json': { services: { thing: {} } } });
+    expect((await failure(dir)).message).toMatch(/^sandpit\.config\.json: services\.thing: Say what to start: .*e\.g\. \{ "preset": "redis" \} or \{ "image": "nginx:1\.27", "ports": \[80\] \}\.$/);
   });
 
   test('a folder or script that does not exist, relative to the config', async () => {
     const site = project({ 'sandpit.config.json': { services: { site: { preset: 'httpd', root: 'nope' } } } });
-    expect((await failure(site)).message).toMatch(/^sandpit\.config\.json: services\.site\.root: .*does not exist/);
+    const message = (await failure(site)).message;
+    expect(message).toMatch(/^sandpit\.config\.json: services\.site\.root: .*does not exist/);
+    expect(message.split(path.join(site, 'nope')).length - 1).toBe(1); // the absolute path once, not "…/nope" does not exist (…/nope)
     const db = project({ 'sandpit.config.json': { services: { db: { preset: 'mysql', initScripts: ['missing.sql'] } } } });
     expect((await failure(db)).message).toMatch(/^sandpit\.config\.json: services\.db\.initScripts: .*missing\.sql/);
   });
