@@ -31,10 +31,10 @@ export async function resolveTargets(names: string[], flags: StartFlags, { detac
   const unknown = chosen.find((n) => !fromConfig.has(n) && !isPresetName(n));
   if (unknown !== undefined) {
     if (!config && above) {
-      const { message, code } = unknownPreset(unknown);
+      const { message, code } = unknownPreset(unknown, false);
       throw new SandpitError(code, `${message} sandpit reads the config of the folder it runs in; ${above} is in a folder above: run sandpit in ${path.dirname(above)}.`);
     }
-    if (!config) throw unknownPreset(unknown);
+    if (!config) throw unknownPreset(unknown, false);
     throw new SandpitError(
       'UNKNOWN_PRESET',
       `"${unknown}" is neither a preset (${Object.keys(presets).join(', ')}) nor a service of ${path.basename(config.file)} (${[...fromConfig.keys()].join(', ')}).${suggestion(unknown, [...fromConfig.keys(), ...Object.keys(presets)])}`,

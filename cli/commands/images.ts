@@ -13,7 +13,7 @@ const build: CommandModule<object, { presets?: string[] }> = {
     const { presets, presetNames, isPresetName } = await import('../../lib/presets/index.js');
     const { unknownPreset } = await import('../../lib/options/normalise.js');
     const unknown = names.find((n) => !isPresetName(n));
-    if (unknown !== undefined) throw unknownPreset(unknown);
+    if (unknown !== undefined) throw unknownPreset(unknown, false);
     const { buildOffline } = await import('../../lib/images/offline.js');
     const { runSteps } = await import('../steps.js');
     const chosen = names.length > 0 ? [...new Set(names.filter(isPresetName))] : presetNames;

@@ -162,11 +162,12 @@ function invalid(option: string, value: unknown, expected: string): never {
 // NaN and Infinity as themselves: JSON says null (`--databases abc` reached here as NaN and read "null").
 const show = (value: unknown) => (typeof value === 'string' ? `"${value}"` : typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value)));
 
-export function unknownPreset(value: unknown): SandpitError {
+/** `orImage`: where an image alone can start a service (start(), a config), say so; the CLI's up and images cannot. */
+export function unknownPreset(value: unknown, orImage = true): SandpitError {
   const hint = typeof value === 'string' ? suggestion(value, presetNames) : '';
   return new SandpitError(
     'UNKNOWN_PRESET',
-    `Unknown preset ${show(value)}.${hint} Presets: ${presetNames.join(', ')} (or give an image for a custom service).`,
+    `Unknown preset ${show(value)}.${hint} Presets: ${presetNames.join(', ')}${orImage ? ' (or give an image for a custom service)' : ''}.`,
     { option: 'preset' },
   );
 }
