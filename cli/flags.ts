@@ -49,7 +49,8 @@ export const COMMON_FLAGS = {
   image: { type: 'string', describe: 'use this image instead of the preset’s' },
   name: { type: 'string', describe: 'service name (default: the preset); one service at a time' },
   'bind-address': { type: 'string', describe: 'publish ports on this address (default 127.0.0.1)' },
-  timeout: { type: 'number', describe: 'milliseconds to wait until it answers (default 60000)' },
+  // A string, so that 90s reads as SANDPIT_STARTUP_TIMEOUT=90s does (as a number it was refused).
+  timeout: { type: 'string', describe: 'how long to wait until it answers: milliseconds, or seconds with an s suffix (90s; default 60000)' },
 } as const satisfies Record<string, Options>;
 
 export type StartFlags = Record<string, unknown> & {
@@ -57,7 +58,7 @@ export type StartFlags = Record<string, unknown> & {
   image?: string;
   name?: string;
   'bind-address'?: string;
-  timeout?: number;
+  timeout?: string;
 };
 
 export function withStartFlags<T>(y: Argv<T>, registry: Registry): Argv<T & StartFlags> {

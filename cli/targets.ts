@@ -93,8 +93,10 @@ function single(flag: string, value: unknown, list: boolean): unknown {
 }
 
 function timeout(value: unknown): number {
-  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
-  throw invalid(`Invalid --timeout. Give milliseconds, e.g. --timeout 120000.`);
+  const match = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(String(value).trim());
+  const ms = match ? Number(match[1]) * (match[2] === 's' ? 1000 : 1) : 0;
+  if (ms > 0) return ms;
+  throw invalid(`Invalid --timeout "${String(value)}". Give milliseconds, or seconds with an s suffix: --timeout 120000, --timeout 120s.`);
 }
 
 function port(value: string): number | 'standard' {

@@ -35,7 +35,7 @@ describe('bad input: one line, the right exit code, nothing left behind', () => 
     [['up', 'rediss'], /^sandpit: Unknown preset "rediss"\. Did you mean "redis"\?.*\(UNKNOWN_PRESET\)$/],
     [['up', 'redis', '--port', '99999'], /^sandpit: Invalid --port "99999"\. Use a port number 1-65535, or 'standard'\. \(INVALID_OPTION\)$/],
     [['up', 'redis', '--port', 'abc'], /^sandpit: Invalid --port "abc"\. .*\(INVALID_OPTION\)$/],
-    [['up', 'redis', '--timeout', 'soon'], /^sandpit: Invalid --timeout\. .*\(INVALID_OPTION\)$/],
+    [['up', 'redis', '--timeout', 'soon'], /^sandpit: Invalid --timeout "soon"\. Give milliseconds, or seconds with an s suffix: .*\(INVALID_OPTION\)$/],
     [['up', 'httpd', '--root', './no/such/dir'], /^sandpit: httpd: root "\.\/no\/such\/dir" does not exist .*\(INVALID_OPTION\)$/],
     [['up', 'mysql', '--init', './missing.sql'], /^sandpit: mysql: init script "\.\/missing\.sql" cannot be read .*\(INVALID_OPTION\)$/],
     [['up', 'redis', '--root', '.'], /^sandpit: --root is an option of httpd, not of redis\. \(INVALID_OPTION\)$/],
@@ -77,6 +77,14 @@ describe('bad input: one line, the right exit code, nothing left behind', () => 
       expect.stringMatching(/^sandpit: mysql: init script bad\.sql failed: .*\(INIT_SCRIPT_FAILED\)$/),
       '  (run with --verbose for container logs)', // its cause only repeats the first line
     ]);
+  });
+
+  test('--timeout takes seconds with an s suffix, as SANDPIT_STARTUP_TIMEOUT does (it was refused as not a number)', async () => {
+    const child = sandpit(['up', 'redis', '--timeout', '0.001s'], { cwd: folder });
+    const result = await child;
+    expectExit(result, 1);
+    expect(result.stderr).toMatch(/^sandpit: redis: not ready after 0\.001 s .*\(NOT_READY\)$/m);
+    expect(await containersWith(`sandpit.pid=${child.pid}`)).toEqual([]);
   });
 
   test('a config error is one line: no "--verbose for container logs" where there is no container, nor a cause it already quotes', async () => {
