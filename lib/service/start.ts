@@ -16,6 +16,10 @@ import { planLaunch } from './plan.js';
  * Whatever fails on the way, the container is removed before the error reaches the caller.
  */
 export async function start<const O extends PresetName | StartOptions>(input: O): Promise<StartedFrom<O>> {
+  // From plain JavaScript, start('redis', { port: 6380 }) dropped its options without a word.
+  if (arguments.length > 1) {
+    throw new SandpitError('INVALID_OPTION', `start() takes one argument: put the options with the preset, start({ preset: '${typeof input === 'string' ? input : 'redis'}', port: 6380 }).`);
+  }
   return (await launch(input)) as unknown as StartedFrom<O>;
 }
 

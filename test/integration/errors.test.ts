@@ -26,6 +26,11 @@ describe('errors say what is wrong and how to fix it', () => {
     );
   });
 
+  test('start() with a second argument (plain JavaScript) is INVALID_OPTION, not its options dropped', async () => {
+    const error = await failure((start as (...args: unknown[]) => Promise<unknown>)('redis', { port: 'x' }));
+    expect([error.code, error.message]).toEqual(['INVALID_OPTION', "start() takes one argument: put the options with the preset, start({ preset: 'redis', port: 6380 })."]);
+  });
+
   test.each([
     [{ preset: 'redis', pasword: 'x' }, /Unknown option "pasword" for redis\. Did you mean "password"\?/],
     [{ preset: 'redis', root: '.' }, /^Unknown option "root" for redis\. It is an option of httpd\. Options: /], // not 'Did you mean "port"?'
