@@ -55,7 +55,7 @@ const cli = yargs(args)
     // yargs counts a missing <name> ("got 0, need at least 1"); the user needs what to type.
     const which = message.startsWith('Not enough non-option arguments') ? NAME_FIRST[commandOf().trim()] : undefined;
     const said = message.startsWith('Did you mean')
-      ? `Unknown command "${args[0]}". ${message}`
+      ? `Unknown command "${args.find((a) => !a.startsWith('-'))}". ${message}`
       : which
         ? `Say which service: ${which} (see sandpit ls).`
         : `${message}${renamed ? `. ${renamed}` : ''}`;
@@ -69,7 +69,8 @@ const NAME_FIRST: Record<string, string> = { exec: 'sandpit exec <name> -- <comm
 
 /** The command typed (`up `, `images build `), for the usage hint; nothing if it was not one. */
 function commandOf(): string {
-  const [first, second] = args;
+  // Words only: `sandpit --verbose logs` is the logs command too.
+  const [first, second] = args.filter((a) => !a.startsWith('-'));
   const names = commands.map((c) => String(c.command).split(' ')[0]);
   if (!first || !names.includes(first)) return '';
   return first === 'images' && (second === 'build' || second === 'ls') ? `images ${second} ` : `${first} `;

@@ -102,6 +102,8 @@ describe('bad input: one line, the right exit code, nothing left behind', () => 
     [['down'], "sandpit: Name the services to remove (see `sandpit ls`), or pass --all for every detached service on this engine, anyone's (--dry-run lists them).", 'Run `sandpit down --help` for usage.'],
     [['exec'], 'sandpit: Say which service: sandpit exec <name> -- <command> (see sandpit ls).', 'Run `sandpit exec --help` for usage.'],
     [['logs'], 'sandpit: Say which service: sandpit logs <name> (see sandpit ls).', 'Run `sandpit logs --help` for usage.'],
+    [['--verbose', 'logs'], 'sandpit: Say which service: sandpit logs <name> (see sandpit ls).', 'Run `sandpit logs --help` for usage.'], // a global flag first
+    [['--verbose', 'upp'], 'sandpit: Unknown command "upp". Did you mean up?', 'Run `sandpit --help` for usage.'],
     [['exec', 'x'], 'sandpit: Say what to run: sandpit exec <name> -- <command>.', 'Run `sandpit exec --help` for usage.'],
     [['images'], 'sandpit: Pick build, ls or prune.', 'Run `sandpit images --help` for usage.'],
     // Before the engine is asked: a service that does not exist would otherwise say NOT_FOUND (exit 1).
