@@ -16,9 +16,12 @@ import { planLaunch } from './plan.js';
  * Whatever fails on the way, the container is removed before the error reaches the caller.
  */
 export async function start<const O extends PresetName | StartOptions>(input: O): Promise<StartedFrom<O>> {
-  // From plain JavaScript, start('redis', { port: 6380 }) dropped its options without a word.
-  if (arguments.length > 1) {
-    throw new SandpitError('INVALID_OPTION', `start() takes one argument: put the options with the preset, start({ preset: '${typeof input === 'string' ? input : 'redis'}', port: 6380 }).`);
+  // From plain JavaScript, start('redis', { port: 6380 }) dropped its options without a word. Only an
+  // object: names.map(start) passes an index and the array, and must keep working.
+  const extra: unknown = arguments[1];
+  if (typeof extra === 'object' && extra !== null && !Array.isArray(extra)) {
+    const preset = typeof input === 'string' ? input : String((input as { preset?: string }).preset ?? 'redis');
+    throw new SandpitError('INVALID_OPTION', `start() takes one argument: put the options with the preset, start({ preset: '${preset}', ...options }).`);
   }
   return (await launch(input)) as unknown as StartedFrom<O>;
 }

@@ -28,7 +28,10 @@ describe('errors say what is wrong and how to fix it', () => {
 
   test('start() with a second argument (plain JavaScript) is INVALID_OPTION, not its options dropped', async () => {
     const error = await failure((start as (...args: unknown[]) => Promise<unknown>)('redis', { port: 'x' }));
-    expect([error.code, error.message]).toEqual(['INVALID_OPTION', "start() takes one argument: put the options with the preset, start({ preset: 'redis', port: 6380 })."]);
+    expect([error.code, error.message]).toEqual(['INVALID_OPTION', "start() takes one argument: put the options with the preset, start({ preset: 'redis', ...options })."]);
+    // map(start) passes an index and the array: still a start of each (an unknown preset here, so no container).
+    const mapped = await failure(Promise.all((['nosuchpreset'] as never[]).map(start)));
+    expect(mapped.code).toBe('UNKNOWN_PRESET');
   });
 
   test.each([
