@@ -77,7 +77,8 @@ export async function loadConfig(cwd = process.cwd(), { stopDir }: { stopDir?: s
       const at = error.option && error.option !== 'name' ? `${key}.${error.option}` : key;
       // The path already names the option: "services.db.database: Invalid mysql: database: 5" said it twice.
       const message = at !== key ? error.message.replace(`Invalid ${String(rest.preset ?? 'custom')}: ${error.option}: `, 'Invalid value: ').replace(`Invalid ${error.option}: `, 'Invalid value: ') : error.message;
-      fail(at, message, error);
+      // Reworded only: as the cause it would add nothing under --verbose (which then offers it).
+      fail(at, message, message === error.message ? error : (error.cause ?? undefined));
     }
     const prefix = envPrefix(name);
     const clash = prefixes.get(prefix);
@@ -98,7 +99,8 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 function withAbsolutePaths(options: Record<string, unknown>, dir: string): Record<string, unknown> {
   const out = { ...options };
   for (const key of ['root', 'mount']) {
-    if (typeof out[key] === 'string') out[key] = path.resolve(dir, out[key]);
+    // '' stays '': resolved, it would be the config's own folder, and the preset's "is empty" never said.
+    if (typeof out[key] === 'string' && out[key].trim() !== '') out[key] = path.resolve(dir, out[key]);
   }
   if (Array.isArray(out.initScripts)) {
     out.initScripts = out.initScripts.map((v: unknown) => (typeof v === 'string' && (isPathEntry(v, dir) || existsSync(path.resolve(dir, v.trim()))) ? path.resolve(dir, v.trim()) : v));

@@ -175,8 +175,11 @@ export function unknownPreset(value: unknown, orImage = true): SandpitError {
 function unknownOption(preset: string, key: string, known: string[]): SandpitError {
   const choices = known.filter((k) => k !== 'onProgress' && k !== 'labels');
   // `root` on redis is httpd's option, not a typo of "port": say whose it is, as the CLI does for flags.
+  // A one-letter slip (databases for database) is a typo; otherwise an option of another preset says whose
+  // it is (root on redis is httpd's, not a misspelt "port").
   const owners = presetNames.filter((name) => name !== preset && key in presetByName(name).options);
-  const hint = owners.length > 0 ? ` It is an option of ${owners.join(', ')}.` : suggestion(key, choices);
+  const slip = choices.some((choice) => leven(key.toLowerCase(), choice.toLowerCase()) <= 1);
+  const hint = owners.length > 0 && !slip ? ` It is an option of ${owners.join(', ')}.` : suggestion(key, choices);
   return new SandpitError('INVALID_OPTION', `Unknown option "${key}" for ${preset}.${hint} Options: ${choices.join(', ')}.`, { option: key });
 }
 

@@ -93,6 +93,10 @@ describe('bad input: one line, the right exit code, nothing left behind', () => 
     const result = await sandpit(['up'], { cwd: dir });
     expectExit(result, 1);
     expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^sandpit: sandpit\.config\.json.*: invalid JSON: .*\(CONFIG_INVALID\)$/)]);
+    // A reworded option error (services.cache.port: Invalid value: …) has nothing more behind it either.
+    writeFileSync(path.join(dir, 'sandpit.config.json'), '{ "services": { "cache": { "preset": "redis", "port": "six" } } }');
+    const option = await sandpit(['up'], { cwd: dir });
+    expect(option.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^sandpit: sandpit\.config\.json: services\.cache\.port: Invalid value: "six"\. .*\(CONFIG_INVALID\)$/)]);
   });
 
   test.each([

@@ -37,6 +37,7 @@ describe('errors say what is wrong and how to fix it', () => {
   test.each([
     [{ preset: 'redis', pasword: 'x' }, /Unknown option "pasword" for redis\. Did you mean "password"\?/],
     [{ preset: 'redis', root: '.' }, /^Unknown option "root" for redis\. It is an option of httpd\. Options: /], // not 'Did you mean "port"?'
+    [{ preset: 'mysql', databases: 'app' }, /^Unknown option "databases" for mysql\. Did you mean "database"\?/], // a slip, though redis has databases
     [{ preset: 'redis', port: 70000 }, /Invalid port: 70000\. Expected a port number 1-65535, or 'standard'/],
     [{ preset: 'redis', port: 'auto' }, /Invalid port: "auto"/],
     [{ preset: 'mysql', initScripts: 'schema.sql' }, /Invalid mysql: initScripts: "schema.sql"\. Expected a list of strings/],

@@ -120,6 +120,11 @@ describe('loadConfig rejects, naming the file and the key', () => {
     expect((await failure(db)).message).toMatch(/^sandpit\.config\.json: services\.db\.database: Invalid value: 5\. Expected /);
   });
 
+  test('an empty root in a config is refused as on the command line, not read as the config folder', async () => {
+    const dir = project({ 'sandpit.config.json': { services: { site: { preset: 'httpd', root: '' } } } });
+    expect((await failure(dir)).message).toMatch(/^sandpit\.config\.json: services\.site\.root: httpd: root is empty\./);
+  });
+
   test('a service with neither preset nor image: the example is JSON, not start()', async () => {
     const dir = project({ 'sandpit.config.json': { services: { thing: {} } } });
     expect((await failure(dir)).message).toMatch(/^sandpit\.config\.json: services\.thing: Say what to start: .*e\.g\. \{ "preset": "redis" \} or \{ "image": "nginx:1\.27", "ports": \[80\] \}\.$/);
