@@ -41,5 +41,8 @@ function fromEnv(): number | undefined {
   if (!(seconds > 0)) {
     throw new SandpitError('INVALID_OPTION', `Invalid SANDPIT_COMMAND_TIMEOUT "${value}": give seconds above 0, such as 600 or 600s (or 600000ms), or unset it.`);
   }
-  return seconds;
+  // setTimeout takes at most 2^31-1 ms (~24.8 days); more would fire at once. A huge value means "no limit".
+  return Math.min(seconds, MAX_S);
 }
+
+const MAX_S = Math.floor((2 ** 31 - 1) / 1000);

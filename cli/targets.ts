@@ -93,8 +93,10 @@ function single(flag: string, value: unknown, list: boolean): unknown {
 }
 
 function timeout(value: unknown): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(String(value).trim());
-  const ms = match ? Number(match[1]) * (match[2] === 's' ? 1000 : 1) : 0;
+  const text = String(value).trim();
+  const match = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(text);
+  // Any plain number yargs took before the flag became a string (1e4) still reads as milliseconds.
+  const ms = match ? Number(match[1]) * (match[2] === 's' ? 1000 : 1) : text !== '' && Number.isFinite(Number(text)) ? Number(text) : 0;
   if (ms > 0) return ms;
   throw invalid(`Invalid --timeout "${String(value)}". Give milliseconds, or seconds with an s suffix: --timeout 120000, --timeout 120s.`);
 }

@@ -26,8 +26,10 @@ export function redisEntries(entries: string[]): string[] {
     if (/\.(redis|txt|rdb)$/i.test(entry.trim())) return readableFile('redis', entry);
     // One word naming a file or folder here is a path, not a command: sent as one, redis would answer
     // "unknown command" only once the server runs.
-    const found = /\s/.test(entry.trim()) ? undefined : statSync(path.resolve(entry.trim()), { throwIfNoEntry: false });
-    if (found) {
+    // Path-shaped only (a dot or a slash, or a folder): a command such as INFO stays a command whatever the folder holds.
+    const word = entry.trim();
+    const found = /\s/.test(word) ? undefined : statSync(path.resolve(word), { throwIfNoEntry: false });
+    if (found && (found.isDirectory() || /[./]/.test(word))) {
       throw new SandpitError(
         'INVALID_OPTION',
         `redis: init script "${entry}" is a ${found.isDirectory() ? 'folder' : 'file'} redis does not run: give .redis or .txt files of commands (or an .rdb file first), or command text (${path.resolve(entry.trim())}).`,

@@ -22,7 +22,7 @@ export function failure(n: Normalised, stage: Stage, error: unknown, logs: strin
       logs: tail,
     });
   }
-  return new SandpitError('NOT_READY', `${n.name}: failed at ${stage}: ${describe(error)}${mismatch(n, error)}${withLogs}`, {
+  return new SandpitError('NOT_READY', `${n.name}: failed at ${stage}: ${describe(error)}${mismatch(n, stage, error)}${withLogs}`, {
     cause: error,
     service: n.name,
     stage,
@@ -31,7 +31,8 @@ export function failure(n: Normalised, stage: Stage, error: unknown, logs: strin
 }
 
 /** `up redis --image some-httpd`: the engine says only that redis-server is not in it. */
-function mismatch(n: Normalised, error: unknown): string {
-  if (n.image === undefined || !/executable file not found|no such file or directory/i.test(describe(error))) return '';
+function mismatch(n: Normalised, stage: Stage, error: unknown): string {
+  // Only the start's "no such program": a bind source missing on the engine's side says "no such file" too.
+  if (n.image === undefined || stage !== 'start' || !/executable file not found/i.test(describe(error))) return '';
   return `. The image ${n.image} lacks what the ${n.presetName} preset runs: give an image of ${n.presetName} (or leave the image option out)`;
 }

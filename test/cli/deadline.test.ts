@@ -41,6 +41,12 @@ describe('no command hangs forever', () => {
     await sandpit(['down', name]); // in case the assertion above failed
   }, 60_000);
 
+  test('a SANDPIT_COMMAND_TIMEOUT beyond what a timer holds (~24.8 days) means no limit, not a TIMEOUT at once', async () => {
+    const ls = await sandpit(['ls'], { env: { SANDPIT_COMMAND_TIMEOUT: '9999999' } });
+    expectExit(ls, 0);
+    expect(ls.stderr).not.toContain('TIMEOUT');
+  });
+
   test.each(['abc', '0', '0s'])('SANDPIT_COMMAND_TIMEOUT=%s is INVALID_OPTION before anything runs, not ignored or an instant TIMEOUT', async (value) => {
     const ls = await sandpit(['ls'], { env: { SANDPIT_COMMAND_TIMEOUT: value } });
     expectExit(ls, 1);

@@ -80,11 +80,14 @@ describe('bad input: one line, the right exit code, nothing left behind', () => 
   });
 
   test('--timeout takes seconds with an s suffix, as SANDPIT_STARTUP_TIMEOUT does (it was refused as not a number)', async () => {
-    const child = sandpit(['up', 'redis', '--timeout', '0.001s'], { cwd: folder });
-    const result = await child;
-    expectExit(result, 1);
-    expect(result.stderr).toMatch(/^sandpit: redis: not ready after 0\.001 s .*\(NOT_READY\)$/m);
-    expect(await containersWith(`sandpit.pid=${child.pid}`)).toEqual([]);
+    // And a number in any form yargs read as one before the flag became a string (1e0: 1 ms).
+    for (const value of ['0.001s', '1e0']) {
+      const child = sandpit(['up', 'redis', '--timeout', value], { cwd: folder });
+      const result = await child;
+      expectExit(result, 1);
+      expect(result.stderr).toMatch(/^sandpit: redis: not ready after 0\.001 s .*\(NOT_READY\)$/m);
+      expect(await containersWith(`sandpit.pid=${child.pid}`)).toEqual([]);
+    }
   });
 
   test('a config error is one line: no "--verbose for container logs" where there is no container, nor a cause it already quotes', async () => {
