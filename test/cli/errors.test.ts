@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execa } from 'execa';
 import { mkdirSync, readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -9,6 +9,7 @@ import { firstLine, main, sandpit, ensureImages, expectExit } from './run.js';
 beforeAll(ensureImages, 600_000);
 
 const folder = mkdtempSync(path.join(os.tmpdir(), 'sandpit-errors-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
 writeFileSync(path.join(folder, 'bad.sql'), 'CREATE TABLE (;\n');
 mkdirSync(path.join(folder, 'somefolder'));
 
@@ -91,7 +92,8 @@ describe('bad input: one line, the right exit code, nothing left behind', () => 
   });
 
   test('a config error is one line: no "--verbose for container logs" where there is no container, nor a cause it already quotes', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'sandpit-badconfig-'));
+    const dir = path.join(folder, 'badconfig');
+    mkdirSync(dir);
     writeFileSync(path.join(dir, 'sandpit.config.json'), '{ "services": ');
     const result = await sandpit(['up'], { cwd: dir });
     expectExit(result, 1);
