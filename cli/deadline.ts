@@ -1,4 +1,5 @@
 import { SandpitError } from '../lib/errors.js';
+import { durationMs } from '../lib/options/duration.js';
 import { runCleanup } from './interrupt.js';
 
 /**
@@ -35,8 +36,7 @@ async function expire(command: string | undefined, seconds: number): Promise<nev
 function fromEnv(): number | undefined {
   const value = process.env.SANDPIT_COMMAND_TIMEOUT?.trim();
   if (!value) return undefined;
-  const match = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(value);
-  const seconds = match ? Number(match[1]) / (match[2] === 'ms' ? 1000 : 1) : 0;
+  const seconds = (durationMs(value, 's') ?? 0) / 1000;
   // Ignored, "abc" gave the default without a word; 0 stopped every command at once, blaming the engine.
   if (!(seconds > 0)) {
     throw new SandpitError('INVALID_OPTION', `Invalid SANDPIT_COMMAND_TIMEOUT "${value}": give seconds above 0, such as 600 or 600s (or 600000ms), or unset it.`);

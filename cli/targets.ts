@@ -3,6 +3,7 @@ import path from 'node:path';
 import { SandpitError } from '../lib/errors.js';
 import { loadConfig } from '../lib/config/index.js';
 import { CONFIG_FILES } from '../lib/config/load.js';
+import { durationMs } from '../lib/options/duration.js';
 import { suggestion, unknownPreset } from '../lib/options/normalise.js';
 import { isPresetName, presets } from '../lib/presets/index.js';
 import type { StartOptions } from '../lib/types.js';
@@ -94,9 +95,8 @@ function single(flag: string, value: unknown, list: boolean): unknown {
 
 function timeout(value: unknown): number {
   const text = String(value).trim();
-  const match = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(text);
   // Any plain number yargs took before the flag became a string (1e4) still reads as milliseconds.
-  const ms = match ? Number(match[1]) * (match[2] === 's' ? 1000 : 1) : text !== '' && Number.isFinite(Number(text)) ? Number(text) : 0;
+  const ms = durationMs(text, 'ms') ?? (text !== '' && Number.isFinite(Number(text)) ? Number(text) : 0);
   if (ms > 0) return ms;
   throw invalid(`Invalid --timeout "${String(value)}". Give milliseconds, or seconds with an s suffix: --timeout 120000, --timeout 120s.`);
 }

@@ -6,6 +6,7 @@ import { isPresetName, presetByName, presetNames, type PresetName } from '../pre
 import type { CommonOptions, ProgressEvent, StartOptions } from '../types.js';
 import { customPreset, CUSTOM_OPTIONS } from './custom.js';
 import { isImageReference } from '../images/reference.js';
+import { durationMs } from './duration.js';
 import { serviceName } from './name.js';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -134,9 +135,9 @@ function startupTimeout(value: unknown): number {
   }
   const env = process.env.SANDPIT_STARTUP_TIMEOUT;
   if (env === undefined || env === '') return DEFAULT_TIMEOUT_MS;
-  const match = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(env.trim());
-  if (!match) invalid('SANDPIT_STARTUP_TIMEOUT', env, 'milliseconds, or seconds with an s suffix (e.g. 90s)');
-  return Number(match![1]) * (match![2] === 's' ? 1000 : 1);
+  const ms = durationMs(env, 'ms');
+  if (ms === undefined) invalid('SANDPIT_STARTUP_TIMEOUT', env, 'milliseconds, or seconds with an s suffix (e.g. 90s)');
+  return ms;
 }
 
 const TYPES: Record<OptionSpec['type'], [check: (value: unknown) => boolean, expected: string]> = {

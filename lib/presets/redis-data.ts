@@ -24,15 +24,14 @@ export function redisEntries(entries: string[]): string[] {
   }
   return entries.map((entry) => {
     if (/\.(redis|txt|rdb)$/i.test(entry.trim())) return readableFile('redis', entry);
-    // One word naming a file or folder here is a path, not a command: sent as one, redis would answer
-    // "unknown command" only once the server runs.
-    // Path-shaped only (a dot or a slash, or a folder): a command such as INFO stays a command whatever the folder holds.
+    // One path-shaped word (a dot or a slash) naming a file, or any word naming a folder, is a path: sent
+    // as a command, redis would answer "unknown command" only once the server runs. INFO stays a command.
     const word = entry.trim();
     const found = /\s/.test(word) ? undefined : statSync(path.resolve(word), { throwIfNoEntry: false });
     if (found && (found.isDirectory() || /[./]/.test(word))) {
       throw new SandpitError(
         'INVALID_OPTION',
-        `redis: init script "${entry}" is a ${found.isDirectory() ? 'folder' : 'file'} redis does not run: give .redis or .txt files of commands (or an .rdb file first), or command text (${path.resolve(entry.trim())}).`,
+        `redis: init script "${entry}" is a ${found.isDirectory() ? 'folder' : 'file'} redis does not run: give .redis or .txt files of commands (or an .rdb file first), or command text (${path.resolve(word)}).`,
         { option: 'initScripts' },
       );
     }
