@@ -114,3 +114,16 @@ test('redis: one word naming a file or folder it would not run is INVALID_OPTION
   }
   expect(redisEntries(['FLUSHALL', 'SET a 1'])).toEqual(['FLUSHALL', 'SET a 1']); // commands stay commands
 });
+
+test('redis: a command word stays a command when a file of that name happens to be in the current folder', () => {
+  // Only a path-shaped word (a dot or a slash) or a folder is taken for a path: `--init INFO` run where
+  // a file called INFO lies is the INFO command.
+  writeFileSync(path.join(dir, 'INFO'), 'not commands');
+  const cwd = process.cwd();
+  process.chdir(dir);
+  try {
+    expect(redisEntries(['INFO', 'FLUSHALL'])).toEqual(['INFO', 'FLUSHALL']);
+  } finally {
+    process.chdir(cwd);
+  }
+});
