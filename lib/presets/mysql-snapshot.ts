@@ -9,6 +9,16 @@ import { randomSecret } from './secret.js';
 const DATA_DIR = '/var/lib/sandpit-data';
 const CREDENTIALS = '/sandpit/credentials.sql';
 
+/** Put first on PATH (lib/snapshots/take.ts); anything it does not end goes to the real mysqld. */
+const STAND_IN = `#!/bin/sh
+case " $* " in
+  *" --help "* | *" --initialize"* | *" --skip-networking "* | *" --daemonize "* | *" --version "* | *" -V "* | *" --print-defaults "*) ;;
+  *) echo 'sandpit: initialised; the container ends here, instead of serving, for its snapshot to be taken'; exit 0 ;;
+esac
+PATH=\${PATH#*:} # without this stand-in's folder, which is first
+exec mysqld "$@"
+`;
+
 /**
  * The initialised data directory, with the init scripts applied, is taken once and reused: later
  * starts skip both. Each start still gets its own passwords: an --init-file, copied in before the
@@ -28,6 +38,11 @@ export const mysqlSnapshot: SnapshotRecipe<MysqlResolved> = {
   // on a data directory that exists (8.4's docker-entrypoint.sh: as root, then again as mysql); the
   // offline one asks once. The snapshot holds everything its first start did. `--user`: what gosu was for.
   server: ([program]) => (program === 'mysqld' || program === 'mariadbd' ? [program, '--user=mysql'] : undefined),
+  // The entrypoints (the official 5.7–9.x ones, the offline one) run `mysqld` from PATH for everything:
+  // settings (--verbose --help), --initialize-insecure, the temporary server for the scripts
+  // (--skip-networking), then `exec mysqld …` to serve. Only that last run is not wanted: the data is
+  // initialised and cleanly shut down by then. (MariaDB's run mariadbd, which this leaves alone.)
+  endAfterInit: { program: 'mysqld', script: STAND_IN },
   throwaway: (o) => ({ ...o, password: randomSecret(), rootPassword: randomSecret() }),
   reuse: (o) => ({ ...o, initScripts: [] }),
   restore: (o) => ({

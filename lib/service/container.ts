@@ -37,7 +37,11 @@ export async function copyFiles(container: Dockerode.Container, files: Record<st
   if (entries.length === 0) return;
   const { default: tar } = await import('tar-stream'); // not with this module: a warm run never copies (~18 ms of load)
   const pack = tar.pack();
-  for (const [path, content] of entries) pack.entry({ name: path.replace(/^\//, ''), mode: 0o644 }, typeof content === 'string' ? content : Buffer.from(content));
+  for (const [path, content] of entries) {
+    // A script (`#!`) is run by its path, e.g. a stand-in found on PATH (SnapshotRecipe.endAfterInit).
+    const mode = typeof content === 'string' && content.startsWith('#!') ? 0o755 : 0o644;
+    pack.entry({ name: path.replace(/^\//, ''), mode }, typeof content === 'string' ? content : Buffer.from(content));
+  }
   pack.finalize();
   await container.putArchive(Readable.from(pack), { path: '/' });
 }
@@ -47,11 +51,17 @@ export async function copyArchives(container: Dockerode.Container, archives: { p
   for (const archive of archives) await container.putArchive(archive.open(), { path: archive.path });
 }
 
-/** Resolves with a description once the container stops running (it exited, or was removed). */
-export function exitOf(engine: EngineCalls, id: string, signal: AbortSignal): Promise<string> {
+/** How a container stopped running: its exit code, or none when it was removed. */
+export interface Ended {
+  code: number | undefined;
+  how: string;
+}
+
+/** Resolves once the container stops running (it exited, or was removed). */
+export function exitOf(engine: EngineCalls, id: string, signal: AbortSignal): Promise<Ended> {
   // Aborted once the start is over: an open wait request would keep the process alive.
   return engine.wait(id, signal).then(
-    (result) => `the container exited with code ${result.StatusCode ?? '?'}`,
-    () => 'the container was removed',
+    (result) => ({ code: result.StatusCode, how: `the container exited with code ${result.StatusCode ?? '?'}` }),
+    () => ({ code: undefined, how: 'the container was removed' }),
   );
 }

@@ -5,7 +5,7 @@ import { waitFor } from '../readiness/wait.js';
 import type { Launch } from '../snapshots/launch.js';
 import type { Target } from '../preset.js';
 import type { PresetName, StartOptions, StartedFrom } from '../types.js';
-import { execIn, exitOf, logsOf } from './container.js';
+import { execIn, exitOf, logsOf, type Ended } from './container.js';
 import { createContainer, fillAndStart, hostPorts, type Held } from './create.js';
 import { LOG_LINES, failure } from './failure.js';
 import { StartedService } from './handle.js';
@@ -40,14 +40,15 @@ async function launch(input: PresetName | StartOptions, via?: Launch): Promise<S
     const published = await hostPorts(engine, id, plan.ports);
     // After the inspect, not beside it: the wait holds its connection until the start is over, and over
     // ssh:// a request beside it opens another (a login). A container that died first answers it at once.
-    const exited = exitOf(engine, id, stop.signal);
+    const ended = exitOf(engine, id, stop.signal);
     const port = n.preset.containerPort === undefined ? 0 : (published[n.preset.containerPort] ?? 0);
     const target: Target = { host, port, exec: async (command) => execIn(await docker(), id, command), logs: async () => logsOf(await docker(), id) };
     stage = 'ready';
     say('ready', 'waiting until it answers');
-    const outcome = await waitFor(() => n.preset.probe(target, options), { timeoutMs: n.startupTimeoutMs, exited });
+    const { probe, exited, endedClean } = readyWhen(() => n.preset.probe(target, options), ended, via?.endsAfterInit === true);
+    const outcome = await waitFor(probe, { timeoutMs: n.startupTimeoutMs, exited });
     if (!outcome.ok) throw (await n.preset.explainStop?.(await target.logs().catch(() => ''), options)) ?? new SandpitError('NOT_READY', `${n.name}: ${outcome.reason}`);
-    await n.preset.prepare?.(target, options);
+    if (!endedClean()) await n.preset.prepare?.(target, options);
     say('ready', 'ready');
     return new StartedService({
       name: n.name,
@@ -67,4 +68,20 @@ async function launch(input: PresetName | StartOptions, via?: Launch): Promise<S
   } finally {
     stop.abort();
   }
+}
+
+/**
+ * What the wait polls, and what ends it as a death. A container that may end once its first start's
+ * work is done (lib/snapshots: Launch.endsAfterInit) is ready when it answers or when it exits with 0.
+ */
+function readyWhen(probe: () => Promise<void>, ended: Promise<Ended>, endsAfterInit: boolean) {
+  if (!endsAfterInit) return { probe, exited: ended.then((e) => e.how), endedClean: () => false };
+  let clean = false;
+  const never = new Promise<never>(() => {});
+  const cleanly = ended.then((e) => (e.code === 0 ? void (clean = true) : never));
+  return {
+    probe: () => Promise.race([probe(), cleanly]),
+    exited: ended.then((e) => (e.code === 0 ? never : e.how)),
+    endedClean: () => clean,
+  };
 }

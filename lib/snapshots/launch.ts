@@ -14,6 +14,8 @@ export interface Launch {
   /** In front of the image's own (lib/files/at-start.ts). */
   entrypoint?: string[];
   labels?: Record<string, string>;
+  /** The container may end, with exit code 0, once its first start's work is done: that counts as ready too. */
+  endsAfterInit?: boolean;
 }
 
 /** A ready container, as the snapshot builder needs it. */

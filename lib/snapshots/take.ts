@@ -9,12 +9,17 @@ import { SNAPSHOT_FORMAT, SNAPSHOT_LABEL } from './names.js';
 /** Long enough for InnoDB to flush a large seed; a killed server is refused, never committed. */
 const STOP_SECONDS = 120;
 
+/** Where a recipe's stand-in program goes (SnapshotRecipe.endAfterInit), first on the build container's PATH. */
+const STAND_IN_DIR = '/sandpit/bin';
+
 export interface TakeRequest {
   tag: string;
   preset: Preset<object, object>;
   /** The base image, as named and by id. */
   image: string;
   baseId: string;
+  /** The base image's PATH: the snapshot's, whatever the build container's was. */
+  basePath: string;
   /** Resolved options with throwaway secrets: the image's config keeps nothing of a user's start. */
   options: object;
   scriptNames: string[];
@@ -25,29 +30,35 @@ export interface TakeRequest {
 
 /**
  * Runs the init scripts in a container of the base image, its data kept outside the declared
- * VOLUME; stops the server cleanly; commits the stopped container under `tag`. The tag appears
- * in one step with a complete image, so a snapshot that exists is always whole: a failure at
- * any point leaves no tag (and the container is removed either way).
+ * VOLUME; has the server stop cleanly (or end once initialised: SnapshotRecipe.endAfterInit);
+ * commits the stopped container under `tag`. The tag appears in one step with a complete image,
+ * so a snapshot that exists is always whole: a failure at any point leaves no tag (and the
+ * container is removed either way).
  */
 export async function takeSnapshot(request: TakeRequest): Promise<string> {
   const { preset, options, tag } = request;
   const recipe = preset.snapshot!;
   const command = recipe.command(options, preset.container(options));
+  const standIn = recipe.endAfterInit;
   request.say(`taking snapshot ${tag}`);
   const built = await request.launch({
     image: request.image,
     options,
     command,
     ...(recipe.workingDir ? { workingDir: recipe.workingDir } : {}),
-    files: {},
+    files: standIn ? { [`${STAND_IN_DIR}/${standIn.program}`]: standIn.script } : {},
+    ...(standIn && { env: { PATH: `${STAND_IN_DIR}:${request.basePath}` }, endsAfterInit: true }),
     labels: { [SNAPSHOT_LABEL.building]: tag },
   });
   try {
-    await recipe.seal?.({ host: built.host, port: built.port, exec: built.exec, logs: built.logs }, options);
     const dockerode = (await docker()).container.dockerode;
     const container = dockerode.getContainer(built.containerId);
-    request.say('stopping the server cleanly');
-    await container.stop({ t: STOP_SECONDS });
+    if ((await container.inspect()).State.Running) {
+      // No stand-in, or an entrypoint that did not run it: a serving server, stopped cleanly.
+      await recipe.seal?.({ host: built.host, port: built.port, exec: built.exec, logs: built.logs }, options);
+      request.say('stopping the server cleanly');
+      await container.stop({ t: STOP_SECONDS });
+    }
     const { ExitCode } = (await container.inspect()).State;
     if (ExitCode !== 0) {
       const logs = await built.logs().catch(() => '');
@@ -90,6 +101,8 @@ function changes(request: TakeRequest, command: string[], own: string[]): string
   return [
     // A plain `docker run` of the snapshot serves its data too.
     `CMD ${JSON.stringify(command)}`,
+    // Without the stand-in's folder (SnapshotRecipe.endAfterInit): a start from the snapshot runs the server itself.
+    `ENV PATH=${JSON.stringify(request.basePath)}`,
     ...Object.entries(labels).map(([key, value]) => `LABEL ${key}=${JSON.stringify(value)}`),
   ];
 }

@@ -54,6 +54,7 @@ export async function snapshotFor(request: SnapshotRequest): Promise<Launch | un
       preset,
       image: request.image,
       baseId,
+      basePath: imagePath(base),
       options: recipe.throwaway(options),
       scriptNames: scripts.map(scriptName),
       shapes,
@@ -78,6 +79,13 @@ export async function snapshotFor(request: SnapshotRequest): Promise<Launch | un
     files: written ? {} : restore.files,
     ...(written ?? (server ? { entrypoint: server } : {})),
   };
+}
+
+/** Docker's PATH for a container of an image that sets none (the engine's default, as `docker run` has it). */
+const ENGINE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+function imagePath(image: ImageInspectInfo): string {
+  return image.Config.Env?.find((entry) => entry.startsWith('PATH='))?.slice('PATH='.length) ?? ENGINE_PATH;
 }
 
 /** A short name for labels and `images ls`: file names, or the start of inline text. */

@@ -9,6 +9,7 @@ import { start } from '../../lib/index.js';
 import { startAll } from '../../lib/service/group.js';
 import { claim } from '../../lib/cleanup/reused.js';
 import { failure } from '../helpers/failure.js';
+import { presetImage } from '../helpers/images.js';
 
 // Snapshots of these tests' own, removed at the end; last-use markers in a temp cache folder.
 const PREFIX = `sandpit-snaptest-${process.pid}`;
@@ -218,7 +219,9 @@ describe('mysql snapshots', () => {
     const before = await snapshots();
     // Taken in a group, as a config's first run does: the others start once the builder's container runs
     // (group.ts), not after the snapshot is saved and the service's own container made.
-    const group = await startAll([{ preset: 'mysql', initScripts: [seed] }, { preset: 'redis' }]);
+    const said: string[] = [];
+    const onProgress = ({ stage, message }: { stage: string; message: string }) => said.push(`${stage}: ${message}`);
+    const group = await startAll([{ preset: 'mysql', initScripts: [seed], onProgress }, { preset: 'redis' }]);
     await using first = group[0]! as Awaited<ReturnType<typeof start<{ preset: 'mysql' }>>>;
     await using cache = group[1]!;
     const created = async (id: string) => Date.parse((await execa('docker', ['inspect', '-f', '{{.Created}}', id])).stdout);
@@ -240,6 +243,34 @@ describe('mysql snapshots', () => {
     expect(await refused(at(second, 'root', throwaway))).toBe(true);
     expect(await refused(at(second, 'root', second.rootPassword))).toBe(false);
     expect(await refused(at(second, 'root', first.rootPassword))).toBe(true);
+
+    // The builder ended once initialised (SnapshotRecipe.endAfterInit): its server was never started to
+    // serve, nor stopped. The snapshot has the base image's PATH, without the stand-in's folder.
+    expect(said).toContain('build: saving the snapshot image');
+    expect(said).not.toContain('build: stopping the server cleanly');
+    const pathOf = async (image: string) => (JSON.parse((await execa('docker', ['inspect', '-f', '{{json .Config.Env}}', image])).stdout) as string[]).find((e) => e.startsWith('PATH='));
+    const base = (await execa('docker', ['inspect', '-f', '{{index .Config.Labels "sandpit.snapshot.base"}}', await imageOf(second.containerId)])).stdout;
+    expect(await pathOf(await imageOf(second.containerId))).toBe(await pathOf(base));
+  }, 240_000);
+
+  test("an image whose entrypoint does not run the stand-in: the builder serves, is stopped cleanly, and the snapshot works", async () => {
+    // As MariaDB's images (mariadbd) or an entrypoint that sets its own PATH: the server starts to serve.
+    const tag = `${PREFIX}-fixed-path:1`;
+    const dockerfile = `FROM ${await presetImage('mysql')}\nRUN printf '#!/bin/sh\\nPATH=/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin exec docker-entrypoint.sh "$@"\\n' > /usr/local/bin/fixed-path.sh && chmod 755 /usr/local/bin/fixed-path.sh\nENTRYPOINT ["fixed-path.sh"]\nCMD ["mysqld"]\n`;
+    await execa('docker', ['build', '-q', '-t', tag, '-'], { input: dockerfile });
+    const before = await snapshots();
+    try {
+      const said: string[] = [];
+      const onProgress = ({ stage, message }: { stage: string; message: string }) => said.push(`${stage}: ${message}`);
+      await using db = await start({ preset: 'mysql', image: tag, initScripts: [`${seed} fixed-path`], onProgress });
+      expect(said).toContain('build: stopping the server cleanly');
+      expect(await imageOf(db.containerId)).toMatch(new RegExp(`^${PREFIX}/mysql:`));
+      expect(await rows(db.url)).toHaveLength(1);
+    } finally {
+      // Its snapshot first: a tagged child keeps the image it was committed from.
+      const made = (await snapshots()).filter((t) => !before.includes(t));
+      await execa('docker', ['rmi', ...made, tag], { reject: false });
+    }
   }, 240_000);
 
   test('snapshot: false runs the scripts on every start', async () => {
