@@ -121,13 +121,22 @@ export interface SnapshotRecipe<Resolved> {
    * snapshot holds. Undefined (for a command it does not know) keeps the entrypoint.
    */
   server?(baseCommand: string[]): string[] | undefined;
+  /** How the container the snapshot is taken from differs from a start from the snapshot. */
+  build?: SnapshotBuild;
+}
+
+export interface SnapshotBuild {
+  /** Its arguments, from `command`'s (mysql: a larger redo log while the scripts load). */
+  args?(command: string[]): string[];
+  /** Files copied in before it starts (mysql: a last init script, which shrinks the redo log again). */
+  files?: Record<string, string>;
   /**
-   * A stand-in for the server's program, found first on PATH in the container the snapshot is taken
-   * from. The image's entrypoint runs the program to read its settings, to initialise and as its
-   * temporary server for the init scripts; the stand-in passes those to the real one, and where the
-   * entrypoint would start the server to serve it exits 0 instead: the data is complete and cleanly shut
-   * down, and there is no server to start and stop again before the commit (~2 s for mysql here). An
-   * entrypoint that never runs it leaves a serving container, stopped cleanly as without one.
+   * A stand-in for the server's program, found first on its PATH. The image's entrypoint runs the
+   * program to read its settings, to initialise and as its temporary server for the init scripts; the
+   * stand-in passes those to the real one, and where the entrypoint would start the server to serve, it
+   * exits 0 instead: the data is complete and cleanly shut down, and there is no server to start and stop
+   * again before the commit (~2 s for mysql here). An entrypoint that never runs it leaves a serving
+   * container, stopped cleanly as without one.
    */
   endAfterInit?: { program: string; script: string };
 }

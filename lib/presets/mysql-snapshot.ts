@@ -8,6 +8,7 @@ import { randomSecret } from './secret.js';
  */
 const DATA_DIR = '/var/lib/sandpit-data';
 const CREDENTIALS = '/sandpit/credentials.sql';
+const SMALL_REDO = '--loose-innodb-redo-log-capacity=8388608';
 
 /** Put first on PATH (lib/snapshots/take.ts); anything it does not end goes to the real mysqld. */
 const STAND_IN = `#!/bin/sh
@@ -33,16 +34,28 @@ export const mysqlSnapshot: SnapshotRecipe<MysqlResolved> = {
   // layer on each start. `loose-`: a server without the option (MariaDB, MySQL < 8.0.30) ignores it.
   // Flags only: the official entrypoints (MySQL's, MariaDB's) and the offline one put the server in front,
   // and a start from the snapshot runs the server itself (server below).
-  command: (_, spec) => [...(spec.command ?? []), `--datadir=${DATA_DIR}`, '--loose-innodb-redo-log-capacity=8388608'],
+  command: (_, spec) => [...(spec.command ?? []), `--datadir=${DATA_DIR}`, SMALL_REDO],
   // The official entrypoint asks `mysqld --verbose --help` for one setting at a time, 17 times per start
   // on a data directory that exists (8.4's docker-entrypoint.sh: as root, then again as mysql); the
   // offline one asks once. The snapshot holds everything its first start did. `--user`: what gosu was for.
   server: ([program]) => (program === 'mysqld' || program === 'mariadbd' ? [program, '--user=mysql'] : undefined),
-  // The entrypoints (the official 5.7–9.x ones, the offline one) run `mysqld` from PATH for everything:
-  // settings (--verbose --help), --initialize-insecure, the temporary server for the scripts
-  // (--skip-networking), then `exec mysqld …` to serve. Only that last run is not wanted: the data is
-  // initialised and cleanly shut down by then. (MariaDB's run mariadbd, which this leaves alone.)
-  endAfterInit: { program: 'mysqld', script: STAND_IN },
+  build: {
+    // With 8 MB of redo log the initialisation and a large seed wait on checkpoints ("Redo log writer is
+    // waiting for a new redo log file"): the build has 100 MB, and its last init script sets 8 MB again,
+    // so the snapshot keeps a small log (resized at the clean shutdown). 40 MB seed: ~1.4 s. (An entrypoint
+    // that does not run the stand-in below serves with 100 MB again, and its snapshot keeps that: larger, still whole.)
+    args: (command) => command.map((arg) => (arg === SMALL_REDO ? '--loose-innodb-redo-log-capacity=104857600' : arg)),
+    files: {
+      // After the scripts (named 001-…), in the temporary server. A server without the variable (MySQL
+      // before 8.0.30, MariaDB) refuses it, which changes nothing: it had no 8 MB setting to keep either.
+      '/docker-entrypoint-initdb.d/zzz-sandpit-redo-log.sh': 'docker_process_sql <<< "SET GLOBAL innodb_redo_log_capacity = 8388608" || true\n',
+    },
+    // The entrypoints (the official 5.7–9.x ones, the offline one) run `mysqld` from PATH for everything:
+    // settings (--verbose --help), --initialize-insecure, the temporary server for the scripts
+    // (--skip-networking), then `exec mysqld …` to serve. Only that last run is not wanted: the data is
+    // initialised and cleanly shut down by then. (MariaDB's run mariadbd, which this leaves alone.)
+    endAfterInit: { program: 'mysqld', script: STAND_IN },
+  },
   throwaway: (o) => ({ ...o, password: randomSecret(), rootPassword: randomSecret() }),
   reuse: (o) => ({ ...o, initScripts: [] }),
   restore: (o) => ({

@@ -39,14 +39,15 @@ export async function takeSnapshot(request: TakeRequest): Promise<string> {
   const { preset, options, tag } = request;
   const recipe = preset.snapshot!;
   const command = recipe.command(options, preset.container(options));
-  const standIn = recipe.endAfterInit;
+  const build = recipe.build ?? {};
+  const standIn = build.endAfterInit;
   request.say(`taking snapshot ${tag}`);
   const built = await request.launch({
     image: request.image,
     options,
-    command,
+    command: build.args?.(command) ?? command,
     ...(recipe.workingDir ? { workingDir: recipe.workingDir } : {}),
-    files: standIn ? { [`${STAND_IN_DIR}/${standIn.program}`]: standIn.script } : {},
+    files: { ...build.files, ...(standIn && { [`${STAND_IN_DIR}/${standIn.program}`]: standIn.script }) },
     ...(standIn && { env: { PATH: `${STAND_IN_DIR}:${request.basePath}` }, endsAfterInit: true }),
     labels: { [SNAPSHOT_LABEL.building]: tag },
   });
