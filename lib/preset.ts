@@ -138,5 +138,10 @@ export interface SnapshotBuild {
    * again before the commit (~2 s for mysql here). An entrypoint that never runs it leaves a serving
    * container, stopped cleanly as without one.
    */
-  endAfterInit?: { program: string; script: string };
+  endAfterInit?: {
+    program: string;
+    script: string;
+    /** The line it logs as it ends the container: an exit 0 without it (a sourced init script's `exit`) is a failure. */
+    said: string;
+  };
 }

@@ -1,5 +1,6 @@
 import type { SnapshotRecipe } from '../preset.js';
 import type { MysqlResolved } from './mysql-options.js';
+import { INIT_DIR, OWN_SCRIPT_PREFIX } from '../seeds/index.js';
 import { randomSecret } from './secret.js';
 
 /**
@@ -10,11 +11,12 @@ const DATA_DIR = '/var/lib/sandpit-data';
 const CREDENTIALS = '/sandpit/credentials.sql';
 const SMALL_REDO = '--loose-innodb-redo-log-capacity=8388608';
 
+const STAND_IN_SAYS = 'sandpit: initialised; the container ends here, instead of serving, for its snapshot to be taken';
 /** Put first on PATH (lib/snapshots/take.ts); anything it does not end goes to the real mysqld. */
 const STAND_IN = `#!/bin/sh
 case " $* " in
   *" --help "* | *" --initialize"* | *" --skip-networking "* | *" --daemonize "* | *" --version "* | *" -V "* | *" --print-defaults "*) ;;
-  *) echo 'sandpit: initialised; the container ends here, instead of serving, for its snapshot to be taken'; exit 0 ;;
+  *) echo '${STAND_IN_SAYS}'; exit 0 ;;
 esac
 PATH=\${PATH#*:} # without this stand-in's folder, which is first
 exec mysqld "$@"
@@ -46,15 +48,16 @@ export const mysqlSnapshot: SnapshotRecipe<MysqlResolved> = {
     // that does not run the stand-in below serves with 100 MB again, and its snapshot keeps that: larger, still whole.)
     args: (command) => command.map((arg) => (arg === SMALL_REDO ? '--loose-innodb-redo-log-capacity=104857600' : arg)),
     files: {
-      // After the scripts (named 001-…), in the temporary server. A server without the variable (MySQL
-      // before 8.0.30, MariaDB) refuses it, which changes nothing: it had no 8 MB setting to keep either.
-      '/docker-entrypoint-initdb.d/zzz-sandpit-redo-log.sh': 'docker_process_sql <<< "SET GLOBAL innodb_redo_log_capacity = 8388608" || true\n',
+      // After the scripts (named 001-…), in the temporary server; on the mysql schema, which no seed drops.
+      // A server without the variable (MySQL before 8.0.30, MariaDB) refuses it, which changes nothing: it
+      // had no 8 MB setting to keep either. A pipe, not `<<<`: sourced by whatever shell the entrypoint is.
+      [`${INIT_DIR}/${OWN_SCRIPT_PREFIX}redo-log.sh`]: "echo 'SET GLOBAL innodb_redo_log_capacity = 8388608' | docker_process_sql --database=mysql || true\n",
     },
-    // The entrypoints (the official 5.7–9.x ones, the offline one) run `mysqld` from PATH for everything:
-    // settings (--verbose --help), --initialize-insecure, the temporary server for the scripts
+    // The entrypoints (the official 5.7–9.x ones, MariaDB 10.4–10.5's, the offline one) run `mysqld` from PATH
+    // for everything: settings (--verbose --help), --initialize-insecure, the temporary server for the scripts
     // (--skip-networking), then `exec mysqld …` to serve. Only that last run is not wanted: the data is
-    // initialised and cleanly shut down by then. (MariaDB's run mariadbd, which this leaves alone.)
-    endAfterInit: { program: 'mysqld', script: STAND_IN },
+    // initialised and cleanly shut down by then. (MariaDB 10.6 and later run mariadbd: left alone.)
+    endAfterInit: { program: 'mysqld', script: STAND_IN, said: STAND_IN_SAYS },
   },
   throwaway: (o) => ({ ...o, password: randomSecret(), rootPassword: randomSecret() }),
   reuse: (o) => ({ ...o, initScripts: [] }),

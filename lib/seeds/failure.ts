@@ -4,6 +4,9 @@ import type { Seed } from './plan.js';
 /** The folder the official image's entrypoint runs, and where seeds are copied. */
 export const INIT_DIR = '/docker-entrypoint-initdb.d';
 
+/** sandpit's own scripts there (a snapshot's last step): after the seeds (named 001-…), and never the one blamed. */
+export const OWN_SCRIPT_PREFIX = 'zzz-sandpit-';
+
 /**
  * Reads a stopped container's log for the init script that failed: the entrypoint's last
  * "running <file>" (or "sourcing") note, then what followed it, e.g. the client's
@@ -14,6 +17,8 @@ export function seedFailure(preset: string, logs: string, seeds: Seed[]): Sandpi
   const at = lines.findLastIndex((line) => RUNNING.test(line));
   if (at < 0) return undefined;
   const name = RUNNING.exec(lines[at]!)![1]!;
+  // Past every seed (e.g. the temporary server's shutdown failed): no script of the user's to name.
+  if (name.startsWith(OWN_SCRIPT_PREFIX)) return undefined;
   const seed = seeds.find((s) => s.name === name);
   const after = lines.slice(at + 1).map((line) => line.trim()).filter(Boolean);
   const error = after.map((line) => CLIENT_ERROR.exec(line)).find((match) => match !== null);

@@ -4,6 +4,6 @@
  * image's own entrypoint (the `mysql` client for SQL), and a failure is read back from the log.
  */
 export { SCRIPT_FILE, checkEntries, entryKind, isPathEntry } from './entries.js';
-export { INIT_DIR, seedFailure } from './failure.js';
+export { INIT_DIR, OWN_SCRIPT_PREFIX, seedFailure } from './failure.js';
 export { packSeeds } from './pack.js';
 export { planSeeds, type Seed } from './plan.js';

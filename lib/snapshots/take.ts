@@ -48,7 +48,7 @@ export async function takeSnapshot(request: TakeRequest): Promise<string> {
     command: build.args?.(command) ?? command,
     ...(recipe.workingDir ? { workingDir: recipe.workingDir } : {}),
     files: { ...build.files, ...(standIn && { [`${STAND_IN_DIR}/${standIn.program}`]: standIn.script }) },
-    ...(standIn && { env: { PATH: `${STAND_IN_DIR}:${request.basePath}` }, endsAfterInit: true }),
+    ...(standIn && { env: { PATH: `${STAND_IN_DIR}:${request.basePath}` }, endsAfterInit: { said: standIn.said } }),
     labels: { [SNAPSHOT_LABEL.building]: tag },
   });
   try {

@@ -285,6 +285,17 @@ describe('mysql snapshots', () => {
     expect(await snapshots()).toEqual(before);
   }, 240_000);
 
+  test("a sourced script's `exit 0` ends the entrypoint half-way: a failed start, not a snapshot of half the data", async () => {
+    // The entrypoint ends with 0 too, as its last step would with the stand-in; only the stand-in's line makes it done.
+    const before = await snapshots();
+    const early = file('early.sh', `echo leaving early # ${Date.now()}\nexit 0\n`);
+    const error = await failure(start({ preset: 'mysql', initScripts: [`${seed} early`, early] }));
+    expect(error.code).toBe('INIT_SCRIPT_FAILED');
+    expect(error.message.split('\n')[0]).toBe(`mysql: init script ${early} failed: leaving early`);
+    expect(await building()).toEqual([]);
+    expect(await snapshots()).toEqual(before);
+  }, 240_000);
+
   test('a broken script leaves no container and no snapshot', async () => {
     const before = await snapshots();
     const error = await failure(start({ preset: 'mysql', initScripts: [`CREATE TABLE ok (x INT); SELEC broken; -- ${Date.now()}`] }));

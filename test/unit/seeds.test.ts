@@ -85,6 +85,15 @@ describe('reading a failure from the log', () => {
   test('no script running: not a seed failure', () => {
     expect(seedFailure('mysql', '[ERROR] [Entrypoint]: Database is uninitialized', seeds)).toBeUndefined();
   });
+
+  test("a failure after sandpit's own last script (a snapshot's) names no script: the user's all ran", () => {
+    const after = log(
+      '2026-11-23 21:17:24+00:00 [Note] [Entrypoint]: /usr/local/bin/docker-entrypoint.sh: sourcing /docker-entrypoint-initdb.d/zzz-sandpit-redo-log.sh',
+      "ERROR 1193 (HY000) at line 1: Unknown system variable 'innodb_redo_log_capacity'",
+      '2026-11-23 21:17:25+00:00 [ERROR] [Entrypoint]: Unable to shut down server.',
+    );
+    expect(seedFailure('mysql', after, seeds)).toBeUndefined();
+  });
 });
 
 test("a plan that fails before the packer reads it is the stream's error, not an unhandled rejection (which ends the process)", async () => {
