@@ -43,6 +43,6 @@ async function removeStarted(): Promise<void> {
     const { stdout } = await execa('docker', ['ps', '-aq', '--filter', filter], { reject: false, timeout: 20_000 });
     for (const id of String(stdout ?? '').split('\n').filter(Boolean)) ids.add(id);
   }
-  if (ids.size) await execa('docker', ['rm', '-f', ...ids], { reject: false, timeout: 30_000 });
+  if (ids.size) await execa('docker', ['rm', '-f', '-v', ...ids], { reject: false, timeout: 30_000 });
   process.stderr.write(`bench: removed ${ids.size} container${ids.size === 1 ? '' : 's'}\n`);
 }

@@ -13,6 +13,6 @@ export async function dockerRunRedis(image: string, host: string, env: NodeJS.Pr
     await pollUntil(() => firstUse.redis(host, port));
     return performance.now() - t0;
   } finally {
-    await execa('docker', ['rm', '-f', id], { env, reject: false });
+    await execa('docker', ['rm', '-f', '-v', id], { env, reject: false });
   }
 }

@@ -54,7 +54,7 @@ async function rawUp({ images, site, mysqlLogin }: Setup, preset: Preset, starte
   else await pollUntil(() => firstUse[preset]('127.0.0.1', port));
 }
 
-const removeAll = (ids: string[]) => (ids.length ? execa('docker', ['rm', '-f', ...ids], { reject: false }) : Promise.resolve());
+const removeAll = (ids: string[]) => (ids.length ? execa('docker', ['rm', '-f', '-v', ...ids], { reject: false }) : Promise.resolve());
 
 export const raw = (s: Setup): Starter => async (preset) => {
   const ids: string[] = [];
