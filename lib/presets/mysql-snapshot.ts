@@ -46,10 +46,7 @@ export const mysqlSnapshot: SnapshotRecipe<MysqlResolved> = {
     // waiting for a new redo log file"): the build has 100 MB, and its last init script sets 8 MB again,
     // so the snapshot keeps a small log (resized at the clean shutdown). 40 MB seed: ~1.4 s. (An entrypoint
     // that does not run the stand-in below serves with 100 MB again, and its snapshot keeps that: larger, still whole.)
-    // No binary log of the scripts: each statement's commit is one fsync fewer (no two-phase commit with
-    // the binlog), and the snapshot is as much smaller (40 MB for a 40 MB seed). ~1.5 s off that first
-    // start. Starts from the snapshot log as the official image does (a fresh binlog.000001).
-    args: (command) => [...command.map((arg) => (arg === SMALL_REDO ? '--loose-innodb-redo-log-capacity=104857600' : arg)), '--loose-skip-log-bin'],
+    args: (command) => command.map((arg) => (arg === SMALL_REDO ? '--loose-innodb-redo-log-capacity=104857600' : arg)),
     files: {
       // After the scripts (named 001-…), in the temporary server; on the mysql schema, which no seed drops.
       // A server without the variable (MySQL before 8.0.30, MariaDB) refuses it, which changes nothing: it
