@@ -134,14 +134,18 @@ export interface SnapshotBuild {
    * A stand-in for the server's program, found first on its PATH. The image's entrypoint runs the
    * program to read its settings, to initialise and as its temporary server for the init scripts; the
    * stand-in passes those to the real one, and where the entrypoint would start the server to serve, it
-   * exits 0 instead: the data is complete and cleanly shut down, and there is no server to start and stop
-   * again before the commit (~2 s for mysql here). An entrypoint that never runs it leaves a serving
-   * container, stopped cleanly as without one.
+   * ends the container instead: the data is complete and cleanly shut down, and there is no server to
+   * start and stop again before the commit (~2 s for mysql here). An entrypoint that never runs it leaves a
+   * serving container, stopped cleanly as without one.
    */
   endAfterInit?: {
     program: string;
     script: string;
-    /** The line it logs as it ends the container: an exit 0 without it (a sourced init script's `exit`) is a failure. */
-    said: string;
+    /**
+     * The stand-in's exit code, and only its: a sourced init script's `exit 0` also ends the entrypoint,
+     * half-way, and must stay a failure. A code rather than a line in the log: every engine reports it,
+     * whatever the container's log driver.
+     */
+    exitCode: number;
   };
 }

@@ -11,12 +11,13 @@ const DATA_DIR = '/var/lib/sandpit-data';
 const CREDENTIALS = '/sandpit/credentials.sql';
 const SMALL_REDO = '--loose-innodb-redo-log-capacity=8388608';
 
-const STAND_IN_SAYS = 'sandpit: initialised; the container ends here, instead of serving, for its snapshot to be taken';
+/** 'S': no code an init script or the entrypoint ends with by chance (sysexits end at 78). */
+const STAND_IN_EXIT = 83;
 /** Put first on PATH (lib/snapshots/take.ts); anything it does not end goes to the real mysqld. */
 const STAND_IN = `#!/bin/sh
 case " $* " in
   *" --help "* | *" --initialize"* | *" --skip-networking "* | *" --daemonize "* | *" --version "* | *" -V "* | *" --print-defaults "*) ;;
-  *) echo '${STAND_IN_SAYS}'; exit 0 ;;
+  *) echo 'sandpit: initialised; the container ends here, instead of serving, for its snapshot to be taken'; exit ${STAND_IN_EXIT} ;;
 esac
 PATH=\${PATH#*:} # without this stand-in's folder, which is first
 exec mysqld "$@"
@@ -57,7 +58,7 @@ export const mysqlSnapshot: SnapshotRecipe<MysqlResolved> = {
     // for everything: settings (--verbose --help), --initialize-insecure, the temporary server for the scripts
     // (--skip-networking), then `exec mysqld …` to serve. Only that last run is not wanted: the data is
     // initialised and cleanly shut down by then. (MariaDB 10.6 and later run mariadbd: left alone.)
-    endAfterInit: { program: 'mysqld', script: STAND_IN, said: STAND_IN_SAYS },
+    endAfterInit: { program: 'mysqld', script: STAND_IN, exitCode: STAND_IN_EXIT },
   },
   throwaway: (o) => ({ ...o, password: randomSecret(), rootPassword: randomSecret() }),
   reuse: (o) => ({ ...o, initScripts: [] }),

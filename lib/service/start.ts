@@ -45,7 +45,7 @@ async function launch(input: PresetName | StartOptions, via?: Launch): Promise<S
     const target: Target = { host, port, exec: async (command) => execIn(await docker(), id, command), logs: async () => logsOf(await docker(), id) };
     stage = 'ready';
     say('ready', 'waiting until it answers');
-    const { probe, exited, endedClean } = readyWhen(() => n.preset.probe(target, options), ended, target.logs, via?.endsAfterInit);
+    const { probe, exited, endedClean } = readyWhen(() => n.preset.probe(target, options), ended, via?.endsAfterInit);
     const outcome = await waitFor(probe, { timeoutMs: n.startupTimeoutMs, exited });
     if (!outcome.ok) throw (await n.preset.explainStop?.(await target.logs().catch(() => ''), options)) ?? new SandpitError('NOT_READY', `${n.name}: ${outcome.reason}`);
     if (!endedClean()) await n.preset.prepare?.(target, options);
@@ -72,15 +72,14 @@ async function launch(input: PresetName | StartOptions, via?: Launch): Promise<S
 
 /**
  * What the wait polls, and what ends it as a death. A container that may end once its first start's
- * work is done (lib/snapshots: Launch.endsAfterInit) is ready when it answers, or when it exits with 0
- * having logged that it ended there: a sourced init script's `exit 0` also ends the entrypoint with 0,
- * half-way, and is the failure it was.
+ * work is done (lib/snapshots: Launch.endsAfterInit) is ready when it answers, or when it exits with the
+ * code that says so; any other exit, 0 included (a sourced init script's `exit 0`), is the failure it was.
  */
-function readyWhen(probe: () => Promise<void>, ended: Promise<Ended>, logs: () => Promise<string>, endsAfterInit: { said: string } | undefined) {
+function readyWhen(probe: () => Promise<void>, ended: Promise<Ended>, endsAfterInit: { exitCode: number } | undefined) {
   if (!endsAfterInit) return { probe, exited: ended.then((e) => e.how), endedClean: () => false };
   let clean = false;
   const never = new Promise<never>(() => {});
-  const done = ended.then(async (e) => e.code === 0 && (await logs().catch(() => '')).includes(endsAfterInit.said));
+  const done = ended.then((e) => e.code === endsAfterInit.exitCode);
   return {
     probe: () => Promise.race([probe(), done.then((ok) => (ok ? void (clean = true) : never))]),
     exited: Promise.all([ended, done]).then(([e, ok]) => (ok ? never : e.how)),

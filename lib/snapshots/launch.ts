@@ -14,8 +14,8 @@ export interface Launch {
   /** In front of the image's own (lib/files/at-start.ts). */
   entrypoint?: string[];
   labels?: Record<string, string>;
-  /** The container may end once its first start's work is done: exit code 0 with this line last in its log counts as ready too. */
-  endsAfterInit?: { said: string };
+  /** The container may end once its first start's work is done: an exit with this code counts as ready too. */
+  endsAfterInit?: { exitCode: number };
 }
 
 /** A ready container, as the snapshot builder needs it. */

@@ -48,7 +48,7 @@ export async function takeSnapshot(request: TakeRequest): Promise<string> {
     command: build.args?.(command) ?? command,
     ...(recipe.workingDir ? { workingDir: recipe.workingDir } : {}),
     files: { ...build.files, ...(standIn && { [`${STAND_IN_DIR}/${standIn.program}`]: standIn.script }) },
-    ...(standIn && { env: { PATH: `${STAND_IN_DIR}:${request.basePath}` }, endsAfterInit: { said: standIn.said } }),
+    ...(standIn && { env: { PATH: `${STAND_IN_DIR}:${request.basePath}` }, endsAfterInit: { exitCode: standIn.exitCode } }),
     labels: { [SNAPSHOT_LABEL.building]: tag },
   });
   try {
@@ -61,7 +61,7 @@ export async function takeSnapshot(request: TakeRequest): Promise<string> {
       await container.stop({ t: STOP_SECONDS });
     }
     const { ExitCode } = (await container.inspect()).State;
-    if (ExitCode !== 0) {
+    if (ExitCode !== 0 && ExitCode !== standIn?.exitCode) {
       const logs = await built.logs().catch(() => '');
       throw new SandpitError('SNAPSHOT_FAILED', `${preset.name}: the server did not stop cleanly (exit code ${ExitCode}), so no snapshot was taken. Set snapshot: false to start without one.`, {
         stage: 'build',
