@@ -1,3 +1,6 @@
+import { rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { removeByLabel, removeContainer } from './remove.js';
 import { LABEL } from './labels.js';
@@ -9,16 +12,24 @@ const session = process.argv[2];
 if (!session) process.exit(2);
 
 // "remove <id>" lines: containers the owner is done with (a test run's end), removed right away.
+// "folder <path>" lines: the owner's own folders in the temp dir, removed once it is gone.
 const removing: Promise<unknown>[] = [];
+const folders: string[] = [];
 const lines = createInterface({ input: process.stdin });
 lines.on('line', (line) => {
   const [verb, id] = line.split(' ');
   if (verb === 'remove' && id) removing.push(removeContainer(id).catch(() => {}));
+  if (verb === 'folder') folders.push(line.slice('folder '.length));
 });
+// Only what sandpit makes there (sandpit-* directly in the temp dir): never a path it was not meant to remove.
+const ours = (folder: string) => path.dirname(folder) === os.tmpdir() && path.basename(folder).startsWith('sandpit-');
 // The owner is gone, however it ended: whatever of its session is left goes too.
 lines.on('close', () => {
   Promise.allSettled(removing)
     .then(() => removeByLabel(`${LABEL.session}=${session}`))
     .catch(() => {})
-    .finally(() => process.exit(0));
+    .finally(() => {
+      for (const folder of folders.filter(ours)) rmSync(folder, { recursive: true, force: true });
+      process.exit(0);
+    });
 });

@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { removeWhenGone } from '../cleanup/watchdog.js';
 import { describe, isSandpitError } from '../errors.js';
 import type { Service } from '../types.js';
 
@@ -61,6 +62,8 @@ export async function serveExec(find: (name: string) => Service | undefined, cal
   // Other users of this machine must not run commands in these containers: the socket lives in a
   // folder only this user may enter (mkdtemp makes it 0700), so there is no moment it is open to them.
   const folder = process.platform === 'win32' ? undefined : mkdtempSync(path.join(os.tmpdir(), 'sandpit-exec-'));
+  // close() removes it; a runner killed outright never calls that, and its watchdog does.
+  if (folder) removeWhenGone(folder);
   const address = folder ? path.join(folder, 'exec.sock') : `\\\\.\\pipe\\sandpit-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(address, resolve));

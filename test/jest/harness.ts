@@ -53,6 +53,8 @@ export interface Reported {
   file: string;
   session: string;
   cache: string;
+  /** The exec server's socket, in a folder of the run's own in the temp dir. */
+  exec: string;
 }
 
 /** What the fixture's tests reported so far. */

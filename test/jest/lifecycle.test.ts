@@ -1,7 +1,9 @@
 import { describe, expect, test } from '@jest/globals';
 import { execa } from 'execa';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { allGone, firstReport, fixture, reports, runJest, sessionContainers } from './harness.js';
+import { eventually } from '../helpers/engine.js';
 
 // Each case runs a real Jest process on a small project using `preset: 'sandpit-services'` (a redis and an
 // ubuntu box), and looks only at that process's session: other suites share this engine.
@@ -76,13 +78,16 @@ describe('a Jest run with the sandpit preset leaves no container behind', () => 
   test('on SIGKILL to Jest, within 15 s', async () => {
     const f = fixture('basic');
     const jest = runJest(f, ['--runInBand'], { FIXTURE_MODE: 'hold' });
-    const { session } = await firstReport(f);
+    const { session, exec } = await firstReport(f);
     expect(await sessionContainers(session)).toHaveLength(2);
+    expect(existsSync(exec)).toBe(true);
     const killedAt = Date.now();
     jest.kill('SIGKILL');
     await jest;
     expect(await allGone(session, 15_000)).toBe(true);
     expect(Date.now() - killedAt).toBeLessThan(15_000);
+    // The exec server's folder too, which only the Jest process would have removed at its end.
+    expect(await eventually(async () => !existsSync(path.dirname(exec)), 5000)).toBe(true);
   });
 
   test('with two Jest processes at once, each using its own containers', async () => {
