@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { execa } from 'execa';
-import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { track } from '../helpers/children.js';
 import { ensureImages, expectExit, main, named, sandpit, unique } from './run.js';
+import { tempFolder } from '../helpers/temp.js';
 
 beforeAll(ensureImages, 600_000);
 
@@ -21,7 +21,7 @@ describe('the CLI from any folder, however it is started', () => {
   });
 
   test('`npm run sandpit` from another folder: a relative --root is relative to where it was typed', async () => {
-    const here = mkdtempSync(path.join(os.tmpdir(), 'sandpit-anywhere-'));
+    const here = tempFolder('anywhere');
     mkdirSync(path.join(here, 'site'), { mode: 0o755 });
     writeFileSync(path.join(here, 'site', 'hi.txt'), 'from ./site\n');
     const name = unique('anywhere');
@@ -44,7 +44,7 @@ describe('the CLI from any folder, however it is started', () => {
   });
 
   test('the bin run directly and as `node main.js`: --env-file (or --env-out, which Node 20 leaves alone) relative to the current folder', async () => {
-    const here = mkdtempSync(path.join(os.tmpdir(), 'sandpit-anywhere-'));
+    const here = tempFolder('anywhere');
     const name = unique('envout');
     const direct = await track(execa(main, ['up', 'redis', '-d', '--name', name, '--env-file', 'a.env'], { cwd: here, reject: false, extendEnv: false, env }));
     try {

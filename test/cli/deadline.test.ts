@@ -1,11 +1,10 @@
 import { afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { execa, type ResultPromise } from 'execa';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { track } from '../helpers/children.js';
 import { ensureImages, expectExit, named, sandpit, unique } from './run.js';
+import { tempFolder } from '../helpers/temp.js';
 
 beforeAll(ensureImages, 600_000);
 
@@ -15,7 +14,7 @@ afterEach(() => void engine?.kill());
 
 /** An engine through which requests matching `stall` hang forever; its DOCKER_HOST. */
 async function stuckEngine(stall: string): Promise<string> {
-  const socket = path.join(mkdtempSync(path.join(os.tmpdir(), 'sandpit-stuck-')), 'docker.sock');
+  const socket = path.join(tempFolder('stuck'), 'docker.sock');
   engine = track(execa('node', [proxy, socket, stall]));
   await new Promise<void>((resolve) => engine!.stdout!.once('data', () => resolve()));
   return `unix://${socket}`;

@@ -1,15 +1,14 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { beforeAll, describe, expect, test } from '@jest/globals';
 import { execa } from 'execa';
-import { mkdirSync, readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { containersWith } from '../helpers/engine.js';
 import { firstLine, main, sandpit, ensureImages, expectExit } from './run.js';
+import { tempFolder } from '../helpers/temp.js';
 
 beforeAll(ensureImages, 600_000);
 
-const folder = mkdtempSync(path.join(os.tmpdir(), 'sandpit-errors-'));
-afterAll(() => rmSync(folder, { recursive: true, force: true }));
+const folder = tempFolder('errors');
 writeFileSync(path.join(folder, 'bad.sql'), 'CREATE TABLE (;\n');
 mkdirSync(path.join(folder, 'somefolder'));
 
@@ -147,7 +146,7 @@ describe('run from a folder below the project (the CLI reads the config of its o
     [['up', '--detach'], /^sandpit: Nothing to start: no sandpit config in this folder, and (\S+)\/sandpit\.config\.json is in a folder above\. Run sandpit in \1, .*\(INVALID_OPTION\)$/],
     [['up', '--detach', 'db'], /^sandpit: Unknown preset "db"\. .* sandpit reads the config of the folder it runs in; (\S+)\/sandpit\.config\.json is in a folder above: run sandpit in \1\. \(UNKNOWN_PRESET\)$/],
   ])('%j says where the config is', async (args, message) => {
-    const project = mkdtempSync(path.join(os.tmpdir(), 'sandpit-below-'));
+    const project = tempFolder('below');
     writeFileSync(path.join(project, 'sandpit.config.json'), JSON.stringify({ services: { db: { preset: 'redis' } } }));
     const below = path.join(project, 'db');
     mkdirSync(below);
@@ -228,7 +227,7 @@ describe('help and version', () => {
   });
 
   test("a command's run lays out no help text: yargs' help cache is skipped", async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'sandpit-prof-'));
+    const dir = tempFolder('prof');
     const result = await execa('node', ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-interval', '50', main, 'ls', '--json']);
     expect(result.exitCode).toBe(0);
     const { readdirSync } = await import('node:fs');
@@ -250,7 +249,7 @@ describe('help and version', () => {
     const loaded = await execa('node', ['--input-type=module', '-e', probe], { reject: false });
     const modules = JSON.parse(/LOADED (.*)$/.exec(loaded.stderr)![1]!) as string[];
     expect(modules.filter((m) => /node_modules\/(testcontainers|mysql2|@redis|dockerode)\//.test(m))).toEqual([]);
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'sandpit-prof-'));
+    const dir = tempFolder('prof');
     await execa('node', ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-interval', '50', main, '--help']);
     const { readdirSync } = await import('node:fs');
     const profile = JSON.parse(readFileSync(path.join(dir, readdirSync(dir)[0]!), 'utf8')) as { nodes: { callFrame: { url: string } }[] };

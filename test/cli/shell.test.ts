@@ -1,15 +1,15 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { execa } from 'execa';
-import { chownSync, mkdtempSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { chownSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { main, named, onTerminal, sandpit, ensureImages, expectExit } from './run.js';
+import { tempFolder } from '../helpers/temp.js';
 
 beforeAll(ensureImages, 600_000);
 
 // Every shell is named `shell`; these tests run one at a time, so "none left" is theirs to check.
 describe('sandpit shell', () => {
-  const folder = mkdtempSync(path.join(os.tmpdir(), 'sandpit-shell-'));
+  const folder = tempFolder('shell');
   writeFileSync(path.join(folder, 'marker.txt'), 'here\n');
 
   test('-- cmd runs one command in the current folder at /work and exits with its code', async () => {
@@ -20,7 +20,7 @@ describe('sandpit shell', () => {
   });
 
   test('files made in /work belong to the folder’s owner, who has a name and a home; --user root is root', async () => {
-    const theirs = mkdtempSync(path.join(os.tmpdir(), 'sandpit-shell-owner-'));
+    const theirs = tempFolder('shell-owner');
     chownSync(theirs, 4321, 4322);
     const run = await sandpit(['shell', '--', 'sh', '-c', 'touch made && whoami && echo "$HOME" && test -w "$HOME" && id -g'], { cwd: theirs });
     expect([run.exitCode, run.stdout]).toEqual([0, 'sandpit\n/home/sandpit\n4322']);
@@ -61,7 +61,7 @@ describe('sandpit shell', () => {
   });
 
   test('no docker CLI on PATH: one line saying so, exit 1, and the box removed', async () => {
-    const bin = mkdtempSync(path.join(os.tmpdir(), 'sandpit-path-'));
+    const bin = tempFolder('path');
     symlinkSync(process.execPath, path.join(bin, 'node'));
     const result = await execa(path.join(bin, 'node'), ['--', main, 'shell', '--', 'true'], { reject: false, env: { PATH: bin }, cwd: folder });
     expectExit(result, 1);

@@ -1,12 +1,13 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { execa } from 'execa';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
 import { containersWith, eventually } from '../helpers/engine.js';
 import { named, onTerminal, readyLine, sandpit, saw, unique, ensureImages, expectExit } from './run.js';
+import { tempFolder } from '../helpers/temp.js';
 
 beforeAll(ensureImages, 600_000);
 
@@ -64,7 +65,7 @@ describe('sandpit up / ls / exec / logs / down', () => {
 
   test('mysql: --json and --env-file carry user, password and database', async () => {
     const name = unique('db');
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'sandpit-cli-')), '.env');
+    const file = path.join(tempFolder('cli'), '.env');
     const up = await sandpit(['up', 'mysql', '-d', '--json', '--name', name, '--database', 'app', '--password', 'pw1', '--env-file', file]);
     expectExit(up, 0);
     const [db] = JSON.parse(up.stdout as string);
@@ -251,7 +252,7 @@ describe('sandpit up / ls / exec / logs / down', () => {
     const cache = unique('warmlet');
     const db = unique('warmletdb');
     const project = (services: object) => {
-      const dir = mkdtempSync(path.join(os.tmpdir(), 'sandpit-up-letgo-'));
+      const dir = tempFolder('up-letgo');
       writeFileSync(path.join(dir, 'sandpit.config.json'), JSON.stringify({ services }));
       return dir;
     };

@@ -1,6 +1,5 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { chmodSync, chownSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { createConnection } from 'mysql2/promise';
@@ -10,8 +9,9 @@ import { mysqlLogin } from '../../lib/readiness/mysql-login.js';
 import { sessionId } from '../../lib/cleanup/labels.js';
 import { presetImage } from '../helpers/images.js';
 import { containersWith, inspect } from '../helpers/engine.js';
+import { tempFolder } from '../helpers/temp.js';
 
-const scratch = mkdtempSync(path.join(os.tmpdir(), 'sandpit-test-'));
+const scratch = tempFolder('test');
 chmodSync(scratch, 0o755); // mkdtemp makes it 0700; Apache in the container reads as another user
 
 afterAll(async () => {
@@ -59,7 +59,7 @@ describe('httpd', () => {
 
   test('a 0700 folder from mkdtempSync is served: as its owner when not root, from a copy (said so) when root owns it', async () => {
     // The 0700 folder of a non-root user: the workers run as that uid, so later edits show.
-    const theirs = mkdtempSync(path.join(os.tmpdir(), 'sandpit-0700-'));
+    const theirs = tempFolder('0700');
     writeFileSync(path.join(theirs, 'a.txt'), 'theirs\n');
     chownSync(theirs, 4321, 4321);
     chownSync(path.join(theirs, 'a.txt'), 4321, 4321);
@@ -73,7 +73,7 @@ describe('httpd', () => {
     expect((await fetch(new URL('roots.txt', site.url))).status).toBe(403);
 
     if (process.getuid?.() !== 0) return; // a folder owned by root needs a root test run
-    const mine = mkdtempSync(path.join(os.tmpdir(), 'sandpit-0700-'));
+    const mine = tempFolder('0700');
     mkdirSync(path.join(mine, 'sub'));
     writeFileSync(path.join(mine, 'sub', 'b.bin'), Buffer.from([0, 255, 1]), { mode: 0o600 });
     const notices: string[] = [];
@@ -85,7 +85,7 @@ describe('httpd', () => {
   });
 
   test('a root the server still cannot read answers 403: the start fails at once, naming the folder, its mode and owner', async () => {
-    const closed = mkdtempSync(path.join(os.tmpdir(), 'sandpit-closed-'));
+    const closed = tempFolder('closed');
     writeFileSync(path.join(closed, 'index.html'), 'hi\n', { mode: 0o000 });
     chownSync(closed, 4321, 4321);
     chownSync(path.join(closed, 'index.html'), 4321, 4321);

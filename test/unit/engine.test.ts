@@ -1,7 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { engineAddress } from '../../lib/engine/address.js';
@@ -9,6 +8,7 @@ import { hostOverride, publishing } from '../../lib/engine/bind.js';
 import type { EngineAddress } from '../../lib/engine/address.js';
 import { applySelection } from '../../lib/engine/select.js';
 import { sshDestination } from '../../lib/engine/ssh-transport.js';
+import { tempFolder } from '../helpers/temp.js';
 
 // Not in a container here: the engine is never asked about one.
 const publishingOn = (address: EngineAddress) => publishing({ address, inspect: () => Promise.reject(new Error('not asked')) });
@@ -16,7 +16,7 @@ const client = (modem: object) => ({ container: { dockerode: { modem } } }) as u
 
 /** A DOCKER_CONFIG folder with one context, as `docker context create` + `docker context use` leave it. */
 function dockerConfig(name: string, host: string, tls = false): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'sandpit-docker-config-'));
+  const dir = tempFolder('docker-config');
   const digest = createHash('sha256').update(name).digest('hex');
   mkdirSync(path.join(dir, 'contexts', 'meta', digest), { recursive: true });
   writeFileSync(path.join(dir, 'contexts', 'meta', digest, 'meta.json'), JSON.stringify({ Name: name, Endpoints: { docker: { Host: host } } }));
