@@ -1,6 +1,5 @@
 import { execa } from 'execa';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import isolation from '../lib/isolation/index.cjs';
@@ -12,6 +11,7 @@ import { seedSql } from './seed-schema.js';
 import { step } from './deadline.js';
 import { installHere, removedFor } from './runners.js';
 import { alternate, measure, ratio } from './stats.js';
+import { benchFolder } from './temp.js';
 
 const timed = async (work: () => Promise<unknown>): Promise<number> => {
   const t0 = performance.now();
@@ -70,7 +70,7 @@ export async function isolationCases(runs: number, log: (line: string) => void):
 /** A Jest run (one trivial test) with four services taken over from the previous run, vs started fresh, vs none. */
 export async function reuseCase(root: string, runs: number, log: (line: string) => void): Promise<Row> {
   log('Jest: four reused services vs four fresh vs none');
-  const project = mkdtempSync(path.join(os.tmpdir(), 'sandpit-bench-reuse-'));
+  const project = benchFolder('reuse-');
   mkdirSync(path.join(project, 'public'));
   writeFileSync(path.join(project, 'public/index.html'), 'hi\n');
   installHere(project, root); // `preset: 'sandpit-services'`, resolved as in a project that installed it

@@ -1,13 +1,13 @@
 // Redis over ssh:// (the remote test engine, an sshd beside it): `sandpit up --detach` vs the Docker
 // CLI's `docker run -d`, each a fresh process making its own ssh connections, then first use.
 import { execa } from 'execa';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Row } from './row.js';
 import { alternate, ratio } from './stats.js';
 import { dockerRunRedis } from './remote-raw.js';
 import { firstUse } from './uses.js';
+import { benchFolder } from './temp.js';
 
 export async function sshCase(root: string, uri: string, image: string, runs: number, log: (line: string) => void): Promise<Row[]> {
   if (!existsSync('/usr/sbin/sshd')) {
@@ -16,7 +16,7 @@ export async function sshCase(root: string, uri: string, image: string, runs: nu
   }
   const script = path.join(root, 'test/helpers/remote-sshd.sh');
   const cli = path.join(root, 'dist/cli/main.js');
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'sandpit-bench-ssh-'));
+  const dir = benchFolder('ssh-');
   try {
     const alias = (await execa('bash', [script, 'up', dir, uri])).stdout.trim();
     const host = new URL(uri).hostname;

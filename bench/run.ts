@@ -1,6 +1,6 @@
 // `npm run bench [-- --runs N] [-- --json]`: sandpit vs raw docker vs testcontainers, side by side in one run.
 import { execa } from 'execa';
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,7 @@ import { remoteCases } from './remote.js';
 import { execCase, installHere, removedFor, vitestCase } from './runners.js';
 import { isolationCases, reuseCase } from './isolation.js';
 import { mysqlModule, raw, rawFour, sandpit, testcontainers, type Preset, type Setup } from './starters.js';
+import { benchFolder } from './temp.js';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
 const args = process.argv.slice(2);
@@ -33,7 +34,7 @@ const rows: Row[] = [];
 const PRESETS = (process.env.SANDPIT_BENCH_PRESETS?.split(',') ?? ['redis', 'httpd', 'mysql', 'ubuntu']) as Preset[];
 
 async function setup(): Promise<Setup> {
-  const site = mkdtempSync(path.join(os.tmpdir(), 'sandpit-bench-'));
+  const site = benchFolder('');
   chmodSync(site, 0o755); // Apache reads it as another user; mkdtemp makes it 0700
   writeFileSync(path.join(site, 'hello.txt'), 'hello\n');
   const images = {} as Record<Preset, string>;
@@ -172,7 +173,7 @@ async function cliCases(s: Setup): Promise<void> {
 
 async function jestCase(slowest: number | undefined): Promise<void> {
   log('Jest: a run with the preset and four services vs the same run without');
-  const project = mkdtempSync(path.join(os.tmpdir(), 'sandpit-bench-jest-'));
+  const project = benchFolder('jest-');
   mkdirSync(path.join(project, 'public'));
   writeFileSync(path.join(project, 'public/index.html'), 'hi\n');
   writeFileSync(path.join(project, 'trivial.test.js'), "test('runs', () => expect(1).toBe(1));\n");

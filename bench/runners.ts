@@ -1,12 +1,12 @@
 // Bench rows for the test runners: exec() from a Jest test vs the same exec through the engine API,
 // and Vitest runs with four services vs none (the Jest row of the same kind is in run.ts).
 import { execa } from 'execa';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { step } from './deadline.js';
 import type { Row } from './row.js';
 import { alternate, ratio, summarise } from './stats.js';
+import { benchFolder } from './temp.js';
 
 /**
  * Waits (untimed) until the runner process `pid` has no container left: a run's containers go beside
@@ -41,7 +41,7 @@ export function installHere(dir: string, root: string): void {
 const FOUR = { cache: { preset: 'redis' }, db: { preset: 'mysql' }, site: { preset: 'httpd', root: './public' }, box: { preset: 'ubuntu' } };
 
 function project(kind: string, services: object): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), `sandpit-bench-${kind}-`));
+  const dir = benchFolder(`${kind}-`);
   mkdirSync(path.join(dir, 'public'));
   writeFileSync(path.join(dir, 'public/index.html'), 'hi\n');
   writeFileSync(path.join(dir, 'sandpit.config.json'), JSON.stringify({ services }));

@@ -1,9 +1,8 @@
 import { MySqlContainer } from '@testcontainers/mysql';
 import { execa } from 'execa';
 import getPort from 'get-port';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, rmSync } from 'node:fs';
 import { appendFile, copyFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import { createConnection } from 'mysql2/promise';
@@ -11,6 +10,7 @@ import { start } from '../lib/index.js';
 import type { Row } from './row.js';
 import { measure, ratio, type Sample } from './stats.js';
 import { pollUntil } from './uses.js';
+import { benchFolder } from './temp.js';
 
 /**
  * Seeded and plain mysql through snapshots: first start (the snapshot is taken), later starts
@@ -25,7 +25,7 @@ export async function seededCases(
 ): Promise<Row[]> {
   process.env.SANDPIT_SNAPSHOT_PREFIX = 'sandpit-bench';
   // Last-use marks of the bench's own snapshots go with them, not into the user's cache.
-  process.env.XDG_CACHE_HOME = mkdtempSync(path.join(os.tmpdir(), 'sandpit-bench-cache-'));
+  process.env.XDG_CACHE_HOME = benchFolder('cache-');
   const few = Math.min(runs, 3);
   const rows: Row[] = [];
   try {
@@ -64,7 +64,7 @@ async function plainRows(runs: number, few: number, log: (line: string) => void)
 }
 
 async function seededRows(image: string, runs: number, few: number, log: (line: string) => void, plainLater: Sample): Promise<Row[]> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'sandpit-bench-seed-'));
+  const dir = benchFolder('seed-');
   const dump = await writeDump(path.join(dir, 'seed.sql'), 40e6);
   try {
     // Each first start gets bytes of its own (a trailing comment), so it takes a new snapshot.
