@@ -51,7 +51,7 @@ export const mysqlSnapshot: SnapshotRecipe<MysqlResolved> = {
     files: {
       // After the scripts (named 001-…), in the temporary server; on the mysql schema, which no seed drops.
       // A server without the variable (MySQL before 8.0.30, MariaDB) refuses it, which changes nothing: it
-      // had no 8 MB setting to keep either. A pipe, not `<<<`: sourced by whatever shell the entrypoint is.
+      // had no 8 MB setting to keep either.
       [`${INIT_DIR}/${OWN_SCRIPT_PREFIX}redo-log.sh`]: "echo 'SET GLOBAL innodb_redo_log_capacity = 8388608' | docker_process_sql --database=mysql || true\n",
     },
     // The entrypoints (the official 5.7–9.x ones, MariaDB 10.4–10.5's, the offline one) run `mysqld` from PATH
