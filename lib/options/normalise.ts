@@ -175,7 +175,6 @@ export function unknownPreset(value: unknown, orImage = true): SandpitError {
 
 function unknownOption(preset: string, key: string, known: string[]): SandpitError {
   const choices = known.filter((k) => k !== 'onProgress' && k !== 'labels');
-  // `root` on redis is httpd's option, not a typo of "port": say whose it is, as the CLI does for flags.
   // A one-letter slip (databases for database) is a typo; otherwise an option of another preset says whose
   // it is (root on redis is httpd's, not a misspelt "port").
   const owners = presetNames.filter((name) => name !== preset && key in presetByName(name).options);

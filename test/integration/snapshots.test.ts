@@ -286,7 +286,7 @@ describe('mysql snapshots', () => {
   }, 240_000);
 
   test("a sourced script's `exit 0` ends the entrypoint half-way: a failed start, not a snapshot of half the data", async () => {
-    // The entrypoint ends with 0 too, as its last step would with the stand-in; only the stand-in's line makes it done.
+    // The entrypoint ends half-way, with 0; only the stand-in's own exit code (83) makes the build done.
     const before = await snapshots();
     const early = file('early.sh', `echo leaving early # ${Date.now()}\nexit 0\n`);
     const error = await failure(start({ preset: 'mysql', initScripts: [`${seed} early`, early] }));
