@@ -6,6 +6,8 @@ import { helperEnv, scriptBeside } from './script.js';
 let started = false;
 /** This process' end of the pipe; undefined when no watchdog runs (or it is gone). */
 let pipe: Writable | undefined;
+/** Folders for the watchdog to remove (removeWhenGone), told to it once it runs. */
+const folders: string[] = [];
 
 /**
  * A small detached process that holds the read end of a pipe to this one. When this process
@@ -28,14 +30,16 @@ export function startWatchdog(): void {
   child.on('exit', () => (pipe = undefined));
   // The pipe must not keep this process alive; it only has to close when we die.
   (pipe as unknown as { unref(): void }).unref();
+  if (folders.length > 0) pipe.write(folders.map((folder) => `folder ${folder}\n`).join(''));
 }
 
 /**
  * A folder of this process's own in the temp dir (the exec server's socket), removed by the watchdog
  * once this process is gone, after its containers: a runner killed with SIGKILL runs no hook of its own.
+ * It does not start one: a run that starts no container (warm reuse) spawns no watchdog for a folder.
  */
 export function removeWhenGone(folder: string): void {
-  startWatchdog();
+  folders.push(folder);
   pipe?.write(`folder ${folder}\n`);
 }
 
