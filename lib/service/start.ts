@@ -79,10 +79,9 @@ function readyWhen(probe: () => Promise<void>, ended: Promise<Ended>, endsAfterI
   if (!endsAfterInit) return { probe, exited: ended.then((e) => e.how), endedClean: () => false };
   let clean = false;
   const never = new Promise<never>(() => {});
-  const done = ended.then((e) => e.code === endsAfterInit.exitCode);
   return {
-    probe: () => Promise.race([probe(), done.then((ok) => (ok ? void (clean = true) : never))]),
-    exited: Promise.all([ended, done]).then(([e, ok]) => (ok ? never : e.how)),
+    probe: () => Promise.race([probe(), ended.then((e) => (e.code === endsAfterInit.exitCode ? void (clean = true) : never))]),
+    exited: ended.then((e) => (e.code === endsAfterInit.exitCode ? never : e.how)),
     endedClean: () => clean,
   };
 }

@@ -54,13 +54,14 @@ export async function takeSnapshot(request: TakeRequest): Promise<string> {
   try {
     const dockerode = (await docker()).container.dockerode;
     const container = dockerode.getContainer(built.containerId);
-    if ((await container.inspect()).State.Running) {
+    let { Running, ExitCode } = (await container.inspect()).State;
+    if (Running) {
       // No stand-in, or an entrypoint that did not run it: a serving server, stopped cleanly.
       await recipe.seal?.({ host: built.host, port: built.port, exec: built.exec, logs: built.logs }, options);
       request.say('stopping the server cleanly');
       await container.stop({ t: STOP_SECONDS });
+      ({ ExitCode } = (await container.inspect()).State);
     }
-    const { ExitCode } = (await container.inspect()).State;
     if (ExitCode !== 0 && ExitCode !== standIn?.exitCode) {
       const logs = await built.logs().catch(() => '');
       throw new SandpitError('SNAPSHOT_FAILED', `${preset.name}: the server did not stop cleanly (exit code ${ExitCode}), so no snapshot was taken. Set snapshot: false to start without one.`, {
