@@ -65,8 +65,8 @@ export const mysql: Preset<MysqlOptions, MysqlResolved> = {
   // caching_sha2_password's fast path and needs neither TLS nor the server's RSA key (lib/readiness/mysql-login.ts).
   prepare: (target, o) => firstLogins(target.host, target.port, [[o.user, o.password], ['root', o.rootPassword]]),
   // Init scripts go where the image's entrypoint runs them through the mysql client, before the port opens (lib/seeds).
-  archives: (o) => (o.initScripts.length > 0 ? [{ path: INIT_DIR, open: () => packSeeds(planSeeds(o.initScripts)) }] : []),
-  explainStop: async (logs, o) => seedFailure('mysql', logs, await planSeeds(o.initScripts).catch(() => [])),
+  archives: (o) => (o.initScripts.length > 0 ? [{ path: INIT_DIR, open: () => packSeeds(planSeeds('mysql', o.initScripts)) }] : []),
+  explainStop: async (logs, o) => seedFailure('mysql', logs, await planSeeds('mysql', o.initScripts).catch(() => [])),
   url: ({ host, port }, o) =>
     `mysql://${encodeURIComponent(o.user)}:${encodeURIComponent(o.password)}@${host}:${port}/${o.database}`,
   client: ({ host, port }, o) => `mysql -h ${host} -P ${port} -u ${quote(o.user)} ${quote(`-p${o.password}`)} ${quote(o.database)}`,

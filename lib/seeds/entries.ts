@@ -21,6 +21,21 @@ export const isPathEntry = (entry: string, base?: string): boolean => entryKind(
 
 const ENDINGS = '.sql, .sql.gz, .sql.bz2, .sql.xz, .sql.zst or .sh';
 
+/** A folder's script files in name order (byte order, as the container's shell globs them); others are ignored, as the official image does. */
+export function scriptsIn(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true })
+    .filter((d) => d.isFile() && SCRIPT_FILE.test(d.name))
+    .map((d) => d.name)
+    .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
+    .map((name) => path.join(folder, name));
+}
+
+/** The one message for a folder with nothing to run, whether found by the check or (emptied since) by the plan. */
+export const emptyFolder = (preset: string, entry: string, absolute: string): SandpitError =>
+  new SandpitError('INVALID_OPTION', `${preset}: init script folder "${entry}" holds no ${ENDINGS} file (${absolute}): add one, or leave the folder out.`, {
+    option: 'initScripts',
+  });
+
 /**
  * Checks before any container starts that every file and folder is there (paths relative to
  * `base`, the current folder unless a config file says otherwise), that each folder holds a script,
@@ -52,11 +67,7 @@ export function checkEntries(preset: string, entries: string[], base = process.c
         { option: 'initScripts' },
       );
     }
-    if (kind === 'folder' && !readdirSync(absolute, { withFileTypes: true }).some((d) => d.isFile() && SCRIPT_FILE.test(d.name))) {
-      throw new SandpitError('INVALID_OPTION', `${preset}: init script folder "${entry}" holds no ${ENDINGS} file (${absolute}): add one, or leave the folder out.`, {
-        option: 'initScripts',
-      });
-    }
+    if (kind === 'folder' && scriptsIn(absolute).length === 0) throw emptyFolder(preset, entry, absolute);
     return absolute;
   });
 }

@@ -59,13 +59,23 @@ test('planned seeds keep the given order, expand folders in name order, ignore w
   for (const name of ['b.sql', 'a.sql.gz', 'notes.md', 'c.sh']) writeFileSync(path.join(folder, name), 'x');
   chmodSync(path.join(folder, 'c.sh'), 0o755);
   writeFileSync(path.join(dir, 'first.sql'), 'SELECT 1;');
-  const seeds = await planSeeds(checkEntries('mysql', ['first.sql', 'migrations', 'SELECT 2;'], dir));
+  const seeds = await planSeeds('mysql', checkEntries('mysql', ['first.sql', 'migrations', 'SELECT 2;'], dir));
   expect(seeds.map((s) => s.name)).toEqual(['001-first.sql', '002-a.sql.gz', '003-b.sql', '004-c.sh', '005-inline.sql']);
   expect(seeds[4]!.label).toBe('#3 (inline SQL)');
   expect(seeds[3]!.source).toMatchObject({ mode: 0o755 });
 });
 
 describe('reading a failure from the log', () => {
+
+test('a folder emptied between the check and the start is said as the check says it, not started with nothing', async () => {
+  const folder = path.join(dir, 'emptied');
+  mkdirSync(folder);
+  writeFileSync(path.join(folder, 'a.sql'), 'SELECT 1;');
+  const checked = checkEntries('mysql', ['emptied'], dir);
+  rmSync(path.join(folder, 'a.sql'));
+  const error = await failure(planSeeds('mysql', checked));
+  expect([error.code, error.message]).toEqual(['INVALID_OPTION', `mysql: init script folder "${folder}" holds no .sql, .sql.gz, .sql.bz2, .sql.xz, .sql.zst or .sh file (${folder}): add one, or leave the folder out.`]);
+});
   const seeds = [{ name: '001-schema.sql', label: 'db/schema.sql', source: { text: '' } }];
   const log = (...lines: string[]) =>
     ['2026-11-23 21:17:23+00:00 [Note] [Entrypoint]: /usr/local/bin/docker-entrypoint.sh: running /docker-entrypoint-initdb.d/001-schema.sql', ...lines].join('\n');
