@@ -94,9 +94,7 @@ function single(flag: string, value: unknown, list: boolean): unknown {
 }
 
 function timeout(value: unknown): number {
-  const text = String(value).trim();
-  // Any plain number yargs took before the flag became a string (1e4) still reads as milliseconds.
-  const ms = durationMs(text, 'ms') ?? (text !== '' && Number.isFinite(Number(text)) ? Number(text) : 0);
+  const ms = durationMs(String(value), 'ms') ?? 0;
   if (ms > 0) return ms;
   throw invalid(`Invalid --timeout "${String(value)}". Give milliseconds, or seconds with an s suffix: --timeout 120000, --timeout 120s.`);
 }

@@ -18,6 +18,9 @@ describe('normalise', () => {
       expect(normalise('redis').startupTimeoutMs).toBe(90_000);
       process.env.SANDPIT_STARTUP_TIMEOUT = '2500';
       expect(normalise('redis').startupTimeoutMs).toBe(2500);
+      // As `--timeout 1e4` reads (the CLI test): one reading of a duration for both.
+      process.env.SANDPIT_STARTUP_TIMEOUT = '1e4';
+      expect(normalise('redis').startupTimeoutMs).toBe(10_000);
       expect(normalise({ preset: 'redis', startupTimeout: 10 }).startupTimeoutMs).toBe(10);
       process.env.SANDPIT_STARTUP_TIMEOUT = 'soon';
       expect(() => normalise('redis')).toThrow(/Invalid SANDPIT_STARTUP_TIMEOUT: "soon"/);
