@@ -19,8 +19,8 @@ export function report(error: unknown, verbose: boolean): number {
     // Named for what --verbose would add: a config error has no container, and a cause that only
     // repeats the first line (IMAGE_UNAVAILABLE's) adds nothing.
     const cause = error.cause instanceof Error ? error.cause.message : error.cause === undefined ? '' : String(error.cause);
-    const logs = Boolean(error.logs) || rest.some((line) => /^Last \d+ log lines of /.test(line));
-    const more = [cause && !first!.includes(cause.split('\n')[0]!) ? 'the cause' : '', logs ? 'container logs' : ''].filter(Boolean);
+    // Every error that carries log lines in its message has them in `logs` too (lib/service: failure, not-running).
+    const more = [cause && !first!.includes(cause.split('\n')[0]!) ? 'the cause' : '', error.logs ? 'container logs' : ''].filter(Boolean);
     if (more.length === 0 && rest.length) more.push('the rest of the message');
     if (more.length) err(`  (run with --verbose for ${more.join(' and ')})`);
     return 1;
