@@ -1,4 +1,5 @@
 import { execa, type ResultPromise } from 'execa';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { track } from '../helpers/children.js';
@@ -28,11 +29,19 @@ const vitestBin = path.join(repo, 'node_modules/vitest/vitest.mjs');
 /** A copy of test/vitest/fixtures/<name>; Vitest itself is this repo's (one copy of it in the process). */
 export const fixture = (name: string): Fixture => copyFixture(new URL('fixtures/', import.meta.url), name, 'vitest');
 
-/** Runs Vitest in the fixture (`run` unless args say `--watch`); `detached` gives it its own process group. */
+/**
+ * Runs Vitest in the fixture (`run` unless args say `--watch`); `detached` gives it its own process group.
+ * Its temp dir is the fixture's: Vitest keeps a folder of transformed modules in the temp dir (`<nanoid>/ssr`,
+ * for the forks pool) and removes it only when it closes, so a run these tests kill would leave one in /tmp.
+ * sandpit's own temp files follow it there; a run that must share machine-wide locks (warm reuse) passes
+ * TMPDIR itself.
+ */
 export function runVitest(f: Fixture, args: string[] = ['run'], env: Record<string, string> = {}, detached = false): ResultPromise<{ reject: false; all: true }> {
+  const tmp = path.join(path.dirname(f.dir), 'tmp');
+  mkdirSync(tmp, { recursive: true });
   const child = execa(process.execPath, [vitestBin, ...args], {
     cwd: f.dir,
-    env: { FIXTURE_OUT: f.out, NO_COLOR: '1', ...env },
+    env: { FIXTURE_OUT: f.out, NO_COLOR: '1', TMPDIR: tmp, ...env },
     extendEnv: true,
     reject: false,
     all: true,

@@ -20,7 +20,7 @@ describe('Vitest with warm reuse (reuse: true)', () => {
     };
     writeFileSync(path.join(f.dir, 'sandpit.config.json'), JSON.stringify(config));
     // SANDPIT_REUSE=force: this suite may run under CI, where reuse is otherwise ignored.
-    const run = () => runVitest(f, ['run', 'a.test.js'], { SANDPIT_REUSE: 'force', FIXTURE_LEAVE: '1', FIXTURE_SEED_KEYS: '1', NODE_DEBUG: 'sandpit' });
+    const run = () => runVitest(f, ['run', 'a.test.js'], { SANDPIT_REUSE: 'force', FIXTURE_LEAVE: '1', FIXTURE_SEED_KEYS: '1', NODE_DEBUG: 'sandpit', TMPDIR: os.tmpdir() });
     // The resetter a run hands redis to has left its mark (lib/reuse/clean-mark.ts): done, nothing connected since.
     const resetDone = (id: string) => eventually(async () => existsSync(markFile(id, 'clean')) && !existsSync(markFile(id, 'resetting')), 30_000, 50);
     const ids = new Set<string>();
