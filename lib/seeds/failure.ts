@@ -21,7 +21,11 @@ export function seedFailure(preset: string, logs: string, seeds: Seed[]): Sandpi
   if (name.startsWith(OWN_SCRIPT_PREFIX)) return undefined;
   const seed = seeds.find((s) => s.name === name);
   const after = lines.slice(at + 1).map((line) => line.trim()).filter(Boolean);
-  const error = after.map((line) => CLIENT_ERROR.exec(line)).find((match) => match !== null);
+  // The client's error goes to stderr, the note to stdout, and the engine's log does not keep their
+  // order: the error may come just before the note (seen in CI). No earlier script can have failed
+  // (the entrypoint stops at the first), so an error since the note before this one is this script's.
+  const since = lines.slice(lines.slice(0, at).findLastIndex((line) => RUNNING.test(line)) + 1, at);
+  const error = [...after, ...since].map((line) => CLIENT_ERROR.exec(line.trim())).find((match) => match !== null);
   const label = seed?.label ?? name;
   const said = error
     ? `failed: ERROR ${error[1]} (${error[2]}) at line ${error[3]}: ${error[4]}`

@@ -65,8 +65,6 @@ test('planned seeds keep the given order, expand folders in name order, ignore w
   expect(seeds[3]!.source).toMatchObject({ mode: 0o755 });
 });
 
-describe('reading a failure from the log', () => {
-
 test('a folder emptied between the check and the start is said as the check says it, not started with nothing', async () => {
   const folder = path.join(dir, 'emptied');
   mkdirSync(folder);
@@ -76,6 +74,8 @@ test('a folder emptied between the check and the start is said as the check says
   const error = await failure(planSeeds('mysql', checked));
   expect([error.code, error.message]).toEqual(['INVALID_OPTION', `mysql: init script folder "${folder}" holds no .sql, .sql.gz, .sql.bz2, .sql.xz, .sql.zst or .sh file (${folder}): add one, or leave the folder out.`]);
 });
+
+describe('reading a failure from the log', () => {
   const seeds = [{ name: '001-schema.sql', label: 'db/schema.sql', source: { text: '' } }];
   const log = (...lines: string[]) =>
     ['2026-11-23 21:17:23+00:00 [Note] [Entrypoint]: /usr/local/bin/docker-entrypoint.sh: running /docker-entrypoint-initdb.d/001-schema.sql', ...lines].join('\n');
@@ -84,6 +84,19 @@ test('a folder emptied between the check and the start is said as the check says
     const error = seedFailure('mysql', log("ERROR 1146 (42S02) at line 2: Table 'test.nowhere' doesn't exist"), seeds);
     expect(error?.code).toBe('INIT_SCRIPT_FAILED');
     expect(error?.message).toBe("mysql: init script db/schema.sql failed: ERROR 1146 (42S02) at line 2: Table 'test.nowhere' doesn't exist");
+  });
+
+  test("the client's error logged just before the entrypoint's note (stderr and stdout, not kept in order) is still the script's", () => {
+    const [running] = log().split('\n');
+    const logs = [
+      '2026-12-07 00:52:25+00:00 [Note] [Entrypoint]: Creating user test',
+      "ERROR 1064 (42000) at line 1: You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near '(' at line 1",
+      '2026-12-07 00:52:25+00:00 [Note] [Entrypoint]: Giving user test access to schema test',
+      running,
+    ].join('\n');
+    expect(seedFailure('mysql', logs, seeds)?.message).toBe(
+      "mysql: init script db/schema.sql failed: ERROR 1064 (42000) at line 1: You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near '(' at line 1",
+    );
   });
 
   test('a shell script that fails is reported with what it printed', () => {
