@@ -16,6 +16,7 @@ async function holding(mode: string, presets: string[], env: Record<string, stri
   });
   const { session, ids } = JSON.parse(line) as { session: string; ids: string[] };
   expect(await containersWith(`sandpit.session=${session}`)).toHaveLength(ids.length);
+  if (mode !== 'wait') child.stdin!.write('go\n'); // now it may end
   return { child, session, ids };
 }
 
