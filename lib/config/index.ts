@@ -103,7 +103,7 @@ function withAbsolutePaths(options: Record<string, unknown>, dir: string): Recor
     if (typeof out[key] === 'string' && out[key].trim() !== '') out[key] = path.resolve(dir, out[key]);
   }
   if (Array.isArray(out.initScripts)) {
-    out.initScripts = out.initScripts.map((v: unknown) => (typeof v === 'string' && (isPathEntry(v, dir) || existsSync(path.resolve(dir, v.trim()))) ? path.resolve(dir, v.trim()) : v));
+    out.initScripts = out.initScripts.map((v: unknown) => (typeof v === 'string' && (isPathEntry(v) || existsSync(path.resolve(dir, v.trim()))) ? path.resolve(dir, v.trim()) : v));
   }
   return out;
 }

@@ -6,18 +6,18 @@ import { SandpitError } from '../errors.js';
 export const SCRIPT_FILE = /\.(sql|sql\.gz|sql\.bz2|sql\.xz|sql\.zst|sh)$/i;
 
 /**
- * An entry is a script file (by its ending), a folder (a path with no spaces that names one, or
- * looks like a path: a slash, or a leading dot), or else SQL text.
+ * An entry is a script file (by its ending), a folder (one word: no space, no `;`), or else SQL text.
+ * A lone word is no statement a seed runs: `seed`, a folder mistyped, is said missing at once rather
+ * than sent to the server as SQL that fails only after a full start.
  */
-export function entryKind(entry: string, base = process.cwd()): 'file' | 'folder' | 'sql' {
+export function entryKind(entry: string): 'file' | 'folder' | 'sql' {
   const text = entry.trim();
-  if (!/\s/.test(text) && SCRIPT_FILE.test(text)) return 'file';
-  if (!/\s/.test(text) && (text.includes('/') || text.startsWith('.') || statSync(path.resolve(base, text), { throwIfNoEntry: false })?.isDirectory())) return 'folder';
-  return 'sql';
+  if (/[\s;]/.test(text)) return 'sql';
+  return SCRIPT_FILE.test(text) ? 'file' : 'folder';
 }
 
 /** For config files: which entries are paths, to be made absolute against the config's folder. */
-export const isPathEntry = (entry: string, base?: string): boolean => entryKind(entry, base) !== 'sql';
+export const isPathEntry = (entry: string): boolean => entryKind(entry) !== 'sql';
 
 const ENDINGS = '.sql, .sql.gz, .sql.bz2, .sql.xz, .sql.zst or .sh';
 
@@ -43,7 +43,7 @@ export const emptyFolder = (preset: string, entry: string, absolute: string): Sa
  */
 export function checkEntries(preset: string, entries: string[], base = process.cwd()): string[] {
   return entries.map((entry) => {
-    const kind = entryKind(entry, base);
+    const kind = entryKind(entry);
     const absolute = path.resolve(base, entry.trim());
     const stat = /\s/.test(entry.trim()) ? undefined : statSync(absolute, { throwIfNoEntry: false });
     // `schema.txt` or `./schema.txt` that exists: a file the entrypoint would skip (or, unsliced, SQL text
@@ -58,12 +58,11 @@ export function checkEntries(preset: string, entries: string[], base = process.c
     if (kind === 'sql') return entry;
     const ok = kind === 'file' ? stat?.isFile() : stat?.isDirectory();
     if (!ok) {
-      const what = kind === 'file' ? 'script file' : 'script folder';
       const where = path.isAbsolute(entry.trim()) ? '' : `; it is relative to ${base}`;
       throw new SandpitError(
         'INVALID_OPTION',
-        `${preset}: init script "${entry}" cannot be read (${absolute}): check the path${where}. A ${what} was expected; ` +
-          `entries are ${ENDINGS} files, folders of them, or SQL text.`,
+        `${preset}: init script "${entry}" cannot be read (${absolute}): check the path${where}. ` +
+          `Entries are ${ENDINGS} files, folders of them, or SQL text.`,
         { option: 'initScripts' },
       );
     }

@@ -20,10 +20,12 @@ describe('entries', () => {
     ['db/migrations', 'folder'],
     ['CREATE TABLE t (id INT);', 'sql'],
     ["INSERT INTO t VALUES ('a.sql')", 'sql'],
+    ['seed', 'folder'], // one word is no statement: a folder's name (mistyped, it is said missing before any start)
+    ['COMMIT;', 'sql'],
   ])('%s is a %s', (entry, kind) => expect(entryKind(entry)).toBe(kind));
 
   test('a missing file or folder is INVALID_OPTION naming it, before anything starts', async () => {
-    for (const entry of ['missing.sql.xz', './missing-folder']) {
+    for (const entry of ['missing.sql.xz', './missing-folder', 'seeds']) {
       const error = await failure(Promise.resolve().then(() => checkEntries('mysql', [entry], dir)));
       expect(error.code).toBe('INVALID_OPTION');
       expect(error.message).toContain(`"${entry}"`);
