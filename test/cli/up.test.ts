@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
 import { containersWith, eventually } from '../helpers/engine.js';
-import { named, onTerminal, readyLine, sandpit, saw, unique, ensureImages, expectExit } from './run.js';
+import { main, named, onTerminal, readyLine, sandpit, saw, unique, ensureImages, expectExit } from './run.js';
 import { tempFolder } from '../helpers/temp.js';
 
 beforeAll(ensureImages, 600_000);
@@ -32,6 +32,14 @@ describe('sandpit up / ls / exec / logs / down', () => {
       const ping = await sandpit(['exec', name, '--', 'redis-cli', 'ping']);
       expect([ping.exitCode, ping.stdout]).toEqual([0, 'PONG']);
       expect((await sandpit(['exec', name, '--', 'sh', '-c', 'echo oops >&2; exit 5'])).exitCode).toBe(5);
+      // Input piped in or from a file reaches the command, as with docker exec -i (it was dropped without a word);
+      // -i passes any other input (a Node parent's pipe, here).
+      const shell = (line: string) => execa('sh', ['-c', line], { reject: false, extendEnv: false, env: { ...process.env, CI: '' } });
+      const piped = await shell(`printf 'SET piped yes\\nGET piped\\n' | node -- ${main} exec ${name} -- redis-cli`);
+      expect([piped.exitCode, piped.stdout]).toEqual([0, 'OK\nyes']);
+      const fromFile = await shell(`node -- ${main} exec ${name} -- sh -c 'wc -l; exit 3' < ${main}`);
+      expect([fromFile.exitCode, Number(fromFile.stdout.trim())]).toEqual([3, readFileSync(main, 'utf8').split('\n').length - 1]);
+      expect((await sandpit(['exec', '-i', name, '--', 'cat'], { input: 'via -i' })).stdout).toBe('via -i');
       expect((await sandpit(['logs', name])).stdout).toContain('Ready to accept connections');
       // -f keeps printing until stopped; it must not return on its own while the service runs.
       const follow = sandpit(['logs', '-f', name]);
