@@ -5,7 +5,10 @@ import isolation = require('../isolation/index.cjs');
 function prefixes(): Record<string, string> {
   const json = process.env.SANDPIT_SERVICES;
   if (json === undefined) {
-    throw new Error("sandpit: no services in this Jest run: its globalSetup did not run. Add preset: 'sandpit-services' to your Jest config (or call globalSetup from sandpit-services/jest in yours).");
+    // A config with the preset and a globalSetup of its own is the likely case: Jest keeps only the config's.
+    throw new Error(
+      "sandpit: no services in this Jest run: sandpit's globalSetup did not run. Use preset: 'sandpit-services' in your Jest config; if the config sets a globalSetup of its own, that one replaces the preset's: call sandpit's from it (README: \"Already have a globalSetup?\").",
+    );
   }
   return JSON.parse(json) as Record<string, string>;
 }

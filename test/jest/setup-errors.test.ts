@@ -1,5 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
-import { fixture, pidContainers, reports, runJest } from './harness.js';
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fixture, pidContainers, pidGone, reports, runJest } from './harness.js';
 
 // A setup that fails must fail the run before any test, with sandpit's own message.
 describe('the sandpit preset fails the run before any test', () => {
@@ -25,5 +27,18 @@ describe('the sandpit preset fails the run before any test', () => {
     expect(result.all).toMatch(/SandpitError \[INIT_SCRIPT_FAILED\]: db \(mysql\): init script schema.sql failed: .*nowhere/);
     expect(reports(f)).toEqual([]);
     expect(await pidContainers(jest.pid!)).toEqual([]);
+  });
+
+  test("with a globalSetup of the config's own beside the preset (Jest keeps only that one): the test's error says so", async () => {
+    const f = fixture('basic');
+    writeFileSync(path.join(f.dir, 'own-setup.js'), 'module.exports = async () => {};\n');
+    writeFileSync(path.join(f.dir, 'package.json'), JSON.stringify({ private: true, jest: { preset: 'sandpit-services', globalSetup: './own-setup.js' } }));
+    writeFileSync(path.join(f.dir, 'a.test.js'), "const { service } = require('sandpit-services/jest');\ntest('uses cache', () => service('cache'));\n");
+    rmSync(path.join(f.dir, 'b.test.js'));
+    const jest = runJest(f);
+    const result = await jest;
+    expect(result.exitCode).toBe(1);
+    expect(await pidGone(jest.pid!, 10_000)).toBe(true);
+    expect(result.all).toContain("sandpit's globalSetup did not run. Use preset: 'sandpit-services' in your Jest config; if the config sets a globalSetup of its own, that one replaces the preset's: call sandpit's from it");
   });
 });
