@@ -109,8 +109,12 @@ export interface SnapshotRecipe<Resolved> {
   workingDir?: string;
   /** Options for the container the snapshot is taken from: fresh secrets, so the image keeps none of a user's. */
   throwaway(options: Resolved): Resolved;
-  /** In the ready build container: write everything to `dataDir` before the container is stopped. */
-  seal?(target: Target, options: Resolved): Promise<void>;
+  /**
+   * In the ready build container: write everything to `dataDir` before the container is stopped. A reason
+   * returned says this data cannot be kept as it is (a start from it would differ from running the scripts
+   * then): the image is kept only as that answer, and starts run the scripts each time (lib/snapshots).
+   */
+  seal?(target: Target, options: Resolved): Promise<string | undefined>;
   /** Options for a start from the snapshot: the scripts are already in it and must not run again. */
   reuse(options: Resolved): Resolved;
   /** Per-start secrets for a start from the snapshot: files copied in before it starts, and server arguments. */

@@ -14,6 +14,8 @@ export const SNAPSHOT_LABEL = {
   scripts: 'sandpit.snapshot.scripts',
   shapes: 'sandpit.snapshot.options',
   format: 'sandpit.snapshot.format',
+  /** Why the data is not used (SnapshotRecipe.seal): starts with these scripts run them each time. */
+  unkept: 'sandpit.snapshot.unkept',
   /** On the container a snapshot is taken from, never on a service's. */
   building: 'sandpit.snapshot.building',
 } as const;
@@ -22,4 +24,5 @@ export const SNAPSHOT_LABEL = {
  * sandpit's own part of the key: bump it when what a snapshot holds, or how it is started,
  * changes, so that snapshots taken by an older sandpit are never used by a newer one.
  */
-export const SNAPSHOT_FORMAT = '1';
+// 2: a snapshot may be only a marker that its data is not to be used (SNAPSHOT_LABEL.unkept).
+export const SNAPSHOT_FORMAT = '2';

@@ -37,7 +37,8 @@ export async function listSnapshots(): Promise<SnapshotInfo[]> {
           id: image.Id,
           preset: labels[SNAPSHOT_LABEL.preset] ?? '?',
           base: labels[SNAPSHOT_LABEL.base] ?? '?',
-          scripts: labels[SNAPSHOT_LABEL.scripts] ?? '',
+          // A marker that the scripts' data is not to be used (SNAPSHOT_LABEL.unkept) says so where its scripts are listed.
+          scripts: `${labels[SNAPSHOT_LABEL.scripts] ?? ''}${labels[SNAPSHOT_LABEL.unkept] ? ' (a note only: these scripts run at each start)' : ''}`,
           shapes: labels[SNAPSHOT_LABEL.shapes] ?? '{}',
           createdMs: image.Created * 1000,
           size: Math.max(0, image.Size - (baseId ? await baseSize(baseId) : 0)),

@@ -24,7 +24,7 @@ export interface TakeRequest {
   options: object;
   scriptNames: string[];
   shapes: Record<string, unknown>;
-  say: (message: string) => void;
+  say: (message: string, notice?: boolean) => void;
   launch: (launch: Launch) => Promise<Launched>;
 }
 
@@ -55,9 +55,11 @@ export async function takeSnapshot(request: TakeRequest): Promise<string> {
     const dockerode = (await docker()).container.dockerode;
     const container = dockerode.getContainer(built.containerId);
     let { Running, ExitCode } = (await container.inspect()).State;
+    let unkept: string | undefined;
     if (Running) {
       // No stand-in, or an entrypoint that did not run it: a serving server, stopped cleanly.
-      await recipe.seal?.({ host: built.host, port: built.port, exec: built.exec, logs: built.logs }, options);
+      unkept = await recipe.seal?.({ host: built.host, port: built.port, exec: built.exec, logs: built.logs }, options);
+      if (unkept) request.say(`${unkept}: no snapshot of them is used; they run at each start`, true);
       request.say('stopping the server cleanly');
       await container.stop({ t: STOP_SECONDS });
       ({ ExitCode } = (await container.inspect()).State);
@@ -72,7 +74,7 @@ export async function takeSnapshot(request: TakeRequest): Promise<string> {
     request.say('saving the snapshot image');
     const [repo, version] = splitTag(tag);
     await container
-      .commit({ repo, tag: version, pause: false, changes: changes(request, command, await ownLabels(container, request.image)) })
+      .commit({ repo, tag: version, pause: false, changes: changes(request, command, await ownLabels(container, request.image), unkept) })
       .catch((cause: unknown) => {
         throw new SandpitError('SNAPSHOT_FAILED', `${preset.name}: could not save snapshot ${tag}: ${describe(cause)}. Is the engine's disk full? \`sandpit images prune\` frees old snapshots.`, {
           cause,
@@ -85,7 +87,8 @@ export async function takeSnapshot(request: TakeRequest): Promise<string> {
   }
 }
 
-function changes(request: TakeRequest, command: string[], own: string[]): string[] {
+/** `unkept`: the data is kept only as the answer that it is not to be used (SnapshotRecipe.seal). */
+function changes(request: TakeRequest, command: string[], own: string[], unkept: string | undefined): string[] {
   const labels: Record<string, string> = {
     // A commit keeps the container's labels and no label can be removed: blank the ones that made it
     // a service of this process (owner, session, options), so the image passes none on. Only those:
@@ -98,6 +101,7 @@ function changes(request: TakeRequest, command: string[], own: string[]): string
     [SNAPSHOT_LABEL.shapes]: JSON.stringify(request.shapes),
     [SNAPSHOT_LABEL.format]: SNAPSHOT_FORMAT,
     [SNAPSHOT_LABEL.building]: '',
+    ...(unkept ? { [SNAPSHOT_LABEL.unkept]: unkept } : {}),
     [LABEL.managed]: 'snapshot',
   };
   return [

@@ -3,10 +3,11 @@ import path from 'node:path';
 import { engineCalls } from '../docker/calls.js';
 import { writtenAtStart } from '../files/at-start.js';
 import { buildOnce } from '../images/once.js';
+import { inspectImage } from '../images/present.js';
 import type { Preset } from '../preset.js';
 import type { Launch, Launched } from './launch.js';
 import { snapshotKey } from './key.js';
-import { snapshotTag, snapshotsEnabled } from './names.js';
+import { SNAPSHOT_LABEL, snapshotTag, snapshotsEnabled } from './names.js';
 import { takeSnapshot } from './take.js';
 import { markUsed } from './used.js';
 
@@ -42,28 +43,15 @@ export async function snapshotFor(request: SnapshotRequest): Promise<Launch | un
   const baseId = base.Id;
   const shapes = recipe.shapes(options);
   const tag = snapshotTag(preset.name, await snapshotKey({ preset: preset.name, baseId, shapes, scripts }));
-  await buildOnce(tag, (line) => request.say(line), async () => {
-    request.say(
-      scripts.length > 0
-        ? 'first start with these init scripts: running them once, kept as a snapshot that later starts begin from'
-        : 'first start: initialising the server once, kept as a snapshot that later starts begin from',
-      true,
-    );
-    return takeSnapshot({
-      tag,
-      preset,
-      image: request.image,
-      baseId,
-      basePath: imagePath(base),
-      options: recipe.throwaway(options),
-      scriptNames: scripts.map(scriptName),
-      shapes,
-      say: request.say,
-      launch: request.launch,
-    });
-  });
+  // One inspect on the way of every start: the snapshot is there (and whether to use it), or it is taken.
+  const snapshot = (await inspectImage(tag)) ?? (await take(request, tag, base, scripts));
   // Recorded for `images prune`; a failure to record must not fail a start.
   await markUsed(tag).catch(() => {});
+  const unkept = snapshot?.Config.Labels?.[SNAPSHOT_LABEL.unkept];
+  if (unkept) {
+    request.say(`${unkept}: they run at this start, with no snapshot`);
+    return undefined;
+  }
 
   const reused = recipe.reuse(options);
   const restore = recipe.restore?.(reused) ?? { files: {}, args: [] };
@@ -79,6 +67,33 @@ export async function snapshotFor(request: SnapshotRequest): Promise<Launch | un
     files: written ? {} : restore.files,
     ...(written ?? (server ? { entrypoint: server } : {})),
   };
+}
+
+/** Takes the snapshot (once across processes: buildOnce), and returns its inspect. */
+async function take(request: SnapshotRequest, tag: string, base: ImageInspectInfo, scripts: string[]): Promise<ImageInspectInfo | undefined> {
+  const { preset, options } = request;
+  const recipe = preset.snapshot!;
+  await buildOnce(tag, (line) => request.say(line), async () => {
+    request.say(
+      scripts.length > 0
+        ? 'first start with these init scripts: running them once, kept as a snapshot that later starts begin from'
+        : 'first start: initialising the server once, kept as a snapshot that later starts begin from',
+      true,
+    );
+    return takeSnapshot({
+      tag,
+      preset,
+      image: request.image,
+      baseId: base.Id,
+      basePath: imagePath(base),
+      options: recipe.throwaway(options),
+      scriptNames: scripts.map(scriptName),
+      shapes: recipe.shapes(options),
+      say: request.say,
+      launch: request.launch,
+    });
+  });
+  return inspectImage(tag);
 }
 
 /** Docker's PATH for a container of an image that sets none (the engine's default, as `docker run` has it). */

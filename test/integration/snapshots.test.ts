@@ -106,6 +106,23 @@ describe('redis init scripts and snapshots', () => {
     expect(Object.keys(labels).filter((key) => key.startsWith('sandpit.reuse'))).toEqual([]);
   });
 
+  test("a seed that leaves keys with an expiry runs at each start: its expiries count from that start, not the snapshot's", async () => {
+    const expiring = file('expiring.redis', `SET session token EX 3600\nSET plain kept\n# ${Date.now()}\n`);
+    const expiresAt = async () => {
+      const said: string[] = [];
+      await using cache = await start({ preset: 'redis', initScripts: [expiring], onProgress: ({ message }) => said.push(message) });
+      const { stdout } = await cache.exec(['redis-cli', 'EXPIRETIME', 'session']);
+      return { at: Number(stdout.trim()), said };
+    };
+    const first = await expiresAt();
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const second = await expiresAt();
+    // From a snapshot both would fall due at one moment, and an hour later every start would lack the key.
+    expect(second.at - first.at).toBeGreaterThanOrEqual(2);
+    expect(first.said).toContain('the init scripts leave keys that expire, which a snapshot would hold to fixed times: no snapshot of them is used; they run at each start');
+    expect(second.said).toContain('the init scripts leave keys that expire, which a snapshot would hold to fixed times: they run at this start, with no snapshot');
+  });
+
   test('a changed script makes a new snapshot; snapshot: false and SANDPIT_SNAPSHOTS=0 run the scripts and take none', async () => {
     const before = await snapshots();
     const changed = file('changed.redis', `SET greeting changed\nINCR runs\n# ${Date.now()}\n`);
