@@ -52,6 +52,7 @@ describe('mysql init scripts run by the mysql client inside the container, in or
       preset: 'mysql',
       initScripts: [
         path.join(fixtures, 'dump.sql'),
+        path.join(fixtures, 'definers.sql'),
         gz,
         path.join(fixtures, 'shell.sh'),
         path.join(fixtures, 'migrations'),
@@ -77,6 +78,16 @@ describe('mysql init scripts run by the mysql client inside the container, in or
     await query('CALL add_product(?, ?)', ['cheap thing', 1.5]);
     expect(await query('SELECT action FROM audit')).toEqual([{ action: 'insert' }]);
     expect(await query('SELECT name FROM cheap ORDER BY id')).toEqual([{ name: 'dash -- dash' }, { name: 'cheap thing' }]);
+  });
+
+  test("a dump's views and routines owned by an account this server lacks work for the app user; that account logs no one in", async () => {
+    await query('CALL place_order(?, ?)', [3, 5]); // ER_NO_SUCH_USER (1449) without the definer's account
+    expect(await query('SELECT total FROM order_totals')).toEqual([{ total: '47' }]);
+    const locked = await createConnection({ host: db!.host, port: db!.port, user: 'shop_admin', password: '' }).then(
+      (c) => c.end().then(() => 'logged in'),
+      (error: { code?: string }) => error.code,
+    );
+    expect(locked).toBe('ER_ACCOUNT_HAS_BEEN_LOCKED');
   });
 
   test('.sql.gz, a sourced .sh, a folder in name order and inline SQL all ran, in the given order', async () => {
