@@ -24,5 +24,6 @@ export const SNAPSHOT_LABEL = {
  * sandpit's own part of the key: bump it when what a snapshot holds, or how it is started,
  * changes, so that snapshots taken by an older sandpit are never used by a newer one.
  */
-// 2: a snapshot may be only a marker that its data is not to be used (SNAPSHOT_LABEL.unkept).
+// 2: a snapshot may be only a note that its data is not to be used (SNAPSHOT_LABEL.unkept); mysql seeds' missing
+// definers are accounts in it (presets/mysql-definers.ts).
 export const SNAPSHOT_FORMAT = '2';
