@@ -19,7 +19,8 @@ export function failure(n: Normalised, stage: Stage, error: unknown, logs: strin
       cause: error.cause ?? error,
       service: n.name,
       stage: error.stage ?? stage,
-      logs: tail,
+      // A snapshot's build failed in a container of its own: its logs are the error's, this stage has none.
+      logs: tail || error.logs,
     });
   }
   return new SandpitError('NOT_READY', `${n.name}: failed at ${stage}: ${describe(error)}${mismatch(n, stage, error)}${withLogs}`, {

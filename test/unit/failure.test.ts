@@ -1,5 +1,6 @@
 import { expect, test } from '@jest/globals';
 import { normalise } from '../../lib/options/normalise.js';
+import { SandpitError } from '../../lib/errors.js';
 import { failure } from '../../lib/service/failure.js';
 
 // A preset given another image: the engine's "executable file not found" at start gets a hint saying
@@ -26,4 +27,11 @@ test("'no such file or directory' at start: no hint either (only a missing progr
 test('without an image option the preset chose the image: no hint', () => {
   const error = failure(normalise({ preset: 'redis', name: 'cache' }), 'start', new Error('exec: "redis-server": executable file not found in $PATH'), '');
   expect(error.message).not.toContain('lacks what');
+});
+
+test("an error passed on from a container of its own (a snapshot's build) keeps that container's logs", () => {
+  const n = normalise({ preset: 'mysql', name: 'db' });
+  const built = failure(n, 'ready', new SandpitError('INIT_SCRIPT_FAILED', 'mysql: init script bad.sql failed: ERROR 1064'), 'line 1\nline 2\n');
+  const passedOn = failure(n, 'build', built, ''); // lib/service/plan.ts: the build, with no container of the start's own
+  expect([passedOn.logs, passedOn.message.split('\n').at(-1)]).toEqual(['line 1\nline 2', 'line 2']);
 });
