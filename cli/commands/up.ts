@@ -5,7 +5,7 @@ interface Args extends StartFlags {
   services?: string[];
   detach?: boolean;
   json?: boolean;
-  'env-file'?: string;
+  'env-out'?: string;
 }
 
 export const up: CommandModule<object, Args> = {
@@ -20,8 +20,8 @@ export const up: CommandModule<object, Args> = {
         .option('detach', { alias: 'd', type: 'boolean', describe: 'leave them running and return once ready' })
         .option('json', { type: 'boolean', describe: 'print the services as a JSON array on stdout' })
         // Node 20 claims --env-file as its own in any Node process whose command line has it (`npx sandpit …`,
-        // `node main.js …`; the bin's `node --` does not): --env-out always works, so the example uses it.
-        .option('env-file', { alias: 'env-out', type: 'string', describe: 'write SANDPIT_<NAME>_URL/_HOST/_PORT… lines to this file (--env-out: the same, and the one to use under npx on Node 20)' }),
+        // `node main.js …`; the bin's `node --` does not): --env-out always works, so it is the name shown first.
+        .option('env-out', { alias: 'env-file', type: 'string', describe: 'write SANDPIT_<NAME>_URL/_HOST/_PORT… lines to this file (--env-file: the same, but under npx Node 20 takes that flag for its own)' }),
       presets,
     )
       .example('$0 up redis', 'a Redis until Ctrl-C; then nothing is left')
@@ -40,7 +40,7 @@ export const up: CommandModule<object, Args> = {
 
     // Before refuseRunning: bad input is refused before the engine is asked anything.
     const { checkEnvFile, printServices, writeEnvFile } = await import('../services.js');
-    const envFile = args['env-file'];
+    const envFile = args['env-out'];
     if (envFile !== undefined) await checkEnvFile(envFile);
 
     if (detached) await refuseRunning(names);
