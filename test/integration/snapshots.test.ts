@@ -331,7 +331,7 @@ describe('images ls and prune', () => {
     expect(tags.length).toBeGreaterThan(0);
     const ls = await cli(['images', 'ls']);
     expect(ls.exitCode).toBe(0);
-    for (const tag of tags.filter((t) => t.includes('/redis:'))) expect(ls.stdout).toMatch(new RegExp(`^${tag.replace(/[/.]/g, '\\$&')}\\s+redis\\s+\\d+ kB\\s+\\d+ min ago\\s+\\d+ min ago\\s+\\S+ \\+ .*\\.redis$`, 'm'));
+    for (const tag of tags.filter((t) => t.includes('/redis:'))) expect(ls.stdout).toMatch(new RegExp(`^${tag.replace(/[/.]/g, '\\$&')}\\s+redis\\s+\\d+ kB\\s+\\d+ min ago\\s+\\d+ min ago\\s+\\S+ \\+ .*\\.redis( \\(a note only: these scripts run at each start\\))?$`, 'm'));
     const doctor = await cli(['doctor']);
     expect(doctor.stdout).toMatch(new RegExp(`^✓ ${tags.length} snapshots? of initialised data: \\d+(\\.\\d)? [kM]B$`, 'm'));
     expect((await cli(['images', 'prune'])).stdout).toBe('removed 0 snapshots (0 kB)');
