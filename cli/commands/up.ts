@@ -86,11 +86,20 @@ async function refuseRunning(names: string[]): Promise<void> {
   if (taken) throw nameInUse(taken.name, undefined, ` (${taken.url})`);
 }
 
-/** Detached containers have no watchdog: the ones this run created are found by name and age. */
+/**
+ * Detached containers have no watchdog: the ones this run created are found by name and age. A snapshot
+ * being taken for them is this process's own (its session's), removed now too: left to the watchdog, it
+ * was still there for a moment after `up` had exited.
+ */
 async function removeDetached(names: string[], since: number): Promise<void> {
-  const [{ listServices }, { removeContainer }] = await Promise.all([import('../../lib/service/list.js'), import('../../lib/cleanup/remove.js')]);
+  const [{ listServices }, { removeByLabel, removeContainer }, { LABEL, sessionId }] = await Promise.all([
+    import('../../lib/service/list.js'),
+    import('../../lib/cleanup/remove.js'),
+    import('../../lib/cleanup/labels.js'),
+  ]);
   const fromSecond = Math.floor(since / 1000) * 1000; // Docker's creation time has whole seconds
   const mine = (await listServices()).filter((s) => s.owner === 'detached' && names.includes(s.name) && s.createdAt.getTime() >= fromSecond);
-  await Promise.all(mine.map((s) => removeContainer(s.containerId)));
-  process.stderr.write(`sandpit: interrupted; removed ${mine.length} half-started container${mine.length === 1 ? '' : 's'}\n`);
+  const [, building] = await Promise.all([Promise.all(mine.map((s) => removeContainer(s.containerId))), removeByLabel(`${LABEL.session}=${sessionId}`)]);
+  const removed = mine.length + building.length;
+  process.stderr.write(`sandpit: interrupted; removed ${removed} half-started container${removed === 1 ? '' : 's'}\n`);
 }

@@ -162,9 +162,12 @@ describe('sandpit up / ls / exec / logs / down', () => {
   });
 
   test('Ctrl-C while still starting removes the half-started container, detached or not, and exits 130', async () => {
-    for (const detach of [[], ['--detach']]) {
+    // The last while its snapshot is being taken (a prefix of its own: none is there), which a detached `up`
+    // left to the watchdog, after it had exited.
+    const fresh = { SANDPIT_SNAPSHOT_PREFIX: `sandpit-early-${process.pid}` };
+    for (const [detach, env] of [[[], {}], [['--detach'], {}], [['--detach'], fresh]] as const) {
       const name = unique('early');
-      const child = sandpit(['up', 'mysql', '--name', name, ...detach]);
+      const child = sandpit(['up', 'mysql', '--name', name, ...detach], { env });
       await saw(child, 'waiting until it answers');
       child.kill('SIGINT');
       const result = await child;
