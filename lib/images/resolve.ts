@@ -31,8 +31,10 @@ export async function resolveImage(
   onProgress: (event: ImageProgress) => void = () => {},
 ): Promise<{ image: string; source: 'local' | 'pulled' | 'offline' | 'offline-built'; info?: ImageInspectInfo }> {
   const wanted = override ?? spec.image;
-  // Custom images have no Dockerfile to fall back on.
-  const offline = override === undefined && spec.offline.dockerfile !== '' ? offlineTag(spec.name, spec.offline) : undefined;
+  // Custom images have no Dockerfile to fall back on. The preset's own image named as an option (--image
+  // redis:8.0) is no custom image: it falls back as the default does.
+  const own = override === undefined || override === spec.image;
+  const offline = own && spec.offline.dockerfile !== '' ? offlineTag(spec.name, spec.offline) : undefined;
   // Both looked up at once: on a machine with only the offline build, one engine round trip less before
   // the create (every start's critical path); with the official image here, one extra inspect beside it.
   // Not over ssh://, where the second would wait for a login of its own (parallelRequests).

@@ -209,6 +209,10 @@ describe('resolveImage', () => {
     expect(await resolveImage(spec, override)).toEqual({ image: override, source: 'local', info: expect.objectContaining({ Id: expect.stringMatching(/^sha256:/) }) });
   });
 
+  test("the preset's own image given as an override falls back as the default does (--image redis:8.0 where it cannot be pulled)", async () => {
+    expect(await resolveImage(spec, spec.image)).toEqual({ image: tagOf('ubuntu'), source: 'offline', info: expect.objectContaining({ Id: expect.stringMatching(/^sha256:/) }) });
+  });
+
   test('an override neither here nor pullable is IMAGE_UNAVAILABLE, naming it', async () => {
     const error = await failure(resolveImage(spec, 'sandpit-itest/no-such-image:1'));
     expect(error.code).toBe('IMAGE_UNAVAILABLE');
