@@ -3,6 +3,7 @@
 import { createRequire } from 'node:module';
 import { commands } from './commands/index.js';
 import { arm } from './deadline.js';
+import leven from 'leven';
 import { renamedFlag } from './flags.js';
 import { version } from './version.js';
 
@@ -50,8 +51,12 @@ const cli = yargs(args)
     // A bare `sandpit` wants the overview; a typo wants the one line saying what was wrong.
     if (args.length === 0) y.showHelp('error');
     // recommendCommands() says only "Did you mean up?"; the user also needs what was wrong.
-    const unknown = /^Unknown arguments?: (.+)$/.exec(message)?.[1]?.split(', ') ?? [];
-    const renamed = [...new Set(unknown.map(renamedFlag).filter(Boolean))].join(' ');
+    const listed = /^Unknown arguments?: (.+)$/.exec(message)?.[1]?.split(', ') ?? [];
+    // yargs lists `--init-scripts` twice, as typed and camel-cased (init-scripts, initScripts): once is enough.
+    const unknown = listed.filter((u) => !listed.includes(u.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)) || !/[A-Z]/.test(u));
+    if (unknown.length > 0) message = `Unknown argument${unknown.length === 1 ? '' : 's'}: ${unknown.join(', ')}`;
+    const known = Object.keys((cli as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key).filter((k) => !/[A-Z]/.test(k));
+    const renamed = [...new Set(unknown.map((u) => renamedFlag(u) ?? closeFlag(u, known)).filter(Boolean))].join(' ');
     // yargs counts a missing <name> ("got 0, need at least 1"); the user needs what to type.
     const which = message.startsWith('Not enough non-option arguments') ? NAME_FIRST[commandOf().trim()] : undefined;
     const said = message.startsWith('Did you mean')
@@ -63,6 +68,16 @@ const cli = yargs(args)
     if (args.length > 0) process.stderr.write(`Run \`sandpit ${commandOf()}--help\` for usage.\n`);
     process.exit(2);
   });
+
+/** `--detatch`: "Did you mean --detach?", when one flag of the command is that close. */
+function closeFlag(typed: string, flags: string[]): string | undefined {
+  const [best] = flags
+    .filter((flag) => flag.length > 1) // -d, -i: no one mistypes a long flag into those
+    .map((flag) => ({ flag, distance: leven(typed, flag) }))
+    .sort((a, b) => a.distance - b.distance);
+  // Two edits (a swap: --tial) in a word of 4 or more letters; one in a shorter one (--foo is no --root).
+  return best && best.distance <= (typed.length < 4 ? 1 : Math.max(2, Math.floor(typed.length / 3))) ? `Did you mean --${best.flag}?` : undefined;
+}
 
 /** The commands whose first word is a service's name, as each is typed. */
 const NAME_FIRST: Record<string, string> = { exec: 'sandpit exec <name> -- <command>', logs: 'sandpit logs <name>' };

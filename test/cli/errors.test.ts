@@ -106,6 +106,10 @@ describe('bad input: one line, the right exit code, nothing left behind', () => 
   test.each([
     [['up', 'redis', '--bogus'], 'sandpit: Unknown argument: bogus', 'Run `sandpit up --help` for usage.'],
     [['frobnicate'], 'sandpit: Unknown argument: frobnicate', 'Run `sandpit --help` for usage.'],
+    // Named once, as typed (yargs also lists it camel-cased), with the flag it is on the command line.
+    [['up', '-d', 'redis', '--detatch'], 'sandpit: Unknown argument: detatch. Did you mean --detach?', 'Run `sandpit up --help` for usage.'],
+    [['up', 'mysql', '--databse', 'app'], 'sandpit: Unknown argument: databse. Did you mean --database?', 'Run `sandpit up --help` for usage.'],
+    [['up', 'mysql', '--init-scripts', 'x.sql'], 'sandpit: Unknown argument: init-scripts. initScripts is --init on the command line.', 'Run `sandpit up --help` for usage.'],
     [['upp'], 'sandpit: Unknown command "upp". Did you mean up?', 'Run `sandpit --help` for usage.'],
     [['down'], "sandpit: Name the services to remove (see `sandpit ls`), or pass --all for every detached service on this engine, anyone's (--dry-run lists them).", 'Run `sandpit down --help` for usage.'],
     [['exec'], 'sandpit: Say which service: sandpit exec <name> -- <command> (see sandpit ls).', 'Run `sandpit exec --help` for usage.'],
