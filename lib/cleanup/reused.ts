@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { alive } from './alive.js';
 import os from 'node:os';
 import path from 'node:path';
@@ -76,6 +76,35 @@ export async function removeIdleReused(containers: ContainerInfo[]): Promise<str
     }),
   );
   return removed;
+}
+
+/** The reaper's lock (lib/reuse/reaper.ts), beside the containers' notes in the temp dir: never one of theirs. */
+export const REAPER_LOCK_NAME = `${PREFIX}reaper`;
+
+/** Long past any live lock's refresh (every CLAIM_STALE_MS / 2) and any mark's use. */
+const ORPHAN_MS = 60_000;
+
+/**
+ * Removes the notes of reused containers that are gone: the lock a run killed outright still held when its
+ * container was removed by other means (`docker rm`, a test), which no one would ever take again, and the
+ * marks of containers removed so. `live`: the reused containers on the engine. Only what no one touched for
+ * ORPHAN_MS: a run claims a new token before its container exists, and a held lock is refreshed every few
+ * seconds. (A container on another engine loses only its `.clean` mark: its next run resets it in full.)
+ */
+export function sweepOrphanNotes(live: Pick<ContainerInfo, 'Id' | 'Labels'>[], { dir = os.tmpdir(), now = Date.now() } = {}): string[] {
+  const known = new Set(live.flatMap((c) => [c.Id, c.Labels[LABEL.claim] ?? c.Id].map((token) => path.basename(claimFile(token)))));
+  const swept: string[] = [];
+  for (const entry of readdirSync(dir)) {
+    const note = /^(sandpit-reuse-[\w-]+?)\.(lock|clean|resetting)$/.exec(entry);
+    if (!note || known.has(note[1]!) || note[1] === REAPER_LOCK_NAME) continue;
+    const file = path.join(dir, entry);
+    const touched = statSync(file, { throwIfNoEntry: false })?.mtimeMs;
+    if (touched === undefined || now - touched < ORPHAN_MS) continue;
+    if (note[2] === 'resetting' && alive(Number(readFileSync(file, 'utf8')))) continue;
+    rmSync(file, { recursive: true, force: true });
+    swept.push(entry);
+  }
+  return swept;
 }
 
 /** Whether the resetter of a container a run handed back still works on it (lib/reuse/reset-later.ts). */

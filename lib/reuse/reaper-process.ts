@@ -1,7 +1,7 @@
 import lockfile from 'proper-lockfile';
 import { docker } from '../docker/client.js';
 import { LABEL, machine } from '../cleanup/labels.js';
-import { held, removeIdleReused } from '../cleanup/reused.js';
+import { held, removeIdleReused, sweepOrphanNotes } from '../cleanup/reused.js';
 import { DEFAULT_IDLE_MS } from './settings.js';
 import { REAPER_LOCK, REAPER_STALE_MS } from './reaper.js';
 
@@ -23,6 +23,7 @@ try {
 const client = await docker();
 const idleSince = new Map<string, number>();
 let emptySince = Date.now();
+let swept = 0;
 for (;;) {
   let wait = MAX_POLL_MS;
   try {
@@ -44,6 +45,11 @@ for (;;) {
       idleSince.set(c.Id, since);
       // A stopped one (the engine restarted) is no use to any run.
       if (c.State !== 'running' || now - since >= idle) await removeIdleReused([c]);
+    }
+    // Once a minute: the notes of warm containers that went by other means (ORPHAN_MS in sweepOrphanNotes).
+    if (now - swept >= 60_000) {
+      sweepOrphanNotes(warm);
+      swept = now;
     }
   } catch {
     // The engine is away for a moment: try again next round.
