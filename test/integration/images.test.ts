@@ -10,6 +10,7 @@ import { resolveImage, type ImageProgress } from '../../lib/images/resolve.js';
 import { presets } from '../../lib/presets/index.js';
 import { eventually } from '../helpers/engine.js';
 import { failure } from '../helpers/failure.js';
+import { tempFolder } from '../helpers/temp.js';
 
 // The offline image definitions live in each preset.
 const offlineDrafts = Object.fromEntries(Object.entries(presets).map(([name, p]) => [name, p.offline])) as Record<keyof typeof presets, (typeof presets)['redis']['offline']>;
@@ -86,10 +87,9 @@ describe('offline images', () => {
 describe('offline mysql: the official image\'s first start', () => {
   const image = () => tagOf('mysql');
   const ids: string[] = [];
-  const scripts = mkdtempSync(path.join(os.tmpdir(), 'sandpit-initdb-'));
+  const scripts = tempFolder('initdb'); // removed after the file, also when a filter runs none of these tests
   afterAll(async () => {
     await execa('docker', ['rm', '-fv', ...ids.splice(0)], { reject: false });
-    rmSync(scripts, { recursive: true, force: true });
   });
   const docker = (...args: string[]) => execa('docker', args, { timeout: 30_000 });
   /** Like `docker run`, with the scripts copied into initdb.d before the start, as sandpit does (no bind mount). */
