@@ -22,7 +22,7 @@ export async function dockerExec(
   if (result.code === 'ENOENT') {
     throw new SandpitError(
       'NOT_FOUND',
-      '`sandpit shell`, and `sandpit exec` on a terminal or with input, run through the docker CLI, which is not on PATH. Install it (apt-get install docker.io, or Docker Desktop).',
+      '`sandpit shell`, and `sandpit exec` on a terminal or with -i, run through the docker CLI, which is not on PATH. Install it (apt-get install docker.io, or Docker Desktop).',
     );
   }
   // Killed by a signal: report it as a shell would, 128 + its number.

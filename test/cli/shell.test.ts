@@ -65,7 +65,7 @@ describe('sandpit shell', () => {
     symlinkSync(process.execPath, path.join(bin, 'node'));
     const result = await execa(path.join(bin, 'node'), ['--', main, 'shell', '--', 'true'], { reject: false, env: { PATH: bin }, cwd: folder });
     expectExit(result, 1);
-    expect(result.stderr).toMatch(/^sandpit: `sandpit shell`, and `sandpit exec` on a terminal or with input, run through the docker CLI, which is not on PATH\. .*\(NOT_FOUND\)$/);
+    expect(result.stderr).toMatch(/^sandpit: `sandpit shell`, and `sandpit exec` on a terminal or with -i, run through the docker CLI, which is not on PATH\. .*\(NOT_FOUND\)$/);
     expect(await named('shell')).toEqual([]);
   });
 

@@ -32,14 +32,17 @@ describe('sandpit up / ls / exec / logs / down', () => {
       const ping = await sandpit(['exec', name, '--', 'redis-cli', 'ping']);
       expect([ping.exitCode, ping.stdout]).toEqual([0, 'PONG']);
       expect((await sandpit(['exec', name, '--', 'sh', '-c', 'echo oops >&2; exit 5'])).exitCode).toBe(5);
-      // Input piped in or from a file reaches the command, as with docker exec -i (it was dropped without a word);
-      // -i passes any other input (a Node parent's pipe, here).
+      // With -i, input piped in or from a file reaches the command (it was dropped without a word: a new user
+      // expected `< dump.sql` to work); without it the command gets none, as with docker exec, and a script's
+      // own input is not read away (`while read …; do sandpit exec …; done < list`).
       const shell = (line: string) => execa('sh', ['-c', line], { reject: false, extendEnv: false, env: { ...process.env, CI: '' } });
-      const piped = await shell(`printf 'SET piped yes\\nGET piped\\n' | node -- ${main} exec ${name} -- redis-cli`);
+      const piped = await shell(`printf 'SET piped yes\\nGET piped\\n' | node -- ${main} exec -i ${name} -- redis-cli`);
       expect([piped.exitCode, piped.stdout]).toEqual([0, 'OK\nyes']);
-      const fromFile = await shell(`node -- ${main} exec ${name} -- sh -c 'wc -l; exit 3' < ${main}`);
+      const fromFile = await shell(`node -- ${main} exec -i ${name} -- sh -c 'wc -l; exit 3' < ${main}`);
       expect([fromFile.exitCode, Number(fromFile.stdout.trim())]).toEqual([3, readFileSync(main, 'utf8').split('\n').length - 1]);
       expect((await sandpit(['exec', '-i', name, '--', 'cat'], { input: 'via -i' })).stdout).toBe('via -i');
+      const loop = await shell(`printf 'a\\nb\\n' | while read -r word; do node -- ${main} exec ${name} -- sh -c 'cat; echo "$0"' "$word"; done`);
+      expect(loop.stdout.split('\n')).toEqual(['a', 'b']);
       expect((await sandpit(['logs', name])).stdout).toContain('Ready to accept connections');
       // -f keeps printing until stopped; it must not return on its own while the service runs.
       const follow = sandpit(['logs', '-f', name]);
