@@ -8,14 +8,16 @@ import { INIT_DIR, OWN_SCRIPT_PREFIX, type Seed } from '../seeds/index.js';
  * with every privilege, as a dump's source usually had: the objects then work as they did there.
  * Sourced by the entrypoint (the official images' and the offline one), which provides docker_process_sql.
  */
-// `|| true`: best effort. Where it fails (a server without one of these tables), the objects fail when
-// used, as they would have without it; the start does not.
-const SCRIPT = `docker_process_sql --database=mysql --skip-column-names <<'SQL' | docker_process_sql --database=mysql || true
+// Split at the last @ (a host has none; a user name may: 'svc@corp'@'%'); a definer with none (a MariaDB
+// role) is no account. --raw: batch output would escape QUOTE()'s backslashes again. --force: one account
+// the server refuses (a name too long for it) does not keep the others from being made. `|| true`: best
+// effort; where it fails, the objects fail when used, as they would have without it, and the start goes on.
+const SCRIPT = `docker_process_sql --database=mysql --skip-column-names --raw <<'SQL' | docker_process_sql --database=mysql --force || true
 SELECT DISTINCT CONCAT('CREATE USER IF NOT EXISTS ', QUOTE(u), '@', QUOTE(h), ' ACCOUNT LOCK; GRANT ALL ON *.* TO ', QUOTE(u), '@', QUOTE(h), ';')
-FROM (SELECT SUBSTRING_INDEX(d, '@', 1) AS u, SUBSTRING_INDEX(d, '@', -1) AS h FROM (
+FROM (SELECT LEFT(d, CHAR_LENGTH(d) - CHAR_LENGTH(SUBSTRING_INDEX(d, '@', -1)) - 1) AS u, SUBSTRING_INDEX(d, '@', -1) AS h FROM (
   SELECT DEFINER AS d FROM information_schema.VIEWS UNION SELECT DEFINER FROM information_schema.ROUTINES
   UNION SELECT DEFINER FROM information_schema.TRIGGERS UNION SELECT DEFINER FROM information_schema.EVENTS
-) AS definers) AS accounts
+) AS definers WHERE d LIKE '%@%') AS accounts
 WHERE (u, h) NOT IN (SELECT User, Host FROM mysql.user);
 SQL`;
 

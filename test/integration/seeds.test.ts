@@ -83,6 +83,7 @@ describe('mysql init scripts run by the mysql client inside the container, in or
   test("a dump's views and routines owned by an account this server lacks work for the app user; that account logs no one in", async () => {
     await query('CALL place_order(?, ?)', [3, 5]); // ER_NO_SUCH_USER (1449) without the definer's account
     expect(await query('SELECT total FROM order_totals')).toEqual([{ total: '47' }]);
+    expect(await query('SELECT n FROM order_count')).toEqual([{ n: 3 }]); // owned by 'svc@corp'@'%'
     const locked = await createConnection({ host: db!.host, port: db!.port, user: 'shop_admin', password: '' }).then(
       (c) => c.end().then(() => 'logged in'),
       (error: { code?: string }) => error.code,
