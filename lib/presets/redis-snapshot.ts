@@ -24,8 +24,9 @@ export const redisSnapshot: SnapshotRecipe<RedisResolved> = {
     await using client = await connect(target, password);
     // A snapshot keeps an expiry as the moment it falls due: `SET k v EX 3600` in a seed would be gone from
     // every start an hour after the snapshot was taken. Such seeds run at each start, as without snapshots.
+    // Hash fields' own expiries (HEXPIRE, redis 7.4+) count as subexpiry; Valkey 9 says keys_with_volatile_items.
     const keyspace = String(await client.redis.sendCommand(['INFO', 'keyspace']));
-    if (/expires=[1-9]/.test(keyspace)) return 'the init scripts leave keys that expire, which a snapshot would hold to fixed times';
+    if (/(?:expires|subexpiry|keys_with_volatile_items)=[1-9]/.test(keyspace)) return 'the init scripts leave keys that expire, which a snapshot would hold to fixed times';
     await client.redis.sendCommand(['SAVE']);
     return undefined;
   },

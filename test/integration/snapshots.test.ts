@@ -123,6 +123,14 @@ describe('redis init scripts and snapshots', () => {
     expect(second.said).toContain('the init scripts leave keys that expire, which a snapshot would hold to fixed times: they run at this start, with no snapshot');
   });
 
+  test("hash fields with an expiry of their own (HEXPIRE, redis 7.4+) count too: no snapshot holds them", async () => {
+    const fields = file('fields.redis', `HSET session token t1 user u1\nHEXPIRE session 3600 FIELDS 1 token\n# ${Date.now()}\n`);
+    const said: string[] = [];
+    await using cache = await start({ preset: 'redis', initScripts: [fields], onProgress: ({ message }) => said.push(message) });
+    expect(Number((await cache.exec(['redis-cli', 'HTTL', 'session', 'FIELDS', '1', 'token'])).stdout.trim())).toBeGreaterThan(3500);
+    expect(said).toContain('the init scripts leave keys that expire, which a snapshot would hold to fixed times: no snapshot of them is used; they run at each start');
+  });
+
   test('a changed script makes a new snapshot; snapshot: false and SANDPIT_SNAPSHOTS=0 run the scripts and take none', async () => {
     const before = await snapshots();
     const changed = file('changed.redis', `SET greeting changed\nINCR runs\n# ${Date.now()}\n`);
