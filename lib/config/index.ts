@@ -3,6 +3,7 @@ import path from 'node:path';
 import { SandpitError, isSandpitError } from '../errors.js';
 import { normalise, suggestion } from '../options/normalise.js';
 import { isPathEntry } from '../seeds/index.js';
+import { isRedisPath } from '../presets/redis-data.js';
 import { envPrefix } from '../service/env.js';
 import type { StartOptions } from '../types.js';
 import { CONFIG_FILES, findConfig } from './load.js';
@@ -103,7 +104,10 @@ function withAbsolutePaths(options: Record<string, unknown>, dir: string): Recor
     if (typeof out[key] === 'string' && out[key].trim() !== '') out[key] = path.resolve(dir, out[key]);
   }
   if (Array.isArray(out.initScripts)) {
-    out.initScripts = out.initScripts.map((v: unknown) => (typeof v === 'string' && (isPathEntry(v) || existsSync(path.resolve(dir, v.trim()))) ? path.resolve(dir, v.trim()) : v));
+    // Each preset reads its entries its own way: a lone word is a folder to mysql, a command to redis.
+    // (A word naming a folder there is one to both: redis then refuses it before the start.)
+    const isPath = (v: string) => (options.preset === 'redis' ? isRedisPath(v) : isPathEntry(v)) || existsSync(path.resolve(dir, v.trim()));
+    out.initScripts = out.initScripts.map((v: unknown) => (typeof v === 'string' && isPath(v) ? path.resolve(dir, v.trim()) : v));
   }
   return out;
 }

@@ -10,6 +10,13 @@ import { readableFile } from './files.js';
 export const DATA_DIR = '/var/lib/sandpit-data';
 
 const isRdb = (entry: string) => /\.rdb$/i.test(entry.trim());
+const REDIS_FILE = /\.(redis|txt|rdb)$/i;
+
+/**
+ * For config files: which redis entries are paths, made absolute against the config's folder. A file of
+ * commands or an RDB, or one path-shaped word (a dot or a slash); a lone word (FLUSHALL, INFO) is a command.
+ */
+export const isRedisPath = (entry: string): boolean => !/\s/.test(entry.trim()) && (REDIS_FILE.test(entry.trim()) || /[./]/.test(entry.trim()));
 
 /**
  * Init-script entries: .redis/.txt files of commands and an .rdb file (checked to exist, made
@@ -23,7 +30,7 @@ export function redisEntries(entries: string[]): string[] {
     });
   }
   return entries.map((entry) => {
-    if (/\.(redis|txt|rdb)$/i.test(entry.trim())) return readableFile('redis', entry);
+    if (REDIS_FILE.test(entry.trim())) return readableFile('redis', entry);
     // One path-shaped word (a dot or a slash) naming a file, or any word naming a folder, is a path: sent
     // as a command, redis would answer "unknown command" only once the server runs. INFO stays a command.
     const word = entry.trim();

@@ -97,6 +97,15 @@ describe('loadConfig resolves paths against the config file', () => {
       { preset: 'mysql', initScripts: [path.join(dir, 'db/schema.sql'), 'INSERT INTO t VALUES (1)'], name: 'db' },
     ]);
   });
+
+  test('redis entries by redis\' rule: a lone word is a command (FLUSHALL), a file of commands a path', async () => {
+    const dir = project({
+      'sandpit.config.json': { services: { cache: { preset: 'redis', initScripts: ['FLUSHALL', 'seed.redis', 'SET a 1'] } } },
+      'seed.redis': 'SET b 2',
+    });
+    const { services } = (await loadConfig(dir))!;
+    expect(services).toEqual([{ preset: 'redis', initScripts: ['FLUSHALL', path.join(dir, 'seed.redis'), 'SET a 1'], name: 'cache' }]);
+  });
 });
 
 describe('loadConfig rejects, naming the file and the key', () => {
