@@ -98,11 +98,15 @@ export function sweepOrphanNotes(live: Pick<ContainerInfo, 'Id' | 'Labels'>[], {
     const note = /^(sandpit-reuse-[\w-]+?)\.(lock|clean|resetting)$/.exec(entry);
     if (!note || known.has(note[1]!) || note[1] === REAPER_LOCK_NAME) continue;
     const file = path.join(dir, entry);
-    const touched = statSync(file, { throwIfNoEntry: false })?.mtimeMs;
-    if (touched === undefined || now - touched < ORPHAN_MS) continue;
-    if (note[2] === 'resetting' && alive(Number(readFileSync(file, 'utf8')))) continue;
-    rmSync(file, { recursive: true, force: true });
-    swept.push(entry);
+    try {
+      const touched = statSync(file, { throwIfNoEntry: false })?.mtimeMs;
+      if (touched === undefined || now - touched < ORPHAN_MS) continue;
+      if (note[2] === 'resetting' && alive(Number(readFileSync(file, 'utf8')))) continue;
+      rmSync(file, { recursive: true, force: true });
+      swept.push(entry);
+    } catch {
+      // Another user's, in a shared temp dir: theirs to sweep. The others still go.
+    }
   }
   return swept;
 }

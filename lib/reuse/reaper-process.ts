@@ -32,7 +32,10 @@ for (;;) {
       all: true,
       filters: { label: [LABEL.managed, LABEL.reuse, `${LABEL.host}=${machine}`] },
     });
-    if (warm.length === 0 && now - emptySince > EMPTY_GRACE_MS) break;
+    if (warm.length === 0 && now - emptySince > EMPTY_GRACE_MS) {
+      sweepOrphanNotes(warm); // a last time: a note orphaned near the end is old enough by now
+      break;
+    }
     if (warm.length > 0) emptySince = now;
     for (const c of warm) {
       const idle = Number(c.Labels[LABEL.idle]) || DEFAULT_IDLE_MS;
