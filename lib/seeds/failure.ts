@@ -22,10 +22,11 @@ export function seedFailure(preset: string, logs: string, seeds: Seed[]): Sandpi
   const seed = seeds.find((s) => s.name === name);
   const after = lines.slice(at + 1).map((line) => line.trim()).filter(Boolean);
   // The client's error goes to stderr, the note to stdout, and the engine's log does not keep their
-  // order: the error may come just before the note (seen in CI). No earlier script can have failed
-  // (the entrypoint stops at the first), so an error since the note before this one is this script's.
+  // order: the error may come just before the note (seen in CI). Looked for there only when nothing but
+  // the server's own lines follow the note: an earlier sourced script may have let an error pass (`|| true`).
   const since = lines.slice(lines.slice(0, at).findLastIndex((line) => RUNNING.test(line)) + 1, at);
-  const error = [...after, ...since].map((line) => CLIENT_ERROR.exec(line.trim())).find((match) => match !== null);
+  const clientError = (list: string[]) => list.map((line) => CLIENT_ERROR.exec(line.trim())).find((match) => match !== null);
+  const error = clientError(after) ?? (after.every((line) => SERVER_LINE.test(line) || ENTRYPOINT_LINE.test(line)) ? clientError(since) : undefined);
   const label = seed?.label ?? name;
   const said = error
     ? `failed: ERROR ${error[1]} (${error[2]}) at line ${error[3]}: ${error[4]}`
@@ -36,5 +37,7 @@ export function seedFailure(preset: string, logs: string, seeds: Seed[]): Sandpi
 const RUNNING = new RegExp(`\\[Entrypoint\\]: .*(?:running|sourcing) ${INIT_DIR}/(\\S+)\\s*$`);
 /** The mysql client's report: `ERROR 1064 (42000) at line 12: You have an error…`. */
 const CLIENT_ERROR = /^ERROR (\d+) \(([\dA-Z]+)\) at line (\d+)(?: in file: '[^']*')?: (.*)$/;
+/** The entrypoint's own notes (`… [Note] [Entrypoint]: …`), not the script's output. */
+const ENTRYPOINT_LINE = /\[Entrypoint\]: /;
 /** The server's own log lines (its shutdown when the entrypoint gives up), not the script's output. */
 const SERVER_LINE = /^\d{4}-\d\d-\d\dT[\d:.]+Z \d+ \[/;

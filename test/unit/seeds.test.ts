@@ -101,6 +101,17 @@ describe('reading a failure from the log', () => {
     );
   });
 
+  test("an earlier sourced script's tolerated error (`|| true`) is not blamed on the next script, which failed otherwise", () => {
+    const two = [...seeds, { name: '002-data.sql.gz', label: 'db/data.sql.gz', source: { text: '' } }];
+    const logs = [
+      log().split('\n')[0]!,
+      "ERROR 1050 (42S01) at line 1: Table 't' already exists",
+      '2026-11-23 21:17:24+00:00 [Note] [Entrypoint]: /usr/local/bin/docker-entrypoint.sh: running /docker-entrypoint-initdb.d/002-data.sql.gz',
+      'gzip: stdin: not in gzip format',
+    ].join('\n');
+    expect(seedFailure('mysql', logs, two)?.message).toBe('mysql: init script db/data.sql.gz failed: gzip: stdin: not in gzip format');
+  });
+
   test('a shell script that fails is reported with what it printed', () => {
     expect(seedFailure('mysql', log('cp: cannot stat x: No such file or directory'), seeds)?.message).toBe(
       'mysql: init script db/schema.sql failed: cp: cannot stat x: No such file or directory',
