@@ -75,8 +75,10 @@ function closeFlag(typed: string, flags: string[]): string | undefined {
     .filter((flag) => flag.length > 1) // -d, -i: no one mistypes a long flag into those
     .map((flag) => ({ flag, distance: leven(typed, flag) }))
     .sort((a, b) => a.distance - b.distance);
-  // Two edits (a swap: --tial) in a word of 4 or more letters; one in a shorter one (--foo is no --root).
-  return best && best.distance <= (typed.length < 4 ? 1 : Math.max(2, Math.floor(typed.length / 3))) ? `Did you mean --${best.flag}?` : undefined;
+  // One edit, or two letters swapped (--tial) in a short word: --host is no --port, --foo no --root.
+  const swapped = (a: string, b: string) => a.length === b.length && [...a].sort().join('') === [...b].sort().join('');
+  const allowed = typed.length <= 5 ? 1 : Math.floor(typed.length / 3);
+  return best && (best.distance <= allowed || (best.distance === 2 && swapped(typed, best.flag))) ? `Did you mean --${best.flag}?` : undefined;
 }
 
 /** The commands whose first word is a service's name, as each is typed. */

@@ -128,16 +128,19 @@ export function normalise(input: PresetName | StartOptions, context: OptionsCont
   };
 }
 
+/** setTimeout's limit (~24.8 days): a longer wait would end at once. Longer means "no limit" anyway. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 function startupTimeout(value: unknown): number {
   if (value !== undefined) {
     if (typeof value !== 'number' || !(value > 0)) invalid('startupTimeout', value, 'a number of milliseconds > 0');
-    return value as number;
+    return Math.min(value as number, MAX_TIMEOUT_MS);
   }
   const env = process.env.SANDPIT_STARTUP_TIMEOUT;
   if (env === undefined || env === '') return DEFAULT_TIMEOUT_MS;
   const ms = durationMs(env, 'ms');
-  if (ms === undefined) invalid('SANDPIT_STARTUP_TIMEOUT', env, 'milliseconds, or seconds with an s suffix (e.g. 90s)');
-  return ms;
+  if (ms === undefined || !(ms > 0)) invalid('SANDPIT_STARTUP_TIMEOUT', env, 'milliseconds above 0, or seconds with an s suffix (e.g. 90s)');
+  return Math.min(ms, MAX_TIMEOUT_MS);
 }
 
 const TYPES: Record<OptionSpec['type'], [check: (value: unknown) => boolean, expected: string]> = {

@@ -21,6 +21,12 @@ describe('normalise', () => {
       // As `--timeout 1e4` reads (the CLI test): one reading of a duration for both.
       process.env.SANDPIT_STARTUP_TIMEOUT = '1e4';
       expect(normalise('redis').startupTimeoutMs).toBe(10_000);
+      // Past setTimeout's limit a wait would end at once: taken as the longest there is.
+      process.env.SANDPIT_STARTUP_TIMEOUT = '1e10';
+      expect(normalise('redis').startupTimeoutMs).toBe(2 ** 31 - 1);
+      expect(normalise({ preset: 'redis', startupTimeout: Infinity }).startupTimeoutMs).toBe(2 ** 31 - 1);
+      process.env.SANDPIT_STARTUP_TIMEOUT = '0';
+      expect(() => normalise('redis')).toThrow(/Invalid SANDPIT_STARTUP_TIMEOUT: "0"/);
       expect(normalise({ preset: 'redis', startupTimeout: 10 }).startupTimeoutMs).toBe(10);
       process.env.SANDPIT_STARTUP_TIMEOUT = 'soon';
       expect(() => normalise('redis')).toThrow(/Invalid SANDPIT_STARTUP_TIMEOUT: "soon"/);
