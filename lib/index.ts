@@ -15,3 +15,4 @@ export type {
   StartOptions,
 } from './types.js';
 export type { HttpdOptions, MysqlOptions, RedisOptions, UbuntuOptions } from './presets/index.js';
+export type { SandpitConfig, ServiceConfig } from './config/index.js';

@@ -1,11 +1,11 @@
-// A TypeScript config: sandpit compiles it itself, no ts-node needed.
-import type { StartOptions } from 'sandpit-services';
+// A TypeScript config: sandpit compiles it itself, no ts-node needed. `satisfies` checks every key.
+import type { SandpitConfig } from 'sandpit-services';
 
-const services: Record<string, StartOptions> = {
-  cache: { preset: 'redis' },
-  db: { preset: 'mysql', database: 'shop', initScripts: ['db/schema.sql'] },
-  site: { preset: 'httpd', root: 'public' },
-  box: { preset: 'ubuntu' },
-};
-
-export default { services };
+export default {
+  services: {
+    cache: { preset: 'redis' },
+    db: { preset: 'mysql', database: 'shop', initScripts: ['db/schema.sql'], isolation: 'worker' },
+    site: { preset: 'httpd', root: 'public' },
+    box: { preset: 'ubuntu' },
+  },
+} satisfies SandpitConfig;

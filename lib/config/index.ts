@@ -24,6 +24,16 @@ export type Isolation = 'worker' | 'shared';
 /** What `reuse` may be in sandpit.config: true, or { idleTimeout: ms } (lib/reuse reads it). */
 export type ReuseConfig = boolean | { idleTimeout?: number };
 
+/** A service in sandpit.config: start()'s options without `name` (its key names it), and how test workers share it. */
+export type ServiceConfig = StartOptions extends infer O ? (O extends StartOptions ? Omit<O, 'name'> & { isolation?: Isolation } : never) : never;
+
+/** What sandpit.config.* holds: in a .ts, `export default { services: { … } } satisfies SandpitConfig`. */
+export interface SandpitConfig {
+  services: Record<string, ServiceConfig>;
+  reuse?: ReuseConfig;
+  $schema?: string;
+}
+
 const TOP_LEVEL = ['services', 'reuse', '$schema'];
 const EXAMPLE = '{ "services": { "cache": { "preset": "redis" } } }';
 

@@ -27,8 +27,11 @@ describe('types for a CommonJS TypeScript project (moduleResolution node10)', ()
         files: ['index.ts'],
       }));
       writeFileSync(path.join(project, 'index.ts'), [
-        "import type { StartOptions } from 'sandpit-services';",
+        "import type { SandpitConfig, StartOptions } from 'sandpit-services';",
         "import { service } from 'sandpit-services/jest';",
+        "export const config = { services: { db: { preset: 'mysql', database: 'shop', isolation: 'worker' }, web: { image: 'nginx:1.27', ports: [80] } }, reuse: true } satisfies SandpitConfig;",
+        "// @ts-expect-error: a key no preset has (initScript) is caught in the config file itself",
+        "export const typo = { services: { db: { preset: 'mysql', initScript: ['x.sql'] } } } satisfies SandpitConfig;",
         "import type { SandpitContext } from 'sandpit-services/vitest';",
         "export const options: StartOptions = { preset: 'redis' };",
         "export const url: string = service('cache').url;",
