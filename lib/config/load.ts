@@ -32,7 +32,7 @@ export async function findConfig(cwd: string, stopDir = cwd): Promise<{ file: st
     try {
       return await loader(file, content);
     } catch (cause) {
-      throw new SandpitError('CONFIG_INVALID', `${shown(file)}${where(file, content, cause)}: ${what}: ${describe(cause).trimEnd()}`, { cause, stage: 'config' });
+      throw new SandpitError('CONFIG_INVALID', `${shown(file)}${where(file, content, cause)}: ${what}: ${describe(cause).trimEnd()}${moduleHint(file, cause)}`, { cause, stage: 'config' });
     }
   };
   const searcher = lilconfig('sandpit', {
@@ -57,6 +57,20 @@ export async function findConfig(cwd: string, stopDir = cwd): Promise<{ file: st
     if (cause instanceof SandpitError) throw cause;
     throw new SandpitError('CONFIG_INVALID', `sandpit config in ${cwd}: cannot be read: ${describe(cause)}`, { cause, stage: 'config' });
   }
+}
+
+/** A .js config in the other module system than its package.json says: how to make them agree. */
+function moduleHint(file: string, cause: unknown): string {
+  if (path.extname(file) !== '.js') return '';
+  const message = describe(cause);
+  // Node says "… in ES module scope"; under Jest's vm modules (this loader's unit test) only "… is not defined".
+  if (/\b(module|require|exports) is not defined\b/.test(message)) {
+    return '. Its package.json says "type": "module": rename it sandpit.config.cjs, or write `export default { … }`';
+  }
+  if (/Cannot use import statement outside a module|Unexpected token 'export'/.test(message)) {
+    return '. Its package.json does not say "type": "module": rename it sandpit.config.mjs, or write `module.exports = { … }`';
+  }
+  return '';
 }
 
 /**

@@ -181,6 +181,11 @@ describe('loadConfig rejects, naming the file and the key', () => {
     expect((await failure(dir)).message).toBe(`${dir} has 2 sandpit configs (sandpit.config.json, sandpit.config.mjs): keep one, and delete or rename the others.`);
   });
 
+  test('a CommonJS sandpit.config.js in a "type": "module" package says how to make them agree', async () => {
+    const dir = project({ 'package.json': { type: 'module' }, 'sandpit.config.js': "module.exports = { services: { cache: { preset: 'redis' } } };" });
+    expect((await failure(dir)).message).toMatch(/^sandpit\.config\.js:1:1: cannot be loaded: module is not defined( in ES module scope)?\. Its package\.json says "type": "module": rename it sandpit\.config\.cjs, or write `export default \{ … \}`$/);
+  });
+
   test('a JS config that throws', async () => {
     const dir = project({ 'sandpit.config.mjs': 'throw new Error("oops");' });
     expect((await failure(dir)).message).toBe('sandpit.config.mjs:1:7: cannot be loaded: oops'); // where it threw, from the stack
