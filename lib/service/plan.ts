@@ -50,7 +50,10 @@ export async function planLaunch(input: PresetName | StartOptions, via: Launch |
   void n.preset.warmup?.().catch(() => {});
   const say: Say = (stage, message, notice = false) => (n.onProgress ?? quietProgress)({ service: n.name, stage, message, notice });
 
-  const resolved = via?.options ?? (await n.preset.resolve(n.presetOptions));
+  // Its errors say "httpd: root …": a service named otherwise is named in them (failure()).
+  const resolved = via?.options ?? (await Promise.resolve().then(() => n.preset.resolve(n.presetOptions)).catch((error: unknown) => {
+    throw failure(n, 'config', error, '');
+  }));
   const engine = await engineCalls();
   const sweeping = sweepOnce();
   // Over ssh:// a request sent beside the start's own opens a connection of its own, a login (~0.5 s,

@@ -92,6 +92,11 @@ describe('errors say what is wrong and how to fix it', () => {
     }
   });
 
+  test("a named service's option error names the service, as its start's errors do (it said 'httpd:')", async () => {
+    const error = await failure(start({ preset: 'httpd', name: 'site', root: './no/such/dir' }));
+    expect([error.code, error.stage, error.message]).toEqual(['INVALID_OPTION', 'config', expect.stringMatching(/^site \(httpd\): root "\.\/no\/such\/dir" does not exist /)]);
+  });
+
   test('PORT_IN_USE names the port, before any container exists', async () => {
     const server = net.createServer().listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
