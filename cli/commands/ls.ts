@@ -22,7 +22,7 @@ export const ls: CommandModule<object, { json?: boolean }> = {
       return;
     }
     const { table } = await import('../output.js');
-    const rows = services.map((s) => [s.name, shortId(s.containerId), s.preset, s.url, age(s.createdAt), owner(s.owner), s.state]);
+    const rows = services.map((s) => [s.name, shortId(s.containerId), s.preset, s.url || '-', age(s.createdAt), owner(s.owner), s.state]);
     process.stdout.write(`${table([['NAME', 'ID', 'PRESET', 'URL', 'AGE', 'OWNER', 'STATE'], ...rows])}\n`);
   },
 };

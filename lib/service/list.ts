@@ -44,7 +44,8 @@ export function describeContainer(c: ContainerInfo, reach: EngineReach): Service
     host,
     port,
     ports: Object.fromEntries(c.Ports.filter((p) => p.PublicPort).map((p) => [p.PrivatePort, p.PublicPort])),
-    url: preset ? preset.url({ host, port }, options) : port ? `tcp://${host}:${port}` : '',
+    // A stopped container publishes no port: no url to give for a service reached on one (it read redis://127.0.0.1:0).
+    url: !port && (!preset || preset.containerPort !== undefined) ? '' : preset ? preset.url({ host, port }, options) : `tcp://${host}:${port}`,
     clientCommand: preset?.client?.({ host, port }, options) ?? '',
     owner: labels[LABEL.reuse] !== undefined ? REUSED : (labels[LABEL.session] ?? DETACHED),
     createdAt: new Date(c.Created * 1000),

@@ -155,6 +155,22 @@ describe('sandpit up / ls / exec / logs / down', () => {
     expect(await named(name)).toEqual([]);
   });
 
+  test('ls of a detached service whose container stopped: no url (it read redis://127.0.0.1:0), its state', async () => {
+    const name = unique('stopped');
+    const up = await sandpit(['up', 'redis', '--detach', '--json', '--name', name]);
+    expectExit(up, 0);
+    const { containerId } = (JSON.parse(up.stdout as string) as { containerId: string }[])[0]!;
+    try {
+      await execa('docker', ['kill', containerId]);
+      const table = await sandpit(['ls']);
+      expect(table.stdout).toMatch(new RegExp(`^${name}\\s+[0-9a-f]{12}\\s+redis\\s+-\\s+\\d+s\\s+detached\\s+exited$`, 'm'));
+      const listed = (JSON.parse((await sandpit(['ls', '--json'])).stdout as string) as { name: string; url: string }[]).find((s) => s.name === name);
+      expect(listed?.url).toBe('');
+    } finally {
+      await sandpit(['down', name]);
+    }
+  });
+
   test('foreground up ended by SIGTERM exits 143 and leaves nothing', async () => {
     const name = unique('term');
     const child = sandpit(['up', 'redis', '--name', name]);
