@@ -1,3 +1,4 @@
+import { readFileSync, rmSync } from 'node:fs';
 import { access, constants, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SandpitError } from '../lib/errors.js';
@@ -36,12 +37,26 @@ export async function checkEnvFile(file: string | string[]): Promise<void> {
   });
 }
 
-/** KEY=VALUE lines, the names the Jest preset uses too. */
-export async function writeEnvFile(file: string, services: Service[]): Promise<void> {
+/** KEY=VALUE lines, the names the Jest preset uses too. Returns the text written. */
+export async function writeEnvFile(file: string, services: Service[]): Promise<string> {
   const lines = services.flatMap((s) => Object.entries(serviceEnv(s)).map(([k, v]) => `${k}=${v}`));
-  await writeFile(file, `${lines.join('\n')}\n`).catch((cause: unknown) => {
+  const text = `${lines.join('\n')}\n`;
+  await writeFile(file, text).catch((cause: unknown) => {
     throw new SandpitError('INVALID_OPTION', `Cannot write ${envFlag()} "${file}": ${(cause as Error).message}. The services were removed.`, { cause });
   });
+  return text;
+}
+
+/**
+ * A foreground `up`'s env file goes with its services: left, it would point the next reader at ports that are
+ * gone. Only as it was written: a file changed since is someone's, and stays.
+ */
+export function removeEnvFile(file: string, text: string): void {
+  try {
+    if (readFileSync(file, 'utf8') === text) rmSync(file);
+  } catch {
+    // Gone already, or unreadable: nothing of ours to remove.
+  }
 }
 
 /** The flag as typed: yargs merges the alias --env-out into --env-file, but the command line still has it. */

@@ -39,7 +39,7 @@ export const up: CommandModule<object, Args> = {
     const names = list.map((o) => o.name ?? ('preset' in o ? o.preset : o.image));
 
     // Before refuseRunning: bad input is refused before the engine is asked anything.
-    const { checkEnvFile, printServices, writeEnvFile } = await import('../services.js');
+    const { checkEnvFile, printServices, removeEnvFile, writeEnvFile } = await import('../services.js');
     const envFile = args['env-out'];
     if (envFile !== undefined) await checkEnvFile(envFile);
 
@@ -51,15 +51,17 @@ export const up: CommandModule<object, Args> = {
     // Its Ctrl-C hands the warm ones back once they are ready, and removes those still starting before.
     let warm: import('../warm.js').WarmUp | undefined;
     const warmEnd = async () => (warm ? warm.handBack() : (await import('../warm.js')).abandonWarmStarts());
-    const release = onInterrupt(detached ? () => removeDetached(names, since) : () => Promise.all([removeSession({ sayNone: !warm }), warmEnd()]));
+    let envWritten = () => {}; // a foreground run's env file goes with its services (removeEnvFile)
+    const release = onInterrupt(detached ? () => removeDetached(names, since) : () => Promise.all([removeSession({ sayNone: !warm }), warmEnd()]).finally(() => envWritten()));
     warm = detached ? undefined : await (await import('../warm.js')).warmUp(list);
     const services = warm?.services ?? (await startWithProgress(list));
 
     if (envFile !== undefined) {
-      await writeEnvFile(envFile, services).catch(async (error: unknown) => {
+      const text = await writeEnvFile(envFile, services).catch(async (error: unknown) => {
         await Promise.all(services.map((s) => s.stop()));
         throw error;
       });
+      if (!detached) envWritten = () => removeEnvFile(envFile, text);
     }
     printServices(services, Boolean(args.json));
     if (detached) {
@@ -72,6 +74,7 @@ export const up: CommandModule<object, Args> = {
     await (await import('../watch.js')).watchServices(services, async () => {
       process.stderr.write('sandpit: every service has ended; nothing left to serve\n');
       await Promise.all([removeSession({ sayNone: false }), warmEnd()]).catch(() => {});
+      envWritten();
       process.exit(1);
     });
     await waitForever();

@@ -171,6 +171,20 @@ describe('sandpit up / ls / exec / logs / down', () => {
     }
   });
 
+  test("a foreground up's --env-out file goes with its services at Ctrl-C; one changed since stays", async () => {
+    const dir = tempFolder('envout');
+    for (const edited of [false, true]) {
+      const file = path.join(dir, `.env.${edited ? 'edited' : 'dev'}`);
+      const child = sandpit(['up', 'redis', '--name', unique('envout'), '--env-out', file]);
+      await readyLine(child);
+      expect(readFileSync(file, 'utf8')).toMatch(/^SANDPIT_ENVOUT\w*_URL=redis:/m);
+      if (edited) writeFileSync(file, 'MINE=1\n');
+      child.kill('SIGINT');
+      expectExit(await child, 130);
+      expect(readdirSync(dir).includes(path.basename(file))).toBe(edited); // it pointed at ports that are gone
+    }
+  });
+
   test('foreground up ended by SIGTERM exits 143 and leaves nothing', async () => {
     const name = unique('term');
     const child = sandpit(['up', 'redis', '--name', name]);
