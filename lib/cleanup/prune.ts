@@ -1,7 +1,7 @@
 import { alive } from './alive.js';
 import { engineCalls } from '../docker/calls.js';
 import { LABEL, DETACHED, machine } from './labels.js';
-import { removeIdleReused } from './reused.js';
+import { removeIdleReused, sweepOrphanNotes } from './reused.js';
 import { removeContainer } from './remove.js';
 
 /**
@@ -18,6 +18,9 @@ export async function prune({ reused = false, olderThanMs = 0 }: { reused?: bool
     (c) => c.Labels[LABEL.session] !== DETACHED && c.Created <= bornBefore && !alive(Number(c.Labels[LABEL.pid])),
   );
   await Promise.allSettled(dead.map((c) => removeContainer(c.Id)));
-  const idle = reused ? await removeIdleReused(found.filter((c) => c.Labels[LABEL.reuse] !== undefined)) : [];
+  const warm = found.filter((c) => c.Labels[LABEL.reuse] !== undefined);
+  const idle = reused ? await removeIdleReused(warm) : [];
+  // And the notes of warm containers gone by other means, as the reaper sweeps them.
+  if (reused) sweepOrphanNotes(warm.filter((c) => !idle.includes(c.Id)));
   return [...dead.map((c) => c.Id), ...idle];
 }
