@@ -6,8 +6,9 @@ import { sweepOrphanNotes } from '../../lib/cleanup/reused.js';
 import { LABEL } from '../../lib/cleanup/labels.js';
 import { tempFolder } from '../helpers/temp.js';
 
-// Real notes, in a folder of this test's own: in the machine's temp dir the sweep would take other runs' too.
-const dir = tempFolder('reuse-notes');
+// Real notes, in a folder of this test's own (made in the test: a filtered run that skips it runs no afterAll
+// to remove one made here): in the machine's temp dir the sweep would take other runs' too.
+let dir = '';
 
 function note(name: string, { folder = false, ageMs, content = '' }: { folder?: boolean; ageMs: number; content?: string }): string {
   const file = path.join(dir, name);
@@ -22,6 +23,7 @@ const token = () => randomBytes(8).toString('hex');
 const id = () => randomBytes(32).toString('hex');
 
 test("the notes of warm containers that are gone go once no one touched them for a minute; a live one's, a recent one and a working resetter's stay", () => {
+  dir = tempFolder('reuse-notes');
   const [liveToken, liveId, goneToken, goneId, freshToken, busyId] = [token(), id(), token(), id(), token(), id()];
   const live = [{ Id: liveId, Labels: { [LABEL.claim]: liveToken } }];
   const kept = [
