@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { lstatSync, readFileSync, rmSync } from 'node:fs';
 import { access, constants, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SandpitError } from '../lib/errors.js';
@@ -53,7 +53,8 @@ export async function writeEnvFile(file: string, services: Service[]): Promise<s
  */
 export function removeEnvFile(file: string, text: string): void {
   try {
-    if (readFileSync(file, 'utf8') === text) rmSync(file);
+    // A plain file only: not a link (its target would keep the text), nor /dev/stdout (a read would wait on it).
+    if (lstatSync(file).isFile() && readFileSync(file, 'utf8') === text) rmSync(file);
   } catch {
     // Gone already, or unreadable: nothing of ours to remove.
   }

@@ -52,7 +52,9 @@ export const up: CommandModule<object, Args> = {
     let warm: import('../warm.js').WarmUp | undefined;
     const warmEnd = async () => (warm ? warm.handBack() : (await import('../warm.js')).abandonWarmStarts());
     let envWritten = () => {}; // a foreground run's env file goes with its services (removeEnvFile)
-    const release = onInterrupt(detached ? () => removeDetached(names, since) : () => Promise.all([removeSession({ sayNone: !warm }), warmEnd()]).finally(() => envWritten()));
+    // The env file first, and at once: a second signal ends the cleanup at once, and a warm container handed
+    // back may be taken by a run that writes the very same text to that file.
+    const release = onInterrupt(detached ? () => removeDetached(names, since) : () => (envWritten(), Promise.all([removeSession({ sayNone: !warm }), warmEnd()])));
     warm = detached ? undefined : await (await import('../warm.js')).warmUp(list);
     const services = warm?.services ?? (await startWithProgress(list));
 
@@ -73,8 +75,8 @@ export const up: CommandModule<object, Args> = {
     (await import('../deadline.js')).disarm(); // ready: from here it runs until Ctrl-C, untimed
     await (await import('../watch.js')).watchServices(services, async () => {
       process.stderr.write('sandpit: every service has ended; nothing left to serve\n');
-      await Promise.all([removeSession({ sayNone: false }), warmEnd()]).catch(() => {});
       envWritten();
+      await Promise.all([removeSession({ sayNone: false }), warmEnd()]).catch(() => {});
       process.exit(1);
     });
     await waitForever();
@@ -86,7 +88,7 @@ async function refuseRunning(names: string[]): Promise<void> {
   const [{ listServices }, { nameInUse }] = await Promise.all([import('../../lib/service/list.js'), import('../../lib/service/names.js')]);
   const taken = (await listServices()).find((s) => s.owner === 'detached' && names.includes(s.name));
   // Checked first for a message with its url; the container name is what holds under a race.
-  if (taken) throw nameInUse(taken.name, undefined, ` (${taken.url})`);
+  if (taken) throw nameInUse(taken.name, undefined, ` (${taken.url || taken.state})`);
 }
 
 /**
