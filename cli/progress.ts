@@ -1,6 +1,6 @@
 import { engineCalls } from '../lib/docker/calls.js';
 import { isSandpitError } from '../lib/errors.js';
-import { checkOptions } from '../lib/options/check.js';
+import { checkOptions } from '../lib/service/check.js';
 import { startAll } from '../lib/service/group.js';
 import { serviceName } from '../lib/options/name.js';
 import { assertDistinctNames } from '../lib/service/names.js';

@@ -10,7 +10,8 @@ export function failure(n: Normalised, stage: Stage, error: unknown, logs: strin
   const presetPrefix = `${n.presetName}: `;
   if (isSandpitError(error) && n.name !== n.presetName && error.message.startsWith(presetPrefix)) {
     const message = `${n.name} (${n.presetName}): ${error.message.slice(presetPrefix.length)}`;
-    error = new SandpitError(error.code, message, { ...error, cause: error.cause ?? error });
+    // Its cause stays its own: the error under the preset's name says nothing more (a CLI hint offered it).
+    error = new SandpitError(error.code, message, { ...error, cause: error.cause });
   }
   const tail = logs.trimEnd().split('\n').slice(-LOG_LINES).join('\n');
   const withLogs = tail ? `\nLast ${LOG_LINES} log lines of ${n.name}:\n${tail}` : '';
@@ -19,10 +20,13 @@ export function failure(n: Normalised, stage: Stage, error: unknown, logs: strin
       cause: error.cause ?? error,
       service: n.name,
       stage: error.stage ?? stage,
+      option: error.option,
       // A snapshot's build failed in a container of its own: its logs are the error's, this stage has none.
       logs: tail || error.logs,
     });
   }
+  // An option the preset could not check (a path that is no folder: ENOTDIR) is the user's input, not a start.
+  if (stage === 'config') return new SandpitError('INVALID_OPTION', `${n.name}: ${describe(error)}. Check its options.`, { cause: error, service: n.name, stage });
   return new SandpitError('NOT_READY', `${n.name}: failed at ${stage}: ${describe(error)}${mismatch(n, stage, error)}${withLogs}`, {
     cause: error,
     service: n.name,

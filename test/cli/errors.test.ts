@@ -37,6 +37,8 @@ describe('bad input: one line, the right exit code, nothing left behind', () => 
     [['up', 'redis', '--port', 'abc'], /^sandpit: Invalid --port "abc"\. .*\(INVALID_OPTION\)$/],
     [['up', 'redis', '--timeout', 'soon'], /^sandpit: Invalid --timeout "soon"\. Give milliseconds, or seconds with an s suffix: .*\(INVALID_OPTION\)$/],
     [['up', 'httpd', '--root', './no/such/dir'], /^sandpit: httpd: root "\.\/no\/such\/dir" does not exist .*\(INVALID_OPTION\)$/],
+    // A named service is named, as its start's own errors name it (before the start: the CLI's check).
+    [['up', 'httpd', '--name', 'site', '--root', './no/such/dir'], /^sandpit: site \(httpd\): root "\.\/no\/such\/dir" does not exist .*\(INVALID_OPTION\)$/],
     [['up', 'mysql', '--init', './missing.sql'], /^sandpit: mysql: init script "\.\/missing\.sql" cannot be read .*\(INVALID_OPTION\)$/],
     [['up', 'redis', '--root', '.'], /^sandpit: --root is an option of httpd, not of redis\. \(INVALID_OPTION\)$/],
     [['up', 'httpd', '--init', 'a.sql'], /^sandpit: --init is an option of mysql, redis, not of httpd\. \(INVALID_OPTION\)$/],

@@ -166,6 +166,8 @@ describe('sandpit up / ls / exec / logs / down', () => {
       expect(table.stdout).toMatch(new RegExp(`^${name}\\s+[0-9a-f]{12}\\s+redis\\s+-\\s+\\d+s\\s+detached\\s+exited$`, 'm'));
       const listed = (JSON.parse((await sandpit(['ls', '--json'])).stdout as string) as { name: string; url: string }[]).find((s) => s.name === name);
       expect(listed?.url).toBe('');
+      // The name is still taken: said with its state, not an empty url (it read "already runs detached ()").
+      expect((await sandpit(['up', 'redis', '--detach', '--name', name])).stderr).toContain(`"${name}" already runs detached (exited)`);
     } finally {
       await sandpit(['down', name]);
     }

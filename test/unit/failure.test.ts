@@ -35,3 +35,11 @@ test("an error passed on from a container of its own (a snapshot's build) keeps 
   const passedOn = failure(n, 'build', built, ''); // lib/service/plan.ts: the build, with no container of the start's own
   expect([passedOn.logs, passedOn.message.split('\n').at(-1)]).toEqual(['line 1\nline 2', 'line 2']);
 });
+
+test('an option error keeps its option; one the preset could not check (ENOTDIR) is INVALID_OPTION naming the service', () => {
+  const n = normalise({ preset: 'httpd', name: 'site' });
+  const named = failure(n, 'config', new SandpitError('INVALID_OPTION', 'httpd: root "x" does not exist', { option: 'root' }), '');
+  expect([named.code, named.option, named.message]).toEqual(['INVALID_OPTION', 'root', 'site (httpd): root "x" does not exist']);
+  const plain = failure(n, 'config', new Error("ENOTDIR: not a directory, stat 'file.txt/x'"), '');
+  expect([plain.code, plain.message]).toEqual(['INVALID_OPTION', "site: ENOTDIR: not a directory, stat 'file.txt/x'. Check its options."]);
+});
