@@ -36,7 +36,7 @@ export interface CommonOptions {
   snapshot?: boolean;
 }
 
-interface PresetOptionsMap {
+export interface PresetOptionsMap {
   httpd: HttpdOptions;
   mysql: MysqlOptions;
   redis: RedisOptions;

@@ -5,9 +5,9 @@ import { normalise, suggestion } from '../options/normalise.js';
 import { isPathEntry } from '../seeds/index.js';
 import { isRedisPath } from '../presets/redis-data.js';
 import { envPrefix } from '../service/env.js';
-import type { StartOptions } from '../types.js';
+import type { CustomStartOptions, PresetName, PresetOptionsMap, PresetStartOptions, StartOptions } from '../types.js';
 import { CONFIG_FILES, findConfig } from './load.js';
-import { ISOLATABLE } from '../isolation/types.js';
+import { ISOLATABLE, type Isolated } from '../isolation/types.js';
 
 export interface LoadedConfig {
   /** Absolute path of the file the services came from. */
@@ -24,8 +24,17 @@ export type Isolation = 'worker' | 'shared';
 /** What `reuse` may be in sandpit.config: true, or { idleTimeout: ms } (lib/reuse reads it). */
 export type ReuseConfig = boolean | { idleTimeout?: number };
 
-/** A service in sandpit.config: start()'s options without `name` (its key names it), and how test workers share it. */
-export type ServiceConfig = StartOptions extends infer O ? (O extends StartOptions ? Omit<O, 'name'> & { isolation?: Isolation } : never) : never;
+/**
+ * A service in sandpit.config: start()'s options without `name` (its key names it), and how test workers
+ * share it: a copy each for mysql and redis (Isolated['preset']), one for all otherwise. A custom image has
+ * no preset, so no preset's option either.
+ */
+export type ServiceConfig =
+  | { [P in PresetName]: Omit<PresetStartOptions<P>, 'name'> & { isolation?: P extends Isolated['preset'] ? Isolation : 'shared' } }[PresetName]
+  | (Omit<CustomStartOptions, 'name'> & { preset?: never; isolation?: 'shared' } & { [K in PresetOnlyKey]?: never });
+
+/** Options only presets have (root, initScripts…): a custom image's entry with one is a mistake. */
+type PresetOnlyKey = Exclude<{ [P in PresetName]: keyof PresetOptionsMap[P] }[PresetName], keyof CustomStartOptions>;
 
 /** What sandpit.config.* holds: in a .ts, `export default { services: { … } } satisfies SandpitConfig`. */
 export interface SandpitConfig {
