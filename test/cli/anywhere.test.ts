@@ -18,13 +18,16 @@ describe('the CLI from any folder, however it is started', () => {
     const { stdout } = await execa('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: repo });
     const files = (JSON.parse(stdout) as { files: { path: string; mode: number }[] }[])[0]!.files;
     expect(files.find((f) => f.path === 'dist/cli/main.js')?.mode).toBe(0o755);
-    // Stack traces through the package (a test's error from sandpit-services/jest) name files it has: a source
-    // map would send them to TypeScript sources the package does not ship (maps are left out of it).
+    // Stack traces through the package (a test's error from sandpit-services/jest) name files it has: no
+    // shipped file points at a source map, nor a map at TypeScript sources, that the package does not ship.
     const shipped = new Set(files.map((f) => f.path));
-    const missing = [...shipped]
-      .filter((file) => file.endsWith('.map'))
-      .flatMap((map) => (JSON.parse(readFileSync(path.join(repo, map), 'utf8')) as { sources: string[] }).sources.map((source) => path.join(path.dirname(map), source)))
-      .filter((source) => !shipped.has(source));
+    const pointed = [...shipped]
+      .filter((file) => /\.c?js$/.test(file))
+      .flatMap((file) => [.../\/\/# sourceMappingURL=(\S+)/.exec(readFileSync(path.join(repo, file), 'utf8'))?.slice(1) ?? []].map((map) => path.join(path.dirname(file), map)));
+    const sources = pointed
+      .filter((map) => shipped.has(map))
+      .flatMap((map) => (JSON.parse(readFileSync(path.join(repo, map), 'utf8')) as { sources: string[] }).sources.map((source) => path.join(path.dirname(map), source)));
+    const missing = [...pointed, ...sources].filter((file) => !shipped.has(file));
     expect(missing).toEqual([]);
   });
 
