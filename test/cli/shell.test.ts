@@ -72,7 +72,7 @@ describe('sandpit shell', () => {
   test('a missing --mount folder is one line, exit 1, and no container', async () => {
     const result = await sandpit(['shell', '--mount', './no/such/dir', '--', 'true'], { cwd: folder });
     expectExit(result, 1);
-    expect(result.stderr.trim()).toMatch(/^sandpit: ubuntu: mount "\.\/no\/such\/dir" does not exist .*\(INVALID_OPTION\)$/);
+    expect(result.stderr.trim()).toMatch(/^sandpit: shell \(ubuntu\): mount "\.\/no\/such\/dir" does not exist .*\(INVALID_OPTION\)$/);
     expect(await named('shell')).toEqual([]);
   });
 });
