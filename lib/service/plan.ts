@@ -13,6 +13,7 @@ import type { Launch } from '../snapshots/launch.js';
 import { snapshotFor } from '../snapshots/use.js';
 import type { ContainerSpec } from '../preset.js';
 import type { PresetName, ProgressEvent, StartOptions } from '../types.js';
+import { resolveOptions } from './check.js';
 import { failure } from './failure.js';
 import type { StartedService } from './handle.js';
 import { hostOf } from './host.js';
@@ -50,10 +51,7 @@ export async function planLaunch(input: PresetName | StartOptions, via: Launch |
   void n.preset.warmup?.().catch(() => {});
   const say: Say = (stage, message, notice = false) => (n.onProgress ?? quietProgress)({ service: n.name, stage, message, notice });
 
-  // Its errors say "httpd: root …": a service named otherwise is named in them (failure()).
-  const resolved = via?.options ?? (await Promise.resolve().then(() => n.preset.resolve(n.presetOptions)).catch((error: unknown) => {
-    throw failure(n, 'config', error, '');
-  }));
+  const resolved = via?.options ?? (await resolveOptions(n));
   const engine = await engineCalls();
   const sweeping = sweepOnce();
   // Over ssh:// a request sent beside the start's own opens a connection of its own, a login (~0.5 s,
