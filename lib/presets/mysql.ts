@@ -5,6 +5,7 @@ import { SandpitError } from '../errors.js';
 import { INIT_DIR, checkEntries, packSeeds, planSeeds, seedFailure } from '../seeds/index.js';
 import { mysqlOffline } from './mysql-image.js';
 import { definersSeed } from './mysql-definers.js';
+import { databasesSeed } from './mysql-databases.js';
 import { mysqlSnapshot } from './mysql-snapshot.js';
 import { randomSecret } from './secret.js';
 import { ATTEMPT_MS } from '../readiness/probes.js';
@@ -66,8 +67,12 @@ export const mysql: Preset<MysqlOptions, MysqlResolved> = {
   // caching_sha2_password's fast path and needs neither TLS nor the server's RSA key (lib/readiness/mysql-login.ts).
   prepare: (target, o) => firstLogins(target.host, target.port, [[o.user, o.password], ['root', o.rootPassword]]),
   // Init scripts go where the image's entrypoint runs them through the mysql client, before the port opens (lib/seeds).
-  // After them, accounts for the definers a dump names (mysql-definers.ts).
-  archives: (o) => (o.initScripts.length > 0 ? [{ path: INIT_DIR, open: () => packSeeds(planSeeds('mysql', o.initScripts).then((seeds) => [...seeds, definersSeed])) }] : []),
+  // After them, accounts for the definers a dump names (mysql-definers.ts), and a notice when the url's database
+  // stayed empty while another was filled (mysql-databases.ts).
+  archives: (o) =>
+    o.initScripts.length > 0
+      ? [{ path: INIT_DIR, open: () => packSeeds(planSeeds('mysql', o.initScripts).then((seeds) => [...seeds, databasesSeed(o.database), definersSeed])) }]
+      : [],
   explainStop: async (logs, o) => seedFailure('mysql', logs, await planSeeds('mysql', o.initScripts).catch(() => [])),
   url: ({ host, port }, o) =>
     `mysql://${encodeURIComponent(o.user)}:${encodeURIComponent(o.password)}@${host}:${port}/${o.database}`,

@@ -5,5 +5,6 @@
  */
 export { SCRIPT_FILE, checkEntries, entryKind, isPathEntry } from './entries.js';
 export { INIT_DIR, OWN_SCRIPT_PREFIX, seedFailure } from './failure.js';
+export { NOTICE_MARK, noticesIn } from './notices.js';
 export { packSeeds } from './pack.js';
 export { planSeeds, type Seed } from './plan.js';

@@ -2,6 +2,7 @@ import { docker } from '../docker/client.js';
 import { SandpitError, type Stage } from '../errors.js';
 import { removeContainer } from '../cleanup/remove.js';
 import { waitFor } from '../readiness/wait.js';
+import { noticesIn } from '../seeds/index.js';
 import type { Launch } from '../snapshots/launch.js';
 import type { Target } from '../preset.js';
 import type { PresetName, StartOptions, StartedFrom } from '../types.js';
@@ -49,6 +50,11 @@ async function launch(input: PresetName | StartOptions, via?: Launch): Promise<S
     const outcome = await waitFor(probe, { timeoutMs: n.startupTimeoutMs, exited });
     if (!outcome.ok) throw (await n.preset.explainStop?.(await target.logs().catch(() => ''), options)) ?? new SandpitError('NOT_READY', `${n.name}: ${outcome.reason}`);
     if (!endedClean()) await n.preset.prepare?.(target, options);
+    // Seeds ran in this container (not in a snapshot's, whose notices the snapshot keeps: lib/snapshots/use.ts):
+    // what sandpit's own scripts said about their data (lib/seeds/notices.ts).
+    if (!via && (n.preset.archives?.(options).length ?? 0) > 0) {
+      for (const notice of noticesIn(await target.logs().catch(() => ''))) say('ready', notice, true);
+    }
     say('ready', 'ready');
     return new StartedService({
       name: n.name,

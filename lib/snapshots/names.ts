@@ -16,6 +16,8 @@ export const SNAPSHOT_LABEL = {
   format: 'sandpit.snapshot.format',
   /** Why the data is not used (SnapshotRecipe.seal): starts with these scripts run them each time. */
   unkept: 'sandpit.snapshot.unkept',
+  /** What sandpit's own scripts said when they ran with the seeds (lib/seeds/notices.ts), one per line: said at each start. */
+  notices: 'sandpit.snapshot.notices',
   /** On the container a snapshot is taken from, never on a service's. */
   building: 'sandpit.snapshot.building',
 } as const;
@@ -26,4 +28,6 @@ export const SNAPSHOT_LABEL = {
  */
 // 2: a snapshot may be only a note that its data is not to be used (SNAPSHOT_LABEL.unkept); mysql seeds' missing
 // definers are accounts in it (presets/mysql-definers.ts).
-export const SNAPSHOT_FORMAT = '2';
+// 3: the notices of sandpit's own scripts are labels of the snapshot (mysql: a dump that filled another database
+// than the url's, presets/mysql-databases.ts); a snapshot without the label says nothing.
+export const SNAPSHOT_FORMAT = '3';

@@ -3,6 +3,7 @@ import { LABEL } from '../cleanup/labels.js';
 import { docker } from '../docker/client.js';
 import { SandpitError, describe } from '../errors.js';
 import type { Preset } from '../preset.js';
+import { noticesIn } from '../seeds/index.js';
 import type { Launch, Launched } from './launch.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_LABEL } from './names.js';
 
@@ -71,10 +72,12 @@ export async function takeSnapshot(request: TakeRequest): Promise<string> {
         logs: logs.trimEnd().split('\n').slice(-20).join('\n'),
       });
     }
+    // What sandpit's own scripts said about the data (lib/seeds/notices.ts): said again at each start from it.
+    const notices = noticesIn(await built.logs().catch(() => ''));
     request.say('saving the snapshot image');
     const [repo, version] = splitTag(tag);
     await container
-      .commit({ repo, tag: version, pause: false, changes: changes(request, command, await ownLabels(container, request.image), unkept) })
+      .commit({ repo, tag: version, pause: false, changes: changes(request, command, await ownLabels(container, request.image), unkept, notices) })
       .catch((cause: unknown) => {
         throw new SandpitError('SNAPSHOT_FAILED', `${preset.name}: could not save snapshot ${tag}: ${describe(cause)}. Is the engine's disk full? \`sandpit images prune\` frees old snapshots.`, {
           cause,
@@ -88,7 +91,7 @@ export async function takeSnapshot(request: TakeRequest): Promise<string> {
 }
 
 /** `unkept`: the data is kept only as the answer that it is not to be used (SnapshotRecipe.seal). */
-function changes(request: TakeRequest, command: string[], own: string[], unkept: string | undefined): string[] {
+function changes(request: TakeRequest, command: string[], own: string[], unkept: string | undefined, notices: string[]): string[] {
   const labels: Record<string, string> = {
     // A commit keeps the container's labels and no label can be removed: blank the ones that made it
     // a service of this process (owner, session, options), so the image passes none on. Only those:
@@ -102,6 +105,7 @@ function changes(request: TakeRequest, command: string[], own: string[], unkept:
     [SNAPSHOT_LABEL.format]: SNAPSHOT_FORMAT,
     [SNAPSHOT_LABEL.building]: '',
     ...(unkept ? { [SNAPSHOT_LABEL.unkept]: unkept } : {}),
+    ...(notices.length > 0 ? { [SNAPSHOT_LABEL.notices]: notices.join('\n') } : {}),
     [LABEL.managed]: 'snapshot',
   };
   return [

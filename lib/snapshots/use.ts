@@ -47,7 +47,9 @@ export async function snapshotFor(request: SnapshotRequest): Promise<Launch | un
   const snapshot = (await inspectImage(tag)) ?? (await take(request, tag, base, scripts));
   // Recorded for `images prune`; a failure to record must not fail a start.
   await markUsed(tag).catch(() => {});
-  const unkept = snapshot?.Config.Labels?.[SNAPSHOT_LABEL.unkept];
+  const labels = snapshot?.Config.Labels ?? {};
+  for (const notice of (labels[SNAPSHOT_LABEL.notices] ?? '').split('\n').filter(Boolean)) request.say(notice, true);
+  const unkept = labels[SNAPSHOT_LABEL.unkept];
   if (unkept) {
     request.say(`${unkept}: they run at this start, with no snapshot`);
     return undefined;

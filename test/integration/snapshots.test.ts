@@ -301,6 +301,20 @@ describe('mysql snapshots', () => {
     }
   }, 240_000);
 
+  test("a dump that fills another database than the url's (mysqldump --databases) is said at each start: taken, from the snapshot, without one", async () => {
+    const dump = file('shop.sql', `CREATE DATABASE /*!32312 IF NOT EXISTS*/ \`shop\`;\nUSE \`shop\`;\nCREATE TABLE orders (id INT);\n-- ${Date.now()}\n`);
+    const notice = "the init scripts made tables in shop and none in test, the url's database: set the database option to shop (a mysqldump --databases dump creates its own)";
+    const notices = async (snapshot: boolean) => {
+      const said: string[] = [];
+      await using db = await start({ preset: 'mysql', initScripts: [dump], snapshot, onProgress: ({ message, notice }) => notice && said.push(message) });
+      expect(db.url).toMatch(/\/test$/);
+      return said.filter((line) => line.startsWith('the init scripts made'));
+    };
+    expect(await notices(true)).toEqual([notice]); // takes the snapshot
+    expect(await notices(true)).toEqual([notice]); // from it: no script ran
+    expect(await notices(false)).toEqual([notice]);
+  }, 240_000);
+
   test('snapshot: false runs the scripts on every start', async () => {
     const before = await snapshots();
     const script = `CREATE TABLE runs (host VARCHAR(64)); INSERT INTO runs VALUES (@@hostname); -- ${Date.now()} fresh`;
