@@ -1,8 +1,25 @@
+import type { ContainerInfo } from 'dockerode';
 import { alive } from './alive.js';
 import { engineCalls } from '../docker/calls.js';
 import { LABEL, DETACHED, machine } from './labels.js';
-import { removeIdleReused, sweepOrphanNotes } from './reused.js';
+import { held, removeIdleReused, sweepOrphanNotes } from './reused.js';
 import { removeContainer } from './remove.js';
+
+export interface PruneOptions {
+  /** Also warm (reused) containers that no run holds now. */
+  reused?: boolean;
+  /** Only containers at least this old (the background sweep leaves a dying session's to its watchdog). */
+  olderThanMs?: number;
+  /** Remove nothing: only say what would go. */
+  dryRun?: boolean;
+}
+
+/** A container prune removed (or, in a dry run, would remove), and why. */
+export interface Pruned {
+  id: string;
+  name: string;
+  why: string;
+}
 
 /**
  * Removes containers whose owning process is gone (a crash the watchdog could not handle,
@@ -10,17 +27,32 @@ import { removeContainer } from './remove.js';
  * are judged: a pid means nothing elsewhere.
  * Detached services are left alone; `sandpit down` is for those. Reused ones (warm between runs)
  * have their own reaper; `sandpit prune` passes `reused` to remove those nobody holds now.
+ * Returns the ids removed (a dry run: that would be).
  */
-export async function prune({ reused = false, olderThanMs = 0 }: { reused?: boolean; olderThanMs?: number } = {}): Promise<string[]> {
+export async function prune(options: PruneOptions = {}): Promise<string[]> {
+  return (await pruneListed(options)).map((p) => p.id);
+}
+
+/** prune(), with each container's service name and the reason it goes: what `sandpit prune` prints. */
+export async function pruneListed({ reused = false, olderThanMs = 0, dryRun = false }: PruneOptions = {}): Promise<Pruned[]> {
   const found = await (await engineCalls()).list({ label: [LABEL.managed, `${LABEL.host}=${machine}`] });
   const bornBefore = (Date.now() - olderThanMs) / 1000; // Docker's Created is in seconds
   const dead = found.filter(
     (c) => c.Labels[LABEL.session] !== DETACHED && c.Created <= bornBefore && !alive(Number(c.Labels[LABEL.pid])),
   );
-  await Promise.allSettled(dead.map((c) => removeContainer(c.Id)));
   const warm = found.filter((c) => c.Labels[LABEL.reuse] !== undefined);
+  const listed = (list: ContainerInfo[], why: (c: ContainerInfo) => string): Pruned[] =>
+    list.map((c) => ({ id: c.Id, name: c.Labels[LABEL.name] || c.Id.slice(0, 12), why: why(c) }));
+  const deadListed = listed(dead, (c) => `its process ${c.Labels[LABEL.pid]} is gone`);
+  const idleWhy = () => 'kept warm (reuse), and no run holds it';
+  if (dryRun) {
+    // Asked, not taken: a run may claim one before a real prune would.
+    const idle = reused ? (await Promise.all(warm.map(async (c) => ((await held(c.Labels[LABEL.claim] ?? c.Id)) ? [] : [c])))).flat() : [];
+    return [...deadListed, ...listed(idle, idleWhy)];
+  }
+  await Promise.allSettled(dead.map((c) => removeContainer(c.Id)));
   const idle = reused ? await removeIdleReused(warm) : [];
   // And the notes of warm containers gone by other means, as the reaper sweeps them.
   if (reused) sweepOrphanNotes(warm.filter((c) => !idle.includes(c.Id)));
-  return [...dead.map((c) => c.Id), ...idle];
+  return [...deadListed, ...listed(warm.filter((c) => idle.includes(c.Id)), idleWhy)];
 }

@@ -1,10 +1,12 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { named, onTerminal, sandpit, unique, ensureImages, expectExit } from './run.js';
+import { start } from '../../lib/index.js';
+import { claim } from '../../lib/cleanup/reused.js';
 
 beforeAll(ensureImages, 600_000);
 
 describe('prune, doctor, images', () => {
-  test('prune removes the containers of a process that is gone (watchdog off), and says how many', async () => {
+  test('prune removes the containers of a process that is gone (watchdog off), and names them; --dry-run names them and removes nothing', async () => {
     const name = unique('orphan');
     // With the watchdog off, a SIGKILLed owner leaves its container: exactly what prune is for.
     const child = sandpit(['up', 'redis', '--name', name], { env: { SANDPIT_WATCHDOG: '0', SANDPIT_NO_SWEEP: '1' } });
@@ -12,11 +14,36 @@ describe('prune, doctor, images', () => {
     child.kill('SIGKILL');
     await child;
     expect(await named(name)).toHaveLength(1);
+    // A dry run names it, says why, and leaves it.
+    const dry = await sandpit(['prune', '--dry-run']);
+    expectExit(dry, 0);
+    expect(dry.stdout).toMatch(/^would remove \d+ containers? of dead sessions or idle reuse:$/m);
+    expect(dry.stdout).toMatch(new RegExp(`^  ${name} \\([0-9a-f]{12}\\): its process \\d+ is gone$`, 'm'));
+    expect(await named(name)).toHaveLength(1);
     const pruned = await sandpit(['prune']);
     expectExit(pruned, 0);
     // Any sandpit start on the engine (another suite's) sweeps dead sessions too, so it may be gone already.
-    expect(pruned.stdout).toMatch(/^removed \d+ containers? of dead sessions or idle reuse$/);
+    expect(pruned.stdout).toMatch(/^removed \d+ containers? of dead sessions or idle reuse:?$/m);
     expect(await named(name)).toEqual([]);
+  });
+
+  test('prune --dry-run names a warm (reused) container that no run holds, and not one a run holds', async () => {
+    const name = unique('warm');
+    const token = `${name}-claim`;
+    // Labelled as a warm start labels its service (lib/reuse); idle for long, so no reaper takes it meanwhile.
+    const labels = { 'sandpit.reuse': 'key', 'sandpit.reuse.claim': token, 'sandpit.session': 'detached', 'sandpit.reuse.idle': '600000' };
+    const release = await claim(token);
+    const warm = await start({ preset: 'redis', name, labels });
+    try {
+      const line = new RegExp(`^  ${name} \\([0-9a-f]{12}\\): kept warm \\(reuse\\), and no run holds it$`, 'm');
+      expect((await sandpit(['prune', '--dry-run'])).stdout).not.toMatch(line);
+      await release!();
+      expect((await sandpit(['prune', '--dry-run'])).stdout).toMatch(line);
+      expect(await named(name)).toHaveLength(1);
+    } finally {
+      await release?.().catch(() => {});
+      await warm.stop();
+    }
   });
 
   test('doctor: engine up → ✓ lines and exit 0', async () => {
