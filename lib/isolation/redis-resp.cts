@@ -70,28 +70,80 @@ const auth = (target: Target): string[][] => (target.password ? [['AUTH', target
 
 /** Marks a complete template (a run may die while making one); never copied to a worker. */
 const MARK = 'sandpit:template';
+/** In the template: the expiries its keys had when it was made (its own keys have none), never copied. */
+const EXPIRIES = 'sandpit:template:expiries';
 
-// Copies every key of the selected database into database ARGV[1] (types and TTLs kept), on the
-// server: one round trip whatever the seed's size. The reply is one line (a count), as send() wants.
-const COPY_ALL = `local cursor, copied = '0', 0
+// Copies every key of the selected database into database ARGV[1] (types kept), on the server: one round
+// trip whatever the seed's size. The reply is one line (a count), as send() wants.
+// Expiries: a template that kept them would count them down in real time, and lose the keys when they
+// fell due (a warm server kept for days; a seed's `EX 60` in a long run). So the template keeps none:
+// made ('freeze'), its keys are persisted and what was left of each expiry (and of a hash field's, redis
+// 7.4+) noted; each copy out of it sets them again, counted from that copy, as if the seed had just run.
+// SELECT in a script changes the script's database only (redis 2.8.12+), not the caller's.
+const COPY_ALL = `local to, mark, note, freeze, from = ARGV[1], ARGV[2], ARGV[3], ARGV[4] == '1', ARGV[5]
+local fielded = false
+if freeze then
+  local line = string.match(redis.call('INFO', 'keyspace'), 'db' .. from .. ':[^\\r\\n]*')
+  -- Hash fields with an expiry of their own: redis' subexpiry (7.4+), Valkey's keys_with_volatile_items (9.0+).
+  local counted = function(name) return tonumber(string.match(line or '', name .. '=(%d+)') or '0') > 0 end
+  fielded = counted('subexpiry') or counted('keys_with_volatile_items')
+end
+local cursor, copied, timed = '0', 0, {}
 repeat
   local page = redis.call('SCAN', cursor, 'COUNT', 1000)
   cursor = page[1]
   for _, key in ipairs(page[2]) do
-    if key ~= ARGV[2] then
-      redis.call('COPY', key, key, 'DB', ARGV[1], 'REPLACE')
+    if key ~= mark and key ~= note then
+      redis.call('COPY', key, key, 'DB', to, 'REPLACE')
       copied = copied + 1
+      if freeze then
+        local ms, fields = redis.call('PTTL', key), {}
+        if fielded and redis.call('TYPE', key).ok == 'hash' then
+          local names = redis.call('HKEYS', key)
+          for i = 1, #names, 500 do
+            local batch = {unpack(names, i, math.min(i + 499, #names))}
+            local ok, left = pcall(redis.call, 'HPTTL', key, 'FIELDS', #batch, unpack(batch))
+            for j, field in ipairs(batch) do
+              if ok and left[j] > 0 then fields[#fields + 1] = {field, left[j]} end
+            end
+          end
+        end
+        if ms > 0 or #fields > 0 then timed[#timed + 1] = {key, ms, fields} end
+      end
     end
   end
 until cursor == '0'
+if freeze then
+  redis.call('SELECT', to)
+  redis.call('DEL', note)
+  for _, t in ipairs(timed) do
+    if t[2] > 0 then redis.call('PERSIST', t[1]) end
+    for _, f in ipairs(t[3]) do redis.call('HPERSIST', t[1], 'FIELDS', 1, f[1]) end
+    redis.call('HSET', note, t[1], cjson.encode({t[2], t[3]}))
+  end
+else
+  local noted = redis.call('HGETALL', note)
+  redis.call('SELECT', to)
+  for i = 1, #noted, 2 do
+    local t = cjson.decode(noted[i + 1])
+    if t[1] > 0 then redis.call('PEXPIRE', noted[i], t[1]) end
+    for _, f in ipairs(t[2]) do redis.call('HPEXPIRE', noted[i], f[2], 'FIELDS', 1, f[1]) end
+  end
+end
 return copied`;
 
-const copy = (from: number, to: number): string[][] => [['SELECT', String(to)], ['FLUSHDB'], ['SELECT', String(from)], ['EVAL', COPY_ALL, '0', String(to), MARK]];
+/** Empties database `to`, then copies `from` into it; `freeze`: `to` is a template being made (see COPY_ALL). */
+const copy = (from: number, to: number, freeze = false): string[][] => [
+  ['SELECT', String(to)],
+  ['FLUSHDB'],
+  ['SELECT', String(from)],
+  ['EVAL', COPY_ALL, '0', String(to), MARK, EXPIRIES, freeze ? '1' : '0', String(from)],
+];
 
 /** Main process, once the server is ready: database 0 as the init scripts left it becomes the template. */
 async function seedTemplate(target: Target): Promise<void> {
   const template = names.redisTemplate(target.databases);
-  await send(target, [...auth(target), ...copy(0, template), ['SELECT', String(template)], ['SET', MARK, '1']]);
+  await send(target, [...auth(target), ...copy(0, template, true), ['SELECT', String(template)], ['SET', MARK, '1']]);
 }
 
 /** A worker's database: emptied, then the template's keys (the seed) copied in. Nothing else is touched. */

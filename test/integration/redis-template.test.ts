@@ -1,0 +1,41 @@
+import { afterAll, expect, test } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { start } from '../../lib/index.js';
+// The built files: the CommonJS isolation module (.cts), which this suite's transform leaves alone.
+import isolation from '../../dist/lib/isolation/index.cjs';
+
+const temp = mkdtempSync(path.join(os.tmpdir(), 'sandpit-template-'));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+// Per-worker isolation copies the seed from a template database at each reset; a warm server keeps that
+// template for days. Its keys must not expire there: each copy's expiries count from the copy, as a fresh
+// seed's count from the start.
+test("a seed's expiring keys and hash fields: each worker's copy has them afresh, long after the template was made", async () => {
+  const seed = path.join(temp, 'expiring.redis');
+  writeFileSync(seed, 'SET session token PX 3000\nSET plain kept\nHSET fields a 1 b 2\nHPEXPIRE fields 3000 FIELDS 1 a\n');
+  // No snapshot: a seed with expiries is never snapshotted anyway (its scripts run at each start).
+  await using cache = await start({ preset: 'redis', initScripts: [seed], snapshot: false });
+  const target = { preset: 'redis' as const, host: cache.host, port: cache.port, databases: 16 };
+  await isolation.prepareMain(target);
+  await new Promise((resolve) => setTimeout(resolve, 3100)); // past every expiry the seed set
+  await isolation.prepareWorker(target, 3);
+  const cli = async (...args: string[]) => (await cache.exec(['redis-cli', ...args])).stdout.trim();
+  const pttl = Number(await cli('-n', '3', 'PTTL', 'session'));
+  // What was left when the template was made (the start's own wait took some), not 0 or gone.
+  expect(pttl).toBeGreaterThan(2000);
+  expect(pttl).toBeLessThanOrEqual(3000);
+  expect(await cli('-n', '3', 'GET', 'plain')).toBe('kept');
+  expect(await cli('-n', '3', 'TTL', 'plain')).toBe('-1');
+  expect(Number(await cli('-n', '3', 'HPTTL', 'fields', 'FIELDS', '1', 'a'))).toBeGreaterThan(2000);
+  expect(await cli('-n', '3', 'HPTTL', 'fields', 'FIELDS', '1', 'b')).toBe('-1');
+  // They still fall due in the copy.
+  await new Promise((resolve) => setTimeout(resolve, pttl + 100));
+  expect(await cli('-n', '3', 'EXISTS', 'session')).toBe('0');
+  expect(await cli('-n', '3', 'HKEYS', 'fields')).toBe('b');
+  // A warm server handed back (lib/reuse): database 0 gets the seed again, expiries afresh too.
+  await isolation.sealedReset(target, false);
+  expect(Number(await cli('-n', '0', 'PTTL', 'session'))).toBeGreaterThan(2000);
+  expect(await cli('-n', '0', 'DBSIZE')).toBe('3');
+});
