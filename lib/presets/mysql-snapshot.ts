@@ -2,6 +2,7 @@ import type { SnapshotRecipe } from '../preset.js';
 import type { MysqlResolved } from './mysql-options.js';
 import { INIT_DIR, OWN_SCRIPT_PREFIX } from '../seeds/index.js';
 import { randomSecret } from './secret.js';
+import { CLIENT_CONFIG } from './mysql-client.js';
 
 /**
  * Outside /var/lib/mysql, which the official image declares a VOLUME (a commit leaves it out).
@@ -49,6 +50,8 @@ export const mysqlSnapshot: SnapshotRecipe<MysqlResolved> = {
     // that does not run the stand-in below serves with 100 MB again, and its snapshot keeps that: larger, still whole.)
     args: (command) => command.map((arg) => (arg === SMALL_REDO ? '--loose-innodb-redo-log-capacity=104857600' : arg)),
     files: {
+      // The client's character set, kept in the snapshot (mysql-client.ts).
+      ...CLIENT_CONFIG,
       // After the scripts (named 001-…), in the temporary server; on the mysql schema, which no seed drops.
       // A server without the variable (MySQL before 8.0.30, MariaDB) refuses it, which changes nothing: it
       // had no 8 MB setting to keep either.

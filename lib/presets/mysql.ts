@@ -6,6 +6,7 @@ import { INIT_DIR, checkEntries, packSeeds, planSeeds, seedFailure } from '../se
 import { mysqlOffline } from './mysql-image.js';
 import { definersSeed } from './mysql-definers.js';
 import { databasesSeed } from './mysql-databases.js';
+import { CLIENT_CONFIG } from './mysql-client.js';
 import { mysqlSnapshot } from './mysql-snapshot.js';
 import { randomSecret } from './secret.js';
 import { ATTEMPT_MS } from '../readiness/probes.js';
@@ -66,6 +67,9 @@ export const mysql: Preset<MysqlOptions, MysqlResolved> = {
   // Each account's first login since the server started, over TLS: clients' first connection then takes
   // caching_sha2_password's fast path and needs neither TLS nor the server's RSA key (lib/readiness/mysql-login.ts).
   prepare: (target, o) => firstLogins(target.host, target.port, [[o.user, o.password], ['root', o.rootPassword]]),
+  // Where the seeds run (their snapshot's build, or a start without one), with the client's character set;
+  // every snapshot's build has it too (mysql-snapshot.ts), so a start from one copies nothing more in.
+  files: (o) => (o.initScripts.length > 0 ? CLIENT_CONFIG : {}),
   // Init scripts go where the image's entrypoint runs them through the mysql client, before the port opens (lib/seeds).
   // After them, accounts for the definers a dump names (mysql-definers.ts), and a notice when the url's database
   // stayed empty while another was filled (mysql-databases.ts).

@@ -30,4 +30,5 @@ export const SNAPSHOT_LABEL = {
 // definers are accounts in it (presets/mysql-definers.ts).
 // 3: the notices of sandpit's own scripts are labels of the snapshot (mysql: a dump that filled another database
 // than the url's, presets/mysql-databases.ts); a snapshot without the label says nothing.
-export const SNAPSHOT_FORMAT = '3';
+// 4: mysql seeds run with a utf8mb4 client (presets/mysql-client.ts): older snapshots hold their text as latin1 read it.
+export const SNAPSHOT_FORMAT = '4';

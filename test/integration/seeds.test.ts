@@ -59,6 +59,7 @@ describe('mysql init scripts run by the mysql client inside the container, in or
         path.join(fixtures, 'migrations'),
         "INSERT INTO migrated VALUES (3); -- inline, after the folder",
         'CREATE DATABASE other; CREATE TABLE other.t (id INT);',
+        "CREATE TABLE words (w VARCHAR(20)) DEFAULT CHARSET=utf8mb4; INSERT INTO words VALUES ('café ✓ 日本');",
         big,
       ],
       startupTimeout: 240_000,
@@ -102,6 +103,12 @@ describe('mysql init scripts run by the mysql client inside the container, in or
 
   test("tables in another database besides the url's: nothing said (a dump that filled only another one is, snapshots.test.ts)", () => {
     expect(notices).toEqual([]);
+  });
+
+  test("a seed's UTF-8 text is stored as written (the images' client took latin1 from the locale), and the container's client speaks utf8mb4", async () => {
+    expect(await query('SELECT w, HEX(w) AS h FROM words')).toEqual([{ w: 'café ✓ 日本', h: Buffer.from('café ✓ 日本').toString('hex').toUpperCase() }]);
+    const { stdout } = await db!.exec(['sh', '-c', 'mysql -uroot -p"$MYSQL_ROOT_PASSWORD" -N -e "SELECT @@character_set_client, w FROM words" test 2>/dev/null']);
+    expect(stdout).toBe('utf8mb4\tcafé ✓ 日本\n');
   });
 
   test('a 40 MB seed loads whole', async () => {

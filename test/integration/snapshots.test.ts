@@ -238,6 +238,8 @@ describe('mysql snapshots', () => {
     const logs = await execa('docker', ['logs', second.containerId]);
     expect(`${logs.stdout}${logs.stderr}`).not.toContain('[Entrypoint]');
     expect(await second.exec(['stat', '-c', '%U', '/proc/1'])).toMatchObject({ exitCode: 0, stdout: 'mysql\n' });
+    // The container's client speaks utf8mb4, not the latin1 its locale would give (presets/mysql-client.ts).
+    expect((await second.exec(['sh', '-c', 'mysql -uroot -p"$MYSQL_ROOT_PASSWORD" -N -e "SELECT @@character_set_client" 2>/dev/null'])).stdout).toBe('utf8mb4\n');
   }, 240_000);
 
   test('seeded: the second start comes from the snapshot and runs no script; each start has its own passwords', async () => {
