@@ -191,7 +191,9 @@ async function syncSchema(connection: Connection, manifest: Manifest, dataFrom: 
   for (const v of manifest.views) if (!now.views.has(v.name)) build.push(retarget(v.create));
 
   if (drop.length + build.length > 0) {
-    await connection.query(['SET SESSION foreign_key_checks = 0', `USE ${id(target)}`, ...drop, ...build, 'SET SESSION foreign_key_checks = 1'].join(';\n'));
+    // Each `;` on a line of its own: a trigger's or routine's text as the mysql client sent it may end in a
+    // comment (`… FOR EACH ROW SET … -- audit`), which would swallow a `;` on its line and the statement after.
+    await connection.query(['SET SESSION foreign_key_checks = 0', `USE ${id(target)}`, ...drop, ...build, 'SET SESSION foreign_key_checks = 1'].join('\n;\n'));
   }
   return { restored: [...touched], dropped };
 }

@@ -105,7 +105,48 @@ async function syncWorker(target: MysqlIsolation, workerId: number): Promise<voi
 async function syncWorkerOn(connection: Connection, target: MysqlIsolation, workerId: number): Promise<void> {
   const manifest = await manifestOf(connection, target);
   if (!manifest) throw new Error(`sandpit: the seeded template of ${target.database} is missing: was the server set up by sandpit's global setup?`);
-  await schema.syncSchema(connection, manifest, names.templateDatabase(target.database), names.workerDatabase(target.database, workerId));
+  const worker = names.workerDatabase(target.database, workerId);
+  await endIdleTransactions(connection, worker);
+  await connection.query(`SET SESSION lock_wait_timeout = ${LOCK_WAIT_SECONDS}, SESSION innodb_lock_wait_timeout = ${LOCK_WAIT_SECONDS}`);
+  try {
+    await schema.syncSchema(connection, manifest, names.templateDatabase(target.database), worker);
+  } catch (error) {
+    const code = (error as { errno?: number }).errno;
+    if (code !== ER_LOCK_WAIT_TIMEOUT) throw error;
+    throw new Error(`it waited ${LOCK_WAIT_SECONDS} s for a lock on ${worker} that another connection holds (${await holders(connection, worker)}): a statement a test started and did not wait for? Await it before reset()`, { cause: error });
+  }
+}
+
+/** Below Jest's and Vitest's 5 s for a hook: the reason reaches the test, not a hook timeout. */
+const LOCK_WAIT_SECONDS = 4;
+/** Both waits time out with it: a table's metadata lock (lock_wait_timeout) and a row's (InnoDB's). */
+const ER_LOCK_WAIT_TIMEOUT = 1205;
+
+/**
+ * A test that failed between START TRANSACTION and COMMIT (or never released a pooled connection that was
+ * in one) leaves it idle in a transaction, holding locks on what it touched: the reset's DROP and INSERT
+ * waited on them for lock_wait_timeout, a year by default, and the test run hung. Its uncommitted work
+ * cannot be part of the seeded state either. Such connections to this worker's database are ended (the
+ * server rolls their work back); connections in the middle of a statement, and idle ones outside a
+ * transaction, are left alone. The test that still holds one gets "connection lost" if it uses it again.
+ */
+async function endIdleTransactions(connection: Connection, database: string): Promise<void> {
+  const [rows] = await connection.query(
+    `SELECT p.ID AS id FROM information_schema.PROCESSLIST p JOIN information_schema.INNODB_TRX t ON t.trx_mysql_thread_id = p.ID
+     WHERE p.DB = ? AND p.COMMAND = 'Sleep' AND p.ID <> CONNECTION_ID()`,
+    [database],
+  );
+  // One that ended by itself meanwhile: its KILL fails, and it is gone all the same.
+  await Promise.all((rows as { id: number }[]).map(({ id }) => connection.query(`KILL ${Number(id)}`).catch(() => {})));
+}
+
+/** The other connections to `database`, as the reset's lock-wait error names them. */
+async function holders(connection: Connection, database: string): Promise<string> {
+  const [rows] = await connection
+    .query(`SELECT ID AS id, COMMAND AS command, LEFT(COALESCE(INFO, ''), 60) AS info FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID()`, [database])
+    .catch(() => [[]] as unknown as [unknown]);
+  const list = (rows as { id: number; command: string; info: string }[]).map((r) => `connection ${r.id}: ${r.info || r.command}`);
+  return list.join('; ') || 'it has ended since';
 }
 
 /**

@@ -14,6 +14,8 @@ export class WorkerCopies implements WorkerCalls {
   #run = '';
   /** Services whose worker 1 copy is the seed already (a warm mysql its resetter left clean): for the first run only. */
   #pristine = new Set<string>();
+  /** `${name}:${worker}` → the last reset asked of that copy, while it runs. */
+  readonly #resets = new Map<string, Promise<void>>();
 
   constructor(private readonly map: () => IsolationMap) {}
 
@@ -55,8 +57,21 @@ export class WorkerCopies implements WorkerCalls {
     this.#pristine = new Set();
   }
 
+  /**
+   * One at a time per copy: two resets of one database at once (a reset() not awaited, Promise.all,
+   * Vitest's concurrent tests) each dropped and refilled the same tables under the other, and failed
+   * with the server's own errors (a duplicate key, a trigger that exists, a deadlock). The next one
+   * starts when the last one (or the copy's making) is done, whatever its outcome.
+   */
   reset(name: string, worker: number): Promise<void> {
-    return isolation.resetWorker(this.#isolated(name), worker);
+    const key = `${name}:${worker}`;
+    const isolated = this.#isolated(name);
+    const before = this.#resets.get(key) ?? this.#made.get(key) ?? Promise.resolve();
+    const resetting = before.catch(() => {}).then(() => isolation.resetWorker(isolated, worker));
+    this.#resets.set(key, resetting);
+    const forget = () => void (this.#resets.get(key) === resetting && this.#resets.delete(key));
+    resetting.then(forget, forget);
+    return resetting;
   }
 
   #isolated(name: string) {

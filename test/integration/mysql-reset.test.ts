@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { createConnection, type Connection } from 'mysql2/promise';
+import { start } from '../../lib/index.js';
+import type { MysqlIsolation } from '../../lib/isolation/types.js';
+// The built files: the CommonJS isolation module (.cts), which this suite's transform leaves alone.
+import isolation from '../../dist/lib/isolation/index.cjs';
+import { WorkerCopies } from '../../dist/lib/runner/copies.js';
+
+// What tests do to their worker's copy that reset() must survive. One seeded server for the file.
+const SEED = `CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR(20));
+INSERT INTO customers VALUES (1, 'ada'), (2, 'bob');
+CREATE TABLE orders (id INT AUTO_INCREMENT PRIMARY KEY, customer INT, FOREIGN KEY (customer) REFERENCES customers (id));
+CREATE TRIGGER named BEFORE INSERT ON customers FOR EACH ROW SET NEW.name = LOWER(NEW.name); -- the server keeps this comment in the trigger's text`;
+
+let db: Awaited<ReturnType<typeof start<{ preset: 'mysql' }>>>;
+let target: MysqlIsolation;
+const opened: Connection[] = [];
+const worker = async (n: number) => {
+  const connection = await createConnection({ host: db.host, port: db.port, user: db.user, password: db.password, database: `${db.database}_w${n}` });
+  opened.push(connection);
+  return connection;
+};
+const names = async (n: number) => {
+  const connection = await worker(n);
+  const [rows] = await connection.query('SELECT name FROM customers ORDER BY id');
+  await connection.end();
+  return (rows as { name: string }[]).map((r) => r.name);
+};
+/** Fails the test instead of hanging it: a reset that waits on a lock waited a year. */
+const within = <T>(ms: number, work: Promise<T>) =>
+  Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`not done within ${ms} ms`)), ms).unref())]);
+
+beforeAll(async () => {
+  db = await start({ preset: 'mysql', database: 'shop', initScripts: [`${SEED}\n-- ${process.pid}`] });
+  target = { preset: 'mysql', host: db.host, port: db.port, database: db.database, user: db.user, rootPassword: db.rootPassword };
+  await isolation.prepareMain(target);
+}, 240_000);
+afterAll(async () => {
+  await Promise.allSettled(opened.map((c) => c.destroy()));
+  await db?.stop();
+});
+
+test('reset() ends a connection a test left idle in a transaction (its locks made the reset wait a year), and its writes are rolled back', async () => {
+  await isolation.prepareWorker(target, 2);
+  const left = await worker(2);
+  await left.query('START TRANSACTION');
+  await left.query("UPDATE customers SET name = 'changed' WHERE id = 1");
+  await left.query('INSERT INTO orders (customer) VALUES (2)');
+  // The test fails here: no COMMIT, no ROLLBACK, the connection never released.
+  await within(10_000, isolation.resetWorker(target, 2));
+  expect(await names(2)).toEqual(['ada', 'bob']);
+  await expect(left.query('SELECT 1')).rejects.toThrow();
+});
+
+test('a statement still running when reset() is called: the reset says which, within seconds, instead of waiting', async () => {
+  await isolation.prepareWorker(target, 3);
+  const busy = await worker(3);
+  await busy.query("UPDATE customers SET name = 'x' WHERE id = 2");
+  // In a transaction that read the table (so holds its metadata lock), and in the middle of a statement:
+  // not ended by the reset, which waits on it.
+  await busy.query('START TRANSACTION');
+  await busy.query('SELECT COUNT(*) FROM customers');
+  const running = busy.query('SELECT SLEEP(6)');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const error = await within(9000, isolation.resetWorker(target, 3).then(() => undefined, (e: Error) => e));
+  expect(error?.message).toMatch(/^it waited 4 s for a lock on shop_w3 that another connection holds \(connection \d+: SELECT SLEEP\(6\)\)/);
+  await running;
+  await busy.query('ROLLBACK');
+  await isolation.resetWorker(target, 3);
+  expect(await names(3)).toEqual(['ada', 'bob']);
+}, 30_000);
+
+test('resets of one copy asked at once run one after the other: both succeed (they failed with duplicate keys, existing triggers, deadlocks)', async () => {
+  const copies = new WorkerCopies(() => ({ db: target }));
+  await copies.prepare('db', 4, 'run');
+  for (let round = 0; round < 3; round++) {
+    const connection = await worker(4);
+    await connection.query("INSERT INTO customers VALUES (3, 'Cy')");
+    await connection.query('DROP TRIGGER named');
+    await connection.query('CREATE TABLE scratch (x INT)');
+    await connection.end();
+    await within(20_000, Promise.all([copies.reset('db', 4), copies.reset('db', 4), copies.reset('db', 4)]));
+    expect(await names(4)).toEqual(['ada', 'bob']);
+  }
+}, 60_000);
