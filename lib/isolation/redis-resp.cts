@@ -140,10 +140,18 @@ const copy = (from: number, to: number, freeze = false): string[][] => [
   ['EVAL', COPY_ALL, '0', String(to), MARK, EXPIRIES, freeze ? '1' : '0', String(from)],
 ];
 
+/**
+ * FLUSHALL empties every database, the template too: a test's FLUSHALL (a common cleanup) emptied the other
+ * workers' databases under their tests, and every later reset, and a warm server's next runs, had no seed
+ * to copy. A server with a template refuses it (NOPERM; the README says to use FLUSHDB, or reset()).
+ * sandpit's own resets empty one database at a time. Redis 6+ (ACL), as COPY needs 6.2.
+ */
+const GUARD = ['ACL', 'SETUSER', 'default', '-flushall'];
+
 /** Main process, once the server is ready: database 0 as the init scripts left it becomes the template. */
 async function seedTemplate(target: Target): Promise<void> {
   const template = names.redisTemplate(target.databases);
-  await send(target, [...auth(target), ...copy(0, template, true), ['SELECT', String(template)], ['SET', MARK, '1']]);
+  await send(target, [...auth(target), ...copy(0, template, true), ['SELECT', String(template)], ['SET', MARK, '1'], GUARD]);
 }
 
 /** A worker's database: emptied, then the template's keys (the seed) copied in. Nothing else is touched. */
@@ -160,7 +168,8 @@ async function resetServer(target: Target): Promise<void> {
   const template = names.redisTemplate(target.databases);
   const marked = (await send(target, [...auth(target), ['SELECT', String(template)], ['EXISTS', MARK]])).at(-1) === ':1';
   const others = Array.from({ length: target.databases }, (_, i) => i).filter((i) => i !== template && (marked || i !== 0));
-  await send(target, [...auth(target), ...others.flatMap((i) => [['SELECT', String(i)], ['FLUSHDB']])]);
+  // The guard again: a restarted server (`docker restart`) forgot it.
+  await send(target, [...auth(target), ...others.flatMap((i) => [['SELECT', String(i)], ['FLUSHDB']]), GUARD]);
   await (marked ? syncDatabase(target, 0) : seedTemplate(target));
 }
 

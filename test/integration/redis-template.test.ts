@@ -39,3 +39,22 @@ test("a seed's expiring keys and hash fields: each worker's copy has them afresh
   expect(Number(await cli('-n', '0', 'PTTL', 'session'))).toBeGreaterThan(2000);
   expect(await cli('-n', '0', 'DBSIZE')).toBe('3');
 });
+
+test('a server with a template refuses FLUSHALL (it emptied every worker and the seed); FLUSHDB empties one database, and reset brings the seed back', async () => {
+  const seed = path.join(temp, 'kept.redis');
+  writeFileSync(seed, 'SET greeting hello\n');
+  await using cache = await start({ preset: 'redis', initScripts: [seed], snapshot: false, password: 'pw' });
+  const target = { preset: 'redis' as const, host: cache.host, port: cache.port, databases: 16, password: 'pw' };
+  await isolation.prepareMain(target);
+  await isolation.prepareWorker(target, 2);
+  const cli = async (...args: string[]) => (await cache.exec(['redis-cli', '-a', 'pw', '--no-auth-warning', ...args])).stdout.trim();
+  expect(await cli('-n', '2', 'FLUSHALL')).toMatch(/^NOPERM .*flushall/i);
+  expect(await cli('-n', '2', 'GET', 'greeting')).toBe('hello');
+  expect(await cli('-n', '2', 'FLUSHDB')).toBe('OK');
+  await isolation.resetWorker(target, 2);
+  expect(await cli('-n', '2', 'GET', 'greeting')).toBe('hello');
+  // A warm server taken over (its template kept) refuses it too, a restarted one included.
+  await cache.exec(['redis-cli', '-a', 'pw', '--no-auth-warning', 'ACL', 'SETUSER', 'default', '+flushall']);
+  await isolation.resetMain(target);
+  expect(await cli('FLUSHALL')).toMatch(/^NOPERM/);
+});
