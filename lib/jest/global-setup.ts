@@ -1,4 +1,7 @@
-import { isSandpitError } from '../errors.js';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { SandpitError, isSandpitError } from '../errors.js';
+import { ISOLATION_ENV } from '../runner/isolation.js';
 import { READY_ENV, RUN_ENV } from '../runner/isolation.js';
 import { RunnerSession, readyLine } from '../runner/session.js';
 import { remember, started } from './state.js';
@@ -13,12 +16,43 @@ export interface JestGlobalConfig {
   maxWorkers?: number;
 }
 
+/** The part of Jest's ProjectConfig this reads. */
+export interface JestProjectConfig {
+  setupFilesAfterEnv?: string[];
+}
+
+/** The worker setup file, as the preset names it (and `sandpit-services/jest/worker-setup` resolves). */
+const WORKER_SETUP = fileURLToPath(new URL('./worker-setup.cjs', import.meta.url));
+
+/**
+ * Without the worker setup a worker's SANDPIT_<NAME>_* stay the global view's (`shop`, `redis://…/0`): code
+ * under test that reads them shared one database across workers, without a word (service() at least
+ * says so). Refused before any test, when Jest told us the project's files (it passes them; a custom
+ * globalSetup that calls this one passes them on, as the README shows).
+ */
+function checkWorkerSetup(project: JestProjectConfig | undefined, isolated: string[]): void {
+  if (!project || !Array.isArray(project.setupFilesAfterEnv) || isolated.length === 0) return;
+  const real = (file: string) => {
+    try {
+      return realpathSync(file);
+    } catch {
+      return file;
+    }
+  };
+  if (project.setupFilesAfterEnv.some((file) => real(file) === real(WORKER_SETUP))) return;
+  throw new SandpitError(
+    'CONFIG_INVALID',
+    `Add setupFilesAfterEnv: ['sandpit-services/jest/worker-setup'] to the Jest config: ${isolated.join(', ')} ${isolated.length === 1 ? 'is' : 'are'} isolated per worker, and without it each worker's SANDPIT_* variables point at the shared database. Or set isolation: 'shared' for ${isolated.length === 1 ? 'it' : 'them'} in sandpit.config.`,
+    { stage: 'config' },
+  );
+}
+
 /**
  * Runs in Jest's main process before any worker exists: starts the config's services and puts
  * their SANDPIT_* variables in process.env, which the workers inherit. The containers belong to
  * this process, so the core's watchdog removes them however Jest ends (Ctrl-C, kill -9…).
  */
-export default async function globalSetup(globalConfig: JestGlobalConfig): Promise<void> {
+export default async function globalSetup(globalConfig: JestGlobalConfig, projectConfig?: JestProjectConfig): Promise<void> {
   const previous = started();
   if (previous) {
     // A watch-mode rerun: the services from the first run are still up.
@@ -31,6 +65,12 @@ export default async function globalSetup(globalConfig: JestGlobalConfig): Promi
   try {
     const session = await RunnerSession.open(globalConfig.rootDir, { maxWorkers: globalConfig.maxWorkers ?? 1 });
     const env = session.env();
+    try {
+      checkWorkerSetup(projectConfig, Object.keys(JSON.parse(env[ISOLATION_ENV] ?? '{}') as object));
+    } catch (error) {
+      await session.close();
+      throw error;
+    }
     const run = String(Date.now());
     Object.assign(process.env, env, { [RUN_ENV]: run });
     // Worker 1 exists in every run (in band too): its copies are made here (or were, by a warm server's

@@ -63,8 +63,9 @@ async function exec(name: string, command: string | string[]): Promise<ExecResul
 
 // For users with a globalSetup of their own: call these from it. They run in Jest's main process,
 // where the ESM core loads normally.
-type Hook = (globalConfig: { rootDir: string; watch?: boolean; watchAll?: boolean; silent?: boolean }) => Promise<void>;
-const globalSetup: Hook = async (globalConfig) => (await import('./global-setup.js')).default(globalConfig);
+type Hook = (globalConfig: { rootDir: string; watch?: boolean; watchAll?: boolean; silent?: boolean }, projectConfig?: { setupFilesAfterEnv?: string[] }) => Promise<void>;
+// projectConfig: Jest's second argument, passed on, so a missing worker setup is said (global-setup.ts).
+const globalSetup: Hook = async (globalConfig, projectConfig) => (await import('./global-setup.js')).default(globalConfig, projectConfig);
 const globalTeardown: Hook = async (globalConfig) => (await import('./global-teardown.js')).default(globalConfig);
 
 export = { service, exec, reset, globalSetup, globalTeardown };

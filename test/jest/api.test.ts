@@ -1,5 +1,7 @@
 import { expect, test } from '@jest/globals';
-import { fixture, pidGone, runJest } from './harness.js';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fixture, pidContainers, pidGone, runJest } from './harness.js';
 
 // sandpit-services/jest must load inside Jest's CommonJS test sandbox, with no Node flags.
 test('service() and exec() work in a plain CommonJS project', async () => {
@@ -14,4 +16,17 @@ test("globalSetup/globalTeardown compose with a project's own", async () => {
   expect(result.all).toMatch(/sandpit: cache ready in/);
   expect(result.exitCode).toBe(0);
   expect(await pidGone(jest.pid!, 5000)).toBe(true);
+});
+
+test("a project's own globalSetup without the worker setup: refused before any test, for an isolated service (its workers' variables named the shared database)", async () => {
+  const f = fixture('composed');
+  writeFileSync(path.join(f.dir, 'jest.config.js'), "module.exports = { globalSetup: './setup.js', globalTeardown: './teardown.js' };\n");
+  const jest = runJest(f);
+  const result = await jest;
+  expect(result.exitCode).not.toBe(0);
+  expect(result.all).toContain(
+    "SandpitError [CONFIG_INVALID]: Add setupFilesAfterEnv: ['sandpit-services/jest/worker-setup'] to the Jest config: cache is isolated per worker, and without it each worker's SANDPIT_* variables point at the shared database.",
+  );
+  expect(result.all).not.toMatch(/Tests:/);
+  expect(await pidContainers(jest.pid!)).toEqual([]);
 });
