@@ -4,6 +4,7 @@ import { SandpitError, isSandpitError } from '../errors.js';
 import { normalise, suggestion } from '../options/normalise.js';
 import { isPathEntry } from '../seeds/index.js';
 import { isRedisPath } from '../presets/redis-data.js';
+import { presetByName, presetNames } from '../presets/index.js';
 import { envPrefix } from '../service/env.js';
 import type { CustomStartOptions, PresetName, PresetOptionsMap, PresetStartOptions, StartOptions } from '../types.js';
 import { CONFIG_FILES, findConfig } from './load.js';
@@ -66,11 +67,15 @@ export async function loadConfig(cwd = process.cwd(), { stopDir }: { stopDir?: s
   const config = found.config;
   if (!isObject(config)) return fail('(top level)', `expected an object such as ${EXAMPLE}.`);
   for (const key of Object.keys(config)) {
-    if (!TOP_LEVEL.includes(key)) fail(key, `unknown key.${suggestion(key, TOP_LEVEL)} Expected ${EXAMPLE}.`);
+    if (TOP_LEVEL.includes(key)) continue;
+    // A service's own key at the top (isolation, initScripts…): said where it goes.
+    const own = key === 'isolation' || key === 'preset' || presetNames.some((name) => key in presetByName(name).options);
+    fail(key, own ? `a key of each service, not of the whole config: put it under services.<name>.${key}.` : `unknown key.${suggestion(key, TOP_LEVEL)} Expected ${EXAMPLE}.`);
   }
   const reuse = config.reuse;
   if (reuse !== undefined && typeof reuse !== 'boolean' && !(isObject(reuse) && Object.keys(reuse).every((k) => k === 'idleTimeout') && (reuse.idleTimeout === undefined || (typeof reuse.idleTimeout === 'number' && reuse.idleTimeout > 0)))) {
-    fail('reuse', 'expected true, false, or { "idleTimeout": milliseconds }.');
+    const stray = isObject(reuse) ? Object.keys(reuse).find((k) => k !== 'idleTimeout') : undefined;
+    fail(stray === undefined ? 'reuse' : `reuse.${stray}`, `${stray === undefined ? '' : `unknown key.${suggestion(stray, ['idleTimeout'])} `}expected true, false, or { "idleTimeout": milliseconds }.`);
   }
   if (!isObject(config.services)) return fail('services', `expected an object of named services, e.g. ${EXAMPLE}.`);
 

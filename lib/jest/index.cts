@@ -43,12 +43,8 @@ async function reset(name: string): Promise<void> {
   published.prefixOf(name); // an unknown name fails with the list of services
   const own = ownCopy(name);
   if (!own) {
-    const isolated = isolation.readMap()[name];
-    throw new Error(
-      isolated
-        ? `sandpit: reset("${name}") runs in a Jest worker only (JEST_WORKER_ID is not set here).`
-        : `sandpit: "${name}" is shared by all workers (isolation: 'shared', or a preset without copies per worker): reset() would touch other workers' data. Use isolation: 'worker' (mysql, redis).`,
-    );
+    if (isolation.readMap()[name]) throw new Error(`sandpit: reset("${name}") runs in a Jest worker only (JEST_WORKER_ID is not set here).`);
+    throw testSide.notResettable(name, service(name).url);
   }
   await testSide.resetVia(process.env.SANDPIT_EXEC ?? '', name, own.workerId);
 }

@@ -7,6 +7,9 @@ import type { CommonOptions, ProgressEvent, StartOptions } from '../types.js';
 import { customPreset, CUSTOM_OPTIONS } from './custom.js';
 import { isImageReference } from '../images/reference.js';
 import { durationMs } from './duration.js';
+import { suggestion } from './suggest.js';
+
+export { suggestion } from './suggest.js';
 import { serviceName } from './name.js';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -186,9 +189,3 @@ function unknownOption(preset: string, key: string, known: string[]): SandpitErr
   return new SandpitError('INVALID_OPTION', `Unknown option "${key}" for ${preset}.${hint} Options: ${choices.join(', ')}.`, { option: key });
 }
 
-export function suggestion(value: string, choices: readonly string[]): string {
-  const best = choices
-    .map((choice) => ({ choice, distance: leven(value.toLowerCase(), choice.toLowerCase()) }))
-    .sort((a, b) => a.distance - b.distance)[0];
-  return best && best.distance <= Math.max(2, Math.floor(value.length / 3)) ? ` Did you mean "${best.choice}"?` : '';
-}

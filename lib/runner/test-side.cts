@@ -63,7 +63,21 @@ function pick<T>(services: Record<string, T>, name: string, runner: string): T {
   throw new SandpitTestError('NOT_FOUND', `sandpit: no service named "${name}" in this ${runner} run. ${names.length ? `Services: ${names.join(', ')}.` : 'The config has none.'}`);
 }
 
+/**
+ * reset() of a service with no copy per worker. A shared mysql or redis has no template to put back (and its
+ * data is every worker's, --runInBand's single one included); the other presets hold no data to put back.
+ */
+function notResettable(name: string, url: string): SandpitTestError {
+  const shared = /^(mysql|redis):/.test(url);
+  return new SandpitTestError(
+    'INVALID_OPTION',
+    shared
+      ? `sandpit: reset("${name}") needs isolation: 'worker' (the default for mysql and redis): "${name}" is shared by all workers, so it keeps no seeded template to put back.`
+      : `sandpit: reset("${name}") is for mysql and redis services: "${name}" holds no data of its own to put back.`,
+  );
+}
+
 /** A string goes through `sh -c`; an array is the argv. */
 const argv = (command: string | string[]): string[] => (typeof command === 'string' ? ['sh', '-c', command] : command);
 
-export = { SandpitTestError, execVia, prepareVia, resetVia, pick, argv };
+export = { SandpitTestError, execVia, prepareVia, resetVia, pick, argv, notResettable };

@@ -1,6 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { SandpitError } from '../errors.js';
+import { closest } from '../options/suggest.js';
 
 /** What `/docker-entrypoint-initdb.d` runs (the official mysql image also reads .sql.bz2); anything else it ignores. */
 export const SCRIPT_FILE = /\.(sql|sql\.gz|sql\.bz2|sql\.xz|sql\.zst|sh)$/i;
@@ -59,9 +60,11 @@ export function checkEntries(preset: string, entries: string[], base = process.c
     const ok = kind === 'file' ? stat?.isFile() : stat?.isDirectory();
     if (!ok) {
       const where = path.isAbsolute(entry.trim()) ? '' : `; it is relative to ${base}`;
+      // A config file's entries arrive absolute already: the path once, not twice.
+      const resolved = absolute === entry.trim() ? '' : ` (${absolute})`;
       throw new SandpitError(
         'INVALID_OPTION',
-        `${preset}: init script "${entry}" cannot be read (${absolute}): check the path${where}. ` +
+        `${preset}: init script "${entry}" cannot be read${resolved}: check the path${where}.${nearby(absolute, kind)} ` +
           `Entries are ${ENDINGS} files, folders of them, or SQL text.`,
         { option: 'initScripts' },
       );
@@ -69,4 +72,17 @@ export function checkEntries(preset: string, entries: string[], base = process.c
     if (kind === 'folder' && scriptsIn(absolute).length === 0) throw emptyFolder(preset, entry, absolute);
     return absolute;
   });
+}
+
+/** " Did you mean …?" for a missing path whose folder holds a name close to it (`seeds.sql` for `seed.sql`). */
+function nearby(absolute: string, kind: 'file' | 'folder'): string {
+  try {
+    const siblings = readdirSync(path.dirname(absolute), { withFileTypes: true })
+      .filter((d) => (kind === 'file' ? d.isFile() && SCRIPT_FILE.test(d.name) : d.isDirectory()))
+      .map((d) => d.name);
+    const near = closest(path.basename(absolute), siblings);
+    return near === undefined ? '' : ` Did you mean "${path.join(path.dirname(absolute), near)}"?`;
+  } catch {
+    return ''; // the folder is missing too
+  }
 }

@@ -60,7 +60,8 @@ export async function takeSnapshot(request: TakeRequest): Promise<string> {
     if (Running) {
       // No stand-in, or an entrypoint that did not run it: a serving server, stopped cleanly.
       unkept = await recipe.seal?.({ host: built.host, port: built.port, exec: built.exec, logs: built.logs }, options);
-      if (unkept) request.say(`${unkept}: no snapshot of them is used; they run at each start`, true);
+      // Said after "running them once, kept as a snapshot…" (use.ts): this takes that back.
+      if (unkept) request.say(`${unkept}: so no snapshot is kept after all; they run at each start`, true);
       request.say('stopping the server cleanly');
       await container.stop({ t: STOP_SECONDS });
       ({ ExitCode } = (await container.inspect()).State);

@@ -85,10 +85,7 @@ export async function reset(name: string): Promise<void> {
   testSide.pick(provided.services, name, 'Vitest');
   const own = ownCopy(name, provided);
   if (!own) {
-    throw new testSide.SandpitTestError(
-      'INVALID_OPTION',
-      `sandpit: "${name}" is shared by all workers (isolation: 'shared', or a preset without copies per worker): reset() would touch other workers' data. Use isolation: 'worker' (mysql, redis).`,
-    );
+    throw testSide.notResettable(name, testSide.pick(provided.services, name, 'Vitest').url);
   }
   await testSide.resetVia(provided.exec, name, own.workerId);
 }

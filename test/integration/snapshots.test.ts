@@ -119,7 +119,7 @@ describe('redis init scripts and snapshots', () => {
     const second = await expiresAt();
     // From a snapshot both would fall due at one moment, and an hour later every start would lack the key.
     expect(second.at - first.at).toBeGreaterThanOrEqual(2);
-    expect(first.said).toContain('the init scripts leave keys that expire, which a snapshot would hold to fixed times: no snapshot of them is used; they run at each start');
+    expect(first.said).toContain('the init scripts leave keys that expire, which a snapshot would hold to fixed times: so no snapshot is kept after all; they run at each start');
     expect(second.said).toContain('the init scripts leave keys that expire, which a snapshot would hold to fixed times: they run at this start, with no snapshot');
   });
 
@@ -128,7 +128,7 @@ describe('redis init scripts and snapshots', () => {
     const said: string[] = [];
     await using cache = await start({ preset: 'redis', initScripts: [fields], onProgress: ({ message }) => said.push(message) });
     expect(Number((await cache.exec(['redis-cli', 'HTTL', 'session', 'FIELDS', '1', 'token'])).stdout.trim())).toBeGreaterThan(3500);
-    expect(said).toContain('the init scripts leave keys that expire, which a snapshot would hold to fixed times: no snapshot of them is used; they run at each start');
+    expect(said).toContain('the init scripts leave keys that expire, which a snapshot would hold to fixed times: so no snapshot is kept after all; they run at each start');
   });
 
   test('a changed script makes a new snapshot; snapshot: false and SANDPIT_SNAPSHOTS=0 run the scripts and take none', async () => {

@@ -69,10 +69,18 @@ describe('a copy of mysql and redis per Jest worker', () => {
     const services = JSON.parse(readFileSync(config, 'utf8')).services;
     for (const s of Object.values(services) as Record<string, unknown>[]) s.isolation = 'shared';
     writeFileSync(config, JSON.stringify({ services }));
-    const jest = runJest(f, ['--maxWorkers=4', '[a-d]\\.test\\.js$'], { FIXTURE_SHARED: '1' });
+    // reset() of a shared service says what it needs.
+    writeFileSync(
+      path.join(f.dir, 'e.test.js'),
+      `const { reset } = require('sandpit-services/jest');\ntest('reset of a shared db', () => expect(reset('db')).rejects.toThrow(${JSON.stringify(
+        `sandpit: reset("db") needs isolation: 'worker' (the default for mysql and redis): "db" is shared by all workers, so it keeps no seeded template to put back.`,
+      )}));\n`,
+    );
+    const jest = runJest(f, ['--maxWorkers=4', '[a-e]\\.test\\.js$'], { FIXTURE_SHARED: '1' });
     const result = await jest;
     expect(result.exitCode).toBe(1);
     expect(result.all).toMatch(/Duplicate entry '100'/);
+    expect(result.all).toMatch(/^PASS .*e\.test\.js/m);
     expect(await pidGone(jest.pid!, 5000)).toBe(true);
   });
 });

@@ -153,6 +153,23 @@ describe('loadConfig rejects, naming the file and the key', () => {
     expect((await failure(dir)).message).toMatch(/^sandpit\.config\.json: service: unknown key\. Did you mean "services"\?/);
   });
 
+  test("a service's key at the top is said to go under services.<name>; a typo in reuse's is suggested", async () => {
+    const top = project({ 'sandpit.config.json': { isolation: 'shared', services: { cache: { preset: 'redis' } } } });
+    expect((await failure(top)).message).toBe('sandpit.config.json: isolation: a key of each service, not of the whole config: put it under services.<name>.isolation.');
+    const option = project({ 'sandpit.config.json': { initScripts: ['seed.sql'], services: {} } });
+    expect((await failure(option)).message).toMatch(/^sandpit\.config\.json: initScripts: a key of each service/);
+    const reuse = project({ 'sandpit.config.json': { reuse: { idleTimeOut: 60000 }, services: {} } });
+    expect((await failure(reuse)).message).toBe('sandpit.config.json: reuse.idleTimeOut: unknown key. Did you mean "idleTimeout"? expected true, false, or { "idleTimeout": milliseconds }.');
+  });
+
+  test('a missing seed file: its path once, and a file of a close name in that folder suggested', async () => {
+    const dir = project({ 'sandpit.config.json': { services: { db: { preset: 'mysql', initScripts: ['db/seeds.sql'] } } }, 'db/seed.sql': 'SELECT 1;' });
+    const { message } = await failure(dir);
+    const missing = path.join(dir, 'db/seeds.sql');
+    expect(message.split(missing).length - 1).toBe(1);
+    expect(message).toContain(`Did you mean "${path.join(dir, 'db/seed.sql')}"?`);
+  });
+
   test('bad JSON, with the parse error and where it is', async () => {
     const dir = project({ 'sandpit.config.json': '{\n  "services": {\n    "cache": { "preset": "redis", }\n  }\n}' });
     expect((await failure(dir)).message).toMatch(/^sandpit\.config\.json:3:35: invalid JSON: .+/);
