@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { describe, isSandpitError } from '../errors.js';
 import { RunnerSession, readyLine, waitsAtEnd } from '../runner/session.js';
@@ -31,6 +32,12 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
     project.provide('sandpit', open.published());
   };
   publish();
+  // A worker's SANDPIT_<NAME>_* are pointed at its own copies by this module's worker side (index.ts), which
+  // ran only in test files that import it: code under test that reads them elsewhere shared database 0,
+  // silently. As a setup file of the project it runs before every test file (Vitest 3.2 and 4 read the
+  // list when they start the workers, after the global setups).
+  const self = fileURLToPath(new URL('./index.js', import.meta.url));
+  if (!project.config.setupFiles.includes(self)) project.config.setupFiles.unshift(self);
   process.stderr.write(readyLine(open.services, begun, open));
 
   if (project.vitest.config.watch) {

@@ -8,8 +8,14 @@ import { allGone, firstReport, fixture, pidContainers, reports, runVitest, sessi
 describe('Vitest with sandpit-services/vitest', () => {
   test.each(['threads', 'forks', 'vmThreads'])('pool %s: tests see the services (inject, env, exec); nothing left after', async (pool) => {
     const f = fixture('basic');
+    // A file that never imports sandpit-services/vitest (code under test reading SANDPIT_*): its worker's copy too.
+    writeFileSync(
+      path.join(f.dir, 'c.test.js'),
+      "import { expect, test } from 'vitest';\ntest('env alone', () => expect(process.env.SANDPIT_CACHE_URL).toMatch(new RegExp(`/${process.env.VITEST_POOL_ID}$`)));\n",
+    );
     const result = await runVitest(f, ['run', `--pool=${pool}`, '--maxWorkers=2']);
     expect(result.all).toMatch(/sandpit: cache, box ready in [\d.]+ s \(session /);
+    expect(result.all).toMatch(/Tests +3 passed/);
     expect(result.exitCode).toBe(0);
     const [a, b] = reports(f);
     expect(a).toMatchObject({ session: expect.stringMatching(/^\d+-[0-9a-f]{8}$/), services: ['box', 'cache'], exec: [4, 'from-box\n'] });
