@@ -7,9 +7,9 @@ import type { CommonOptions, ProgressEvent, StartOptions } from '../types.js';
 import { customPreset, CUSTOM_OPTIONS } from './custom.js';
 import { isImageReference } from '../images/reference.js';
 import { durationMs } from './duration.js';
-import { suggestion } from './suggest.js';
+import { suggestion } from '../suggest.js';
 
-export { suggestion } from './suggest.js';
+export { suggestion } from '../suggest.js';
 import { serviceName } from './name.js';
 
 const DEFAULT_TIMEOUT_MS = 60_000;

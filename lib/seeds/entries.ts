@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { SandpitError } from '../errors.js';
-import { closest } from '../options/suggest.js';
+import { closest } from '../suggest.js';
 
 /** What `/docker-entrypoint-initdb.d` runs (the official mysql image also reads .sql.bz2); anything else it ignores. */
 export const SCRIPT_FILE = /\.(sql|sql\.gz|sql\.bz2|sql\.xz|sql\.zst|sh)$/i;
