@@ -50,9 +50,10 @@ export async function pruneListed({ reused = false, olderThanMs = 0, dryRun = fa
     const idle = reused ? (await Promise.all(warm.map(async (c) => ((await held(c.Labels[LABEL.claim] ?? c.Id)) ? [] : [c])))).flat() : [];
     return [...deadListed, ...listed(idle, idleWhy)];
   }
-  await Promise.allSettled(dead.map((c) => removeContainer(c.Id)));
+  const removals = await Promise.allSettled(dead.map((c) => removeContainer(c.Id)));
   const idle = reused ? await removeIdleReused(warm) : [];
   // And the notes of warm containers gone by other means, as the reaper sweeps them.
   if (reused) sweepOrphanNotes(warm.filter((c) => !idle.includes(c.Id)));
-  return [...deadListed, ...listed(warm.filter((c) => idle.includes(c.Id)), idleWhy)];
+  // Only what is gone: a removal the engine refused is not said done.
+  return [...deadListed.filter((_, i) => removals[i]!.status === 'fulfilled'), ...listed(warm.filter((c) => idle.includes(c.Id)), idleWhy)];
 }

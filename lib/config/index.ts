@@ -45,6 +45,8 @@ export interface SandpitConfig {
 }
 
 const TOP_LEVEL = ['services', 'reuse', '$schema'];
+/** Keys every service may have (beside its preset's options): at the top level, said where they go. */
+const SERVICE_KEYS = ['preset', 'isolation', 'port', 'image', 'snapshot', 'startupTimeout', 'bindAddress'];
 const EXAMPLE = '{ "services": { "cache": { "preset": "redis" } } }';
 
 /** Where sandpit looks, for "no config found" messages. */
@@ -69,7 +71,7 @@ export async function loadConfig(cwd = process.cwd(), { stopDir }: { stopDir?: s
   for (const key of Object.keys(config)) {
     if (TOP_LEVEL.includes(key)) continue;
     // A service's own key at the top (isolation, initScripts…): said where it goes.
-    const own = key === 'isolation' || key === 'preset' || presetNames.some((name) => key in presetByName(name).options);
+    const own = SERVICE_KEYS.includes(key) || presetNames.some((name) => Object.hasOwn(presetByName(name).options, key));
     fail(key, own ? `a key of each service, not of the whole config: put it under services.<name>.${key}.` : `unknown key.${suggestion(key, TOP_LEVEL)} Expected ${EXAMPLE}.`);
   }
   const reuse = config.reuse;

@@ -117,7 +117,8 @@ async function syncWorkerOn(connection: Connection, target: MysqlIsolation, work
   }
 }
 
-/** Below Jest's and Vitest's 5 s for a hook: the reason reaches the test, not a hook timeout. */
+/** Below Jest's and Vitest's 5 s for a hook, so that a lone reset's reason reaches the test rather than a
+ * hook timeout (one queued behind another that waited, copies.ts, may still meet the hook's limit first). */
 const LOCK_WAIT_SECONDS = 4;
 /** Both waits time out with it: a table's metadata lock (lock_wait_timeout) and a row's (InnoDB's). */
 const ER_LOCK_WAIT_TIMEOUT = 1205;
@@ -140,12 +141,22 @@ async function endIdleTransactions(connection: Connection, database: string): Pr
   await Promise.all((rows as { id: number }[]).map(({ id }) => connection.query(`KILL ${Number(id)}`).catch(() => {})));
 }
 
-/** The other connections to `database`, as the reset's lock-wait error names them. */
+/**
+ * The connections that may hold the lock, for the reset's lock-wait error: those running a statement or
+ * in a transaction (an idle pooled one holds nothing), on `database` first; a connection opened on
+ * another database that names this one's tables is listed when none is.
+ */
 async function holders(connection: Connection, database: string): Promise<string> {
   const [rows] = await connection
-    .query(`SELECT ID AS id, COMMAND AS command, LEFT(COALESCE(INFO, ''), 60) AS info FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID()`, [database])
+    .query(
+      `SELECT p.ID AS id, p.DB AS db, p.COMMAND AS command, LEFT(COALESCE(p.INFO, ''), 60) AS info FROM information_schema.PROCESSLIST p
+       LEFT JOIN information_schema.INNODB_TRX t ON t.trx_mysql_thread_id = p.ID
+       WHERE p.ID <> CONNECTION_ID() AND p.USER NOT IN ('system user', 'event_scheduler') AND (p.COMMAND <> 'Sleep' OR t.trx_id IS NOT NULL)`,
+    )
     .catch(() => [[]] as unknown as [unknown]);
-  const list = (rows as { id: number; command: string; info: string }[]).map((r) => `connection ${r.id}: ${r.info || r.command}`);
+  const all = rows as { id: number; db: string | null; command: string; info: string }[];
+  const here = all.filter((r) => r.db === database);
+  const list = (here.length > 0 ? here : all).slice(0, 3).map((r) => `connection ${r.id}: ${r.info || `${r.command}, in a transaction`}`);
   return list.join('; ') || 'it has ended since';
 }
 

@@ -151,7 +151,13 @@ const GUARD = ['ACL', 'SETUSER', 'default', '-flushall'];
 /** Main process, once the server is ready: database 0 as the init scripts left it becomes the template. */
 async function seedTemplate(target: Target): Promise<void> {
   const template = names.redisTemplate(target.databases);
-  await send(target, [...auth(target), ...copy(0, template, true), ['SELECT', String(template)], ['SET', MARK, '1'], GUARD]);
+  await send(target, [...auth(target), ...copy(0, template, true), ['SELECT', String(template)], ['SET', MARK, '1']]);
+  await guard(target);
+}
+
+/** Best effort: a server whose ACL commands are renamed away or refused still gets its copies, unguarded. */
+async function guard(target: Target): Promise<void> {
+  await send(target, [...auth(target), GUARD]).catch(() => {});
 }
 
 /** A worker's database: emptied, then the template's keys (the seed) copied in. Nothing else is touched. */
@@ -168,9 +174,9 @@ async function resetServer(target: Target): Promise<void> {
   const template = names.redisTemplate(target.databases);
   const marked = (await send(target, [...auth(target), ['SELECT', String(template)], ['EXISTS', MARK]])).at(-1) === ':1';
   const others = Array.from({ length: target.databases }, (_, i) => i).filter((i) => i !== template && (marked || i !== 0));
+  await send(target, [...auth(target), ...others.flatMap((i) => [['SELECT', String(i)], ['FLUSHDB']])]);
   // The guard again: a restarted server (`docker restart`) forgot it.
-  await send(target, [...auth(target), ...others.flatMap((i) => [['SELECT', String(i)], ['FLUSHDB']]), GUARD]);
-  await (marked ? syncDatabase(target, 0) : seedTemplate(target));
+  await (marked ? syncDatabase(target, 0).then(() => guard(target)) : seedTemplate(target));
 }
 
 /**

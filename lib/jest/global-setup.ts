@@ -1,7 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SandpitError, isSandpitError } from '../errors.js';
-import { ISOLATION_ENV } from '../runner/isolation.js';
 import { READY_ENV, RUN_ENV } from '../runner/isolation.js';
 import { RunnerSession, readyLine } from '../runner/session.js';
 import { remember, started } from './state.js';
@@ -63,14 +62,11 @@ export default async function globalSetup(globalConfig: JestGlobalConfig, projec
   }
   const begun = Date.now();
   try {
-    const session = await RunnerSession.open(globalConfig.rootDir, { maxWorkers: globalConfig.maxWorkers ?? 1 });
+    const session = await RunnerSession.open(globalConfig.rootDir, {
+      maxWorkers: globalConfig.maxWorkers ?? 1,
+      check: (isolated) => checkWorkerSetup(projectConfig, isolated),
+    });
     const env = session.env();
-    try {
-      checkWorkerSetup(projectConfig, Object.keys(JSON.parse(env[ISOLATION_ENV] ?? '{}') as object));
-    } catch (error) {
-      await session.close();
-      throw error;
-    }
     const run = String(Date.now());
     Object.assign(process.env, env, { [RUN_ENV]: run });
     // Worker 1 exists in every run (in band too): its copies are made here (or were, by a warm server's

@@ -42,11 +42,15 @@ export class RunnerSession {
     return this.#file;
   }
 
-  /** Loads `sandpit.config.*` in `rootDir` and starts its services; on any failure nothing is left. */
-  static async open(rootDir: string, { maxWorkers = 1 }: { maxWorkers?: number } = {}): Promise<RunnerSession> {
+  /**
+   * Loads `sandpit.config.*` in `rootDir` and starts its services; on any failure nothing is left.
+   * `check`: the runner's own check of the config (the names isolated per worker), before anything starts.
+   */
+  static async open(rootDir: string, { maxWorkers = 1, check }: { maxWorkers?: number; check?: (isolated: string[]) => void } = {}): Promise<RunnerSession> {
     const session = new RunnerSession(rootDir, Math.max(1, maxWorkers));
     try {
       const { file, services, isolation, reuse } = await configured(rootDir, session.maxWorkers);
+      check?.(Object.keys(isolation).filter((name) => isolation[name] === 'worker'));
       session.#file = file;
       session.#reuse = reuse;
       session.#server = await serveExec((name) => session.#running.get(name)?.service, session.copies);

@@ -65,7 +65,7 @@ function pick<T>(services: Record<string, T>, name: string, runner: string): T {
 
 /**
  * reset() of a service with no copy per worker. A shared mysql or redis has no template to put back (and its
- * data is every worker's, --runInBand's single one included); the other presets hold no data to put back.
+ * data is every worker's, --runInBand's single one included); other services have no copies.
  */
 function notResettable(name: string, url: string): SandpitTestError {
   const shared = /^(mysql|redis):/.test(url);
@@ -73,7 +73,7 @@ function notResettable(name: string, url: string): SandpitTestError {
     'INVALID_OPTION',
     shared
       ? `sandpit: reset("${name}") needs isolation: 'worker' (the default for mysql and redis): "${name}" is shared by all workers, so it keeps no seeded template to put back.`
-      : `sandpit: reset("${name}") is for mysql and redis services: "${name}" holds no data of its own to put back.`,
+      : `sandpit: reset("${name}") is for mysql and redis services, which have a copy per worker to put back.`,
   );
 }
 

@@ -16,7 +16,7 @@ export const SNAPSHOT_LABEL = {
   format: 'sandpit.snapshot.format',
   /** Why the data is not used (SnapshotRecipe.seal): starts with these scripts run them each time. */
   unkept: 'sandpit.snapshot.unkept',
-  /** What sandpit's own scripts said when they ran with the seeds (lib/seeds/notices.ts), one per line: said at each start. */
+  /** What sandpit's own scripts said when they ran with the seeds (lib/seeds/notices.ts), a JSON array: said at each start. */
   notices: 'sandpit.snapshot.notices',
   /** On the container a snapshot is taken from, never on a service's. */
   building: 'sandpit.snapshot.building',

@@ -106,7 +106,7 @@ function changes(request: TakeRequest, command: string[], own: string[], unkept:
     [SNAPSHOT_LABEL.format]: SNAPSHOT_FORMAT,
     [SNAPSHOT_LABEL.building]: '',
     ...(unkept ? { [SNAPSHOT_LABEL.unkept]: unkept } : {}),
-    ...(notices.length > 0 ? { [SNAPSHOT_LABEL.notices]: notices.join('\n') } : {}),
+    ...(notices.length > 0 ? { [SNAPSHOT_LABEL.notices]: JSON.stringify(notices) } : {}),
     [LABEL.managed]: 'snapshot',
   };
   return [
@@ -114,9 +114,16 @@ function changes(request: TakeRequest, command: string[], own: string[], unkept:
     `CMD ${JSON.stringify(command)}`,
     // Without the stand-in's folder (SnapshotRecipe.endAfterInit): a start from the snapshot runs the server itself.
     `ENV PATH=${JSON.stringify(request.basePath)}`,
-    ...Object.entries(labels).map(([key, value]) => `LABEL ${key}=${JSON.stringify(value)}`),
+    ...Object.entries(labels).map(([key, value]) => `LABEL ${key}=${quoted(value)}`),
   ];
 }
+
+/**
+ * A value as a Dockerfile instruction of `docker commit --change` reads it: in double quotes, where the
+ * engine undoes \\ and \" but not \n (a newline would stay two characters: values hold none), and
+ * expands $NAME unless escaped (a script named `$seed.sql` lost its name).
+ */
+const quoted = (value: string): string => JSON.stringify(value).replace(/\$/g, '\\$');
 
 /** sandpit's labels on the container that its base image does not carry. */
 async function ownLabels(container: Dockerode.Container, base: string): Promise<string[]> {

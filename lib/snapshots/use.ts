@@ -48,7 +48,7 @@ export async function snapshotFor(request: SnapshotRequest): Promise<Launch | un
   // Recorded for `images prune`; a failure to record must not fail a start.
   await markUsed(tag).catch(() => {});
   const labels = snapshot?.Config.Labels ?? {};
-  for (const notice of (labels[SNAPSHOT_LABEL.notices] ?? '').split('\n').filter(Boolean)) request.say(notice, true);
+  for (const notice of noticesOf(labels[SNAPSHOT_LABEL.notices])) request.say(notice, true);
   const unkept = labels[SNAPSHOT_LABEL.unkept];
   if (unkept) {
     request.say(`${unkept}: they run at this start, with no snapshot`);
@@ -110,4 +110,14 @@ function scriptName(entry: string): string {
   if (path.isAbsolute(entry)) return path.basename(entry);
   const line = entry.trim().split('\n')[0] ?? '';
   return `"${line.length > 30 ? `${line.slice(0, 29)}…` : line}"`;
+}
+
+/** The notices a snapshot keeps (take.ts): none when the label is absent or not what this version writes. */
+function noticesOf(label: string | undefined): string[] {
+  try {
+    const parsed: unknown = JSON.parse(label ?? '[]');
+    return Array.isArray(parsed) ? parsed.filter((n): n is string => typeof n === 'string') : [];
+  } catch {
+    return [];
+  }
 }

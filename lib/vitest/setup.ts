@@ -37,7 +37,9 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
   // silently. As a setup file of the project it runs before every test file (Vitest 3.2 and 4 read the
   // list when they start the workers, after the global setups).
   const self = fileURLToPath(new URL('./index.js', import.meta.url));
-  if (!project.config.setupFiles.includes(self)) project.config.setupFiles.unshift(self);
+  // Not in browser mode: the worker side is Node's (a socket to this process).
+  const browser = (project.config as { browser?: { enabled?: boolean } }).browser?.enabled === true;
+  if (!browser && !project.config.setupFiles.includes(self)) project.config.setupFiles.unshift(self);
   process.stderr.write(readyLine(open.services, begun, open));
 
   if (project.vitest.config.watch) {

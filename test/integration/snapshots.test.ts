@@ -106,6 +106,14 @@ describe('redis init scripts and snapshots', () => {
     expect(Object.keys(labels).filter((key) => key.startsWith('sandpit.reuse'))).toEqual([]);
   });
 
+  test("the snapshot's labels keep what they were given: a script named with a $ (the engine expanded $dollar to nothing)", async () => {
+    const named = file(`with$dollar-${Date.now()}.redis`, 'SET k v\n');
+    await using cache = await start({ preset: 'redis', initScripts: [named] });
+    const image = (await execa('docker', ['inspect', '-f', '{{.Config.Image}}', cache.containerId])).stdout;
+    const { stdout } = await execa('docker', ['inspect', '-f', '{{index .Config.Labels "sandpit.snapshot.scripts"}}', image]);
+    expect(stdout).toBe(path.basename(named));
+  });
+
   test("a seed that leaves keys with an expiry runs at each start: its expiries count from that start, not the snapshot's", async () => {
     const expiring = file('expiring.redis', `SET session token EX 3600\nSET plain kept\n# ${Date.now()}\n`);
     const expiresAt = async () => {

@@ -1,4 +1,5 @@
 import { expect, test } from '@jest/globals';
+import { execa } from 'execa';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fixture, pidContainers, pidGone, runJest } from './harness.js';
@@ -21,6 +22,7 @@ test("globalSetup/globalTeardown compose with a project's own", async () => {
 test("a project's own globalSetup without the worker setup: refused before any test, for an isolated service (its workers' variables named the shared database)", async () => {
   const f = fixture('composed');
   writeFileSync(path.join(f.dir, 'jest.config.js'), "module.exports = { globalSetup: './setup.js', globalTeardown: './teardown.js' };\n");
+  const since = Math.floor(Date.now() / 1000) - 1;
   const jest = runJest(f);
   const result = await jest;
   expect(result.exitCode).not.toBe(0);
@@ -28,5 +30,8 @@ test("a project's own globalSetup without the worker setup: refused before any t
     "SandpitError [CONFIG_INVALID]: Add setupFilesAfterEnv: ['sandpit-services/jest/worker-setup'] to the Jest config: cache is isolated per worker, and without it each worker's SANDPIT_* variables point at the shared database.",
   );
   expect(result.all).not.toMatch(/Tests:/);
+  // Refused before any service started: the engine created no container for this run.
+  const { stdout: created } = await execa('docker', ['events', '--since', String(since), '--until', String(Math.ceil(Date.now() / 1000)), '--filter', `label=sandpit.pid=${jest.pid}`, '--filter', 'event=create', '--format', '{{.ID}}']);
+  expect(created).toBe('');
   expect(await pidContainers(jest.pid!)).toEqual([]);
 });

@@ -158,6 +158,10 @@ describe('loadConfig rejects, naming the file and the key', () => {
     expect((await failure(top)).message).toBe('sandpit.config.json: isolation: a key of each service, not of the whole config: put it under services.<name>.isolation.');
     const option = project({ 'sandpit.config.json': { initScripts: ['seed.sql'], services: {} } });
     expect((await failure(option)).message).toMatch(/^sandpit\.config\.json: initScripts: a key of each service/);
+    const common = project({ 'sandpit.config.json': { port: 'standard', services: {} } });
+    expect((await failure(common)).message).toMatch(/^sandpit\.config\.json: port: a key of each service/);
+    const inherited = project({ 'sandpit.config.json': { constructor: 1, services: {} } });
+    expect((await failure(inherited)).message).toMatch(/^sandpit\.config\.json: constructor: unknown key\./);
     const reuse = project({ 'sandpit.config.json': { reuse: { idleTimeOut: 60000 }, services: {} } });
     expect((await failure(reuse)).message).toBe('sandpit.config.json: reuse.idleTimeOut: unknown key. Did you mean "idleTimeout"? expected true, false, or { "idleTimeout": milliseconds }.');
   });
