@@ -18,6 +18,8 @@ export const LABEL = {
   claim: 'sandpit.reuse.claim',
   /** Warm reuse: milliseconds unused after which the reaper removes it. */
   idle: 'sandpit.reuse.idle',
+  /** Warm reuse: the config file it was started from; a run of that config with other options supersedes it. */
+  project: 'sandpit.reuse.project',
 } as const;
 
 /** Session of containers that outlive their process on purpose (`sandpit up --detach`). */

@@ -20,7 +20,14 @@ export async function startFresh(options: StartOptions, key: string, settings: R
     const service = await start({
       ...options,
       detached: false,
-      labels: { [LABEL.session]: DETACHED, [LABEL.pid]: '', [LABEL.reuse]: key, [LABEL.claim]: token, [LABEL.idle]: String(settings.idleMs) },
+      labels: {
+        [LABEL.session]: DETACHED,
+        [LABEL.pid]: '',
+        [LABEL.reuse]: key,
+        [LABEL.claim]: token,
+        [LABEL.idle]: String(settings.idleMs),
+        ...(settings.project ? { [LABEL.project]: settings.project } : {}),
+      },
     });
     return { service, token, ...(release ? { release } : {}) };
   } catch (error) {

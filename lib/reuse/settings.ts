@@ -6,6 +6,11 @@ export const DEFAULT_IDLE_MS = 15 * 60_000;
 
 export interface ReuseSettings {
   idleMs: number;
+  /**
+   * A test run's config file (lib/runner/session.ts; not `sandpit up`, whose flags may differ from it on
+   * purpose): its warm services that a later run of it no longer matches go (lib/reuse/start.ts).
+   */
+  project?: string;
 }
 
 

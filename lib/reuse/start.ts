@@ -12,7 +12,8 @@ import { ensureReaper } from './reaper.js';
 import { startFresh } from './fresh.js';
 import { resetLater } from './reset-later.js';
 import { claimAfterReset } from './clean-mark.js';
-import { preloadClaims } from '../cleanup/reused.js';
+import { preloadClaims, removeIdleReused, resetterAlive } from '../cleanup/reused.js';
+import type { ContainerInfo } from 'dockerode';
 import { untouched, type Seen } from './untouched.js';
 import type { ReuseSettings } from './settings.js';
 
@@ -105,7 +106,7 @@ export async function startOrReuse(given: StartOptions[], settings: ReuseSetting
     // Its history starts before its creation: a minute of slack for an engine whose clock is behind.
     const since = Math.floor(Date.now() / 1000) - 60;
     if (replacing) replaced.add(name);
-    const { service, release, token } = await startFresh(options, key, settings);
+    const [{ service, release, token }] = await Promise.all([startFresh(options, key, settings), removeSuperseded(running, name, key, settings.project)]);
     if (release) releases.set(name, reset ? release : handBack(options, key, { id: service.containerId, since }, token, release));
     tokens.set(name, token);
     return service;
@@ -121,6 +122,23 @@ export async function startOrReuse(given: StartOptions[], settings: ReuseSetting
     throw failed.reason;
   }
   return { services, reused, releases, replaced, tokens, startedAt };
+}
+
+/**
+ * Warm containers of this service from the same config file, started with options it no longer has (a
+ * seed edited, an option changed): no run of that file takes them over again, yet each stayed for its idle
+ * time (a mysql ~190 MB; an afternoon of seed edits piled them up). Removed beside the new start, unless a
+ * run holds one now (a run from before the edit, still going). Switching back to the old options (a branch)
+ * then starts anew instead of taking it over.
+ */
+async function removeSuperseded(running: ContainerInfo[], name: string, key: string, project: string | undefined): Promise<void> {
+  if (project === undefined) return;
+  // Not one whose resetter is still at work: it waits for its run's process to end first, and in watch mode
+  // that is this process (a reload hands the old one back, then starts the new one): a wait of a minute.
+  const superseded = running.filter(
+    (c) => c.Labels[LABEL.project] === project && c.Labels[LABEL.name] === name && c.Labels[LABEL.reuse] !== key && !resetterAlive(c.Id),
+  );
+  if (superseded.length > 0) await removeIdleReused(superseded).catch(() => {});
 }
 
 const keepsNoData = (options: StartOptions): boolean => 'preset' in options && presetByName(options.preset).keepsNoData === true;

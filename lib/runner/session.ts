@@ -178,7 +178,8 @@ async function configured(
   }
   // A test run owns its containers: `detached` in a config is for `sandpit up`, not for tests.
   const services = config.services.map((options) => withIsolation({ ...options, detached: false }, config.isolation[options.name ?? ''], maxWorkers));
-  return { file: config.file, services, isolation: config.isolation, reuse: reuseSettings(config.reuse) };
+  const reuse = reuseSettings(config.reuse);
+  return { file: config.file, services, isolation: config.isolation, reuse: reuse && { ...reuse, project: config.file } };
 }
 
 /** "cache, box ready in 1.2 s (session …)": the one line a runner prints after setup. */

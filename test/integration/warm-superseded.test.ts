@@ -1,0 +1,42 @@
+import { afterAll, expect, test } from '@jest/globals';
+import { execa } from 'execa';
+import { fileURLToPath } from 'node:url';
+import { removeContainer } from '../../lib/cleanup/remove.js';
+import { resetterAlive } from '../../lib/cleanup/reused.js';
+import { eventually } from '../helpers/engine.js';
+
+// The built library: lib/runner reaches lib/isolation's CommonJS sources (.cts), which this Jest
+// config does not transform; `npm test` builds dist/ first.
+const { startWarm } = (await import('../../dist/lib/runner/warm.js' as string)) as typeof import('../../lib/runner/warm.js');
+const warmJs = fileURLToPath(new URL('../../dist/lib/runner/warm.js', import.meta.url));
+
+const name = `superseded${process.pid}`;
+const project = `/projects/${name}/sandpit.config.json`;
+const list = (seed: string) => [{ preset: 'redis' as const, name, initScripts: [`SET seed ${seed}-${Date.now()}`] }];
+const present = async () => (await execa('docker', ['ps', '-aq', '--no-trunc', '--filter', `label=sandpit.name=${name}`])).stdout.split('\n').filter(Boolean).sort();
+/** A test run of its own process, as each `jest` is: it hands its service back and ends; its resetter then resets it. */
+const runElsewhere = async (seed: string, from = project): Promise<string> => {
+  const script = `const { startWarm } = await import(${JSON.stringify(warmJs)});
+const warm = await startWarm(${JSON.stringify(list(seed))}, { idleMs: 600000, project: ${JSON.stringify(from)} });
+console.log(warm.services[0].containerId);
+await Promise.all([...warm.releases.values()].map((r) => r()));`;
+  const id = (await execa(process.execPath, ['--input-type=module', '-e', script])).stdout.trim();
+  await eventually(async () => !resetterAlive(id), 30_000);
+  return id;
+};
+
+afterAll(async () => {
+  await Promise.allSettled((await present()).map((id) => removeContainer(id)));
+});
+
+test("a test run whose config changed a service's options removes that service's warm container of the old options, unless a run holds it", async () => {
+  // Held by a run still going (this process), from before the edits.
+  const held = await startWarm(list('held'), { idleMs: 600_000, project });
+  const first = await runElsewhere('one');
+  // Another config file's warm service of the same name is not this one's to remove.
+  const other = await runElsewhere('other', `${project}.elsewhere`);
+  expect(await present()).toEqual([held.services[0]!.containerId, first, other].sort());
+  const edited = await runElsewhere('two');
+  // The first (idle, reset, superseded) went beside the new start; the held one and the other project's stay.
+  expect(await present()).toEqual([held.services[0]!.containerId, other, edited].sort());
+}, 120_000);
