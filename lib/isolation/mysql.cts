@@ -107,7 +107,6 @@ async function syncWorkerOn(connection: Connection, target: MysqlIsolation, work
   if (!manifest) throw new Error(`sandpit: the seeded template of ${target.database} is missing: was the server set up by sandpit's global setup?`);
   const worker = names.workerDatabase(target.database, workerId);
   await endIdleTransactions(connection, worker);
-  await connection.query(`SET SESSION lock_wait_timeout = ${LOCK_WAIT_SECONDS}, SESSION innodb_lock_wait_timeout = ${LOCK_WAIT_SECONDS}`);
   try {
     await schema.syncSchema(connection, manifest, names.templateDatabase(target.database), worker);
   } catch (error) {
@@ -132,13 +131,16 @@ const ER_LOCK_WAIT_TIMEOUT = 1205;
  * transaction, are left alone. The test that still holds one gets "connection lost" if it uses it again.
  */
 async function endIdleTransactions(connection: Connection, database: string): Promise<void> {
-  const [rows] = await connection.query(
-    `SELECT p.ID AS id FROM information_schema.PROCESSLIST p JOIN information_schema.INNODB_TRX t ON t.trx_mysql_thread_id = p.ID
+  // With the reset's own lock waits set (LOCK_WAIT_SECONDS): one round trip.
+  const [results] = await connection.query(
+    `SET SESSION lock_wait_timeout = ${LOCK_WAIT_SECONDS}, SESSION innodb_lock_wait_timeout = ${LOCK_WAIT_SECONDS};
+     SELECT p.ID AS id FROM information_schema.PROCESSLIST p JOIN information_schema.INNODB_TRX t ON t.trx_mysql_thread_id = p.ID
      WHERE p.DB = ? AND p.COMMAND = 'Sleep' AND p.ID <> CONNECTION_ID()`,
     [database],
   );
+  const rows = (results as unknown[])[1] as { id: number }[];
   // One that ended by itself meanwhile: its KILL fails, and it is gone all the same.
-  await Promise.all((rows as { id: number }[]).map(({ id }) => connection.query(`KILL ${Number(id)}`).catch(() => {})));
+  await Promise.all(rows.map(({ id }) => connection.query(`KILL ${Number(id)}`).catch(() => {})));
 }
 
 /**
