@@ -1,3 +1,5 @@
+import os from 'node:os';
+import path from 'node:path';
 import type { CommandModule } from 'yargs';
 
 export const ls: CommandModule<object, { json?: boolean }> = {
@@ -22,14 +24,24 @@ export const ls: CommandModule<object, { json?: boolean }> = {
       return;
     }
     const { table } = await import('../output.js');
-    const rows = services.map((s) => [s.name, shortId(s.containerId), s.preset, s.url || '-', age(s.createdAt), owner(s.owner), s.state]);
+    const rows = services.map((s) => [s.name, shortId(s.containerId), s.preset, s.url || '-', age(s.createdAt), owner(s.owner, s.project), s.state]);
     process.stdout.write(`${table([['NAME', 'ID', 'PRESET', 'URL', 'AGE', 'OWNER', 'STATE'], ...rows])}\n`);
   },
 };
 
-/** A session id starts with its process id, which is what a person can look up or kill. */
-const owner = (session: string) =>
-  session === 'detached' || session === 'reused' ? session : `session (pid ${session.split('-')[0]})`;
+/**
+ * A session id starts with its process id, which is what a person can look up or kill. A warm one names the
+ * project folder whose test runs use it: seven rows of `db` and `cache` said nothing of whose they were.
+ */
+const owner = (session: string, project: string | undefined) =>
+  session === 'reused' && project ? `reused (${folderOf(project)})` : session === 'detached' || session === 'reused' ? session : `session (pid ${session.split('-')[0]})`;
+
+/** The config file's folder, under the home folder as ~. */
+function folderOf(file: string): string {
+  const dir = path.dirname(file);
+  const home = os.homedir();
+  return home && home !== '/' && (dir === home || dir.startsWith(`${home}${path.sep}`)) ? `~${dir.slice(home.length)}` : dir;
+}
 
 function age(since: Date): string {
   const s = Math.max(0, Math.round((Date.now() - since.getTime()) / 1000));

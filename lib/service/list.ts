@@ -14,6 +14,8 @@ export interface ServiceInfo extends ServiceFields {
   state: string;
   /** Warm reuse: the configuration its takers must have (absent on others). */
   reuseKey?: string;
+  /** Warm reuse: the config file of the test run that started it (absent from `sandpit up`'s). */
+  project?: string;
 }
 
 /**
@@ -52,6 +54,7 @@ export function describeContainer(c: ContainerInfo, reach: EngineReach): Service
     state: c.State,
     extras: preset?.extras?.(options) ?? {},
     ...(labels[LABEL.reuse] === undefined ? {} : { reuseKey: labels[LABEL.reuse] }),
+    ...(labels[LABEL.project] ? { project: labels[LABEL.project] } : {}),
   };
 }
 

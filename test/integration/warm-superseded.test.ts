@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { removeContainer } from '../../lib/cleanup/remove.js';
 import { resetterAlive } from '../../lib/cleanup/reused.js';
 import { eventually } from '../helpers/engine.js';
+import { expectExit, sandpit } from '../cli/run.js';
 
 // The built library: lib/runner reaches lib/isolation's CommonJS sources (.cts), which this Jest
 // config does not transform; `npm test` builds dist/ first.
@@ -39,4 +40,10 @@ test("a test run whose config changed a service's options removes that service's
   const edited = await runElsewhere('two');
   // The first (idle, reset, superseded) went beside the new start; the held one and the other project's stay.
   expect(await present()).toEqual([held.services[0]!.containerId, other, edited].sort());
+  // `sandpit ls` says whose each warm one is.
+  const listed = await sandpit(['ls']);
+  expectExit(listed, 0);
+  const row = (id: string) => listed.stdout.split('\n').find((line) => line.includes(id.slice(0, 12))) ?? '';
+  expect(row(edited)).toContain(`reused (/projects/${name})`);
+  expect(row(other)).toContain(`reused (/projects/${name})`); // its file is another, in the same folder
 }, 120_000);
