@@ -5,6 +5,12 @@ import isolation = require('../isolation/index.cjs');
 function prefixes(): Record<string, string> {
   const json = process.env.SANDPIT_SERVICES;
   if (json === undefined) {
+    // Outside Jest (a plain script, another runner): Jest's set-up is not what is missing.
+    if (process.env.JEST_WORKER_ID === undefined) {
+      throw new Error(
+        "sandpit: service(), exec() and reset() of 'sandpit-services/jest' work in Jest test files, with the preset. Elsewhere, start services with start() from 'sandpit-services' (or 'sandpit-services/vitest' in Vitest).",
+      );
+    }
     // A config with the preset and a globalSetup of its own is the likely case: Jest keeps only the config's.
     throw new Error(
       "sandpit: no services in this Jest run: sandpit's globalSetup did not run. Use preset: 'sandpit-services' in your Jest config; if the config sets a globalSetup of its own, that one replaces the preset's: call sandpit's from it (README: \"Already have a globalSetup?\").",

@@ -2,6 +2,7 @@ import { expect, test } from '@jest/globals';
 import { execa } from 'execa';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { fixture, pidContainers, pidGone, runJest } from './harness.js';
 
 // sandpit-services/jest must load inside Jest's CommonJS test sandbox, with no Node flags.
@@ -34,4 +35,12 @@ test("a project's own globalSetup without the worker setup: refused before any t
   const { stdout: created } = await execa('docker', ['events', '--since', String(since), '--until', String(Math.ceil(Date.now() / 1000)), '--filter', `label=sandpit.pid=${jest.pid}`, '--filter', 'event=create', '--format', '{{.ID}}']);
   expect(created).toBe('');
   expect(await pidContainers(jest.pid!)).toEqual([]);
+});
+
+test("service() outside Jest (a plain script) says where it works, not that Jest's set-up is missing", async () => {
+  const index = fileURLToPath(new URL('../../dist/lib/jest/index.cjs', import.meta.url));
+  const { JEST_WORKER_ID: _worker, SANDPIT_SERVICES: _services, ...env } = process.env;
+  const script = await execa(process.execPath, ['-e', `require(${JSON.stringify(index)}).service('db')`], { reject: false, extendEnv: false, env });
+  expect(script.exitCode).not.toBe(0);
+  expect(script.stderr).toContain("sandpit: service(), exec() and reset() of 'sandpit-services/jest' work in Jest test files, with the preset. Elsewhere, start services with start() from 'sandpit-services'");
 });
