@@ -15,6 +15,8 @@ const yargs = require('yargs') as typeof import('yargs').default;
 const { hideBin } = require('yargs/helpers') as typeof import('yargs/helpers');
 
 const args = hideBin(process.argv);
+/** Once a command has returned or said its error: what may still be under way gets this long (an unref'd timer). */
+const DONE_GRACE_MS = 1000;
 
 // `npm run sandpit -- up httpd --root ./site` runs in the package's folder; the paths were typed in another.
 if (process.env.npm_lifecycle_event === 'sandpit' && process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
@@ -112,3 +114,9 @@ try {
   const { report } = await import('./output.js');
   process.exitCode = report(error, args.includes('--verbose'));
 }
+// The command is done, its outcome said. A request to an engine that stopped answering (a frozen dind)
+// would still hold the process until the deadline (2 min for ls, after its error at 3 s; doctor's whole
+// report at 3 s, then a TIMEOUT at 60 s). Not while a Ctrl-C's cleanup runs: that one ends the process.
+setTimeout(() => {
+  void import('./interrupt.js').then(({ interrupted }) => interrupted() || process.exit());
+}, DONE_GRACE_MS).unref();

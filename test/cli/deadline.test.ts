@@ -30,6 +30,16 @@ describe('no command hangs forever', () => {
     expect(ls.stderr).toMatch(TIMEOUT_LINE);
   }, 60_000);
 
+  test('an engine that answers nothing at all (a frozen dind): ls and doctor end once they have said so, not at the deadline', async () => {
+    const host = await stuckEngine('.');
+    for (const command of [['ls'], ['doctor']]) {
+      const run = await sandpit(command, { env: { DOCKER_HOST: host, SANDPIT_COMMAND_TIMEOUT: '40s' } });
+      expectExit(run, 1);
+      expect(`${run.stdout}${run.stderr}`).toMatch(/no answer within 3 s/);
+      expect(run.stderr).not.toMatch(/\(TIMEOUT\)/);
+    }
+  }, 90_000);
+
   test('up whose container start never returns: TIMEOUT, exit 1, and the container it created is removed', async () => {
     const name = unique('stuck');
     const host = await stuckEngine('^POST /[^ ]*containers/[0-9a-f]+/start');
