@@ -1,4 +1,6 @@
+import { lookup } from 'node:dns/promises';
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { SandpitError, describe } from '../errors.js';
 import { applySelection, type Selection } from '../engine/select.js';
@@ -79,10 +81,24 @@ async function connect(): Promise<ContainerRuntimeClient> {
     rememberEngine(client, engineChoice()); // a later warm run's first reads skip this connect (lib/reuse)
     return client;
   } catch (error) {
-    throw unreachable(error);
+    throw unreachable(await unknownHost(chosen?.uri, error));
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * testcontainers says "no working container runtime strategy" whatever failed, and sandpit said "nothing
+ * answers there" for a misspelt host too: a name that does not resolve is said as such.
+ */
+async function unknownHost(uri: string | undefined, cause: unknown): Promise<unknown> {
+  if (!uri?.startsWith('tcp://')) return cause;
+  const host = new URL(uri).hostname;
+  if (isIP(host.replace(/^\[|\]$/g, ''))) return cause;
+  return lookup(host).then(
+    () => cause,
+    (error: NodeJS.ErrnoException) => (error.code === 'ENOTFOUND' ? new Error(`no host named ${host} (${error.code})`, { cause }) : cause),
+  );
 }
 
 export function unreachable(cause: unknown): SandpitError {

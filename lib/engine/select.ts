@@ -36,9 +36,12 @@ export function applySelection(env: NodeJS.ProcessEnv = process.env): Selection 
     env.DOCKER_TLS_VERIFY = '1';
     env.DOCKER_CERT_PATH ||= path.join(env.DOCKER_CONFIG ?? path.join(os.homedir(), '.docker'));
   }
-  env.DOCKER_HOST = withPort(env.DOCKER_HOST as string, tlsOn);
+  env.DOCKER_HOST = withPort(withScheme(env.DOCKER_HOST as string), tlsOn);
   return { uri: env.DOCKER_HOST, source };
 }
+
+/** `10.0.0.5:2375`, as the Docker CLI reads it: tcp:// (testcontainers failed on it with "Invalid URL"). */
+const withScheme = (uri: string): string => (uri.includes('://') ? uri : `tcp://${uri}`);
 
 function withPort(uri: string, tls: boolean): string {
   if (!/^tcp:\/\/[^/:]+\/?$/.test(uri) && !/^tcp:\/\/\[[^\]]+\]\/?$/.test(uri)) return uri;

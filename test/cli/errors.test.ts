@@ -145,6 +145,14 @@ describe('bad input: one line, the right exit code, nothing left behind', () => 
       /^sandpit: The Docker engine at unix:\/\/\/nonexistent\.sock \(DOCKER_HOST\) is not reachable: .*try `sandpit doctor`\. \(DOCKER_UNREACHABLE\)$/,
     );
   });
+
+  test('a host name that does not resolve is said as such (it read "nothing answers there"); an address without a scheme is tcp://', async () => {
+    const unknown = await sandpit(['ls'], { env: { DOCKER_HOST: 'tcp://nosuchhost.invalid:2375' } });
+    expectExit(unknown, 1);
+    expect(unknown.stderr).toContain('The Docker engine at tcp://nosuchhost.invalid:2375 (DOCKER_HOST) is not reachable: no host named nosuchhost.invalid (ENOTFOUND).');
+    const bare = await sandpit(['ls'], { env: { DOCKER_HOST: 'nosuchhost.invalid:2375' } });
+    expect(bare.stderr).toContain('The Docker engine at tcp://nosuchhost.invalid:2375 (DOCKER_HOST) is not reachable: no host named');
+  });
 });
 
 describe('run from a folder below the project (the CLI reads the config of its own folder only)', () => {

@@ -35,6 +35,11 @@ describe('engine selection, as the Docker CLI does it', () => {
     expect(applySelection(env)).toEqual({ uri: 'tcp://docker:2375', source: 'DOCKER_HOST' });
   });
 
+  test('an address without a scheme is tcp://, as the Docker CLI reads it (it failed as an invalid URL)', () => {
+    expect(applySelection({ DOCKER_HOST: '10.250.77.2:2375' })?.uri).toBe('tcp://10.250.77.2:2375');
+    expect(applySelection({ DOCKER_HOST: 'docker' })?.uri).toBe('tcp://docker:2375');
+  });
+
   test('with TLS: port 2376, DOCKER_TLS_VERIFY normalised, certificates from ~/.docker by default', () => {
     const env: NodeJS.ProcessEnv = { DOCKER_HOST: 'tcp://docker', DOCKER_TLS_VERIFY: 'true', DOCKER_CONFIG: '/nowhere' };
     expect(applySelection(env)?.uri).toBe('tcp://docker:2376');
