@@ -35,6 +35,13 @@ export const shell: CommandModule<object, Args> = {
     onInterrupt(() => removeSession());
     const [box] = await startWithProgress([{ preset: 'ubuntu', name: 'shell', ...(mount ? { mount } : {}), ...(args.image ? { image: args.image } : {}) }], {
       plain: 'notices',
+    }).catch(async (error: unknown) => {
+      // The library's advice (copy files with exec()) is an API's; from the command line it is a flag.
+      const { isSandpitError } = await import('../../lib/errors.js');
+      if (isSandpitError(error) && error.option === 'mount' && args.mount === undefined) {
+        error.message = `${error.message.replace(/ Run the tests where the engine runs, or copy files in and out with exec\(\)\.$/, '')} Start the shell with --no-mount (nothing of this folder inside), or run sandpit where the engine runs.`;
+      }
+      throw error;
     });
     try {
       if (owner) await ensureUser(box!, owner);

@@ -107,7 +107,10 @@ async function images(client: ContainerRuntimeClient): Promise<Check> {
         status: 'warn',
         title: `no registry reachable: ${missing.join(', ')} will be built from Debian packages on first use (a minute or so, once)`,
         details,
-        hint: 'Build them now instead: `sandpit images build`.',
+        // A remote engine builds them itself: its containers, not this machine, must reach the mirror.
+        hint: isLocalEngine(client)
+          ? 'Build them now instead: `sandpit images build`.'
+          : "Build them now instead: `sandpit images build`; the engine builds them, so its containers must reach Debian's mirror. Or copy them from an engine that has them: `docker save <images> | docker -H <this engine> load`.",
       };
 }
 

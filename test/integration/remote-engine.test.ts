@@ -149,6 +149,20 @@ suite('a remote engine (tcp://, another machine\'s disk)', () => {
     expect(await eventually(async () => (await containersWith(`sandpit.session=${session}`)).length === 0, 20_000)).toBe(true);
   });
 
+  test('sandpit shell: the mount of this folder is refused with the flag to use instead; --no-mount works', async () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'sandpit-remote-shell-'));
+    try {
+      const env = { DOCKER_HOST: uri, NO_COLOR: '1' };
+      const refused = await execa('node', [cli, 'shell', '--', 'true'], { cwd: folder, reject: false, env });
+      expect(refused.exitCode).toBe(1);
+      expect(refused.stderr).toContain('Start the shell with --no-mount (nothing of this folder inside), or run sandpit where the engine runs.');
+      const bare = await execa('node', [cli, 'shell', '--no-mount', '--', 'echo', 'ok'], { cwd: folder, reject: false, env });
+      expect(bare).toMatchObject({ exitCode: 0, stdout: 'ok' });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   test('doctor is green and says the engine is remote and why it was chosen', async () => {
     const result = await execa('node', [cli, 'doctor'], { reject: false, env: { DOCKER_HOST: uri, NO_COLOR: '1' } });
     expect(result.stdout).toContain(`engine reachable at ${uri} (remote, DOCKER_HOST)`);
