@@ -47,9 +47,11 @@ async function dockerBuild(name: string, tag: string, image: OfflineImage, base:
   );
   if (failure !== undefined || !(await present(tag))) {
     const at = step ? ` at "${step}"` : '';
+    // The engine's words repeat the step's whole command (a kilobyte for httpd's), which the step names already.
+    const said = failure?.replace(/^The command '[\s\S]*' returned /, 'its command returned ');
     throw new SandpitError(
       'IMAGE_UNAVAILABLE',
-      `Building the offline ${name} image failed${at}: ${failure ?? 'no image was produced'}. Is the Debian mirror reachable from containers?`,
+      `Building the offline ${name} image failed${at}: ${said ?? 'no image was produced'}. Is the Debian mirror reachable from containers?`,
       { stage: 'build', logs: output.trim().split('\n').slice(-20).join('\n') },
     );
   }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { buildOffline, offlineTag } from '../../lib/images/offline.js';
+import type { SandpitError } from '../../lib/errors.js';
 import { resolveImage, type ImageProgress } from '../../lib/images/resolve.js';
 import { presets } from '../../lib/presets/index.js';
 import { eventually } from '../helpers/engine.js';
@@ -164,6 +165,16 @@ describe('offline mysql: the official image\'s first start', () => {
     expect(refused.stderr).toContain('MYSQL_RANDOM_ROOT_PASSWORD');
   });
 });
+
+test("a failing step: IMAGE_UNAVAILABLE names the step once, not the engine's repeat of its whole command", async () => {
+  const long = `echo ${'x'.repeat(400)} && exit 3`;
+  const error = await buildOffline(`failing${process.pid}`, { dockerfile: `FROM {{base}}\nRUN ${long}\n` }).then(
+    () => undefined,
+    (e: SandpitError) => e,
+  );
+  expect(error?.code).toBe('IMAGE_UNAVAILABLE');
+  expect(error?.message).toMatch(/^Building the offline failing\d+ image failed at "Step 2\/\d : RUN echo x+…": its command returned a non-zero code: 3\. Is the Debian mirror reachable from containers\?$/);
+}, 120_000);
 
 test('two processes building the same image at once build it once; the other waits and says so', async () => {
   const name = `twice${process.pid}`;
