@@ -126,12 +126,15 @@ async function offlineBlocker(suites: string[]): Promise<string | undefined> {
 async function disk(client: ContainerRuntimeClient): Promise<Check> {
   const dockerRoot = ((await client.container.dockerode.info()) as { DockerRootDir?: string }).DockerRootDir;
   // The engine's own disk is only measurable when it runs on this machine.
-  const where = dockerRoot && isLocalEngine(client) ? dockerRoot : os.tmpdir();
+  const local = isLocalEngine(client);
+  const where = dockerRoot && local ? dockerRoot : os.tmpdir();
+  // On a remote engine this is this machine's disk (the seeds' temporary copies), not the engine's: said so.
+  const whose = local ? '' : " (this machine's; the remote engine's own disk is not measured)";
   try {
     const s = await statfs(where);
     const freeGb = (s.bavail * s.bsize) / 2 ** 30;
     return freeGb >= MIN_FREE_GB
-      ? { status: 'ok', title: `${freeGb.toFixed(1)} GB free at ${where}` }
+      ? { status: 'ok', title: `${freeGb.toFixed(1)} GB free at ${where}${whose}` }
       : { status: 'warn', title: `only ${freeGb.toFixed(1)} GB free at ${where}`, hint: 'The images need about 1.5 GB: free some space (`docker image prune`).' };
   } catch {
     return { status: 'ok', title: `free disk at ${where}: not measurable from here` };

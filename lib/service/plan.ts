@@ -88,6 +88,8 @@ export async function planLaunch(input: PresetName | StartOptions, via: Launch |
   const placed = await placeFiles(engine, image, n.name, spec.mounts ?? []).catch((error: unknown) => {
     throw failure(n, 'create', error, ''); // asking the engine what it sees can fail too; no container yet
   });
+  // A copy is taken now: someone editing the folder would otherwise wonder why the service never shows it.
+  for (const copy of placed.copies) say('create', `${copy.source} is copied in (the engine at ${engine.address.uri} cannot see this machine's files): later edits do not show`, true);
   const ports = [n.preset.containerPort, ...(n.preset.extraPorts ?? [])].filter((p): p is number => p !== undefined);
   return { n, say, engine, image, options, snapshot, spec, bindAddress, host: hostOf(engine.reach, bindAddress), hostPort: port.hostPort, ports, placed };
 }

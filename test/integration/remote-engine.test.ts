@@ -68,10 +68,11 @@ suite('a remote engine (tcp://, another machine\'s disk)', () => {
     const schema = path.join(site, 'schema.sql');
     writeFileSync(schema, 'CREATE TABLE t (id INT PRIMARY KEY);\nINSERT INTO t VALUES (7);\n');
 
+    const said: string[] = [];
     // Settled, not all: a failed start must not leave the others running into the next test.
     const starts = await Promise.allSettled([
       lib.start('redis'),
-      lib.start({ preset: 'httpd', root: site }),
+      lib.start({ preset: 'httpd', root: site, onProgress: ({ message, notice }) => notice && said.push(message) }),
       lib.start({ preset: 'mysql', initScripts: [schema] }),
       lib.start('ubuntu'),
     ]);
@@ -92,6 +93,8 @@ suite('a remote engine (tcp://, another machine\'s disk)', () => {
       // The engine's /tmp is not ours: this is the copy, not a mount of the engine's own (empty) path.
       const response = await fetch(new URL('hello.txt', httpd.url));
       expect(await response.text()).toBe('served from a copy\n');
+      // And the start said so, even in quiet output: later edits will not show.
+      expect(said).toContain(`${site} is copied in (the engine at ${uri} cannot see this machine's files): later edits do not show`);
 
       const connection = await createConnection(mysql.url);
       const [rows] = await connection.query('SELECT id FROM t');
@@ -167,6 +170,7 @@ suite('a remote engine (tcp://, another machine\'s disk)', () => {
     const result = await execa('node', [cli, 'doctor'], { reject: false, env: { DOCKER_HOST: uri, NO_COLOR: '1' } });
     expect(result.stdout).toContain(`engine reachable at ${uri} (remote, DOCKER_HOST)`);
     expect(result.stdout).toContain("cannot see this machine's files");
+    expect(result.stdout).toMatch(/GB free at \S+ \(this machine's; the remote engine's own disk is not measured\)/);
     expect(result.exitCode).toBe(0);
   });
 
