@@ -5,6 +5,7 @@ import type { ContainerRuntimeClient } from 'testcontainers';
 import { SandpitError, describe } from '../errors.js';
 import { applySelection, type Selection } from '../engine/select.js';
 import { dockerEndpoints, propertiesDockerHost } from './endpoints.js';
+import { ping } from './ping.js';
 import { rememberEngine } from './remembered.js';
 
 const CONNECT_TIMEOUT_MS = 3000;
@@ -81,7 +82,7 @@ async function connect(): Promise<ContainerRuntimeClient> {
     rememberEngine(client, engineChoice()); // a later warm run's first reads skip this connect (lib/reuse)
     return client;
   } catch (error) {
-    throw unreachable(await unknownHost(chosen?.uri, error));
+    throw unreachable(await diagnosed(chosen?.uri, error));
   } finally {
     clearTimeout(timer);
   }
@@ -89,17 +90,25 @@ async function connect(): Promise<ContainerRuntimeClient> {
 
 /**
  * testcontainers says "no working container runtime strategy" whatever failed, and sandpit said "nothing
- * answers there" for a misspelt host too: a name that does not resolve is said as such.
+ * answers there" for a misspelt host, or a web server on that port, too: a name that does not resolve,
+ * or an answer that is not an engine's, is said as such.
  */
-async function unknownHost(uri: string | undefined, cause: unknown): Promise<unknown> {
+async function diagnosed(uri: string | undefined, cause: unknown): Promise<unknown> {
   if (!uri?.startsWith('tcp://')) return cause;
   const host = new URL(uri).hostname;
-  if (isIP(host.replace(/^\[|\]$/g, ''))) return cause;
-  return lookup(host).then(
-    () => cause,
-    (error: NodeJS.ErrnoException) => (error.code === 'ENOTFOUND' ? new Error(`no host named ${host} (${error.code})`, { cause }) : cause),
-  );
+  if (!isIP(host.replace(/^\[|\]$/g, ''))) {
+    const missing = await lookup(host).then(
+      () => undefined,
+      (error: NodeJS.ErrnoException) => (error.code === 'ENOTFOUND' ? new Error(`no host named ${host} (${error.code})`, { cause }) : undefined),
+    );
+    if (missing) return missing;
+  }
+  const { detail } = await ping(uri, PING_MS);
+  return detail.startsWith('answered HTTP') ? new Error(`a server ${detail} to /_ping: not a Docker engine (another service on that port?)`, { cause }) : cause;
 }
+
+/** A second's wait at most, on the way to an error already known. */
+const PING_MS = 1000;
 
 export function unreachable(cause: unknown): SandpitError {
   const chosen = engineSelection();

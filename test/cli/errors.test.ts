@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { execa } from 'execa';
+import http from 'node:http';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { containersWith } from '../helpers/engine.js';
@@ -152,6 +153,19 @@ describe('bad input: one line, the right exit code, nothing left behind', () => 
     expect(unknown.stderr).toContain('The Docker engine at tcp://nosuchhost.invalid:2375 (DOCKER_HOST) is not reachable: no host named nosuchhost.invalid (ENOTFOUND).');
     const bare = await sandpit(['ls'], { env: { DOCKER_HOST: 'nosuchhost.invalid:2375' } });
     expect(bare.stderr).toContain('The Docker engine at tcp://nosuchhost.invalid:2375 (DOCKER_HOST) is not reachable: no host named');
+  });
+
+  test('a web server where DOCKER_HOST points: said as such (it read "nothing answers there")', async () => {
+    const server = http.createServer((_, response) => response.writeHead(404).end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const result = await sandpit(['ls'], { env: { DOCKER_HOST: `tcp://127.0.0.1:${port}` } });
+      expectExit(result, 1);
+      expect(result.stderr).toContain(`The Docker engine at tcp://127.0.0.1:${port} (DOCKER_HOST) is not reachable: a server answered HTTP 404 to /_ping: not a Docker engine (another service on that port?).`);
+    } finally {
+      server.close();
+    }
   });
 });
 
