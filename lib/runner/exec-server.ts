@@ -62,15 +62,22 @@ export async function serveExec(find: (name: string) => Service | undefined, cal
   // Other users of this machine must not run commands in these containers: the socket lives in a
   // folder only this user may enter (mkdtemp makes it 0700), so there is no moment it is open to them.
   const folder = process.platform === 'win32' ? undefined : mkdtempSync(path.join(os.tmpdir(), 'sandpit-exec-'));
-  // close() removes it; a runner killed outright never calls that, and its watchdog does.
-  if (folder) removeWhenGone(folder);
+  // close() removes it; a runner killed outright never calls that, and its watchdog does. A run that took
+  // every service over warm started no container, so no watchdog: a Ctrl-C (Jest exits without its
+  // teardown) left the folder. The process's own exit removes it too; only a SIGKILL of such a run leaves it.
+  const removeAtExit = () => folder && rmSync(folder, { recursive: true, force: true });
+  if (folder) {
+    removeWhenGone(folder);
+    process.once('exit', removeAtExit);
+  }
   const address = folder ? path.join(folder, 'exec.sock') : `\\\\.\\pipe\\sandpit-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(address, resolve));
     if (folder) chmodSync(address, 0o600);
   } catch (error) {
     server.close();
-    if (folder) rmSync(folder, { recursive: true, force: true });
+    process.off('exit', removeAtExit);
+    removeAtExit();
     throw error;
   }
   // The runner decides when its process ends, not this server (Jest warns about open handles).
@@ -79,7 +86,8 @@ export async function serveExec(find: (name: string) => Service | undefined, cal
     address,
     close: () =>
       new Promise<void>((resolve) => server.close(() => resolve()).closeAllConnections()).finally(() => {
-        if (folder) rmSync(folder, { recursive: true, force: true });
+        process.off('exit', removeAtExit);
+        removeAtExit();
       }),
   };
 }

@@ -48,3 +48,21 @@ describe('exec server', () => {
     await expect(testSide.execVia(server.address, 'box', ['true'])).rejects.toThrow("the test run's main process does not answer");
   });
 });
+
+test("a runner that exits without closing its exec server (Ctrl-C of a fully warm run: no watchdog) leaves no folder", async () => {
+  const { execa } = await import('execa');
+  const built = new URL('../../dist/lib/runner/exec-server.js', import.meta.url).pathname;
+  // As Jest does on SIGINT: its own handler calls process.exit, no teardown. No container: no watchdog.
+  const script = `process.on('SIGINT', () => process.exit(130));
+setInterval(() => {}, 1000);
+const { serveExec } = await import(${JSON.stringify(built)});
+const server = await serveExec(() => undefined);
+console.log(server.address);`;
+  const child = execa(process.execPath, ['--input-type=module', '-e', script], { reject: false, env: { SANDPIT_WATCHDOG: '0' } });
+  const address = await new Promise<string>((resolve) => child.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim())));
+  expect(existsSync(address)).toBe(true);
+  child.kill('SIGINT');
+  const ended = await child;
+  expect({ code: ended.exitCode, signal: ended.signal, stderr: ended.stderr }).toEqual({ code: 130, signal: undefined, stderr: "" });
+  expect(existsSync(path.dirname(address))).toBe(false);
+});
