@@ -4,6 +4,7 @@ import { engineCalls } from '../docker/calls.js';
 import { LABEL, DETACHED, machine } from './labels.js';
 import { held, removeIdleReused, sweepOrphanNotes } from './reused.js';
 import { removeContainer } from './remove.js';
+import { sweepExecFolders } from './exec-folders.js';
 
 export interface PruneOptions {
   /** Also warm (reused) containers that no run holds now. */
@@ -52,8 +53,12 @@ export async function pruneListed({ reused = false, olderThanMs = 0, dryRun = fa
   }
   const removals = await Promise.allSettled(dead.map((c) => removeContainer(c.Id)));
   const idle = reused ? await removeIdleReused(warm) : [];
-  // And the notes of warm containers gone by other means, as the reaper sweeps them.
-  if (reused) sweepOrphanNotes(warm.filter((c) => !idle.includes(c.Id)));
+  // And the notes of warm containers gone by other means, as the reaper sweeps them, and exec servers'
+  // folders of runs killed outright (only `sandpit prune`, as the notes: not the background sweep of each start).
+  if (reused) {
+    sweepOrphanNotes(warm.filter((c) => !idle.includes(c.Id)));
+    await sweepExecFolders().catch(() => {});
+  }
   // Only what is gone: a removal the engine refused is not said done.
   return [...deadListed.filter((_, i) => removals[i]!.status === 'fulfilled'), ...listed(warm.filter((c) => idle.includes(c.Id)), idleWhy)];
 }

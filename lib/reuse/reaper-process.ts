@@ -2,6 +2,7 @@ import lockfile from 'proper-lockfile';
 import { docker } from '../docker/client.js';
 import { LABEL, machine } from '../cleanup/labels.js';
 import { held, removeIdleReused, sweepOrphanNotes } from '../cleanup/reused.js';
+import { sweepExecFolders } from '../cleanup/exec-folders.js';
 import { DEFAULT_IDLE_MS } from './settings.js';
 import { REAPER_LOCK, REAPER_STALE_MS } from './reaper.js';
 
@@ -52,6 +53,8 @@ for (;;) {
     // Once a minute: the notes of warm containers that went by other means (ORPHAN_MS in sweepOrphanNotes).
     if (now - swept >= 60_000) {
       sweepOrphanNotes(warm);
+      // And the exec folder of a warm run killed outright: it had no watchdog (lib/cleanup/exec-folders.ts).
+      await sweepExecFolders().catch(() => {});
       swept = now;
     }
   } catch {

@@ -66,3 +66,35 @@ console.log(server.address);`;
   expect({ code: ended.exitCode, signal: ended.signal, stderr: ended.stderr }).toEqual({ code: 130, signal: undefined, stderr: "" });
   expect(existsSync(path.dirname(address))).toBe(false);
 });
+
+test("sandpit prune's sweep removes an exec folder no one listens on (a warm run killed outright), not a live or a young one", async () => {
+  const { execa } = await import('execa');
+  const { mkdtempSync, utimesSync } = await import('node:fs');
+  const os = await import('node:os');
+  const { sweepExecFolders } = await import('../../lib/cleanup/exec-folders.js');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sandpit-sweep-'));
+  const folder = (name: string) => path.join(dir, `sandpit-exec-${name}`);
+  // Killed outright: its socket file stays, and connecting to it is refused.
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(folder('dead'));
+  const dead = execa(process.execPath, ['-e', `require('node:net').createServer().listen(${JSON.stringify(path.join(folder('dead'), 'exec.sock'))}, () => console.log('up'))`]);
+  await new Promise((resolve) => dead.stdout!.once('data', resolve));
+  dead.kill('SIGKILL');
+  await dead.catch(() => {});
+  mkdirSync(folder('young'));
+  // Alive: this process listens there.
+  mkdirSync(folder('live'));
+  const live = (await import('node:net')).createServer();
+  await new Promise<void>((resolve) => live.listen(path.join(folder('live'), 'exec.sock'), resolve));
+  try {
+    const old = new Date(Date.now() - 120_000);
+    for (const name of ['dead', 'live']) utimesSync(folder(name), old, old);
+    expect(await sweepExecFolders({ dir })).toEqual(['sandpit-exec-dead']);
+    expect(existsSync(folder('dead'))).toBe(false);
+    expect(existsSync(folder('live'))).toBe(true);
+    expect(existsSync(folder('young'))).toBe(true);
+  } finally {
+    live.close();
+    (await import('node:fs')).rmSync(dir, { recursive: true, force: true });
+  }
+});
