@@ -2,29 +2,34 @@ import { beforeAll, describe, expect, test } from '@jest/globals';
 import { named, onTerminal, sandpit, unique, ensureImages, expectExit } from './run.js';
 import { start } from '../../lib/index.js';
 import { claim } from '../../lib/cleanup/reused.js';
+import { withPruneLock } from '../helpers/prune-lock.js';
 
 beforeAll(ensureImages, 600_000);
 
 describe('prune, doctor, images', () => {
   test('prune removes the containers of a process that is gone (watchdog off), and names them; --dry-run names them and removes nothing', async () => {
     const name = unique('orphan');
-    // With the watchdog off, a SIGKILLed owner leaves its container: exactly what prune is for.
-    const child = sandpit(['up', 'redis', '--name', name], { env: { SANDPIT_WATCHDOG: '0', SANDPIT_NO_SWEEP: '1' } });
-    await new Promise<void>((resolve) => child.stderr!.on('data', (c: Buffer) => c.toString().includes('Ctrl-C') && resolve()));
-    child.kill('SIGKILL');
-    await child;
-    expect(await named(name)).toHaveLength(1);
-    // A dry run names it, says why, and leaves it.
-    const dry = await sandpit(['prune', '--dry-run']);
-    expectExit(dry, 0);
-    expect(dry.stdout).toMatch(/^would remove \d+ containers? of dead sessions or idle reuse:$/m);
-    expect(dry.stdout).toMatch(new RegExp(`^  ${name} \\([0-9a-f]{12}\\): its process \\d+ is gone$`, 'm'));
-    expect(await named(name)).toHaveLength(1);
-    const pruned = await sandpit(['prune']);
-    expectExit(pruned, 0);
-    // Any sandpit start on the engine (another suite's) sweeps dead sessions too, so it may be gone already.
-    expect(pruned.stdout).toMatch(/^removed \d+ containers? of dead sessions or idle reuse:?$/m);
-    expect(await named(name)).toEqual([]);
+    // Another file's prune would take the orphan between its making and the dry run.
+    await withPruneLock(async () => {
+      // With the watchdog off, a SIGKILLed owner leaves its container: exactly what prune is for.
+      const child = sandpit(['up', 'redis', '--name', name], { env: { SANDPIT_WATCHDOG: '0', SANDPIT_NO_SWEEP: '1' } });
+      await new Promise<void>((resolve) => child.stderr!.on('data', (c: Buffer) => c.toString().includes('Ctrl-C') && resolve()));
+      child.kill('SIGKILL');
+      await child;
+      expect(await named(name)).toHaveLength(1);
+      // A dry run names it, says why, and leaves it.
+      const dry = await sandpit(['prune', '--dry-run']);
+      expectExit(dry, 0);
+      expect(dry.stdout).toMatch(/^would remove \d+ containers? of dead sessions or idle reuse:$/m);
+      expect(dry.stdout).toMatch(new RegExp(`^  ${name} \\([0-9a-f]{12}\\): its process \\d+ is gone$`, 'm'));
+      expect(await named(name)).toHaveLength(1);
+      const pruned = await sandpit(['prune']);
+      expectExit(pruned, 0);
+      // Another start's background sweep leaves a session dead under a minute: this prune is the one.
+      expect(pruned.stdout).toMatch(/^removed \d+ containers? of dead sessions or idle reuse:$/m);
+      expect(pruned.stdout).toMatch(new RegExp(`^  ${name} \\([0-9a-f]{12}\\): its process \\d+ is gone$`, 'm'));
+      expect(await named(name)).toEqual([]);
+    });
   });
 
   test('prune --dry-run names a warm (reused) container that no run holds, and not one a run holds', async () => {

@@ -3,6 +3,7 @@ import { execa } from 'execa';
 import { fileURLToPath } from 'node:url';
 import { track } from '../helpers/children.js';
 import { containersWith, eventually } from '../helpers/engine.js';
+import { withPruneLock } from '../helpers/prune-lock.js';
 
 const hold = fileURLToPath(new URL('../fixtures/hold.mjs', import.meta.url));
 const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -77,18 +78,21 @@ describe('a process that started containers leaves none behind', () => {
 
   test('stale containers of a dead session are removed by prune(); a start elsewhere leaves fresh ones to their watchdog', async () => {
     // Without its watchdog, a SIGKILLed owner leaves its containers: the case prune() is for.
-    const { child, session } = await holding('wait', ['redis'], { SANDPIT_WATCHDOG: '0' });
-    child.kill('SIGKILL');
-    await child;
-    // Another process starting now sweeps dead sessions in the background, but not one that died
-    // under a minute ago (its watchdog may still be at work); parallel test files start all the time.
-    const other = await holding('wait', ['redis']);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(await containersWith(`sandpit.session=${session}`)).toHaveLength(1);
-    other.child.kill('SIGTERM');
-    const { prune } = await import('../../lib/index.js');
-    expect(await prune()).toEqual(expect.arrayContaining(await containersWith(`sandpit.session=${session}`)));
-    expect(await containersWith(`sandpit.session=${session}`)).toEqual([]);
-    expect(await gone(other.session, 15_000)).toBe(true);
+    // Another file's prune would take them before this one's.
+    await withPruneLock(async () => {
+      const { child, session } = await holding('wait', ['redis'], { SANDPIT_WATCHDOG: '0' });
+      child.kill('SIGKILL');
+      await child;
+      // Another process starting now sweeps dead sessions in the background, but not one that died
+      // under a minute ago (its watchdog may still be at work); parallel test files start all the time.
+      const other = await holding('wait', ['redis']);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(await containersWith(`sandpit.session=${session}`)).toHaveLength(1);
+      other.child.kill('SIGTERM');
+      const { prune } = await import('../../lib/index.js');
+      expect(await prune()).toEqual(expect.arrayContaining(await containersWith(`sandpit.session=${session}`)));
+      expect(await containersWith(`sandpit.session=${session}`)).toEqual([]);
+      expect(await gone(other.session, 15_000)).toBe(true);
+    });
   });
 });
