@@ -69,8 +69,11 @@ export interface Preset<Options extends object = Record<string, unknown>, Resolv
   /** Fills defaults (random passwords…) and checks values; throws SandpitError('INVALID_OPTION'). */
   resolve(options: Options): Promise<Resolved> | Resolved;
   container(options: Resolved): ContainerSpec;
-  /** Files (container path → content) copied in before the container starts. */
-  files?(options: Resolved): Record<string, string | Uint8Array>;
+  /**
+   * Files (container path → content) copied in before the container starts. `fromSnapshot`: the container
+   * runs a snapshot's image, or is the one a snapshot is taken of (its build passes the files it needs).
+   */
+  files?(options: Resolved, start: { fromSnapshot: boolean }): Record<string, string | Uint8Array>;
   /** Tar streams extracted into the container before it starts, at `path`: large files (init scripts) stay streams. */
   archives?(options: Resolved): { path: string; open(): NodeJS.ReadableStream }[];
   /** Why the container stopped before it was ready, read from its log (a failed init script…), if the log says. */

@@ -67,9 +67,9 @@ export const mysql: Preset<MysqlOptions, MysqlResolved> = {
   // Each account's first login since the server started, over TLS: clients' first connection then takes
   // caching_sha2_password's fast path and needs neither TLS nor the server's RSA key (lib/readiness/mysql-login.ts).
   prepare: (target, o) => firstLogins(target.host, target.port, [[o.user, o.password], ['root', o.rootPassword]]),
-  // Where the seeds run (their snapshot's build, or a start without one), with the client's character set;
-  // every snapshot's build has it too (mysql-snapshot.ts), so a start from one copies nothing more in.
-  files: (o) => (o.initScripts.length > 0 ? CLIENT_CONFIG : {}),
+  // The client's character set, for the seeds and for `exec -- mysql`: every snapshot's build puts it in
+  // (mysql-snapshot.ts), so a start from one copies nothing more in; a start without one copies it.
+  files: (_, { fromSnapshot }) => (fromSnapshot ? {} : CLIENT_CONFIG),
   // Init scripts go where the image's entrypoint runs them through the mysql client, before the port opens (lib/seeds).
   // After them, accounts for the definers a dump names (mysql-definers.ts), and a notice when the url's database
   // stayed empty while another was filled (mysql-databases.ts).

@@ -63,7 +63,7 @@ export async function createContainer({ n, engine, image, options, snapshot, spe
  */
 export async function fillAndStart(plan: LaunchPlan, held: Held): Promise<void> {
   const { n, say, options, snapshot, placed } = plan;
-  const files = { ...n.preset.files?.(options), ...snapshot?.files };
+  const files = { ...n.preset.files?.(options, { fromSnapshot: snapshot !== undefined }), ...snapshot?.files };
   const archives = n.preset.archives?.(options) ?? [];
   const fill = async (id: string) => {
     // Copies go through the full client: a start that copies nothing never loads it.

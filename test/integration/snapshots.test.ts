@@ -334,6 +334,12 @@ describe('mysql snapshots', () => {
     expect(await snapshots()).toEqual(before);
   }, 240_000);
 
+  test("snapshot: false and no scripts: the container's client still speaks utf8mb4 (its locale gives latin1)", async () => {
+    await using bare = await start({ preset: 'mysql', snapshot: false });
+    const { stdout } = await bare.exec(['sh', '-c', 'mysql -uroot -p"$MYSQL_ROOT_PASSWORD" -N -e "SELECT @@character_set_client" 2>/dev/null']);
+    expect(stdout).toBe('utf8mb4\n');
+  }, 240_000);
+
   test("a sourced script's `exit 0` ends the entrypoint half-way: a failed start, not a snapshot of half the data", async () => {
     // The entrypoint ends half-way, with 0; only the stand-in's own exit code (83) makes the build done.
     const before = await snapshots();
