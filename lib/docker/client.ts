@@ -78,7 +78,7 @@ async function connect(): Promise<ContainerRuntimeClient> {
     const client = await Promise.race([connecting, timeout]);
     // testcontainers falls back to other sockets when DOCKER_HOST fails; a user who set it meant it.
     const wanted = process.env.DOCKER_HOST;
-    if (wanted && !wanted.startsWith('ssh://') && !usesHost(client, wanted)) throw new Error("no answer"); // testcontainers fell back to another engine; the user meant this one
+    if (wanted && !wanted.startsWith('ssh://') && !usesHost(client, wanted)) throw new Error(FELL_BACK); // the user meant this one
     rememberEngine(client, engineChoice()); // a later warm run's first reads skip this connect (lib/reuse)
     return client;
   } catch (error) {
@@ -89,23 +89,34 @@ async function connect(): Promise<ContainerRuntimeClient> {
 }
 
 /**
- * testcontainers says "no working container runtime strategy" whatever failed, and sandpit said "nothing
- * answers there" for a misspelt host, or a web server on that port, too: a name that does not resolve,
- * or an answer that is not an engine's, is said as such.
+ * testcontainers says "no working container runtime strategy" whatever failed, and names none of what it
+ * tried: that error is dropped from the chain (--verbose showed it), and what the named engine's own
+ * address answers to a ping is said instead. A name that does not resolve, or an answer that is not an
+ * engine's, is said as such in the message too (it read "nothing answers there").
  */
 async function diagnosed(uri: string | undefined, cause: unknown): Promise<unknown> {
-  if (!uri?.startsWith('tcp://')) return cause;
-  const host = new URL(uri).hostname;
-  if (!isIP(host.replace(/^\[|\]$/g, ''))) {
+  const generic = GENERIC.test(describe(cause));
+  const kept = generic ? {} : { cause };
+  // No engine named: the message lists each place tried, and testcontainers' words add nothing.
+  if (!uri) return generic ? undefined : cause;
+  if (!uri.startsWith('tcp://') && !uri.startsWith('unix://')) return cause;
+  if (missingSocket(uri)) return generic ? new Error(`no socket file at ${uri.slice('unix://'.length)}`) : cause;
+  const host = uri.startsWith('tcp://') ? new URL(uri).hostname : undefined;
+  if (host && !isIP(host.replace(/^\[|\]$/g, ''))) {
     const missing = await lookup(host).then(
       () => undefined,
-      (error: NodeJS.ErrnoException) => (error.code === 'ENOTFOUND' ? new Error(`no host named ${host} (${error.code})`, { cause }) : undefined),
+      (error: NodeJS.ErrnoException) => (error.code === 'ENOTFOUND' ? new Error(`no host named ${host} (${error.code})`, kept) : undefined),
     );
     if (missing) return missing;
   }
-  const { detail } = await ping(uri, PING_MS);
-  return detail.startsWith('answered HTTP') ? new Error(`a server ${detail} to /_ping: not a Docker engine (another service on that port?)`, { cause }) : cause;
+  const { answers, detail } = await ping(uri, PING_MS);
+  if (detail.startsWith('answered HTTP')) return new Error(`a server ${detail} to /_ping: not a Docker engine (another service on that port?)`, kept);
+  return generic && !answers ? new Error(`nothing answers there (${detail})`) : cause;
 }
+
+/** testcontainers' own words for "nothing answered"; or it fell back to another engine than DOCKER_HOST's. */
+const GENERIC = /could not find a working container runtime strategy|^no answer from DOCKER_HOST's engine$/i;
+const FELL_BACK = "no answer from DOCKER_HOST's engine";
 
 /** A second's wait at most, on the way to an error already known. */
 const PING_MS = 1000;
@@ -140,9 +151,8 @@ export function unreachableReason(cause: unknown): string {
 /** A unix socket path that does not exist says more than any time-out. */
 const missingSocket = (uri: string): boolean => uri.startsWith('unix://') && !existsSync(uri.slice('unix://'.length));
 
-/** testcontainers' own words for "nothing answered" name none of what was tried. */
-const reason = (cause: unknown): string =>
-  /could not find a working container runtime strategy/i.test(describe(cause)) ? 'nothing answers there' : describe(cause);
+/** testcontainers' own words for "nothing answered" name none of what was tried (when no ping could say more). */
+const reason = (cause: unknown): string => (GENERIC.test(describe(cause)) ? 'nothing answers there' : describe(cause));
 
 function usesHost(client: ContainerRuntimeClient, dockerHost: string): boolean {
   const modem = client.container.dockerode.modem as { socketPath?: string; host?: string; port?: string | number };

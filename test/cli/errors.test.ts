@@ -155,6 +155,18 @@ describe('bad input: one line, the right exit code, nothing left behind', () => 
     expect(bare.stderr).toContain('The Docker engine at tcp://nosuchhost.invalid:2375 (DOCKER_HOST) is not reachable: no host named');
   });
 
+  test('--verbose: the cause says what the address answered, not testcontainers\' "no working container runtime strategy"', async () => {
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as { port: number };
+    await new Promise((resolve) => closed.close(resolve));
+    const result = await sandpit(['ls', '--verbose'], { env: { DOCKER_HOST: `tcp://127.0.0.1:${port}` } });
+    expectExit(result, 1);
+    expect(result.stderr).toContain(`The Docker engine at tcp://127.0.0.1:${port} (DOCKER_HOST) is not reachable: nothing answers there (ECONNREFUSED).`);
+    expect(result.stderr).toContain('caused by: nothing answers there (ECONNREFUSED)');
+    expect(result.stderr).not.toMatch(/runtime strategy/i);
+  });
+
   test('a web server where DOCKER_HOST points: said as such (it read "nothing answers there")', async () => {
     const server = http.createServer((_, response) => response.writeHead(404).end());
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
