@@ -122,7 +122,13 @@ describe('redis init scripts and snapshots', () => {
       const { stdout } = await cache.exec(['redis-cli', 'EXPIRETIME', 'session']);
       return { at: Number(stdout.trim()), said };
     };
+    const before = await snapshots();
     const first = await expiresAt();
+    // The note is all that is kept: the base image's layers and labels, none of the seed's data or scripts.
+    const [note] = (await snapshots()).filter((tag) => !before.includes(tag));
+    const base = (await execa('docker', ['inspect', '-f', '{{index .Config.Labels "sandpit.snapshot.base"}}', note!])).stdout;
+    const size = async (image: string) => Number((await execa('docker', ['image', 'inspect', '-f', '{{.Size}}', image])).stdout);
+    expect(await size(note!)).toBe(await size(base));
     await new Promise((resolve) => setTimeout(resolve, 2100));
     const second = await expiresAt();
     // From a snapshot both would fall due at one moment, and an hour later every start would lack the key.
