@@ -1,3 +1,5 @@
+import os from 'node:os';
+import path from 'node:path';
 import { styleText } from 'node:util';
 import { isSandpitError } from '../lib/errors.js';
 
@@ -47,4 +49,10 @@ export const liveOutput = (): boolean => Boolean(process.stderr.isTTY && process
 /** Colour only where it shows; hasColors() honours NO_COLOR, FORCE_COLOR and the terminal. */
 export function paint(color: 'green' | 'red' | 'yellow' | 'dim', text: string, stream: NodeJS.WriteStream = process.stdout): string {
   return stream.isTTY && stream.hasColors?.() && !process.env.NO_COLOR ? styleText(color, text) : text;
+}
+
+/** A folder under the home folder as ~ (a project named by SANDPIT_PROJECT is no path: as it is). */
+export function shortFolder(dir: string): string {
+  const home = os.homedir();
+  return home && home !== '/' && (dir === home || dir.startsWith(`${home}${path.sep}`)) ? `~${dir.slice(home.length)}` : dir;
 }

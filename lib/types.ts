@@ -23,7 +23,11 @@ export interface CommonOptions {
   bindAddress?: string;
   /** Milliseconds to wait for the service to answer. Default 60000 or SANDPIT_STARTUP_TIMEOUT. */
   startupTimeout?: number;
-  /** Leave the container running after this process ends (`sandpit up --detach`). */
+  /**
+   * Leave the container running after this process ends (`sandpit up --detach`), once started: a process
+   * that ends before start() resolves leaves none. Its name is unique in its project: SANDPIT_PROJECT, else
+   * the current folder.
+   */
   detached?: boolean;
   onProgress?: (event: ProgressEvent) => void;
   /** Extra container labels; they override sandpit's owner labels (warm reuse hands containers on). */

@@ -6,6 +6,7 @@ interface Args {
   names?: string[];
   all?: boolean;
   'dry-run'?: boolean;
+  project?: string;
 }
 
 export const down: CommandModule<object, Args> = {
@@ -14,39 +15,33 @@ export const down: CommandModule<object, Args> = {
   builder: (y) =>
     y
       .positional('names', { type: 'string', array: true, describe: 'service names or container ids (see `sandpit ls`)' })
-      .option('all', { type: 'boolean', describe: 'every detached service' })
+      .option('all', { type: 'boolean', describe: "every detached service on this engine, any project's" })
+      .option('project', { type: 'string', describe: "the project whose services these are (default: this folder; as up's --project). Env: SANDPIT_PROJECT" })
       .option('dry-run', { type: 'boolean', describe: 'say what would be removed, and remove nothing' })
       .check((a) => (a.all || (a.names?.length ?? 0) > 0 ? true : 'Name the services to remove (see `sandpit ls`), or pass --all for every detached service on this engine, anyone\'s (--dry-run lists them).'))
       .example('$0 down db cache', 'remove two services')
-      .example('$0 down --all', 'remove every detached service')
+      .example('$0 down --all', "remove every detached service, any project's")
       .example('$0 down --all --dry-run', 'list what --all would remove') as never,
-  handler: async ({ names = [], all, 'dry-run': dryRun }) => {
+  handler: async ({ names = [], all, 'dry-run': dryRun, project }) => {
+    if (project) process.env.SANDPIT_PROJECT = project;
     const { listServices } = await import('../../lib/service/list.js');
     const [{ removeContainer }, { removeReused }] = await Promise.all([import('../../lib/cleanup/remove.js'), import('../../lib/cleanup/reused.js')]);
     const { refreshing, refreshersEnded } = await import('../../lib/reuse/refreshing.js');
-    const { SandpitError } = await import('../../lib/errors.js');
     const { matches } = await import('../../lib/service/names.js');
+    const { inProject } = await import('../../lib/cleanup/labels.js');
     const wanted = (s: ServiceInfo) => all || names.some((n) => matches(n, s));
     // A refresher's note names the service and the changed container it removes: by id prefix too.
     const notes = (n: string, r: RefresherNote) => matches(n, { name: r.name, containerId: r.id });
     const covers = (r: RefresherNote) => all || names.some((n) => notes(n, r));
     // A running process owns the others; removing them under it would break its tests. Warm ones
     // (reuse) belong to no process for long: `down` is how a person removes them before their idle time.
-    const removable = (list: ServiceInfo[]) => list.filter((s) => s.owner === 'detached' || s.owner === 'reused');
+    // Detached ones by name: this project's (another CI job's `db` is not this one's); --all: anyone's.
+    const removable = (list: ServiceInfo[]) => list.filter((s) => (s.owner === 'detached' && (all || inProject(s.project))) || s.owner === 'reused');
     const services = await listServices();
     const detached = removable(services);
     // Read after the list: a warm one a refresher replaces now may be in neither (lib/reuse/refreshing.ts).
     const busy = refreshing();
     const missing = names.filter((n) => !detached.some((s) => matches(n, s)) && !busy.some((r) => notes(n, r)));
-    if (missing.length > 0) {
-      const owned = missing.filter((n) => services.some((s) => matches(n, s)));
-      const why = owned.length
-        ? ` ${owned.join(', ')} belong${owned.length === 1 ? 's' : ''} to a running process (see \`sandpit ls\`): end it, and its containers go with it.`
-        : '';
-      const running = [...new Set(detached.map((s) => s.name))].join(', ') || 'none';
-      // All or nothing: a typo among the names must not leave the rest half removed.
-      throw new SandpitError('NOT_FOUND', `No detached service named ${missing.map((n) => `"${n}"`).join(', ')}; nothing was removed.${why} Detached: ${running}.`);
-    }
     const remove = (list: ServiceInfo[]) => Promise.all(list.map((s) => (s.owner === 'reused' ? removeReused(s.containerId) : removeContainer(s.containerId))));
     const doomed = detached.filter(wanted);
     if (!dryRun) {
@@ -66,6 +61,32 @@ export const down: CommandModule<object, Args> = {
       }
     }
     const list = doomed.length ? `: ${[...new Set(doomed.map((s) => s.name))].join(', ')}` : '';
-    process.stderr.write(`sandpit: ${dryRun ? 'would remove' : 'removed'} ${doomed.length} service${doomed.length === 1 ? '' : 's'}${list}\n`);
+    // As `docker rm a b`: what exists goes, and a missing name fails the command. All or nothing left a
+    // CI job's trap (`down db cache` after a failed `up cache`) holding the db it meant to remove.
+    if (doomed.length > 0 || missing.length === 0) process.stderr.write(`sandpit: ${dryRun ? 'would remove' : 'removed'} ${doomed.length} service${doomed.length === 1 ? '' : 's'}${list}\n`);
+    if (missing.length > 0) throw await notFound(missing, services, dryRun ? detached : detached.filter((s) => !doomed.includes(s)));
   },
 };
+
+/** Why each missing name is not this command's to remove, and what is (`detached`: what is left). */
+async function notFound(missing: string[], services: ServiceInfo[], detached: ServiceInfo[]): Promise<Error> {
+  const [{ SandpitError }, { currentProject, inProject }, { matches }, { shortFolder }, { quote }] = await Promise.all([
+    import('../../lib/errors.js'),
+    import('../../lib/cleanup/labels.js'),
+    import('../../lib/service/names.js'),
+    import('../output.js'),
+    import('../../lib/presets/quote.js'),
+  ]);
+  const owned = missing.filter((n) => services.some((s) => matches(n, s) && s.owner !== 'detached' && s.owner !== 'reused'));
+  const elsewhere = services.filter((s) => s.owner === 'detached' && !inProject(s.project) && missing.some((n) => matches(n, s)));
+  const reasons = [
+    owned.length ? ` ${owned.join(', ')} belong${owned.length === 1 ? 's' : ''} to a running process (see \`sandpit ls\`): end it, and its containers go with it.` : '',
+    ...[...new Set(elsewhere.map((s) => s.name))].map((name) => {
+      const projects = elsewhere.filter((s) => s.name === name).map((s) => s.project!);
+      const which = projects.length === 1 ? `another project, ${shortFolder(projects[0]!)}` : `other projects: ${projects.map(shortFolder).join(', ')}`;
+      return ` "${name}" runs detached for ${which}. Run \`sandpit down\` in its folder, or pass --project ${projects.length === 1 ? quote(projects[0]!) : '<project>'}.`;
+    }),
+  ].join('');
+  const here = [...new Set(detached.map((s) => s.name))].join(', ') || 'none';
+  return new SandpitError('NOT_FOUND', `No detached service named ${missing.map((n) => `"${n}"`).join(', ')} in this project (${shortFolder(currentProject())}).${reasons} Detached here: ${here}.`);
+}

@@ -1,6 +1,6 @@
-import os from 'node:os';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
+import type { ServiceInfo } from '../../lib/service/list.js';
 
 export const ls: CommandModule<object, { json?: boolean }> = {
   command: 'ls',
@@ -23,25 +23,25 @@ export const ls: CommandModule<object, { json?: boolean }> = {
       process.stderr.write('sandpit: nothing running. Start something with `sandpit up redis`.\n');
       return;
     }
-    const { table } = await import('../output.js');
-    const rows = services.map((s) => [s.name, shortId(s.containerId), s.preset, s.url || '-', age(s.createdAt), owner(s.owner, s.project), s.state]);
+    const { shortFolder, table } = await import('../output.js');
+    const rows = services.map((s) => [s.name, shortId(s.containerId), s.preset, s.url || '-', age(s.createdAt), owner(shortFolder, s), s.state]);
     process.stdout.write(`${table([['NAME', 'ID', 'PRESET', 'URL', 'AGE', 'OWNER', 'STATE'], ...rows])}\n`);
   },
 };
 
 /**
  * A session id starts with its process id, which is what a person can look up or kill. A warm one names the
- * project folder whose test runs use it: seven rows of `db` and `cache` said nothing of whose they were.
+ * project folder whose test runs use it: seven rows of `db` and `cache` said nothing of whose they were. A
+ * detached one names its project (lib/cleanup/labels.ts): two CI jobs' `db` are told apart.
  */
-const owner = (session: string, project: string | undefined) =>
-  session === 'reused' && project ? `reused (${folderOf(project)})` : session === 'detached' || session === 'reused' ? session : `session (pid ${session.split('-')[0]})`;
-
-/** The config file's folder, under the home folder as ~. */
-function folderOf(file: string): string {
-  const dir = path.dirname(file);
-  const home = os.homedir();
-  return home && home !== '/' && (dir === home || dir.startsWith(`${home}${path.sep}`)) ? `~${dir.slice(home.length)}` : dir;
-}
+const owner = (shortFolder: (dir: string) => string, { owner: session, reuseConfig, project }: ServiceInfo) =>
+  session === 'reused' && reuseConfig
+    ? `reused (${shortFolder(path.dirname(reuseConfig))})`
+    : session === 'detached' && project
+      ? `detached (${shortFolder(project)})`
+      : session === 'detached' || session === 'reused'
+        ? session
+        : `session (pid ${session.split('-')[0]})`;
 
 function age(since: Date): string {
   const s = Math.max(0, Math.round((Date.now() - since.getTime()) / 1000));

@@ -6,6 +6,7 @@ interface Args extends StartFlags {
   detach?: boolean;
   json?: boolean;
   'env-out'?: string;
+  project?: string;
 }
 
 export const up: CommandModule<object, Args> = {
@@ -18,6 +19,7 @@ export const up: CommandModule<object, Args> = {
       y
         .positional('services', { type: 'string', array: true, describe: `presets (${Object.keys(presets).join(', ')}) or names from sandpit.config.*` })
         .option('detach', { alias: 'd', type: 'boolean', describe: 'leave them running and return once ready' })
+        .option('project', { type: 'string', describe: 'whose detached services these are (default: this folder); a CI job\'s id keeps jobs on one engine apart. Env: SANDPIT_PROJECT' })
         .option('json', { type: 'boolean', describe: 'print the services as a JSON array on stdout' })
         // Node 20 claims --env-file as its own in any Node process whose command line has it (`npx sandpit …`,
         // `node main.js …`; the bin's `node --` does not): --env-out always works, so it is the name shown first.
@@ -28,12 +30,14 @@ export const up: CommandModule<object, Args> = {
       .example('$0 up mysql --init schema.sql --database app', 'MySQL with a schema, ready once the schema is in')
       .example('$0 up httpd --root ./public --port standard', 'serve ./public on :8080 if it is free')
       .example('$0 up -d redis mysql --json --env-out .env.ci', 'for CI: detached, with an env file for later steps')
+      .example('$0 up -d mysql --project "$CI_JOB_ID"', 'two CI jobs on one engine: a db each (down takes --project too)')
       .example('$0 up', 'everything in sandpit.config.json') as never;
   },
   handler: async (args) => {
     const { resolveTargets } = await import('../targets.js');
     const { startWithProgress } = await import('../progress.js');
     const { onInterrupt, removeSession, waitForever } = await import('../interrupt.js');
+    if (args.project) process.env.SANDPIT_PROJECT = args.project;
     const detached = Boolean(args.detach);
     const list = await resolveTargets(args.services ?? [], args, { detached });
     const names = list.map((o) => o.name ?? ('preset' in o ? o.preset : o.image));
@@ -46,7 +50,6 @@ export const up: CommandModule<object, Args> = {
     if (detached) await refuseRunning(names);
 
     // Ctrl-C while starting removes what this run made, detached or not, before exiting 130.
-    const since = Date.now();
     // Warm reuse (config `reuse`) applies to a foreground `up`; a detached service is already long-lived.
     // Its Ctrl-C hands the warm ones back once they are ready, and removes those still starting before.
     let warm: import('../warm.js').WarmUp | undefined;
@@ -54,7 +57,7 @@ export const up: CommandModule<object, Args> = {
     let envWritten = () => {}; // a foreground run's env file goes with its services (removeEnvFile)
     // The env file first, and at once: a second signal ends the cleanup at once, and a warm container handed
     // back may be taken by a run that writes the very same text to that file.
-    const release = onInterrupt(detached ? () => removeDetached(names, since) : () => (envWritten(), Promise.all([removeSession({ sayNone: !warm }), warmEnd()])));
+    const release = onInterrupt(detached ? () => removeDetached() : () => (envWritten(), Promise.all([removeSession({ sayNone: !warm }), warmEnd()])));
     warm = detached ? undefined : await (await import('../warm.js')).warmUp(list);
     const services = warm?.services ?? (await startWithProgress(list));
 
@@ -68,7 +71,11 @@ export const up: CommandModule<object, Args> = {
     printServices(services, Boolean(args.json));
     if (detached) {
       release();
-      process.stderr.write(`sandpit: left running; remove with \`sandpit down ${services.map((s) => s.name).join(' ')}\`\n`);
+      // Every service kept, and nothing of this session's left (snapshot builds are gone with their start).
+      (await import('../../lib/cleanup/watchdog.js')).dismissWatchdog();
+      const { quote } = await import('../../lib/presets/quote.js');
+      const where = args.project ? ` --project ${quote(args.project)}` : '';
+      process.stderr.write(`sandpit: left running; remove with \`sandpit down ${services.map((s) => s.name).join(' ')}${where}\`\n`);
       return;
     }
     if (!warm) process.stderr.write(`sandpit: press Ctrl-C to stop and remove ${services.length === 1 ? 'it' : 'them'}\n`);
@@ -83,28 +90,24 @@ export const up: CommandModule<object, Args> = {
   },
 };
 
-/** Two detached services of one name would share SANDPIT_<NAME>_* and `sandpit exec <name>`. */
+/** Two detached services of one name in one project would share SANDPIT_<NAME>_* and `sandpit exec <name>`. */
 async function refuseRunning(names: string[]): Promise<void> {
-  const [{ listServices }, { nameInUse }] = await Promise.all([import('../../lib/service/list.js'), import('../../lib/service/names.js')]);
-  const taken = (await listServices()).find((s) => s.owner === 'detached' && names.includes(s.name));
+  const [{ listServices }, { nameInUse }, { inProject }] = await Promise.all([
+    import('../../lib/service/list.js'),
+    import('../../lib/service/names.js'),
+    import('../../lib/cleanup/labels.js'),
+  ]);
+  const taken = (await listServices()).find((s) => s.owner === 'detached' && names.includes(s.name) && inProject(s.project));
   // Checked first for a message with its url; the container name is what holds under a race.
   if (taken) throw nameInUse(taken.name, undefined, ` (${taken.url || taken.state})`);
 }
 
 /**
- * Detached containers have no watchdog: the ones this run created are found by name and age. A snapshot
- * being taken for them is this process's own (its session's), removed now too: left to the watchdog, it
- * was still there for a moment after `up` had exited.
+ * The detached containers this run started (its `sandpit.starter` label), and a snapshot being taken for
+ * them (its session's): removed now. Left to the watchdog, they were still there a moment after `up` exited.
  */
-async function removeDetached(names: string[], since: number): Promise<void> {
-  const [{ listServices }, { removeByLabel, removeContainer }, { LABEL, sessionId }] = await Promise.all([
-    import('../../lib/service/list.js'),
-    import('../../lib/cleanup/remove.js'),
-    import('../../lib/cleanup/labels.js'),
-  ]);
-  const fromSecond = Math.floor(since / 1000) * 1000; // Docker's creation time has whole seconds
-  const mine = (await listServices()).filter((s) => s.owner === 'detached' && names.includes(s.name) && s.createdAt.getTime() >= fromSecond);
-  const [, building] = await Promise.all([Promise.all(mine.map((s) => removeContainer(s.containerId))), removeByLabel(`${LABEL.session}=${sessionId}`)]);
-  const removed = mine.length + building.length;
+async function removeDetached(): Promise<void> {
+  const [{ removeByLabel }, { LABEL, sessionId }] = await Promise.all([import('../../lib/cleanup/remove.js'), import('../../lib/cleanup/labels.js')]);
+  const removed = (await Promise.all([removeByLabel(`${LABEL.starter}=${sessionId}`), removeByLabel(`${LABEL.session}=${sessionId}`)])).flat().length;
   process.stderr.write(`sandpit: interrupted; removed ${removed} half-started container${removed === 1 ? '' : 's'}\n`);
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readlinkSync } from 'node:fs';
 import os from 'node:os';
 
@@ -19,7 +19,11 @@ export const LABEL = {
   /** Warm reuse: milliseconds unused after which the reaper removes it. */
   idle: 'sandpit.reuse.idle',
   /** Warm reuse: the config file it was started from; a run of that config with other options supersedes it. */
-  project: 'sandpit.reuse.project',
+  reuseProject: 'sandpit.reuse.project',
+  /** Detached: the project it runs for (currentProject()); its name is unique only there. */
+  project: 'sandpit.project',
+  /** Detached: the session that started it, whose watchdog removes it if that start never finished (watchdog.ts). */
+  starter: 'sandpit.starter',
 } as const;
 
 /** Session of containers that outlive their process on purpose (`sandpit up --detach`). */
@@ -52,6 +56,21 @@ export const sessionId: string = `${process.pid}-${randomBytes(4).toString('hex'
 
 export function ownerLabels(detached: boolean): Record<string, string> {
   return detached
-    ? { [LABEL.session]: DETACHED }
+    ? { [LABEL.session]: DETACHED, [LABEL.project]: currentProject(), [LABEL.starter]: sessionId }
     : { [LABEL.session]: sessionId, [LABEL.pid]: String(process.pid), [LABEL.host]: machine };
 }
+
+/**
+ * Whose detached services these are: SANDPIT_PROJECT (`--project`; a CI job's id, say), else the folder
+ * sandpit runs in, as docker compose takes its project from the folder. Two CI jobs on one engine each
+ * had their `db`: the second's `up -d` was refused, and its clean-up removed the first's.
+ */
+export function currentProject(): string {
+  return process.env.SANDPIT_PROJECT || process.cwd();
+}
+
+/** Short and fixed for a project: in its detached containers' names, which the engine keeps unique. */
+export const projectTag = (project = currentProject()): string => createHash('sha256').update(project).digest('hex').slice(0, 8);
+
+/** A detached service of `project` (one without the label, made before projects, is everyone's). */
+export const inProject = (labelled: string | undefined, project = currentProject()): boolean => labelled === undefined || labelled === project;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { removeByLabel, removeContainer } from './remove.js';
 import { LABEL } from './labels.js';
+import { engineCalls } from '../docker/calls.js';
 
 // Runs as its own process (see watchdog.ts). It must outlive the terminal's Ctrl-C and hang-up.
 for (const signal of ['SIGINT', 'SIGHUP', 'SIGPIPE'] as const) process.on(signal, () => {});
@@ -13,20 +14,31 @@ if (!session) process.exit(2);
 
 // "remove <id>" lines: containers the owner is done with (a test run's end), removed right away.
 // "folder <path>" lines: the owner's own folders in the temp dir, removed once it is gone.
+// "keep <id>" lines: detached containers whose start is over, which outlive the owner (watchdog.ts keepDetached).
+// "done": the owner left nothing to remove; the engine is not asked.
 const removing: Promise<unknown>[] = [];
 const folders: string[] = [];
+const kept = new Set<string>();
+let done = false; // "done": nothing of the session is left (watchdog.ts dismissWatchdog)
 const lines = createInterface({ input: process.stdin });
 lines.on('line', (line) => {
   const [verb, id] = line.split(' ');
   if (verb === 'remove' && id) removing.push(removeContainer(id).catch(() => {}));
+  if (verb === 'keep' && id) kept.add(id);
+  if (verb === 'done') done = true;
   if (verb === 'folder') folders.push(line.slice('folder '.length));
 });
+/** Detached containers this session started and never said were done starting. */
+async function unfinishedStarts(): Promise<void> {
+  const found = await (await engineCalls()).list({ label: [LABEL.managed, `${LABEL.starter}=${session}`] });
+  await Promise.allSettled(found.filter((c) => !kept.has(c.Id)).map((c) => removeContainer(c.Id)));
+}
 // Only what sandpit makes there (sandpit-* directly in the temp dir): never a path it was not meant to remove.
 const ours = (folder: string) => path.dirname(folder) === os.tmpdir() && path.basename(folder).startsWith('sandpit-');
 // The owner is gone, however it ended: whatever of its session is left goes too.
 lines.on('close', () => {
   Promise.allSettled(removing)
-    .then(() => removeByLabel(`${LABEL.session}=${session}`))
+    .then(() => (done ? undefined : Promise.allSettled([removeByLabel(`${LABEL.session}=${session}`), unfinishedStarts()])))
     .catch(() => {})
     .finally(() => {
       for (const folder of folders.filter(ours)) rmSync(folder, { recursive: true, force: true });

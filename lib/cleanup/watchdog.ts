@@ -54,3 +54,23 @@ export function handOff(ids: string[]): boolean {
   pipe.write(ids.map((id) => `remove ${id}\n`).join(''));
   return true;
 }
+
+/**
+ * Detached containers whose start is over: the watchdog leaves them when this process ends. Until then
+ * it removes them with the session's (their `sandpit.starter` label): an `up -d` killed outright while
+ * its mysql still initialised left the redis that was ready, under a name the next `up -d` was refused.
+ */
+export function keepDetached(ids: string[]): void {
+  if (!pipe || pipe.destroyed || ids.length === 0) return;
+  pipe.write(ids.map((id) => `keep ${id}\n`).join(''));
+}
+
+/**
+ * This process has nothing left for the watchdog: it ends with it and asks the engine nothing. `up --detach`
+ * says so at its end; over ssh:// the watchdog's last list was a login of its own, running on after `up` had
+ * exited. Only once every container of the session is gone and every detached one kept.
+ */
+export function dismissWatchdog(): void {
+  if (!pipe || pipe.destroyed) return;
+  pipe.write('done\n');
+}

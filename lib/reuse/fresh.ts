@@ -26,7 +26,7 @@ export async function startFresh(options: StartOptions, key: string, settings: R
         [LABEL.reuse]: key,
         [LABEL.claim]: token,
         [LABEL.idle]: String(settings.idleMs),
-        ...(settings.project ? { [LABEL.project]: settings.project } : {}),
+        ...(settings.project ? { [LABEL.reuseProject]: settings.project } : {}),
       },
     });
     return { service, token, ...(release ? { release } : {}) };

@@ -136,7 +136,7 @@ async function removeSuperseded(running: ContainerInfo[], name: string, key: str
   // Not one whose resetter is still at work: it waits for its run's process to end first, and in watch mode
   // that is this process (a reload hands the old one back, then starts the new one): a wait of a minute.
   const superseded = running.filter(
-    (c) => c.Labels[LABEL.project] === project && c.Labels[LABEL.name] === name && c.Labels[LABEL.reuse] !== key && !resetterAlive(c.Id),
+    (c) => c.Labels[LABEL.reuseProject] === project && c.Labels[LABEL.name] === name && c.Labels[LABEL.reuse] !== key && !resetterAlive(c.Id),
   );
   if (superseded.length > 0) await removeIdleReused(superseded).catch(() => {});
 }

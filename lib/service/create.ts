@@ -3,7 +3,7 @@ import type { EngineCalls } from '../docker/calls.js';
 import { docker } from '../docker/client.js';
 import { copyFolders } from '../files/copy.js';
 import { SandpitError, describe } from '../errors.js';
-import { LABEL, ownerLabels } from '../cleanup/labels.js';
+import { LABEL, ownerLabels, projectTag } from '../cleanup/labels.js';
 import { startWatchdog } from '../cleanup/watchdog.js';
 import { removeContainer } from '../cleanup/remove.js';
 import { copyArchives, copyFiles } from './container.js';
@@ -18,8 +18,9 @@ export interface Held {
 
 /** Creates the plan's container on `hostPort` ('' for any free one). No container exists if it throws. */
 export async function createContainer({ n, engine, image, options, snapshot, spec, ports, bindAddress, placed }: LaunchPlan, hostPort: string): Promise<string> {
-  // Before the container exists: whatever ends this process from here on, the watchdog reaps it.
-  if (!n.detached) startWatchdog();
+  // Before the container exists: whatever ends this process from here on, the watchdog reaps it. A
+  // detached one too, until its start is over (its `sandpit.starter` label: lib/cleanup/watchdog.ts).
+  startWatchdog();
   try {
     return await engine.create({
       Env: Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),
@@ -34,8 +35,8 @@ export async function createContainer({ n, engine, image, options, snapshot, spe
       },
       Image: image,
       // A detached service is found by its name later: Docker refuses a second container of one
-      // name atomically, where a check first would race with a parallel `up -d`.
-      name: n.detached ? `sandpit-${n.name}` : `sandpit-${n.name}-${randomBytes(3).toString('hex')}`,
+      // name atomically, where a check first would race with a parallel `up -d`. Per project.
+      name: n.detached ? `sandpit-${n.name}-${projectTag()}` : `sandpit-${n.name}-${randomBytes(3).toString('hex')}`,
       Labels: {
         [LABEL.managed]: 'true',
         [LABEL.name]: n.name,

@@ -2,7 +2,8 @@ import { isPresetName, presetByName } from '../presets/index.js';
 import type { PresetName, Service, StartOptions } from '../types.js';
 import { assertDistinctNames } from './names.js';
 import { quietProgress } from './progress.js';
-import { start } from './start.js';
+import { isDetached, startInGroup } from './start.js';
+import { keepDetached } from '../cleanup/watchdog.js';
 
 /**
  * Starts several services in parallel. If any fails, the ones that did start are stopped
@@ -17,6 +18,8 @@ export async function startAll(list: (PresetName | StartOptions)[]): Promise<Ser
     await Promise.allSettled(started.map((s) => s.stop()));
     throw failed.reason;
   }
+  // All or nothing for detached ones too, however this process ends: kept only now (start.ts).
+  keepDetached(started.filter((_, i) => isDetached(list[i]!)).map((s) => s.containerId));
   return started;
 }
 
@@ -28,7 +31,7 @@ export async function startAll(list: (PresetName | StartOptions)[]): Promise<Ser
  */
 function slowFirst(list: (PresetName | StartOptions)[]): (() => Promise<Service>)[] {
   const slow = list.findIndex((o) => bootsSlowly(o));
-  if (slow === -1 || list.length === 1) return list.map((options) => () => start(options as StartOptions));
+  if (slow === -1 || list.length === 1) return list.map((options) => () => startInGroup(options as StartOptions));
   let open: () => void = () => {};
   const running = new Promise<void>((resolve) => (open = resolve));
   const first = asOptions(list[slow]!);
@@ -41,8 +44,8 @@ function slowFirst(list: (PresetName | StartOptions)[]): (() => Promise<Service>
   };
   return list.map((options, i) =>
     i === slow
-      ? () => start(watched).finally(open)
-      : () => running.then(() => start(options as StartOptions)),
+      ? () => startInGroup(watched).finally(open)
+      : () => running.then(() => startInGroup(options as StartOptions)),
   );
 }
 

@@ -1,7 +1,7 @@
 import type { ContainerInfo } from 'dockerode';
 import { engineCalls } from '../docker/calls.js';
 import { SandpitError } from '../errors.js';
-import { DETACHED, LABEL, REUSED } from '../cleanup/labels.js';
+import { DETACHED, LABEL, REUSED, inProject } from '../cleanup/labels.js';
 import { isPresetName, presetByName, type PresetName } from '../presets/index.js';
 import { hostOf, type EngineReach } from './host.js';
 import { matches } from './names.js';
@@ -15,6 +15,8 @@ export interface ServiceInfo extends ServiceFields {
   /** Warm reuse: the configuration its takers must have (absent on others). */
   reuseKey?: string;
   /** Warm reuse: the config file of the test run that started it (absent from `sandpit up`'s). */
+  reuseConfig?: string;
+  /** Detached: the project it runs for (lib/cleanup/labels.ts currentProject; absent on older ones). */
   project?: string;
 }
 
@@ -54,6 +56,7 @@ export function describeContainer(c: ContainerInfo, reach: EngineReach): Service
     state: c.State,
     extras: preset?.extras?.(options) ?? {},
     ...(labels[LABEL.reuse] === undefined ? {} : { reuseKey: labels[LABEL.reuse] }),
+    ...(labels[LABEL.reuseProject] ? { reuseConfig: labels[LABEL.reuseProject] } : {}),
     ...(labels[LABEL.project] ? { project: labels[LABEL.project] } : {}),
   };
 }
@@ -73,12 +76,15 @@ const parse = (json: string | undefined): object => {
  */
 export async function attach(name: string, { session }: { session?: string } = {}): Promise<StartedService> {
   const all = await listServices();
-  const found = all.filter((s) => matches(name, s) && (session === undefined || s.owner === session));
+  const matching = all.filter((s) => matches(name, s) && (session === undefined || s.owner === session));
+  // A name two projects' detached services share (two CI jobs' `db`) means this project's.
+  const here = matching.filter((s) => s.owner === DETACHED && inProject(s.project));
+  const found = matching.length > 1 && here.length === 1 ? here : matching;
   const match = found[0];
   if (found.length > 1 && session === undefined) {
     throw new SandpitError(
       'INVALID_OPTION',
-      `"${name}" matches ${found.length} services (${found.map((s) => `${s.name} ${shortId(s.containerId)}`).join(', ')}). Give the id of the one you mean (see \`sandpit ls\`).`,
+      `"${name}" matches ${found.length} services (${found.map((s) => `${s.name} ${shortId(s.containerId)}${s.project ? ` detached for ${s.project}` : ''}`).join(', ')}). Give the id of the one you mean (see \`sandpit ls\`)${found.some((s) => s.project) ? ", or run sandpit in its project's folder" : ''}.`,
     );
   }
   if (!match) {

@@ -1,6 +1,7 @@
 import { docker } from '../docker/client.js';
 import { SandpitError, type Stage } from '../errors.js';
 import { removeContainer } from '../cleanup/remove.js';
+import { keepDetached } from '../cleanup/watchdog.js';
 import { waitFor } from '../readiness/wait.js';
 import { noticesIn } from '../seeds/index.js';
 import type { Launch } from '../snapshots/launch.js';
@@ -24,8 +25,18 @@ export async function start<const O extends PresetName | StartOptions>(input: O)
     const preset = typeof input === 'string' ? input : String((input as { preset?: string }).preset ?? 'redis');
     throw new SandpitError('INVALID_OPTION', `start() takes one argument: put the options with the preset, start({ preset: '${preset}', ...options }).`);
   }
-  return (await launch(input)) as unknown as StartedFrom<O>;
+  const service = await launch(input);
+  if (isDetached(input)) keepDetached([service.containerId]);
+  return service as unknown as StartedFrom<O>;
 }
+
+/**
+ * start() for a group (group.ts), which says when a detached service's start is over: once the whole
+ * group is ready, as a group that fails removes the ones that were.
+ */
+export const startInGroup = (input: PresetName | StartOptions): Promise<StartedService> => launch(input);
+
+export const isDetached = (input: PresetName | StartOptions): boolean => typeof input === 'object' && input.detached === true;
 
 /** `via`: lib/snapshots' container to take a snapshot from, with the image and options it chose. */
 async function launch(input: PresetName | StartOptions, via?: Launch): Promise<StartedService> {

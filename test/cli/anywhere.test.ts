@@ -49,7 +49,7 @@ describe('the CLI from any folder, however it is started', () => {
       const [site] = JSON.parse(String(up.stdout).slice(String(up.stdout).indexOf('[')));
       expect(await (await fetch(new URL('hi.txt', site.url))).text()).toBe('from ./site\n');
     } finally {
-      await sandpit(['down', name]);
+      await sandpit(['down', name], { cwd: here }); // its project: the folder it was typed in
     }
     expect(await named(name)).toEqual([]);
   });
@@ -64,15 +64,17 @@ describe('the CLI from any folder, however it is started', () => {
       const viaNode = await track(execa('node', [main, 'ls', '--json'], { cwd: here, reject: false, extendEnv: false, env }));
       expect(viaNode.exitCode).toBe(0);
     } finally {
-      await sandpit(['down', name]);
+      await sandpit(['down', name], { cwd: here });
     }
+    expect(await named(name)).toEqual([]);
     const other = unique('envout');
     const viaNode = await track(execa('node', [main, 'up', 'redis', '-d', '--name', other, '--env-out', 'b.env'], { cwd: here, reject: false, extendEnv: false, env }));
     try {
       expectExit(viaNode as never, 0);
       expect(readFileSync(path.join(here, 'b.env'), 'utf8')).toContain(`SANDPIT_${other.toUpperCase()}_PORT=`);
     } finally {
-      await sandpit(['down', other]);
+      await sandpit(['down', other], { cwd: here });
     }
+    expect(await named(other)).toEqual([]);
   });
 });

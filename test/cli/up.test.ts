@@ -27,7 +27,7 @@ describe('sandpit up / ls / exec / logs / down', () => {
       const ls = JSON.parse((await sandpit(['ls', '--json'])).stdout as string) as { name: string; owner: string; url: string }[];
       expect(ls.find((s) => s.name === name)).toMatchObject({ owner: 'detached', url: service.url, preset: 'redis' });
       const table = await sandpit(['ls']);
-      expect(table.stdout).toMatch(new RegExp(`^${name}\\s+[0-9a-f]{12}\\s+redis\\s+redis://127\\.0\\.0\\.1:${service.port}\\s+\\d+s\\s+detached\\s+running$`, 'm'));
+      expect(table.stdout).toMatch(new RegExp(`^${name}\\s+[0-9a-f]{12}\\s+redis\\s+redis://127\\.0\\.0\\.1:${service.port}\\s+\\d+s\\s+detached \\(${process.cwd()}\\)\\s+running$`, 'm'));
 
       const ping = await sandpit(['exec', name, '--', 'redis-cli', 'ping']);
       expect([ping.exitCode, ping.stdout]).toEqual([0, 'PONG']);
@@ -95,19 +95,57 @@ describe('sandpit up / ls / exec / logs / down', () => {
     expect(await named(name)).toEqual([]);
   });
 
-  test('a second detached service of one name is refused; down of an unknown name is NOT_FOUND naming what runs', async () => {
+  test('a second detached service of one name is refused; down of a known and an unknown name removes the known one, and fails naming the other (as docker rm)', async () => {
     const name = unique('keep');
+    const other = unique('other');
     expectExit(await sandpit(['up', 'redis', '-d', '--name', name]), 0);
+    expectExit(await sandpit(['up', 'redis', '-d', '--name', other]), 0);
     try {
       const again = await sandpit(['up', 'redis', '-d', '--name', name]);
       expectExit(again, 1);
       expect(again.stderr).toMatch(new RegExp(`^sandpit: "${name}" already runs detached \\(redis://.*\\(NAME_IN_USE\\)$`));
+      // A CI trap's `down db cache` after `up cache` failed: all or nothing left the db it meant to remove.
       const down = await sandpit(['down', name, 'nosuchservice']);
       expectExit(down, 1);
-      expect(down.stderr).toMatch(new RegExp(`^sandpit: No detached service named "nosuchservice"; nothing was removed\\. Detached: .*${name}.*\\(NOT_FOUND\\)$`, 'm'));
-      expect(await named(name)).toHaveLength(1);
+      expect(down.stderr.trim().split('\n')).toEqual([
+        `sandpit: removed 1 service: ${name}`,
+        expect.stringMatching(new RegExp(`^sandpit: No detached service named "nosuchservice" in this project \\(${process.cwd()}\\)\\. Detached here: (.*, )?${other}(, .*)?\\. \\(NOT_FOUND\\)$`)),
+      ]);
+      expect(await named(name)).toEqual([]);
+      expect(await named(other)).toHaveLength(1);
     } finally {
+      await sandpit(['down', other]);
       await sandpit(['down', name]); // detached: nothing else would remove it if an expectation failed
+    }
+    expect(await named(name)).toEqual([]);
+  });
+
+  test("two projects (folders, or --project) each have their detached service of one name: exec, ls and down take this project's", async () => {
+    const [a, b] = [tempFolder('project-a'), tempFolder('project-b')];
+    const name = unique('shared');
+    try {
+      // Two CI jobs on one engine: the second's up was refused, and its trap's down removed the first's.
+      expectExit(await sandpit(['up', 'redis', '-d', '--name', name], { cwd: a }), 0);
+      expectExit(await sandpit(['up', 'redis', '-d', '--name', name], { cwd: b }), 0);
+      expectExit(await sandpit(['up', 'redis', '-d', '--name', name, '--project', 'job-42']), 0);
+      expect(await named(name)).toHaveLength(3);
+      const table = (await sandpit(['ls'])).stdout;
+      for (const project of [a, b, 'job-42']) expect(table).toMatch(new RegExp(`^${name}\\s.*\\sdetached \\(${project}\\)\\s+running$`, 'm'));
+      await sandpit(['exec', name, '--', 'redis-cli', 'set', 'who', 'a'], { cwd: a });
+      expect((await sandpit(['exec', name, '--', 'redis-cli', 'get', 'who'], { cwd: b })).stdout.trim()).toBe('');
+      expect((await sandpit(['exec', name, '--', 'redis-cli', 'get', 'who'], { cwd: a })).stdout.trim()).toBe('a');
+      const elsewhere = await sandpit(['down', name]);
+      expectExit(elsewhere, 1);
+      expect(elsewhere.stderr).toContain(`No detached service named "${name}" in this project (${process.cwd()}). "${name}" runs detached for other projects: job-42, ${b}, ${a}. Run \`sandpit down\` in its folder, or pass --project <project>.`);
+      expectExit(await sandpit(['down', name], { cwd: b }), 0);
+      expectExit(await sandpit(['down', name], { env: { SANDPIT_PROJECT: 'job-42' } }), 0);
+      const one = await sandpit(['down', name]);
+      expect(one.stderr).toContain(`"${name}" runs detached for another project, ${a}. Run \`sandpit down\` in its folder, or pass --project ${a}.`);
+      expect(await named(name)).toHaveLength(1);
+      expect((await sandpit(['exec', name, '--', 'redis-cli', 'get', 'who'])).stdout.trim()).toBe('a'); // the only one left: by name from anywhere
+    } finally {
+      for (const cwd of [a, b]) await sandpit(['down', name], { cwd });
+      await sandpit(['down', name, '--project', 'job-42']);
     }
     expect(await named(name)).toEqual([]);
   });
@@ -163,7 +201,7 @@ describe('sandpit up / ls / exec / logs / down', () => {
     try {
       await execa('docker', ['kill', containerId]);
       const table = await sandpit(['ls']);
-      expect(table.stdout).toMatch(new RegExp(`^${name}\\s+[0-9a-f]{12}\\s+redis\\s+-\\s+\\d+s\\s+detached\\s+exited$`, 'm'));
+      expect(table.stdout).toMatch(new RegExp(`^${name}\\s+[0-9a-f]{12}\\s+redis\\s+-\\s+\\d+s\\s+detached \\(${process.cwd()}\\)\\s+exited$`, 'm'));
       const listed = (JSON.parse((await sandpit(['ls', '--json'])).stdout as string) as { name: string; url: string }[]).find((s) => s.name === name);
       expect(listed?.url).toBe('');
       // The name is still taken: said with its state, not an empty url (it read "already runs detached ()").
@@ -342,6 +380,19 @@ describe('sandpit up / ls / exec / logs / down', () => {
     expect(await eventually(async () => (await named(name)).length === 0, 15_000)).toBe(true);
   });
 
+  test('up --detach killed with SIGKILL while one service still starts: the one already ready goes too (all or nothing, as at Ctrl-C)', async () => {
+    const project = tempFolder('detached-kill');
+    const [kv, db] = [unique('kv'), unique('db')];
+    // mysql without a snapshot initialises for seconds: the redis is ready long before.
+    writeFileSync(path.join(project, 'sandpit.config.json'), JSON.stringify({ services: { [kv]: { preset: 'redis' }, [db]: { preset: 'mysql', snapshot: false } } }));
+    const child = sandpit(['up', '--detach'], { cwd: project });
+    await saw(child, `${kv}: ready`);
+    expect(await named(db)).toHaveLength(1);
+    child.kill('SIGKILL');
+    await child;
+    expect(await eventually(async () => [...(await named(kv)), ...(await named(db))].length === 0, 15_000)).toBe(true);
+  });
+
   test('on a terminal, a live line per service (without colour under NO_COLOR)', async () => {
     const name = unique('live');
     const tty = await onTerminal(`up redis --detach --name ${name}`, { cols: 100, env: { NO_COLOR: '1' } });
@@ -360,7 +411,7 @@ describe('sandpit up / ls / exec / logs / down', () => {
     expect(services.map((s) => s.name)).toEqual(['clicache', 'cliweb']);
     expect(services[0]!.url).toMatch(/^redis:\/\/:cfgpw@127\.0\.0\.1:\d+$/);
     expect(await (await fetch(services[1]!.url)).text()).toContain('from the config');
-    expectExit(await sandpit(['down', 'clicache', 'cliweb']), 0);
+    expectExit(await sandpit(['down', 'clicache', 'cliweb'], { cwd: configDir }), 0);
     expect([...(await named('clicache')), ...(await named('cliweb'))]).toEqual([]);
 
     const wrong = await sandpit(['up', 'nosuch'], { cwd: configDir });
