@@ -39,13 +39,21 @@ export async function checkEnvFile(file: string | string[]): Promise<void> {
 
 /** KEY=VALUE lines, the names the Jest preset uses too. Returns the text written. */
 export async function writeEnvFile(file: string, services: Service[]): Promise<string> {
-  const lines = services.flatMap((s) => Object.entries(serviceEnv(s)).map(([k, v]) => `${k}=${v}`));
+  const lines = services.flatMap((s) => Object.entries(serviceEnv(s)).map(([k, v]) => `${k}=${envValue(v)}`));
   const text = `${lines.join('\n')}\n`;
   await writeFile(file, text).catch((cause: unknown) => {
     throw new SandpitError('INVALID_OPTION', `Cannot write ${envFlag()} "${file}": ${(cause as Error).message}. The services were removed.`, { cause });
   });
   return text;
 }
+
+/**
+ * A value as a shell's `. file` and dotenv (Node's --env-file) both read it: as it is when plain, else in
+ * single quotes (a password `p w$x#y` read as a command `w#y`, or cut at the #). With a ' in it, double
+ * quotes, escaped for a shell. docker's --env-file takes quotes as part of the value: plain values only there.
+ */
+export const envValue = (value: string): string =>
+  /^[\w@%+=:,./-]*$/.test(value) ? value : !/['\n]/.test(value) ? `'${value}'` : `"${value.replace(/[\\"$`]/g, '\\$&')}"`;
 
 /**
  * A foreground `up`'s env file goes with its services: left, it would point the next reader at ports that are

@@ -95,7 +95,12 @@ export interface MysqlService extends Service {
   readonly rootPassword: string;
 }
 
-type ServiceFor<P> = P extends 'mysql' ? MysqlService : Service;
+export interface RedisService extends Service {
+  /** The password it was started with (`password`); absent without one. */
+  readonly password?: string;
+}
+
+type ServiceFor<P> = P extends 'mysql' ? MysqlService : P extends 'redis' ? RedisService : Service;
 
 export type StartedFrom<O> = O extends PresetName
   ? ServiceFor<O>

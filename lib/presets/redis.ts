@@ -76,6 +76,8 @@ exec "$@"
     };
   },
   files: ({ initScripts }) => rdbStart(initScripts).files,
+  // In the url too; on its own for a client configured by parts (SANDPIT_<NAME>_PASSWORD, as mysql's).
+  extras: ({ password }): Record<string, string> => (password === undefined ? {} : { password }),
   probe: (target, { password }) => redisPongs(target.host, target.port, password, ATTEMPT_MS).then(() => {}),
   async prepare(target, { password, initScripts }) {
     const commands = commandEntries(initScripts);

@@ -74,6 +74,20 @@ describe('sandpit up / ls / exec / logs / down', () => {
     }
   });
 
+  test("redis with a password: --env-out has its own _PASSWORD line, which sh reads back as given (# and $ in it)", async () => {
+    const name = unique('pw');
+    const file = path.join(tempFolder('cli'), '.env');
+    const password = 'p w$x#y';
+    expectExit(await sandpit(['up', 'redis', '-d', '--name', name, '--password', password, '--env-out', file]), 0);
+    try {
+      // Unquoted, sh ran `w#y` as a command (and Node's --env-file cut the value at the #: test/unit/env-file.test.ts).
+      const bySh = await execa('sh', ['-c', `set -a; . "$0"; printf %s "$SANDPIT_${name.toUpperCase()}_PASSWORD"`, file]);
+      expect(bySh.stdout).toBe(password);
+    } finally {
+      await sandpit(['down', name]);
+    }
+  });
+
   test('mysql: --json and --env-file carry user, password and database', async () => {
     const name = unique('db');
     const file = path.join(tempFolder('cli'), '.env');
