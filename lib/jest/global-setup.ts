@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { SandpitError, isSandpitError } from '../errors.js';
+import { SandpitError, describe, isSandpitError } from '../errors.js';
 import { READY_ENV, RUN_ENV } from '../runner/isolation.js';
 import { RunnerSession, readyLine } from '../runner/session.js';
 import { remember, started } from './state.js';
@@ -54,7 +54,10 @@ function checkWorkerSetup(project: JestProjectConfig | undefined, isolated: stri
 export default async function globalSetup(globalConfig: JestGlobalConfig, projectConfig?: JestProjectConfig): Promise<void> {
   const previous = started();
   if (previous) {
-    // A watch-mode rerun: the services from the first run are still up.
+    // A watch-mode rerun: the services from the first run are still up. Jest's workers keep the
+    // variables they started with, so a changed config (or seed) is not applied here: it is said.
+    const drift = await previous.session.drift().catch((error: unknown) => [`(the config does not load: ${describe(error)})`]);
+    if (drift.length > 0) process.stderr.write(`sandpit: the config or init scripts changed since Jest started (${drift.join(', ')}): restart Jest to apply them; the services run as they were.\n`);
     const run = String(Date.now());
     Object.assign(process.env, previous.env, { [RUN_ENV]: run });
     process.env[READY_ENV] = `${run}:${(await previous.session.copies.ahead(run)).join(',')}`;

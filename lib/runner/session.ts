@@ -12,6 +12,7 @@ import { startWarm } from './warm.js';
 import { reuseSettings, type ReuseSettings } from '../reuse/settings.js';
 import type { IsolationMap } from '../isolation/types.js';
 import type { Isolation } from '../config/index.js';
+import { seedPaths, seedStamp } from '../seeds/index.js';
 
 /**
  * The services of one test run, whichever runner: its config's services, the exec server the test
@@ -19,7 +20,7 @@ import type { Isolation } from '../config/index.js';
  */
 export class RunnerSession {
   /** `release` is set for warm services (reuse): they are handed back, not removed. */
-  readonly #running = new Map<string, { service: Service; options: string; release?: () => Promise<void> }>();
+  readonly #running = new Map<string, { service: Service; from: StartOptions; identity: string; release?: () => Promise<void> }>();
   #reuse: ReuseSettings | undefined;
   /** Taken over from an earlier run (warm reuse), for the ready line. */
   readonly reused = new Set<string>();
@@ -91,18 +92,40 @@ export class RunnerSession {
 
   /**
    * Applies the config as it is now (watch mode): a service whose options did not change keeps running
-   * (and its data); a changed one is replaced; a removed one stops; a new one starts. A config that
+   * (and its data); a changed one is replaced, as is one whose seed files were edited (`reseeded`); a
+   * removed one stops; a new one starts. A config that
    * does not load throws, and leaves the running services as they were.
    */
-  async reload(): Promise<{ stopped: string[]; started: string[] }> {
+  async reload(): Promise<{ stopped: string[]; started: string[]; reseeded: string[] }> {
     const { services: wanted, isolation } = await configured(this.rootDir, this.maxWorkers);
-    const keep = new Set(wanted.filter((o) => this.#running.get(o.name!)?.options === JSON.stringify(o)).map((o) => o.name!));
+    const { keep, reseeded } = this.#compare(wanted);
     const stopped = [...this.#running.keys()].filter((name) => !keep.has(name));
     await Promise.allSettled(stopped.map((name) => this.#stopOne(name)));
     stopped.forEach((name) => (this.#running.delete(name), delete this.#isolated[name]));
     const missing = wanted.filter((o) => !keep.has(o.name!));
     await this.#startMissing(missing, isolation);
-    return { stopped, started: missing.map((o) => o.name!) };
+    return { stopped, started: missing.map((o) => o.name!), reseeded };
+  }
+
+  /** What reload() would change now, and changes nothing: the services it would stop or start. */
+  async drift(): Promise<string[]> {
+    const { services: wanted } = await configured(this.rootDir, this.maxWorkers);
+    const { keep } = this.#compare(wanted);
+    return [...new Set([...this.#running.keys(), ...wanted.map((o) => o.name!)])].filter((name) => !keep.has(name));
+  }
+
+  /** The seed files and folders the running services were started from: a watch mode reruns when they change. */
+  seedPaths(): string[] {
+    return [...this.#running.values()].flatMap((r) => seedPaths(r.from));
+  }
+
+  /** The wanted services that run as they are (`keep`), and those that differ only by their seed files' contents. */
+  #compare(wanted: StartOptions[]): { keep: Set<string>; reseeded: string[] } {
+    const running = (o: StartOptions) => this.#running.get(o.name!);
+    const keep = new Set(wanted.filter((o) => running(o)?.identity === identity(o)).map((o) => o.name!));
+    const same = (o: StartOptions) => JSON.stringify(running(o)?.from) === JSON.stringify(o);
+    const reseeded = wanted.filter((o) => !keep.has(o.name!) && same(o)).map((o) => o.name!);
+    return { keep, reseeded };
   }
 
   /** Starts `list`, then prepares the copies per worker of the isolated ones (templates, grants). */
@@ -119,7 +142,7 @@ export class RunnerSession {
       await Promise.allSettled(services.map((s) => s.stop()));
       throw error;
     }
-    services.forEach((service, i) => this.#running.set(service.name, { service, options: JSON.stringify(list[i]) }));
+    services.forEach((service, i) => this.#running.set(service.name, { service, from: list[i]!, identity: identity(list[i]!) }));
   }
 
   /** Warm reuse (see startWarm): warm services are handed back at the end, not removed. */
@@ -131,7 +154,7 @@ export class RunnerSession {
     this.copies.assumeMade(warm.copied);
     warm.services.forEach((service, i) => {
       const release = warm.releases.get(service.name);
-      this.#running.set(service.name, { service, options: JSON.stringify(list[i]), ...(release ? { release } : {}) });
+      this.#running.set(service.name, { service, from: list[i]!, identity: identity(list[i]!), ...(release ? { release } : {}) });
       if (warm.reused.has(service.name)) this.reused.add(service.name);
       if (warm.replaced.has(service.name)) this.replaced.add(service.name);
     });
@@ -181,6 +204,9 @@ async function configured(
   const reuse = reuseSettings(config.reuse);
   return { file: config.file, services, isolation: config.isolation, reuse: reuse && { ...reuse, project: config.file } };
 }
+
+/** What a running service was started from: its options, and its seed files as they were (an edit restarts it). */
+const identity = (options: StartOptions): string => `${JSON.stringify(options)}\n${seedStamp(options)}`;
 
 /** "cache, box ready in 1.2 s (session …)": the one line a runner prints after setup. */
 export const readyLine = (services: Service[], begun: number, { reused = new Set(), replaced = new Set() }: { reused?: Set<string>; replaced?: Set<string> } = {}): string =>

@@ -8,3 +8,4 @@ export { INIT_DIR, OWN_SCRIPT_PREFIX, seedFailure } from './failure.js';
 export { NOTICE_MARK, noticesIn } from './notices.js';
 export { packSeeds } from './pack.js';
 export { planSeeds, type Seed } from './plan.js';
+export { seedPaths, seedStamp } from './stamp.js';

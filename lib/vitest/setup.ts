@@ -45,20 +45,30 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
   if (project.vitest.config.watch) {
     // In watch mode the teardown runs only at exit. A changed config reruns every test, and before
     // that rerun the running services are matched to it: unchanged ones stay, others are replaced.
-    project.vitest.config.forceRerunTriggers.push(open.file);
-    project.vitest.vite.watcher.add(open.file);
+    // The seed files too: an edited seed reruns the tests, and its service starts again from it.
+    const watched = new Set<string>();
+    const watch = () => {
+      for (const file of [open.file, ...open.seedPaths()].filter((f) => !watched.has(f))) {
+        watched.add(file);
+        project.vitest.config.forceRerunTriggers.push(file, `${file}/**`);
+        project.vitest.vite.watcher.add(file);
+      }
+    };
+    watch();
     project.onTestsRerun(async () => {
       try {
-        const { stopped, started } = await open.reload();
-        await prepareWorkers(open, workers, started);
-        if (stopped.length + started.length > 0) {
-          process.stderr.write(`sandpit: config changed: ${[...stopped.map((n) => `stopped ${n}`), ...started.map((n) => `started ${n}`)].join(', ')}\n`);
-        }
+        const { stopped, started, reseeded } = await open.reload();
+        const changed = [...stopped.filter((n) => !reseeded.includes(n)).map((n) => `stopped ${n}`), ...started.filter((n) => !reseeded.includes(n)).map((n) => `started ${n}`)];
+        if (changed.length > 0) process.stderr.write(`sandpit: config changed: ${changed.join(', ')}\n`);
+        if (reseeded.length > 0) process.stderr.write(`sandpit: init scripts changed: started ${reseeded.join(', ')} again from them\n`);
+        watch();
       } catch (error) {
         process.stderr.write(`sandpit: ${describe(error)}\nsandpit: the services that were running stay as they were; fix the config to apply it.\n`);
-      } finally {
-        publish();
       }
+      // Every rerun begins from the seed, as each Jest watch run does: the copies a run's tests changed
+      // are made again (a test's INSERT of a fixed key failed on its rerun with a duplicate key).
+      await prepareWorkers(open, workers).catch((error: unknown) => process.stderr.write(`sandpit: the workers' copies were not made again: ${describe(error)}\n`));
+      publish();
     });
   }
 
@@ -69,9 +79,9 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
   };
 }
 
-/** Creates each worker's copy of the isolated services (all, or only those named), in this process. */
-async function prepareWorkers(session: RunnerSession, workers: number, only?: string[]): Promise<void> {
-  const names = Object.keys(session.published().isolation).filter((name) => !only || only.includes(name));
+/** Creates each worker's copy of the isolated services, in this process: for this run (a rerun's anew). */
+async function prepareWorkers(session: RunnerSession, workers: number): Promise<void> {
+  const names = Object.keys(session.published().isolation);
   const ids = Array.from({ length: workers }, (_, i) => i + 1);
   // Vitest's workers have no hook before their first test: every copy is made before any worker starts.
   const run = String(Date.now());

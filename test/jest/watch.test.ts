@@ -1,5 +1,5 @@
 import { expect, test } from '@jest/globals';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { eventually } from '../helpers/engine.js';
 import { allGone, fixture, reports, runJest, sessionContainers } from './harness.js';
@@ -17,6 +17,14 @@ test('in watch mode the services survive reruns and go when Jest exits', async (
   expect(await eventually(async () => reports(f).length === 2, 30_000)).toBe(true);
   const [first, second] = reports(f);
   expect(second).toEqual(first);
+  expect(await sessionContainers(first!.session)).toHaveLength(2);
+
+  // A changed config reruns the tests (Jest watches .json): not applied, since Jest's workers keep their
+  // variables; said, where it was silent and a test of the new service failed with "no service named".
+  expect(await eventually(async () => (output.match(/Ran all test suites/g) ?? []).length === 2, 60_000, 50)).toBe(true);
+  writeFileSync(path.join(f.dir, 'sandpit.config.json'), JSON.stringify({ services: { cache: { preset: 'redis' }, box: { preset: 'ubuntu' }, extra: { preset: 'redis' } } }));
+  expect(await eventually(async () => reports(f).length === 3, 30_000)).toBe(true);
+  expect(output).toContain('sandpit: the config or init scripts changed since Jest started (extra): restart Jest to apply them; the services run as they were.');
   expect(await sessionContainers(first!.session)).toHaveLength(2);
 
   jest.kill('SIGINT');

@@ -15,6 +15,8 @@ export interface Reported {
   box: string;
   /** DBSIZE of the worker's redis database when the test began. */
   atStart: string;
+  /** GET greeting in the worker's database when the test began (a seed's key). */
+  greeting: string;
   envCache: string;
   services: string[];
   exec: [number, string];

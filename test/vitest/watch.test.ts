@@ -11,15 +11,17 @@ const removeSession = (session: string) => removeByLabel(`sandpit.session=${sess
 const vitestBin = fileURLToPath(new URL('../../node_modules/vitest/vitest.mjs', import.meta.url));
 import { allGone, fixture, reports, runVitest, sessionContainers } from './harness.js';
 
-test('watch mode keeps the services across reruns, applies a changed config, and removes all at exit', async () => {
+test('watch mode keeps the services across reruns, each from the seed, applies a changed config, and removes all at exit', async () => {
   const f = fixture('basic');
-  const vitest = runVitest(f, ['--watch', 'a.test'], {}, true);
+  // Each run's test leaves a key in its worker's copy: the rerun's copy begins without it (atStart '0').
+  const vitest = runVitest(f, ['--watch', 'a.test'], { FIXTURE_LEAVE: '1' }, true);
   expect(await eventually(async () => reports(f).length === 1, 60_000)).toBe(true);
 
   appendFileSync(path.join(f.dir, 'a.test.js'), '\n// changed\n'); // a rerun: same services
   expect(await eventually(async () => reports(f).length === 2, 30_000)).toBe(true);
   const [first, second] = reports(f);
   expect(second).toEqual(first);
+  expect(second!.atStart).toBe('0');
   expect(await sessionContainers(first!.session)).toHaveLength(2);
 
   // A config change reruns the tests; unchanged services keep their containers, a new one starts.
@@ -29,6 +31,28 @@ test('watch mode keeps the services across reruns, applies a changed config, and
   expect(third).toMatchObject({ session: first!.session, cache: first!.cache, envCache: first!.cache, services: ['box', 'cache', 'extra'] });
   expect(await sessionContainers(first!.session)).toHaveLength(3);
 
+  process.kill(-vitest.pid!, 'SIGINT');
+  await vitest;
+  expect(await allGone(first!.session, 15_000)).toBe(true);
+});
+
+test('watch mode: an edited seed file reruns the tests by itself, and its service starts again from it', async () => {
+  const f = fixture('basic');
+  const seed = path.join(f.dir, 'seed.redis');
+  writeFileSync(seed, 'SET greeting v1\n');
+  writeFileSync(path.join(f.dir, 'sandpit.config.json'), JSON.stringify({ services: { cache: { preset: 'redis', initScripts: ['./seed.redis'] }, box: { preset: 'ubuntu' } } }));
+  const vitest = runVitest(f, ['--watch', 'a.test'], { FIXTURE_SEED_KEYS: '1' }, true);
+  let output = '';
+  vitest.all!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  expect(await eventually(async () => reports(f).length === 1, 60_000)).toBe(true);
+  expect(reports(f)[0]).toMatchObject({ greeting: 'v1', atStart: '1' });
+  // Only the seed changes (its path is the same): it kept serving v1, and nothing said why.
+  writeFileSync(seed, 'SET greeting v2\n');
+  expect(await eventually(async () => reports(f).length === 2, 60_000)).toBe(true);
+  const [first, second] = reports(f);
+  expect(second).toMatchObject({ greeting: 'v2', atStart: '1', session: first!.session, box: first!.box });
+  expect(second!.cache).not.toBe(first!.cache);
+  expect(output).toContain('sandpit: init scripts changed: started cache again from them');
   process.kill(-vitest.pid!, 'SIGINT');
   await vitest;
   expect(await allGone(first!.session, 15_000)).toBe(true);
