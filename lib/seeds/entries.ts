@@ -31,6 +31,20 @@ export function scriptsIn(folder: string): string[] {
     .map((name) => path.join(folder, name));
 }
 
+/**
+ * A folder's other files, by their path in it (`cities.csv`, `data/more.csv`): what its scripts may read
+ * at /docker-entrypoint-initdb.d/…, as they do where the folder is mounted there. Byte order.
+ */
+export function dataIn(folder: string): string[] {
+  const walk = (dir: string, top: boolean): string[] =>
+    readdirSync(path.join(folder, dir), { withFileTypes: true }).flatMap((d) => {
+      const relative = dir ? `${dir}/${d.name}` : d.name;
+      if (d.isDirectory()) return walk(relative, false);
+      return d.isFile() && !(top && SCRIPT_FILE.test(d.name)) ? [relative] : [];
+    });
+  return walk('', true).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+}
+
 /** The one message for a folder with nothing to run, whether found by the check or (emptied since) by the plan. */
 export const emptyFolder = (preset: string, entry: string, absolute: string): SandpitError =>
   new SandpitError('INVALID_OPTION', `${preset}: init script folder "${entry}" holds no ${ENDINGS} file (${absolute}): add one, or leave the folder out.`, {

@@ -20,7 +20,15 @@ async function* packed(planned: Seed[] | Promise<Seed[]>): AsyncGenerator<Buffer
   const { default: tar } = await import('tar-stream');
   const pack = tar.pack();
   void (async () => {
+    const folders = new Set<string>();
     for (const { name, source } of await planned) {
+      // A folder's data keeps its subfolders (data/more.csv): each made before its first file.
+      for (let at = name.indexOf('/'); at > 0; at = name.indexOf('/', at + 1)) {
+        const folder = name.slice(0, at);
+        if (folders.has(folder)) continue;
+        folders.add(folder);
+        await new Promise<void>((resolve, reject) => pack.entry({ name: `${folder}/`, type: 'directory', mode: 0o755 }, (error) => (error ? reject(error) : resolve())));
+      }
       if ('text' in source) {
         await new Promise<void>((resolve, reject) => pack.entry({ name, mode: 0o644 }, `${source.text}\n`, (error) => (error ? reject(error) : resolve())));
       } else {

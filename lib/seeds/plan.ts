@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { emptyFolder, entryKind, scriptsIn } from './entries.js';
+import { SandpitError } from '../errors.js';
+import { dataIn, emptyFolder, entryKind, scriptsIn } from './entries.js';
 
 /** One file placed in the init folder. */
 export interface Seed {
@@ -12,9 +13,14 @@ export interface Seed {
   source: { file: string; size: number; mode: number } | { text: string };
 }
 
-/** The checked entries (see checkEntries) as the files the init folder gets, folders expanded in name order. */
+/**
+ * The checked entries (see checkEntries) as the files the init folder gets, folders expanded in name order.
+ * Scripts get a number first (the folder's order is the user's order); a folder's other files (data its
+ * scripts read) keep their path there, after them.
+ */
 export async function planSeeds(preset: string, entries: string[]): Promise<Seed[]> {
   const listed: { label: string; source: Seed['source']; base: string }[] = [];
+  const data = new Map<string, Seed>();
   for (const [index, entry] of entries.entries()) {
     const kind = entryKind(entry);
     if (kind === 'sql') {
@@ -24,13 +30,26 @@ export async function planSeeds(preset: string, entries: string[]): Promise<Seed
     const files = kind === 'file' ? [entry] : scriptsIn(entry);
     // Checked when the options were (checkEntries); a folder emptied since then is said the same way.
     if (files.length === 0) throw emptyFolder(preset, shown(entry), entry);
-    for (const file of files) {
-      const { size, mode } = await stat(file);
-      listed.push({ label: shown(file), source: { file, size, mode: mode & 0o777 }, base: path.basename(file) });
-    }
+    for (const file of files) listed.push({ label: shown(file), source: await fileSource(file), base: path.basename(file) });
+    if (kind === 'folder') for (const name of dataIn(entry)) data.set(name, await dataSeed(preset, name, path.join(entry, name), data.get(name)));
   }
   const width = Math.max(3, String(listed.length).length);
-  return listed.map(({ label, source, base }, i) => ({ name: `${String(i + 1).padStart(width, '0')}-${base}`, label, source }));
+  return [...listed.map(({ label, source, base }, i) => ({ name: `${String(i + 1).padStart(width, '0')}-${base}`, label, source })), ...data.values()];
+}
+
+async function fileSource(file: string): Promise<Seed['source']> {
+  const { size, mode } = await stat(file);
+  return { file, size, mode: mode & 0o777 };
+}
+
+/** One path in the init folder for one file: two folders' `cities.csv` would have one overwrite the other. */
+async function dataSeed(preset: string, name: string, file: string, taken: Seed | undefined): Promise<Seed> {
+  if (taken) {
+    throw new SandpitError('INVALID_OPTION', `${preset}: init script folders hold ${name} twice (${taken.label} and ${shown(file)}), and both would be /docker-entrypoint-initdb.d/${name}: rename one.`, {
+      option: 'initScripts',
+    });
+  }
+  return { name, label: shown(file), source: await fileSource(file) };
 }
 
 function shown(file: string): string {

@@ -1,4 +1,5 @@
-import { readdirSync, statSync, type Stats } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
+import { dataIn, scriptsIn } from './entries.js';
 import path from 'node:path';
 
 /**
@@ -26,13 +27,11 @@ function stampsOf(entry: string): string[] {
   if (!found) return []; // inline text, or a path gone since (the start says so)
   if (found.isFile()) return [stamp(entry, found)];
   if (!found.isDirectory()) return [];
-  return readdirSync(entry)
-    .sort()
-    .map((name) => path.join(entry, name))
-    .flatMap((file) => {
-      const stats = statOf(file);
-      return stats?.isFile() ? [stamp(file, stats)] : [];
-    });
+  // Every file under it: its scripts, and the data they read (lib/seeds dataIn).
+  return [...scriptsIn(entry), ...dataIn(entry).map((name) => path.join(entry, name))].flatMap((file) => {
+    const stats = statOf(file);
+    return stats?.isFile() ? [stamp(file, stats)] : [];
+  });
 }
 
 const stamp = (file: string, stats: Stats) => `${file} ${stats.size} ${stats.mtimeMs}`;

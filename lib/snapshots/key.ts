@@ -4,6 +4,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { SNAPSHOT_FORMAT } from './names.js';
+import { dataIn } from '../seeds/index.js';
 
 export interface SnapshotInputs {
   preset: string;
@@ -38,6 +39,11 @@ export async function snapshotKey(inputs: SnapshotInputs): Promise<string> {
       field(`file ${kind(file)}`);
       field(await digest(file));
     }
+    // A folder's subfolders hold data its scripts read (lib/seeds dataIn): their files and where they are.
+    for (const nested of nestedIn(entry)) {
+      field(`data ${nested}`);
+      field(await digest(path.join(entry, nested)));
+    }
   }
   return hash.digest('hex').slice(0, 16);
 }
@@ -56,6 +62,15 @@ async function filesOf(entry: string): Promise<string[] | undefined> {
   if (!stat.isDirectory()) return undefined;
   const names = (await readdir(entry, { withFileTypes: true })).filter((d) => d.isFile()).map((d) => d.name).sort();
   return names.map((name) => path.join(entry, name));
+}
+
+/** Files in an entry's subfolders (none for a file or text), by their path in it. */
+function nestedIn(entry: string): string[] {
+  try {
+    return statSync(entry, { throwIfNoEntry: false })?.isDirectory() ? dataIn(entry).filter((name) => name.includes('/')) : [];
+  } catch {
+    return []; // inline text longer than a path may be
+  }
 }
 
 const kind = (file: string) => /(\.[a-z0-9]+)+$/i.exec(path.basename(file))?.[0].toLowerCase() ?? '';

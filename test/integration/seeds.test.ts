@@ -57,6 +57,7 @@ describe('mysql init scripts run by the mysql client inside the container, in or
         gz,
         path.join(fixtures, 'shell.sh'),
         path.join(fixtures, 'migrations'),
+        path.join(fixtures, 'with-data'),
         "INSERT INTO migrated VALUES (3); -- inline, after the folder",
         'CREATE DATABASE other; CREATE TABLE other.t (id INT);',
         "CREATE TABLE words (w VARCHAR(20)) DEFAULT CHARSET=utf8mb4; INSERT INTO words VALUES ('café ✓ 日本');",
@@ -93,6 +94,14 @@ describe('mysql init scripts run by the mysql client inside the container, in or
       (error: { code?: string }) => error.code,
     );
     expect(locked).toBe('ER_ACCOUNT_HAS_BEEN_LOCKED');
+  });
+
+  test("a folder's data files are where its scripts read them, as with the folder mounted at /docker-entrypoint-initdb.d", async () => {
+    expect(await query('SELECT id, name FROM cities ORDER BY id')).toEqual([
+      { id: 1, name: 'Lisbon' },
+      { id: 2, name: 'Porto' },
+      { id: 3, name: 'Faro' },
+    ]);
   });
 
   test('.sql.gz, a sourced .sh, a folder in name order and inline SQL all ran, in the given order', async () => {

@@ -55,16 +55,22 @@ describe('entries', () => {
   });
 });
 
-test('planned seeds keep the given order, expand folders in name order, ignore what the init folder ignores', async () => {
+test('planned seeds keep the given order, expand folders in name order; a folder\'s other files keep their path (its scripts read them)', async () => {
   const folder = path.join(dir, 'migrations');
-  mkdirSync(folder);
-  for (const name of ['b.sql', 'a.sql.gz', 'notes.md', 'c.sh']) writeFileSync(path.join(folder, name), 'x');
+  mkdirSync(path.join(folder, 'data', 'deep'), { recursive: true });
+  for (const name of ['b.sql', 'a.sql.gz', 'notes.md', 'c.sh', 'data/cities.csv', 'data/deep/x.sql']) writeFileSync(path.join(folder, name), 'x');
   chmodSync(path.join(folder, 'c.sh'), 0o755);
   writeFileSync(path.join(dir, 'first.sql'), 'SELECT 1;');
   const seeds = await planSeeds('mysql', checkEntries('mysql', ['first.sql', 'migrations', 'SELECT 2;'], dir));
-  expect(seeds.map((s) => s.name)).toEqual(['001-first.sql', '002-a.sql.gz', '003-b.sql', '004-c.sh', '005-inline.sql']);
+  // A script in a subfolder is data there too: the entrypoint runs the folder's top level only.
+  expect(seeds.map((s) => s.name)).toEqual(['001-first.sql', '002-a.sql.gz', '003-b.sql', '004-c.sh', '005-inline.sql', 'data/cities.csv', 'data/deep/x.sql', 'notes.md']);
   expect(seeds[4]!.label).toBe('#3 (inline SQL)');
   expect(seeds[3]!.source).toMatchObject({ mode: 0o755 });
+  // Two folders' data at one path: refused, not one silently overwriting the other.
+  mkdirSync(path.join(dir, 'more'));
+  for (const name of ['d.sql', 'notes.md']) writeFileSync(path.join(dir, 'more', name), 'x');
+  const twice = await failure(planSeeds('mysql', checkEntries('mysql', ['migrations', 'more'], dir)));
+  expect(twice.message).toMatch(/^mysql: init script folders hold notes\.md twice \(.*migrations\/notes\.md and .*more\/notes\.md\), and both would be \/docker-entrypoint-initdb\.d\/notes\.md: rename one\.$/);
 });
 
 test('a folder emptied between the check and the start is said as the check says it, not started with nothing', async () => {

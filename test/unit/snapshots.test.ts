@@ -48,6 +48,19 @@ describe('snapshot key', () => {
     expect(folder).toBe(await key([path.join(dir, 'f/1.sql'), path.join(dir, 'f/2.sql')]));
     expect(folder).not.toBe(await key([path.join(dir, 'f/2.sql'), path.join(dir, 'f/1.sql')]));
   });
+
+  test("a folder's subfolders are data its scripts read: an edit there, or a move, is another key", async () => {
+    write('g/1.sql', 'one');
+    const before = await key([path.join(dir, 'g')]);
+    write('g/data/cities.csv', '1,Lisbon\n');
+    const withData = await key([path.join(dir, 'g')]);
+    expect(withData).not.toBe(before);
+    write('g/data/cities.csv', '1,Porto\n');
+    expect(await key([path.join(dir, 'g')])).not.toBe(withData);
+    rmSync(path.join(dir, 'g/data'), { recursive: true });
+    write('g/other/cities.csv', '1,Porto\n');
+    expect(await key([path.join(dir, 'g')])).not.toBe(withData);
+  });
 });
 
 describe('redis command files', () => {
