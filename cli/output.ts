@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { styleText } from 'node:util';
 import { isSandpitError } from '../lib/errors.js';
+import { underCI } from '../lib/options/ci.js';
 
 const err = (text: string) => process.stderr.write(`${text}\n`);
 
@@ -44,7 +45,7 @@ export function table(rows: string[][]): string {
 
 /** Redrawn lines only for a person at a terminal; CI logs and pipes get plain lines. */
 // A pseudo-terminal without a size (`script` with no terminal of its own) cannot be redrawn either.
-export const liveOutput = (): boolean => Boolean(process.stderr.isTTY && process.stderr.columns) && !process.env.CI;
+export const liveOutput = (): boolean => Boolean(process.stderr.isTTY && process.stderr.columns) && !underCI();
 
 /** Colour only where it shows; hasColors() honours NO_COLOR, FORCE_COLOR and the terminal. */
 export function paint(color: 'green' | 'red' | 'yellow' | 'dim', text: string, stream: NodeJS.WriteStream = process.stdout): string {

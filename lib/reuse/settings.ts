@@ -1,5 +1,6 @@
 import type { ReuseConfig } from '../config/index.js';
 import { SandpitError } from '../errors.js';
+import { underCI } from '../options/ci.js';
 
 /** How long a warm service may sit unused before its reaper removes it. */
 export const DEFAULT_IDLE_MS = 15 * 60_000;
@@ -30,8 +31,7 @@ export function reuseSettings(config: ReuseConfig | undefined, env: NodeJS.Proce
   if (flag === '0' || flag === 'false') return undefined;
   const wanted = flag === '1' || flag === 'true' || flag === 'force' || (config !== undefined && config !== false);
   if (!wanted) return undefined;
-  const ci = env.CI !== undefined && env.CI !== '' && env.CI !== '0' && env.CI.toLowerCase() !== 'false';
-  if (ci && flag !== 'force') return undefined;
+  if (underCI(env) && flag !== 'force') return undefined;
   const fromEnv = env.SANDPIT_REUSE_IDLE;
   const idle = fromEnv !== undefined && fromEnv !== '' ? Number(fromEnv) : typeof config === 'object' ? config.idleTimeout : undefined;
   if (idle !== undefined && !(Number.isFinite(idle) && idle > 0)) {

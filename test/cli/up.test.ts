@@ -416,6 +416,12 @@ describe('sandpit up / ls / exec / logs / down', () => {
     expect(tty.stdout).not.toContain(`sandpit: ${name}: starting`);
     await sandpit(['down', name]);
     expect(await named(name)).toEqual([]);
+    // CI=false is no CI (as the reuse setting reads it): the live line still (it gave plain lines).
+    const off = await onTerminal(`up redis --detach --name ${name}`, { cols: 100, env: { NO_COLOR: '1', CI: 'false' } });
+    expect(off.exitCode).toBe(0);
+    expect(stripVTControlCharacters(off.stdout)).toMatch(new RegExp(`✔ ${name}  ready in \\d+\\.\\d s`));
+    await sandpit(['down', name]);
+    expect(await named(name)).toEqual([]);
   });
 
   test('with no names, up starts the services of sandpit.config.json; flags still apply', async () => {
