@@ -19,13 +19,26 @@ export async function startWithProgress(list: StartOptions[], { plain = 'all' }:
   assertDistinctNames(list);
   for (const options of list) await checkOptions(options);
   await engineCalls();
-  if (!liveOutput()) {
-    const say = ({ service, message, notice }: ProgressEvent) => {
-      if (notice || plain === 'all') process.stderr.write(`sandpit: ${service}: ${message}\n`);
-    };
-    return startAll(list.map((o) => ({ ...o, onProgress: say })));
-  }
+  if (!liveOutput()) return startPlain(list, plain);
   return startLive(list);
+}
+
+/** Plain lines: "ready in 1.2 s" as the live view says it, and which ready ones a failed group removed. */
+async function startPlain(list: StartOptions[], plain: 'all' | 'notices'): Promise<Service[]> {
+  const began = Date.now();
+  const ready: string[] = [];
+  const say = ({ service, stage, message, notice }: ProgressEvent) => {
+    const done = stage === 'ready' && message === 'ready';
+    if (done) ready.push(service);
+    const line = done ? `ready in ${((Date.now() - began) / 1000).toFixed(1)} s` : message;
+    if (notice || plain === 'all') process.stderr.write(`sandpit: ${service}: ${line}\n`);
+  };
+  return startAll(list.map((o) => ({ ...o, onProgress: say }))).catch((error: unknown) => {
+    // All or nothing: a line each, or a log read later shows a service ready and never gone.
+    const failed = isSandpitError(error) ? error.service : undefined;
+    for (const name of ready.filter((n) => n !== failed)) process.stderr.write(`sandpit: ${name}: removed${failed ? `, as ${failed} failed` : ''}\n`);
+    throw error;
+  });
 }
 
 async function startLive(list: StartOptions[]): Promise<Service[]> {

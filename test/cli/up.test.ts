@@ -394,6 +394,18 @@ describe('sandpit up / ls / exec / logs / down', () => {
     expect(await eventually(async () => (await named(name)).length === 0, 15_000)).toBe(true);
   });
 
+  test('plain lines: "ready in N s", and a ready service a failed neighbour takes with it is said removed', async () => {
+    const project = tempFolder('plain-fail');
+    const [kv, db] = [unique('kv'), unique('db')];
+    writeFileSync(path.join(project, 'sandpit.config.json'), JSON.stringify({ services: { [kv]: { preset: 'redis' }, [db]: { preset: 'mysql', snapshot: false, initScripts: ['SELECT * FROM nope;'] } } }));
+    const result = await sandpit(['up', '--detach'], { cwd: project });
+    expectExit(result, 1);
+    expect(result.stderr).toMatch(new RegExp(`^sandpit: ${kv}: ready in \\d+\\.\\d s$`, 'm'));
+    expect(result.stderr).toMatch(new RegExp(`^sandpit: ${kv}: removed, as ${db} failed$`, 'm'));
+    expect(result.stderr).toContain('INIT_SCRIPT_FAILED');
+    expect([...(await named(kv)), ...(await named(db))]).toEqual([]);
+  });
+
   test('up --detach killed with SIGKILL while one service still starts: the one already ready goes too (all or nothing, as at Ctrl-C)', async () => {
     const project = tempFolder('detached-kill');
     const [kv, db] = [unique('kv'), unique('db')];
