@@ -6,7 +6,7 @@ import type { PresetName, StartOptions } from '../types.js';
 export const nameInUse = (name: string, cause?: unknown, where = ''): SandpitError =>
   new SandpitError(
     'NAME_IN_USE',
-    `"${name}" already runs detached${where}. Remove it with \`sandpit down ${name}\`, or pick another --name.`,
+    `"${name}" already runs detached${where}. Remove it with \`sandpit down ${name}\`, or start this one under another --name (one service at a time) or --project.`,
     { service: name, stage: 'create', cause },
   );
 
