@@ -1,5 +1,3 @@
-import os from 'node:os';
-import path from 'node:path';
 import { styleText } from 'node:util';
 import { isSandpitError } from '../lib/errors.js';
 import { underCI } from '../lib/options/ci.js';
@@ -52,8 +50,4 @@ export function paint(color: 'green' | 'red' | 'yellow' | 'dim', text: string, s
   return stream.isTTY && stream.hasColors?.() && !process.env.NO_COLOR ? styleText(color, text) : text;
 }
 
-/** A folder under the home folder as ~ (a project named by SANDPIT_PROJECT is no path: as it is). */
-export function shortFolder(dir: string): string {
-  const home = os.homedir();
-  return home && home !== '/' && (dir === home || dir.startsWith(`${home}${path.sep}`)) ? `~${dir.slice(home.length)}` : dir;
-}
+export { shortFolder } from '../lib/cleanup/project.js';

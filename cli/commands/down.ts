@@ -27,16 +27,17 @@ export const down: CommandModule<object, Args> = {
     const { listServices } = await import('../../lib/service/list.js');
     const [{ removeContainer }, { removeReused }] = await Promise.all([import('../../lib/cleanup/remove.js'), import('../../lib/cleanup/reused.js')]);
     const { refreshing, refreshersEnded } = await import('../../lib/reuse/refreshing.js');
-    const { matches } = await import('../../lib/service/names.js');
-    const { inProject } = await import('../../lib/cleanup/labels.js');
+    const { matches, matchesId } = await import('../../lib/service/names.js');
+    const { inProject } = await import('../../lib/cleanup/project.js');
     const wanted = (s: ServiceInfo) => all || names.some((n) => matches(n, s));
     // A refresher's note names the service and the changed container it removes: by id prefix too.
     const notes = (n: string, r: RefresherNote) => matches(n, { name: r.name, containerId: r.id });
     const covers = (r: RefresherNote) => all || names.some((n) => notes(n, r));
     // A running process owns the others; removing them under it would break its tests. Warm ones
     // (reuse) belong to no process for long: `down` is how a person removes them before their idle time.
-    // Detached ones by name: this project's (another CI job's `db` is not this one's); --all: anyone's.
-    const removable = (list: ServiceInfo[]) => list.filter((s) => (s.owner === 'detached' && (all || inProject(s.project))) || s.owner === 'reused');
+    // Detached ones by name: this project's (another CI job's `db` is not this one's); by id, or --all: anyone's.
+    const ours = (s: ServiceInfo) => all || inProject(s.project) || names.some((n) => matchesId(n, s));
+    const removable = (list: ServiceInfo[]) => list.filter((s) => (s.owner === 'detached' && ours(s)) || s.owner === 'reused');
     const services = await listServices();
     const detached = removable(services);
     // Read after the list: a warm one a refresher replaces now may be in neither (lib/reuse/refreshing.ts).
@@ -70,12 +71,10 @@ export const down: CommandModule<object, Args> = {
 
 /** Why each missing name is not this command's to remove, and what is (`detached`: what is left). */
 async function notFound(missing: string[], services: ServiceInfo[], detached: ServiceInfo[]): Promise<Error> {
-  const [{ SandpitError }, { currentProject, inProject }, { matches }, { shortFolder }, { quote }] = await Promise.all([
+  const [{ SandpitError }, { currentProject, inProject, projectShown }, { matches }] = await Promise.all([
     import('../../lib/errors.js'),
-    import('../../lib/cleanup/labels.js'),
+    import('../../lib/cleanup/project.js'),
     import('../../lib/service/names.js'),
-    import('../output.js'),
-    import('../../lib/presets/quote.js'),
   ]);
   const owned = missing.filter((n) => services.some((s) => matches(n, s) && s.owner !== 'detached' && s.owner !== 'reused'));
   const elsewhere = services.filter((s) => s.owner === 'detached' && !inProject(s.project) && missing.some((n) => matches(n, s)));
@@ -83,10 +82,10 @@ async function notFound(missing: string[], services: ServiceInfo[], detached: Se
     owned.length ? ` ${owned.join(', ')} belong${owned.length === 1 ? 's' : ''} to a running process (see \`sandpit ls\`): end it, and its containers go with it.` : '',
     ...[...new Set(elsewhere.map((s) => s.name))].map((name) => {
       const projects = elsewhere.filter((s) => s.name === name).map((s) => s.project!);
-      const which = projects.length === 1 ? `another project, ${shortFolder(projects[0]!)}` : `other projects: ${projects.map(shortFolder).join(', ')}`;
-      return ` "${name}" runs detached for ${which}. Run \`sandpit down\` in its folder, or pass --project ${projects.length === 1 ? quote(projects[0]!) : '<project>'}.`;
+      const which = projects.length === 1 ? `another project, ${projectShown(projects[0]!)}` : `other projects: ${projects.map(projectShown).join(', ')}`;
+      return ` "${name}" runs detached for ${which}: run \`sandpit down\` in its folder (or with its --project), or give its id (see \`sandpit ls\`).`;
     }),
   ].join('');
   const here = [...new Set(detached.map((s) => s.name))].join(', ') || 'none';
-  return new SandpitError('NOT_FOUND', `No detached service named ${missing.map((n) => `"${n}"`).join(', ')} in this project (${shortFolder(currentProject())}).${reasons} Detached here: ${here}.`);
+  return new SandpitError('NOT_FOUND', `No detached service named ${missing.map((n) => `"${n}"`).join(', ')} in this project (${projectShown(currentProject())}).${reasons} Detached here: ${here}.`);
 }

@@ -23,8 +23,8 @@ export const ls: CommandModule<object, { json?: boolean }> = {
       process.stderr.write('sandpit: nothing running. Start something with `sandpit up redis`.\n');
       return;
     }
-    const { shortFolder, table } = await import('../output.js');
-    const rows = services.map((s) => [s.name, shortId(s.containerId), s.preset, s.url || '-', age(s.createdAt), owner(shortFolder, s), s.state]);
+    const [{ table }, { projectShown, shortFolder }] = await Promise.all([import('../output.js'), import('../../lib/cleanup/project.js')]);
+    const rows = services.map((s) => [s.name, shortId(s.containerId), s.preset, s.url || '-', age(s.createdAt), owner(shortFolder, projectShown, s), s.state]);
     process.stdout.write(`${table([['NAME', 'ID', 'PRESET', 'URL', 'AGE', 'OWNER', 'STATE'], ...rows])}\n`);
   },
 };
@@ -34,11 +34,11 @@ export const ls: CommandModule<object, { json?: boolean }> = {
  * project folder whose test runs use it: seven rows of `db` and `cache` said nothing of whose they were. A
  * detached one names its project (lib/cleanup/labels.ts): two CI jobs' `db` are told apart.
  */
-const owner = (shortFolder: (dir: string) => string, { owner: session, reuseConfig, project }: ServiceInfo) =>
-  session === 'reused' && reuseConfig
-    ? `reused (${shortFolder(path.dirname(reuseConfig))})`
+const owner = (shortFolder: (dir: string) => string, projectShown: (project: string) => string, { owner: session, project }: ServiceInfo) =>
+  session === 'reused' && project
+    ? `reused (${shortFolder(path.dirname(project))})`
     : session === 'detached' && project
-      ? `detached (${shortFolder(project)})`
+      ? `detached (${projectShown(project)})`
       : session === 'detached' || session === 'reused'
         ? session
         : `session (pid ${session.split('-')[0]})`;

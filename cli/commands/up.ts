@@ -95,7 +95,7 @@ async function refuseRunning(names: string[]): Promise<void> {
   const [{ listServices }, { nameInUse }, { inProject }] = await Promise.all([
     import('../../lib/service/list.js'),
     import('../../lib/service/names.js'),
-    import('../../lib/cleanup/labels.js'),
+    import('../../lib/cleanup/project.js'),
   ]);
   const taken = (await listServices()).find((s) => s.owner === 'detached' && names.includes(s.name) && inProject(s.project));
   // Checked first for a message with its url; the container name is what holds under a race.

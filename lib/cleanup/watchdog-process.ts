@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { removeByLabel, removeContainer } from './remove.js';
+import { removeContainer } from './remove.js';
 import { LABEL } from './labels.js';
 import { engineCalls } from '../docker/calls.js';
 
@@ -14,34 +14,54 @@ if (!session) process.exit(2);
 
 // "remove <id>" lines: containers the owner is done with (a test run's end), removed right away.
 // "folder <path>" lines: the owner's own folders in the temp dir, removed once it is gone.
+// "starting": a detached container is about to be created (watchdog.ts startingDetached).
 // "keep <id>" lines: detached containers whose start is over, which outlive the owner (watchdog.ts keepDetached).
 // "done": the owner left nothing to remove; the engine is not asked.
 const removing: Promise<unknown>[] = [];
 const folders: string[] = [];
 const kept = new Set<string>();
-let done = false; // "done": nothing of the session is left (watchdog.ts dismissWatchdog)
+let detachedStarts = false;
+let done = false;
 const lines = createInterface({ input: process.stdin });
 lines.on('line', (line) => {
   const [verb, id] = line.split(' ');
   if (verb === 'remove' && id) removing.push(removeContainer(id).catch(() => {}));
+  if (verb === 'starting') detachedStarts = true;
   if (verb === 'keep' && id) kept.add(id);
   if (verb === 'done') done = true;
   if (verb === 'folder') folders.push(line.slice('folder '.length));
 });
-/** Detached containers this session started and never said were done starting. */
-async function unfinishedStarts(): Promise<void> {
-  const found = await (await engineCalls()).list({ label: [LABEL.managed, `${LABEL.starter}=${session}`] });
-  await Promise.allSettled(found.filter((c) => !kept.has(c.Id)).map((c) => removeContainer(c.Id)));
+
+/**
+ * The session's containers, and the detached ones it started and never said were done starting. One list
+ * (over ssh:// each is a login of its own), sorted out here.
+ */
+async function leftovers(): Promise<void> {
+  const found = await (await engineCalls()).list({ label: [LABEL.managed] });
+  const ours = found.filter((c) => c.Labels[LABEL.session] === session || (c.Labels[LABEL.starter] === session && !kept.has(c.Id)));
+  await Promise.allSettled(ours.map((c) => removeContainer(c.Id)));
 }
+
 // Only what sandpit makes there (sandpit-* directly in the temp dir): never a path it was not meant to remove.
 const ours = (folder: string) => path.dirname(folder) === os.tmpdir() && path.basename(folder).startsWith('sandpit-');
-// The owner is gone, however it ended: whatever of its session is left goes too.
+// The owner is gone, however it ended: whatever of its session is left goes too. A detached container
+// whose create was still on its way when the owner died appears after the first look: a second, later.
 lines.on('close', () => {
   Promise.allSettled(removing)
-    .then(() => (done ? undefined : Promise.allSettled([removeByLabel(`${LABEL.session}=${session}`), unfinishedStarts()])))
+    .then(async () => {
+      if (done) return;
+      await leftovers().catch(() => {});
+      if (detachedStarts) {
+        await new Promise((resolve) => setTimeout(resolve, CREATE_IN_FLIGHT_MS));
+        await leftovers().catch(() => {});
+      }
+    })
     .catch(() => {})
     .finally(() => {
       for (const folder of folders.filter(ours)) rmSync(folder, { recursive: true, force: true });
       process.exit(0);
     });
 });
+
+/** Longer than a create the engine has begun takes (~0.1 s here; a loaded or remote engine, more). */
+const CREATE_IN_FLIGHT_MS = 3000;

@@ -55,6 +55,11 @@ export function handOff(ids: string[]): boolean {
   return true;
 }
 
+/** A detached container is about to be created: the watchdog looks for it once more, later, if this process dies now. */
+export function startingDetached(): void {
+  if (pipe && !pipe.destroyed) pipe.write('starting\n');
+}
+
 /**
  * Detached containers whose start is over: the watchdog leaves them when this process ends. Until then
  * it removes them with the session's (their `sandpit.starter` label): an `up -d` killed outright while

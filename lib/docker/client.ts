@@ -111,7 +111,7 @@ async function diagnosed(uri: string | undefined, cause: unknown): Promise<unkno
   }
   const { answers, detail } = await ping(uri, PING_MS);
   if (detail.startsWith('answered HTTP')) return new Error(`a server ${detail} to /_ping: not a Docker engine (another service on that port?)`, kept);
-  return generic && !answers ? new Error(`nothing answers there (${detail})`) : cause;
+  return generic && !answers && !detail.startsWith('not probed') ? new Error(`nothing answers there (${detail})`) : cause;
 }
 
 /** testcontainers' own words for "nothing answered"; or it fell back to another engine than DOCKER_HOST's. */

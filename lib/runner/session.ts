@@ -133,6 +133,8 @@ export class RunnerSession {
     if (this.#reuse) return this.#startWarm(list, modes, this.#reuse);
     // Imported here: a warm run that takes every service over (#startWarm) never loads the start path.
     const { startAll } = await import('../service/group.js');
+    // Before the start: a seed edited while it runs is one the service does not hold.
+    const identities = list.map(identity);
     const services = await startAll(withWarmup(list, modes));
     try {
       const isolated = isolationMap(services, list, modes);
@@ -142,19 +144,20 @@ export class RunnerSession {
       await Promise.allSettled(services.map((s) => s.stop()));
       throw error;
     }
-    services.forEach((service, i) => this.#running.set(service.name, { service, from: list[i]!, identity: identity(list[i]!) }));
+    services.forEach((service, i) => this.#running.set(service.name, { service, from: list[i]!, identity: identities[i]! }));
   }
 
   /** Warm reuse (see startWarm): warm services are handed back at the end, not removed. */
   async #startWarm(list: StartOptions[], modes: Record<string, Isolation>, settings: ReuseSettings): Promise<void> {
     // Every reset is done before this returns: the global setup's own view (and a user's global setup
     // chained after it) must not see an earlier run's data, nor have its writes undone by a late reset.
+    const identities = list.map(identity);
     const warm = await startWarm(list, settings, modes);
     Object.assign(this.#isolated, isolationMap(warm.services, list, modes));
     this.copies.assumeMade(warm.copied);
     warm.services.forEach((service, i) => {
       const release = warm.releases.get(service.name);
-      this.#running.set(service.name, { service, from: list[i]!, identity: identity(list[i]!), ...(release ? { release } : {}) });
+      this.#running.set(service.name, { service, from: list[i]!, identity: identities[i]!, ...(release ? { release } : {}) });
       if (warm.reused.has(service.name)) this.reused.add(service.name);
       if (warm.replaced.has(service.name)) this.replaced.add(service.name);
     });

@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { SandpitError } from '../errors.js';
 import { closest } from '../suggest.js';
@@ -36,13 +36,36 @@ export function scriptsIn(folder: string): string[] {
  * at /docker-entrypoint-initdb.d/…, as they do where the folder is mounted there. Byte order.
  */
 export function dataIn(folder: string): string[] {
-  const walk = (dir: string, top: boolean): string[] =>
-    readdirSync(path.join(folder, dir), { withFileTypes: true }).flatMap((d) => {
-      const relative = dir ? `${dir}/${d.name}` : d.name;
-      if (d.isDirectory()) return walk(relative, false);
-      return d.isFile() && !(top && SCRIPT_FILE.test(d.name)) ? [relative] : [];
+  const seen = new Set<string>();
+  const walk = (dir: string, top: boolean): string[] => {
+    const here = path.join(folder, dir);
+    // A link back up (data -> ..) would walk for ever: each real folder once.
+    const real = unreadable(folder, dir, () => realpathSync(here));
+    if (seen.has(real)) return [];
+    seen.add(real);
+    // Dotfiles are a tool's, not data (.DS_Store, .gitkeep): two folders' would be one path twice.
+    return unreadable(folder, dir, () => readdirSync(here)).filter((name) => !name.startsWith('.')).flatMap((name) => {
+      const relative = dir ? `${dir}/${name}` : name;
+      // Followed, as a mount of the folder would show a linked file (monorepos link shared data in).
+      const found = unreadable(folder, relative, () => statSync(path.join(folder, relative)));
+      if (found.isDirectory()) return walk(relative, false);
+      return found.isFile() && !(top && SCRIPT_FILE.test(name)) ? [relative] : [];
     });
+  };
   return walk('', true).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+}
+
+/** A file of a seed folder that cannot be read fails the start naming it, not with a bare EACCES. */
+function unreadable<T>(folder: string, relative: string, read: () => T): T {
+  try {
+    return read();
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code ?? String(cause);
+    throw new SandpitError('INVALID_OPTION', `init script folder ${folder}: cannot read ${relative || '.'} (${code}): make it readable, or move it out of the folder.`, {
+      option: 'initScripts',
+      cause,
+    });
+  }
 }
 
 /** The one message for a folder with nothing to run, whether found by the check or (emptied since) by the plan. */

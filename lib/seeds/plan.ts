@@ -1,3 +1,4 @@
+import { readFileSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SandpitError } from '../errors.js';
@@ -44,12 +45,18 @@ async function fileSource(file: string): Promise<Seed['source']> {
 
 /** One path in the init folder for one file: two folders' `cities.csv` would have one overwrite the other. */
 async function dataSeed(preset: string, name: string, file: string, taken: Seed | undefined): Promise<Seed> {
+  // The same bytes twice (a README.md copied into each folder) are one file there.
+  if (taken && 'file' in taken.source && sameBytes(taken.source.file, file)) return taken;
   if (taken) {
     throw new SandpitError('INVALID_OPTION', `${preset}: init script folders hold ${name} twice (${taken.label} and ${shown(file)}), and both would be /docker-entrypoint-initdb.d/${name}: rename one.`, {
       option: 'initScripts',
     });
   }
   return { name, label: shown(file), source: await fileSource(file) };
+}
+
+function sameBytes(a: string, b: string): boolean {
+  return statSync(a).size === statSync(b).size && readFileSync(a).equals(readFileSync(b));
 }
 
 function shown(file: string): string {

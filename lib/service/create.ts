@@ -3,8 +3,9 @@ import type { EngineCalls } from '../docker/calls.js';
 import { docker } from '../docker/client.js';
 import { copyFolders } from '../files/copy.js';
 import { SandpitError, describe } from '../errors.js';
-import { LABEL, ownerLabels, projectTag } from '../cleanup/labels.js';
-import { startWatchdog } from '../cleanup/watchdog.js';
+import { LABEL, ownerLabels } from '../cleanup/labels.js';
+import { projectTag } from '../cleanup/project.js';
+import { startWatchdog, startingDetached } from '../cleanup/watchdog.js';
 import { removeContainer } from '../cleanup/remove.js';
 import { copyArchives, copyFiles } from './container.js';
 import { nameInUse } from './names.js';
@@ -21,6 +22,7 @@ export async function createContainer({ n, engine, image, options, snapshot, spe
   // Before the container exists: whatever ends this process from here on, the watchdog reaps it. A
   // detached one too, until its start is over (its `sandpit.starter` label: lib/cleanup/watchdog.ts).
   startWatchdog();
+  if (n.detached) startingDetached();
   try {
     return await engine.create({
       Env: Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),

@@ -1,7 +1,8 @@
 import type { ContainerInfo } from 'dockerode';
 import { engineCalls } from '../docker/calls.js';
 import { SandpitError } from '../errors.js';
-import { DETACHED, LABEL, REUSED, inProject } from '../cleanup/labels.js';
+import { DETACHED, LABEL, REUSED } from '../cleanup/labels.js';
+import { inProject, projectShown } from '../cleanup/project.js';
 import { isPresetName, presetByName, type PresetName } from '../presets/index.js';
 import { hostOf, type EngineReach } from './host.js';
 import { matches } from './names.js';
@@ -14,9 +15,10 @@ export interface ServiceInfo extends ServiceFields {
   state: string;
   /** Warm reuse: the configuration its takers must have (absent on others). */
   reuseKey?: string;
-  /** Warm reuse: the config file of the test run that started it (absent from `sandpit up`'s). */
-  reuseConfig?: string;
-  /** Detached: the project it runs for (lib/cleanup/labels.ts currentProject; absent on older ones). */
+  /**
+   * Detached: the project it runs for (lib/cleanup/project.ts; absent on older ones). Warm reuse: the config
+   * file of the test run that started it (absent from `sandpit up`'s).
+   */
   project?: string;
 }
 
@@ -56,7 +58,7 @@ export function describeContainer(c: ContainerInfo, reach: EngineReach): Service
     state: c.State,
     extras: preset?.extras?.(options) ?? {},
     ...(labels[LABEL.reuse] === undefined ? {} : { reuseKey: labels[LABEL.reuse] }),
-    ...(labels[LABEL.reuseProject] ? { reuseConfig: labels[LABEL.reuseProject] } : {}),
+    ...(labels[LABEL.reuseProject] ? { project: labels[LABEL.reuseProject] } : {}),
     ...(labels[LABEL.project] ? { project: labels[LABEL.project] } : {}),
   };
 }
@@ -77,14 +79,14 @@ const parse = (json: string | undefined): object => {
 export async function attach(name: string, { session }: { session?: string } = {}): Promise<StartedService> {
   const all = await listServices();
   const matching = all.filter((s) => matches(name, s) && (session === undefined || s.owner === session));
-  // A name two projects' detached services share (two CI jobs' `db`) means this project's.
+  // A name only detached services share, of two projects (two CI jobs' `db`), means this project's.
   const here = matching.filter((s) => s.owner === DETACHED && inProject(s.project));
-  const found = matching.length > 1 && here.length === 1 ? here : matching;
+  const found = matching.length > 1 && here.length === 1 && matching.every((s) => s.owner === DETACHED) ? here : matching;
   const match = found[0];
   if (found.length > 1 && session === undefined) {
     throw new SandpitError(
       'INVALID_OPTION',
-      `"${name}" matches ${found.length} services (${found.map((s) => `${s.name} ${shortId(s.containerId)}${s.project ? ` detached for ${s.project}` : ''}`).join(', ')}). Give the id of the one you mean (see \`sandpit ls\`)${found.some((s) => s.project) ? ", or run sandpit in its project's folder" : ''}.`,
+      `"${name}" matches ${found.length} services (${found.map((s) => `${s.name} ${shortId(s.containerId)}${s.owner === DETACHED && s.project ? ` detached for ${projectShown(s.project)}` : ''}`).join(', ')}). Give the id of the one you mean (see \`sandpit ls\`)${found.some((s) => s.project) ? ", or run sandpit in its project's folder" : ''}.`,
     );
   }
   if (!match) {

@@ -1,4 +1,5 @@
 import { SandpitError } from '../errors.js';
+import { quote } from '../presets/quote.js';
 import { serviceName } from '../options/name.js';
 import type { PresetName, StartOptions } from '../types.js';
 
@@ -6,13 +7,15 @@ import type { PresetName, StartOptions } from '../types.js';
 export const nameInUse = (name: string, cause?: unknown, where = ''): SandpitError =>
   new SandpitError(
     'NAME_IN_USE',
-    `"${name}" already runs detached${where}. Remove it with \`sandpit down ${name}\`, or start this one under another --name (one service at a time) or --project.`,
+    `"${name}" already runs detached${where}. Remove it with \`sandpit down ${name}${process.env.SANDPIT_PROJECT ? ` --project ${quote(process.env.SANDPIT_PROJECT)}` : ''}\`, or start this one under another --name (one service at a time) or --project.`,
     { service: name, stage: 'create', cause },
   );
 
 /** A service by name, or by its container id or a prefix of it (at least 4 hex digits), as `docker` takes. */
-export const matches = (wanted: string, service: { name: string; containerId: string }): boolean =>
-  service.name === wanted || (/^[0-9a-f]{4,64}$/.test(wanted) && service.containerId.startsWith(wanted));
+export const matches = (wanted: string, service: { name: string; containerId: string }): boolean => service.name === wanted || matchesId(wanted, service);
+
+/** By its container id or a prefix of it only: what names no other project's service by chance. */
+export const matchesId = (wanted: string, service: { containerId: string }): boolean => /^[0-9a-f]{4,64}$/.test(wanted) && service.containerId.startsWith(wanted);
 
 /** Names are how services are found again (`sandpit exec db`, SANDPIT_DB_URL): they must differ. */
 export function assertDistinctNames(list: (PresetName | StartOptions)[]): void {

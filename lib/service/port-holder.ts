@@ -1,5 +1,6 @@
 import { DETACHED, REUSED, sessionId } from '../cleanup/labels.js';
 import { listServices } from './list.js';
+import { inProject, projectShown } from '../cleanup/project.js';
 
 /**
  * Words for PORT_IN_USE when a running sandpit service on this engine publishes `port`: the usual
@@ -13,7 +14,7 @@ export async function portHolder(port: number, except?: string): Promise<string 
   if (!holder) return undefined;
   const how =
     holder.owner === DETACHED
-      ? `left running by \`sandpit up --detach\`; \`sandpit down ${holder.name}\` removes it`
+      ? `left running by \`sandpit up --detach\`${inProject(holder.project) ? '' : ` for ${projectShown(holder.project!)}`}; \`sandpit down ${inProject(holder.project) ? holder.name : holder.containerId.slice(0, 12)}\` removes it`
       : holder.owner === REUSED
         ? `kept warm for reuse; \`sandpit down ${holder.name}\` removes it`
         : holder.owner === sessionId

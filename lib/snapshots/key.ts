@@ -39,7 +39,7 @@ export async function snapshotKey(inputs: SnapshotInputs): Promise<string> {
       field(`file ${kind(file)}`);
       field(await digest(file));
     }
-    // A folder's subfolders hold data its scripts read (lib/seeds dataIn): their files and where they are.
+    // A folder's other files are data its scripts read (lib/seeds dataIn): their bytes and where they are.
     for (const nested of nestedIn(entry)) {
       field(`data ${nested}`);
       field(await digest(path.join(entry, nested)));
@@ -60,17 +60,20 @@ async function filesOf(entry: string): Promise<string[] | undefined> {
   if (!stat) return undefined;
   if (stat.isFile()) return [entry];
   if (!stat.isDirectory()) return undefined;
-  const names = (await readdir(entry, { withFileTypes: true })).filter((d) => d.isFile()).map((d) => d.name).sort();
+  // Not a tool's dotfiles (.DS_Store): an editor's visit is no new snapshot.
+  const names = (await readdir(entry, { withFileTypes: true })).filter((d) => d.isFile() && !d.name.startsWith('.')).map((d) => d.name).sort();
   return names.map((name) => path.join(entry, name));
 }
 
-/** Files in an entry's subfolders (none for a file or text), by their path in it. */
+/** A folder entry's data files (none for a file or text), by their path in it: the top level's are hashed already. */
 function nestedIn(entry: string): string[] {
+  let folder = false;
   try {
-    return statSync(entry, { throwIfNoEntry: false })?.isDirectory() ? dataIn(entry).filter((name) => name.includes('/')) : [];
+    folder = statSync(entry, { throwIfNoEntry: false })?.isDirectory() === true;
   } catch {
-    return []; // inline text longer than a path may be
+    // inline text longer than a path may be
   }
+  return folder ? dataIn(entry) : [];
 }
 
 const kind = (file: string) => /(\.[a-z0-9]+)+$/i.exec(path.basename(file))?.[0].toLowerCase() ?? '';

@@ -8,6 +8,10 @@ import { stripVTControlCharacters } from 'node:util';
 import { containersWith, eventually } from '../helpers/engine.js';
 import { main, named, onTerminal, readyLine, sandpit, saw, unique, ensureImages, expectExit } from './run.js';
 import { tempFolder } from '../helpers/temp.js';
+import { shortFolder } from '../../lib/cleanup/project.js';
+
+const here = shortFolder(process.cwd());
+const esc = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 beforeAll(ensureImages, 600_000);
 
@@ -27,7 +31,7 @@ describe('sandpit up / ls / exec / logs / down', () => {
       const ls = JSON.parse((await sandpit(['ls', '--json'])).stdout as string) as { name: string; owner: string; url: string }[];
       expect(ls.find((s) => s.name === name)).toMatchObject({ owner: 'detached', url: service.url, preset: 'redis' });
       const table = await sandpit(['ls']);
-      expect(table.stdout).toMatch(new RegExp(`^${name}\\s+[0-9a-f]{12}\\s+redis\\s+redis://127\\.0\\.0\\.1:${service.port}\\s+\\d+s\\s+detached \\(${process.cwd()}\\)\\s+running$`, 'm'));
+      expect(table.stdout).toMatch(new RegExp(`^${name}\\s+[0-9a-f]{12}\\s+redis\\s+redis://127\\.0\\.0\\.1:${service.port}\\s+\\d+s\\s+detached \\(${esc(here)}\\)\\s+running$`, 'm'));
 
       const ping = await sandpit(['exec', name, '--', 'redis-cli', 'ping']);
       expect([ping.exitCode, ping.stdout]).toEqual([0, 'PONG']);
@@ -123,7 +127,7 @@ describe('sandpit up / ls / exec / logs / down', () => {
       expectExit(down, 1);
       expect(down.stderr.trim().split('\n')).toEqual([
         `sandpit: removed 1 service: ${name}`,
-        expect.stringMatching(new RegExp(`^sandpit: No detached service named "nosuchservice" in this project \\(${process.cwd()}\\)\\. Detached here: (.*, )?${other}(, .*)?\\. \\(NOT_FOUND\\)$`)),
+        expect.stringMatching(new RegExp(`^sandpit: No detached service named "nosuchservice" in this project \\(${esc(here)}\\)\\. Detached here: (.*, )?${other}(, .*)?\\. \\(NOT_FOUND\\)$`)),
       ]);
       expect(await named(name)).toEqual([]);
       expect(await named(other)).toHaveLength(1);
@@ -144,19 +148,28 @@ describe('sandpit up / ls / exec / logs / down', () => {
       expectExit(await sandpit(['up', 'redis', '-d', '--name', name, '--project', 'job-42']), 0);
       expect(await named(name)).toHaveLength(3);
       const table = (await sandpit(['ls'])).stdout;
-      for (const project of [a, b, 'job-42']) expect(table).toMatch(new RegExp(`^${name}\\s.*\\sdetached \\(${project}\\)\\s+running$`, 'm'));
+      for (const project of [a, b, 'job-42']) expect(table).toMatch(new RegExp(`^${name}\\s.*\\sdetached \\(${esc(shortFolder(project))}\\)\\s+running$`, 'm'));
       await sandpit(['exec', name, '--', 'redis-cli', 'set', 'who', 'a'], { cwd: a });
       expect((await sandpit(['exec', name, '--', 'redis-cli', 'get', 'who'], { cwd: b })).stdout.trim()).toBe('');
       expect((await sandpit(['exec', name, '--', 'redis-cli', 'get', 'who'], { cwd: a })).stdout.trim()).toBe('a');
       const elsewhere = await sandpit(['down', name]);
       expectExit(elsewhere, 1);
-      expect(elsewhere.stderr).toContain(`No detached service named "${name}" in this project (${process.cwd()}). "${name}" runs detached for other projects: job-42, ${b}, ${a}. Run \`sandpit down\` in its folder, or pass --project <project>.`);
+      expect(elsewhere.stderr).toContain(`No detached service named "${name}" in this project (${here}). "${name}" runs detached for other projects: job-42, ${shortFolder(b)}, ${shortFolder(a)}: run \`sandpit down\` in its folder (or with its --project), or give its id (see \`sandpit ls\`).`);
       expectExit(await sandpit(['down', name], { cwd: b }), 0);
       expectExit(await sandpit(['down', name], { env: { SANDPIT_PROJECT: 'job-42' } }), 0);
       const one = await sandpit(['down', name]);
-      expect(one.stderr).toContain(`"${name}" runs detached for another project, ${a}. Run \`sandpit down\` in its folder, or pass --project ${a}.`);
+      expect(one.stderr).toContain(`"${name}" runs detached for another project, ${shortFolder(a)}: run`);
       expect(await named(name)).toHaveLength(1);
       expect((await sandpit(['exec', name, '--', 'redis-cli', 'get', 'who'])).stdout.trim()).toBe('a'); // the only one left: by name from anywhere
+      // Another machine (here: another pid namespace, as a CI job's container) in the same folder is another project.
+      const jobContainer = await execa('unshare', ['--pid', '--fork', '--mount-proc', process.execPath, main, 'up', 'redis', '-d', '--name', name], { cwd: a, reject: false });
+      expectExit(jobContainer, 0);
+      expect(await named(name)).toHaveLength(2);
+      expect((await sandpit(['ls'])).stdout).toMatch(new RegExp(`^${name}\\s.*\\sdetached \\(${esc(a)} on ${esc(os.hostname())}\\)\\s+running$`, 'm'));
+      expectExit(await sandpit(['down', name], { cwd: a }), 0);
+      const [left] = await named(name);
+      // By id: another project's too (an id names no other service by chance).
+      expectExit(await sandpit(['down', left!.slice(0, 12)]), 0);
     } finally {
       for (const cwd of [a, b]) await sandpit(['down', name], { cwd });
       await sandpit(['down', name, '--project', 'job-42']);
@@ -215,7 +228,7 @@ describe('sandpit up / ls / exec / logs / down', () => {
     try {
       await execa('docker', ['kill', containerId]);
       const table = await sandpit(['ls']);
-      expect(table.stdout).toMatch(new RegExp(`^${name}\\s+[0-9a-f]{12}\\s+redis\\s+-\\s+\\d+s\\s+detached \\(${process.cwd()}\\)\\s+exited$`, 'm'));
+      expect(table.stdout).toMatch(new RegExp(`^${name}\\s+[0-9a-f]{12}\\s+redis\\s+-\\s+\\d+s\\s+detached \\(${esc(here)}\\)\\s+exited$`, 'm'));
       const listed = (JSON.parse((await sandpit(['ls', '--json'])).stdout as string) as { name: string; url: string }[]).find((s) => s.name === name);
       expect(listed?.url).toBe('');
       // The name is still taken: said with its state, not an empty url (it read "already runs detached ()").
@@ -430,9 +443,12 @@ describe('sandpit up / ls / exec / logs / down', () => {
     expect(await named(name)).toEqual([]);
     // CI=false is no CI (as the reuse setting reads it): the live line still (it gave plain lines).
     const off = await onTerminal(`up redis --detach --name ${name}`, { cols: 100, env: { NO_COLOR: '1', CI: 'false' } });
-    expect(off.exitCode).toBe(0);
-    expect(stripVTControlCharacters(off.stdout)).toMatch(new RegExp(`✔ ${name}  ready in \\d+\\.\\d s`));
-    await sandpit(['down', name]);
+    try {
+      expect(off.exitCode).toBe(0);
+      expect(stripVTControlCharacters(off.stdout)).toMatch(new RegExp(`✔ ${name}  ready in \\d+\\.\\d s`));
+    } finally {
+      await sandpit(['down', name]);
+    }
     expect(await named(name)).toEqual([]);
   });
 

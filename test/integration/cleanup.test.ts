@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { execa } from 'execa';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { track } from '../helpers/children.js';
 import { containersWith, eventually } from '../helpers/engine.js';
@@ -74,6 +75,29 @@ describe('a process that started containers leaves none behind', () => {
       await child;
     }
     expect(await gone(session, 5000)).toBe(true);
+  });
+
+  test.each([
+    ['ends normally', 'exit'],
+    ['is killed outright', 'kill'],
+  ])("a detached service from the library outlives its process once start() resolved, when that process %s", async (_, how) => {
+    const lib = fileURLToPath(new URL('../../dist/lib/index.js', import.meta.url));
+    const name = `lib-detached-${how}-${process.pid}`;
+    const script = `const { start } = await import(${JSON.stringify(lib)});
+const s = await start({ preset: 'redis', name: ${JSON.stringify(name)}, detached: true });
+console.log(s.containerId);
+${how === 'kill' ? 'setInterval(() => {}, 1000);' : ''}`;
+    const child = track(execa('node', ['--input-type=module', '-e', script], { reject: false, cwd: os.tmpdir() }));
+    const id = await new Promise<string>((resolve) => child.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim())));
+    try {
+      if (how === 'kill') child.kill('SIGKILL');
+      await child;
+      // Its watchdog looks twice (a create on its way at the owner's death shows later): past both looks.
+      await new Promise((resolve) => setTimeout(resolve, 4000));
+      expect(await containersWith(`sandpit.name=${name}`)).toEqual([id.slice(0, 12)]);
+    } finally {
+      await execa('docker', ['rm', '-f', id], { reject: false });
+    }
   });
 
   test('stale containers of a dead session are removed by prune(); a start elsewhere leaves fresh ones to their watchdog', async () => {

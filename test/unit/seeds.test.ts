@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, symlinkSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { text } from 'node:stream/consumers';
@@ -66,9 +66,15 @@ test('planned seeds keep the given order, expand folders in name order; a folder
   expect(seeds.map((s) => s.name)).toEqual(['001-first.sql', '002-a.sql.gz', '003-b.sql', '004-c.sh', '005-inline.sql', 'data/cities.csv', 'data/deep/x.sql', 'notes.md']);
   expect(seeds[4]!.label).toBe('#3 (inline SQL)');
   expect(seeds[3]!.source).toMatchObject({ mode: 0o755 });
-  // Two folders' data at one path: refused, not one silently overwriting the other.
+  // The same bytes at one path in two folders are one file; dotfiles are no data (.DS_Store in each); a link is followed.
   mkdirSync(path.join(dir, 'more'));
-  for (const name of ['d.sql', 'notes.md']) writeFileSync(path.join(dir, 'more', name), 'x');
+  for (const name of ['d.sql', 'notes.md', '.DS_Store']) writeFileSync(path.join(dir, 'more', name), 'x');
+  writeFileSync(path.join(folder, '.DS_Store'), 'y');
+  symlinkSync(path.join(folder, 'data', 'cities.csv'), path.join(dir, 'more', 'linked.csv'));
+  const both = await planSeeds('mysql', checkEntries('mysql', ['migrations', 'more'], dir));
+  expect(both.map((s) => s.name).filter((n) => !/^\d/.test(n))).toEqual(['data/cities.csv', 'data/deep/x.sql', 'notes.md', 'linked.csv']);
+  // Two folders' different data at one path: refused, not one silently overwriting the other.
+  writeFileSync(path.join(dir, 'more', 'notes.md'), 'other');
   const twice = await failure(planSeeds('mysql', checkEntries('mysql', ['migrations', 'more'], dir)));
   expect(twice.message).toMatch(/^mysql: init script folders hold notes\.md twice \(.*migrations\/notes\.md and .*more\/notes\.md\), and both would be \/docker-entrypoint-initdb\.d\/notes\.md: rename one\.$/);
 });

@@ -57,9 +57,16 @@ describe('snapshot key', () => {
     expect(withData).not.toBe(before);
     write('g/data/cities.csv', '1,Porto\n');
     expect(await key([path.join(dir, 'g')])).not.toBe(withData);
+    const porto = await key([path.join(dir, 'g')]);
+    expect(porto).not.toBe(withData);
     rmSync(path.join(dir, 'g/data'), { recursive: true });
-    write('g/other/cities.csv', '1,Porto\n');
-    expect(await key([path.join(dir, 'g')])).not.toBe(withData);
+    write('g/other/cities.csv', '1,Porto\n'); // the same bytes elsewhere: the script reads another path
+    expect(await key([path.join(dir, 'g')])).not.toBe(porto);
+    write('g/.DS_Store', 'finder');
+    expect(await key([path.join(dir, 'g')])).toBe(await key([path.join(dir, 'g')]));
+    const beforeDot = await key([path.join(dir, 'g')]);
+    write('g/.DS_Store', 'finder again');
+    expect(await key([path.join(dir, 'g')])).toBe(beforeDot);
   });
 });
 

@@ -1,0 +1,34 @@
+import { createHash } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { machine } from './machine.js';
+
+/**
+ * Whose detached services these are: SANDPIT_PROJECT (`--project`; a CI job's id, say), else the folder
+ * sandpit runs in on this machine, as docker compose takes its project from the folder. Two CI jobs on one
+ * engine each had their `db`: the second's `up -d` was refused, and its clean-up removed the first's. The
+ * machine (hostname and pid namespace) is part of it: job containers of GitLab's or GitHub's runners check
+ * out at one path (/builds/…), and share the host's engine.
+ */
+export function currentProject(): string {
+  return process.env.SANDPIT_PROJECT || `${machine}:${process.cwd()}`;
+}
+
+/** Short and fixed for a project: in its detached containers' names, which the engine keeps unique. */
+export const projectTag = (project = currentProject()): string => createHash('sha256').update(project).digest('hex').slice(0, 8);
+
+/** A detached service of `project` (one without the label, made before projects, is everyone's). */
+export const inProject = (labelled: string | undefined, project = currentProject()): boolean => labelled === undefined || labelled === project;
+
+/** A project as a person reads it: this machine's folder as `~/shop`, another's as `/builds/shop on ci-7`, a name as it is. */
+export function projectShown(project: string): string {
+  if (project.startsWith(`${machine}:`)) return shortFolder(project.slice(machine.length + 1));
+  const other = /^([^:/@]+)(?:@\d+)?:(\/.*)$/.exec(project);
+  return other ? `${other[2]} on ${other[1]}` : project;
+}
+
+/** A folder under the home folder as ~. */
+export function shortFolder(dir: string): string {
+  const home = os.homedir();
+  return home && home !== '/' && (dir === home || dir.startsWith(`${home}${path.sep}`)) ? `~${dir.slice(home.length)}` : dir;
+}
