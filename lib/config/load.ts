@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { lilconfig, type Loader } from 'lilconfig';
@@ -7,10 +8,17 @@ import { SandpitError, describe } from '../errors.js';
 /** The file names users may pick; one per folder (refuseSiblings), searched in this order. */
 export const CONFIG_FILES = ['sandpit.config.json', 'sandpit.config.js', 'sandpit.config.mjs', 'sandpit.config.cjs', 'sandpit.config.ts'];
 
+/**
+ * The file as it is now: Node keeps an imported module for good, so a watch-mode rerun read the config it
+ * started with (a .ts went through jiti, uncached, and was read anew). An ES module by a URL of its
+ * modification time; a CommonJS one, which Node keeps by file name, out of require's cache first.
+ */
 const importDefault: Loader = async (file) => {
-  const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  delete requireHere.cache[file];
+  const module = (await import(`${pathToFileURL(file).href}?mtime=${statSync(file).mtimeMs}`)) as { default?: unknown };
   return module.default ?? module;
 };
+const requireHere = createRequire(import.meta.url);
 
 // Node 20 cannot import .ts itself; jiti compiles it in memory (no cache files in the project),
 // so a TypeScript config works without the project having TypeScript installed.

@@ -2,6 +2,8 @@ import { afterEach, describe, expect, test } from '@jest/globals';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
 import { loadConfig } from '../../lib/config/index.js';
 import type { SandpitError } from '../../lib/errors.js';
 
@@ -28,6 +30,25 @@ const failure = async (dir: string): Promise<SandpitError> => {
   expect(error.code).toBe('CONFIG_INVALID');
   return error;
 };
+
+// In a Node process of its own: Jest's module registry keeps its own copies of what a test imports.
+test.each([
+  ['sandpit.config.mjs', (port: number) => `export default { services: { cache: { preset: 'redis', port: ${port} } } };`],
+  ['sandpit.config.cjs', (port: number) => `module.exports = { services: { cache: { preset: 'redis', port: ${port} } } };`],
+])('%s edited: loaded again as it is now (a watch-mode rerun read the config it started with)', async (name, text) => {
+  const dir = project({ [name]: text(6390) });
+  const built = fileURLToPath(new URL('../../dist/lib/config/index.js', import.meta.url));
+  const script = `import { writeFileSync, utimesSync } from 'node:fs';
+const { loadConfig } = await import(${JSON.stringify(built)});
+const file = ${JSON.stringify(path.join(dir, name))};
+const first = (await loadConfig(${JSON.stringify(dir)})).services[0].port;
+writeFileSync(file, ${JSON.stringify(text(6391))});
+const later = new Date(Date.now() + 2000);
+utimesSync(file, later, later); // another modification time, however coarse the clock
+console.log(first, (await loadConfig(${JSON.stringify(dir)})).services[0].port);`;
+  const { stdout } = await execa(process.execPath, ['--input-type=module', '-e', script]);
+  expect(stdout).toBe('6390 6391');
+});
 
 describe('loadConfig finds', () => {
   test('nothing, when there is no config', async () => {
