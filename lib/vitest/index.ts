@@ -23,6 +23,8 @@ export interface SandpitContext {
   services: Record<string, TestService>;
   /** Services each worker has its own copy of (isolation: 'worker', the default for mysql and redis). */
   isolation: IsolationMap;
+  /** The SANDPIT_* variables this project's setup published (the shared view: a worker points its own copies). */
+  env: Record<string, string>;
 }
 
 declare module 'vitest' {
@@ -90,7 +92,10 @@ export async function reset(name: string): Promise<void> {
   await testSide.resetVia(provided.exec, name, own.workerId);
 }
 
-// Code under test that reads SANDPIT_<NAME>_URL sees this worker's copy too, as service() does.
+// Code under test that reads SANDPIT_<NAME>_URL sees this worker's copy too, as service() does; in a
+// `projects` run, this project's services (every project's setup wrote into the one main process's env).
+const projectEnv = process.env.VITEST_POOL_ID === undefined ? undefined : inject('sandpit')?.env;
+if (projectEnv) Object.assign(process.env, projectEnv);
 if (process.env.VITEST_POOL_ID !== undefined && process.env.SANDPIT_SERVICES !== undefined) {
   const prefixes = JSON.parse(process.env.SANDPIT_SERVICES) as Record<string, string>;
   const provided = inject('sandpit');

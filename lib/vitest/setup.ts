@@ -12,7 +12,8 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
   const begun = Date.now();
   // Vitest has no per-worker hook a global setup can add: every worker's copy (VITEST_POOL_ID
   // 1..maxWorkers) is prepared here, before any worker exists, so service() in a worker stays synchronous.
-  const workers = Math.max(1, project.config.maxWorkers || 1);
+  // A project of a `projects` run has no maxWorkers of its own (undefined): the run's is what its workers are.
+  const workers = Math.max(1, project.config.maxWorkers || project.vitest.config.maxWorkers || 1);
   let session: RunnerSession | undefined;
   try {
     session = await RunnerSession.open(project.config.root, { maxWorkers: workers });
@@ -29,7 +30,9 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
     for (const key of Object.keys(published)) delete process.env[key];
     published = open.env();
     Object.assign(process.env, published);
-    project.provide('sandpit', open.published());
+    // The variables too: several projects' setups share this process's env, and the last one's won in every
+    // project's workers (SANDPIT_SERVICES, the shared database's name). Each worker puts its project's back (index.ts).
+    project.provide('sandpit', { ...open.published(), env: published });
   };
   publish();
   // A worker's SANDPIT_<NAME>_* are pointed at its own copies by this module's worker side (index.ts), which

@@ -1,0 +1,30 @@
+import { expect, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { allGone, fixture, runVitest } from './harness.js';
+
+interface Checked {
+  project: string;
+  pool: string;
+  database: string;
+  seeded: string;
+  env: string | null;
+  url: string;
+}
+
+// A monorepo's `projects`, each with its own global setup and config. Its projects have no maxWorkers of
+// their own: only worker 1's copies were made (`Unknown database 'api_w2'`, or an empty redis database),
+// and the last project's SANDPIT_* were every worker's.
+test("Vitest projects, a global setup and a config each: every worker has its own copy of its project's service, in env too", async () => {
+  const f = fixture('projects');
+  const result = await runVitest(f, ['run', '--maxWorkers=3']);
+  const checked = readFileSync(f.out, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Checked);
+  expect({ exit: result.exitCode, passed: /Tests +6 passed/.test(result.all ?? '') }).toEqual({ exit: 0, passed: true });
+  expect(checked).toHaveLength(6);
+  // Workers past the first ran some of them: what was broken.
+  expect(checked.some((c) => c.pool !== '1')).toBe(true);
+  for (const c of checked) expect(c).toMatchObject({ database: c.pool, seeded: c.project, env: c.url });
+  const sessions = [...new Set((result.all ?? '').match(/\(session [^),]+/g) ?? [])].map((s) => s.slice('(session '.length));
+  // Vitest loads each project's global setup as a module of its own: a session each.
+  expect(sessions).toHaveLength(2);
+  for (const session of sessions) expect(await allGone(session, 5000)).toBe(true);
+});
