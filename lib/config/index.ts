@@ -8,6 +8,8 @@ import { presetByName, presetNames } from '../presets/index.js';
 import { envPrefix } from '../service/env.js';
 import type { CustomStartOptions, PresetName, PresetOptionsMap, PresetStartOptions, StartOptions } from '../types.js';
 import { CONFIG_FILES, findConfig } from './load.js';
+
+export { CONFIG_FILES };
 import { ISOLATABLE, type Isolated } from '../isolation/types.js';
 
 export interface LoadedConfig {

@@ -1,4 +1,6 @@
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import { CONFIG_FILES } from '../config/index.js';
 import { fileURLToPath } from 'node:url';
 import { SandpitError, describe, isSandpitError } from '../errors.js';
 import { READY_ENV, RUN_ENV } from '../runner/isolation.js';
@@ -17,6 +19,7 @@ export interface JestGlobalConfig {
 
 /** The part of Jest's ProjectConfig this reads. */
 export interface JestProjectConfig {
+  rootDir?: string;
   setupFilesAfterEnv?: string[];
 }
 
@@ -53,6 +56,7 @@ function checkWorkerSetup(project: JestProjectConfig | undefined, isolated: stri
  */
 export default async function globalSetup(globalConfig: JestGlobalConfig, projectConfig?: JestProjectConfig): Promise<void> {
   const previous = started();
+  if (previous && previous.session.rootDir !== globalConfig.rootDir) throw oneConfigPerRun(previous.session.rootDir, globalConfig.rootDir);
   if (previous) {
     // A watch-mode rerun: the services from the first run are still up. Jest's workers keep the
     // variables they started with, so a changed config (or seed) is not applied here: it is said.
@@ -79,9 +83,34 @@ export default async function globalSetup(globalConfig: JestGlobalConfig, projec
     process.env[READY_ENV] = `${run}:${(await session.copies.ahead(run)).join(',')}`;
     remember({ session, env });
     if (!globalConfig.silent) process.stderr.write(readyLine(session.services, begun, session));
-  } catch (error) {
+  } catch (caught) {
+    const error = inAProject(caught, globalConfig.rootDir, projectConfig?.rootDir);
     // Jest prints the stack: for our own errors the message and its code are the whole story.
     if (isSandpitError(error)) error.stack = `${error.name} [${error.code}]: ${error.message}`;
     throw error;
   }
+}
+
+/**
+ * Jest `projects` (a monorepo's packages) share one run's workers, and the variables they inherit: one
+ * sandpit config per run, the run's. A project's own was not read (Jest runs one globalSetup file once),
+ * and the message said only that the root had none.
+ */
+function inAProject(error: unknown, rootDir: string, projectDir: string | undefined): unknown {
+  if (!isSandpitError(error) || error.code !== 'CONFIG_INVALID' || !error.message.startsWith('sandpit: no services to start')) return error;
+  if (!projectDir || projectDir === rootDir || !CONFIG_FILES.some((name) => existsSync(path.join(projectDir, name)))) return error;
+  return new SandpitError(
+    'CONFIG_INVALID',
+    `Put the services in one sandpit.config at ${rootDir}, the Jest run's rootDir: Jest \`projects\` share one run's workers and their variables, so sandpit reads that one config (${projectDir} has its own, which a run inside that package reads). A package's config can import the root's.`,
+    { stage: 'config', cause: error },
+  );
+}
+
+/** A second setup of this run for another folder's config (a wrapper per project): refused, not mixed in silently. */
+function oneConfigPerRun(first: string, second: string): SandpitError {
+  return new SandpitError(
+    'CONFIG_INVALID',
+    `One sandpit config per Jest run: the services of ${first}'s have started, and this setup asks for ${second}'s. Jest \`projects\` share one run's workers and their variables: put all services in one sandpit.config at the run's rootDir.`,
+    { stage: 'config' },
+  );
 }

@@ -1,0 +1,21 @@
+import { expect, test } from '@jest/globals';
+import { fixture, pidGone, runJest } from './harness.js';
+
+// A monorepo's Jest `projects`, each package with a sandpit config of its own: Jest's workers and their
+// variables are the run's, so sandpit takes one config per run, the run's rootDir's. Said plainly, where
+// the root's absence was all it said, and a second package's setup was taken for a watch-mode rerun.
+test("Jest projects with a config per package and none at the root: one line saying where the config goes", async () => {
+  const f = fixture('projects');
+  const result = await runJest(f);
+  expect(result.exitCode).toBe(1);
+  expect(result.all).toContain(`Put the services in one sandpit.config at ${f.dir}, the Jest run's rootDir: Jest \`projects\` share one run's workers and their variables`);
+});
+
+test("a globalSetup per package passing its own folder: the second is refused, and nothing is left", async () => {
+  const f = fixture('projects');
+  const jest = runJest(f, [], { FIXTURE_WRAP: '1' });
+  const result = await jest;
+  expect(result.exitCode).toBe(1);
+  expect(result.all).toMatch(/One sandpit config per Jest run: the services of \S+\/[ab]'s have started, and this setup asks for \S+\/[ab]'s\./);
+  expect(await pidGone(jest.pid!, 15_000)).toBe(true);
+});
