@@ -19,9 +19,7 @@ const args = hideBin(process.argv);
 const DONE_GRACE_MS = 1000;
 
 // `npm run sandpit -- up httpd --root ./site` runs in the package's folder; the paths were typed in another.
-// So does `npx sandpit` in a folder below an npm workspace's package (npm runs it in the package's folder).
-const launched = process.env.npm_lifecycle_event;
-if ((launched === 'sandpit' || launched === 'npx') && process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
+if (process.env.npm_lifecycle_event === 'sandpit' && process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
 
 // `sandpit ls | head`: a reader that stops early is no failure. Later output is dropped and the command
 // goes on to its end (a foreground `up` still removes its services on Ctrl-C), as `docker ps | head` does.

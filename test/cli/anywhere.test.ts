@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { execa } from 'execa';
-import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { track } from '../helpers/children.js';
@@ -50,27 +50,6 @@ describe('the CLI from any folder, however it is started', () => {
       expect(await (await fetch(new URL('hi.txt', site.url))).text()).toBe('from ./site\n');
     } finally {
       await sandpit(['down', name], { cwd: here }); // its project: the folder it was typed in
-    }
-    expect(await named(name)).toEqual([]);
-  });
-
-  test('`npx sandpit` below a workspace package (npm runs it in the package\'s folder): --root relative to where it was typed, and that folder is the project', async () => {
-    const workspace = tempFolder('workspace');
-    writeFileSync(path.join(workspace, 'package.json'), JSON.stringify({ name: 'root', private: true, workspaces: ['packages/*'] }));
-    const here = path.join(workspace, 'packages', 'api', 'test');
-    mkdirSync(path.join(here, 'site'), { recursive: true, mode: 0o755 });
-    writeFileSync(path.join(workspace, 'packages', 'api', 'package.json'), JSON.stringify({ name: 'api', version: '1.0.0' }));
-    writeFileSync(path.join(here, 'site', 'hi.txt'), 'from test/site\n');
-    mkdirSync(path.join(workspace, 'node_modules', '.bin'), { recursive: true });
-    symlinkSync(main, path.join(workspace, 'node_modules', '.bin', 'sandpit'));
-    const name = unique('npx');
-    const up = await track(execa('npx', ['--no-install', 'sandpit', 'up', 'httpd', '-d', '--json', '--name', name, '--root', './site'], { cwd: here, reject: false, extendEnv: false, env }));
-    try {
-      expectExit(up as never, 0);
-      const [site] = JSON.parse(String(up.stdout));
-      expect(await (await fetch(new URL('hi.txt', site.url))).text()).toBe('from test/site\n');
-    } finally {
-      await sandpit(['down', name], { cwd: here });
     }
     expect(await named(name)).toEqual([]);
   });
