@@ -1,4 +1,5 @@
-import { existsSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,11 +12,13 @@ export const CONFIG_FILES = ['sandpit.config.json', 'sandpit.config.js', 'sandpi
 /**
  * The file as it is now: Node keeps an imported module for good, so a watch-mode rerun read the config it
  * started with (a .ts went through jiti, uncached, and was read anew). An ES module by a URL of its
- * modification time; a CommonJS one, which Node keeps by file name, out of require's cache first.
+ * content; a CommonJS one, which Node keeps by its real path, out of require's cache first. Files the
+ * config imports are Node's to keep: an edit of those shows at the next start.
  */
-const importDefault: Loader = async (file) => {
-  delete requireHere.cache[file];
-  const module = (await import(`${pathToFileURL(file).href}?mtime=${statSync(file).mtimeMs}`)) as { default?: unknown };
+const importDefault: Loader = async (file, content) => {
+  for (const name of new Set([file, realpathSync(file)])) delete requireHere.cache[name];
+  const version = createHash('sha256').update(content).digest('hex').slice(0, 16);
+  const module = (await import(`${pathToFileURL(file).href}?v=${version}`)) as { default?: unknown };
   return module.default ?? module;
 };
 const requireHere = createRequire(import.meta.url);
@@ -93,8 +96,17 @@ function where(file: string, content: string, cause: unknown): string {
     const lines = content.slice(0, Number(offset)).split('\n');
     return `:${lines.length}:${lines.at(-1)!.length + 1}`;
   }
-  const names = [file, pathToFileURL(file).href].map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
-  const at = new RegExp(`(?:${names}):(\\d+):(\\d+)`).exec(text);
+  // Node names a module by its real path (a linked folder: macOS's temp dir, a package linked in).
+  const real = (() => {
+    try {
+      return realpathSync(file);
+    } catch {
+      return file;
+    }
+  })();
+  const names = [...new Set([file, real])].flatMap((name) => [name, pathToFileURL(name).href]).map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+  // An ES module's URL has its version after it (importDefault): file:///…/sandpit.config.mjs?v=…:3:7.
+  const at = new RegExp(`(?:${names})(?:\\?v=[0-9a-f]+)?:(\\d+):(\\d+)`).exec(text);
   return at ? `:${at[1]}:${at[2]}` : '';
 }
 

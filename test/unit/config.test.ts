@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,19 +35,24 @@ const failure = async (dir: string): Promise<SandpitError> => {
 test.each([
   ['sandpit.config.mjs', (port: number) => `export default { services: { cache: { preset: 'redis', port: ${port} } } };`],
   ['sandpit.config.cjs', (port: number) => `module.exports = { services: { cache: { preset: 'redis', port: ${port} } } };`],
-])('%s edited: loaded again as it is now (a watch-mode rerun read the config it started with)', async (name, text) => {
+])('%s edited: loaded again as it is now (a watch-mode rerun read the config it started with), through a linked folder too; an error names its line', async (name, text) => {
   const dir = project({ [name]: text(6390) });
+  // Through a link, as macOS's temp dir is (/var → /private/var): Node keeps a CommonJS module by its real path.
+  const linked = `${dir}-link`;
+  symlinkSync(dir, linked);
+  dirs.push(linked);
   const built = fileURLToPath(new URL('../../dist/lib/config/index.js', import.meta.url));
-  const script = `import { writeFileSync, utimesSync } from 'node:fs';
+  const script = `import { writeFileSync } from 'node:fs';
 const { loadConfig } = await import(${JSON.stringify(built)});
-const file = ${JSON.stringify(path.join(dir, name))};
-const first = (await loadConfig(${JSON.stringify(dir)})).services[0].port;
-writeFileSync(file, ${JSON.stringify(text(6391))});
-const later = new Date(Date.now() + 2000);
-utimesSync(file, later, later); // another modification time, however coarse the clock
-console.log(first, (await loadConfig(${JSON.stringify(dir)})).services[0].port);`;
+const file = ${JSON.stringify(path.join(linked, name))};
+const first = (await loadConfig(${JSON.stringify(linked)})).services[0].port;
+writeFileSync(file, ${JSON.stringify(text(6391))}); // the same size, maybe the same mtime: the content counts
+const second = (await loadConfig(${JSON.stringify(linked)})).services[0].port;
+writeFileSync(file, '\\nthrow new Error("boom");\\n');
+const error = await loadConfig(${JSON.stringify(linked)}).then(() => 'loaded', (e) => e.message);
+console.log(first, second, error);`;
   const { stdout } = await execa(process.execPath, ['--input-type=module', '-e', script]);
-  expect(stdout).toBe('6390 6391');
+  expect(stdout).toMatch(new RegExp(`^6390 6391 ${name.replace('.', '\\.')}:2:\\d+: cannot be loaded: boom`));
 });
 
 describe('loadConfig finds', () => {
