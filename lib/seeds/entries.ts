@@ -24,9 +24,9 @@ const ENDINGS = '.sql, .sql.gz, .sql.bz2, .sql.xz, .sql.zst or .sh';
 
 /** A folder's script files in name order (byte order, as the container's shell globs them); others are ignored, as the official image does. */
 export function scriptsIn(folder: string): string[] {
-  return readdirSync(folder, { withFileTypes: true })
-    .filter((d) => d.isFile() && SCRIPT_FILE.test(d.name))
-    .map((d) => d.name)
+  // A linked script counts, as in a mounted folder; a dotfile does not (the entrypoint's `*` skips it).
+  return readdirSync(folder)
+    .filter((name) => !name.startsWith('.') && SCRIPT_FILE.test(name) && followed(folder, name)?.isFile() === true)
     .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
     .map((name) => path.join(folder, name));
 }
@@ -36,23 +36,35 @@ export function scriptsIn(folder: string): string[] {
  * at /docker-entrypoint-initdb.d/…, as they do where the folder is mounted there. Byte order.
  */
 export function dataIn(folder: string): string[] {
-  const seen = new Set<string>();
-  const walk = (dir: string, top: boolean): string[] => {
+  // `above`: the real folders on the way down; a link back up one of them (data -> ..) would walk for ever.
+  // Two links to one shared folder are both walked, as a mount shows both.
+  const walk = (dir: string, top: boolean, above: Set<string>): string[] => {
     const here = path.join(folder, dir);
-    // A link back up (data -> ..) would walk for ever: each real folder once.
     const real = unreadable(folder, dir, () => realpathSync(here));
-    if (seen.has(real)) return [];
-    seen.add(real);
+    if (above.has(real)) return [];
+    const below = new Set(above).add(real);
     // Dotfiles are a tool's, not data (.DS_Store, .gitkeep): two folders' would be one path twice.
     return unreadable(folder, dir, () => readdirSync(here)).filter((name) => !name.startsWith('.')).flatMap((name) => {
       const relative = dir ? `${dir}/${name}` : name;
       // Followed, as a mount of the folder would show a linked file (monorepos link shared data in).
-      const found = unreadable(folder, relative, () => statSync(path.join(folder, relative)));
-      if (found.isDirectory()) return walk(relative, false);
-      return found.isFile() && !(top && SCRIPT_FILE.test(name)) ? [relative] : [];
+      const found = followed(folder, relative);
+      if (found?.isDirectory()) return walk(relative, false, below);
+      return found?.isFile() && !(top && SCRIPT_FILE.test(name)) ? [relative] : [];
     });
   };
-  return walk('', true).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  return walk('', true, new Set()).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+}
+
+/** What a link leads to; undefined for one that leads nowhere (a mount would show it broken too). */
+function followed(folder: string, relative: string) {
+  try {
+    return statSync(path.join(folder, relative));
+  } catch (cause) {
+    if (['ENOENT', 'ELOOP'].includes((cause as NodeJS.ErrnoException).code ?? '')) return undefined;
+    return unreadable(folder, relative, () => {
+      throw cause;
+    });
+  }
 }
 
 /** A file of a seed folder that cannot be read fails the start naming it, not with a bare EACCES. */

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { SNAPSHOT_FORMAT } from './names.js';
-import { dataIn } from '../seeds/index.js';
+import { dataIn, scriptsIn } from '../seeds/index.js';
 
 export interface SnapshotInputs {
   preset: string;
@@ -60,12 +59,11 @@ async function filesOf(entry: string): Promise<string[] | undefined> {
   if (!stat) return undefined;
   if (stat.isFile()) return [entry];
   if (!stat.isDirectory()) return undefined;
-  // Not a tool's dotfiles (.DS_Store): an editor's visit is no new snapshot.
-  const names = (await readdir(entry, { withFileTypes: true })).filter((d) => d.isFile() && !d.name.startsWith('.')).map((d) => d.name).sort();
-  return names.map((name) => path.join(entry, name));
+  // Its scripts (linked ones too); its other files are data, hashed with their names (nestedIn).
+  return scriptsIn(entry);
 }
 
-/** A folder entry's data files (none for a file or text), by their path in it: the top level's are hashed already. */
+/** A folder entry's data files (none for a file or text), by their path in it. */
 function nestedIn(entry: string): string[] {
   let folder = false;
   try {

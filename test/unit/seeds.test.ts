@@ -71,8 +71,14 @@ test('planned seeds keep the given order, expand folders in name order; a folder
   for (const name of ['d.sql', 'notes.md', '.DS_Store']) writeFileSync(path.join(dir, 'more', name), 'x');
   writeFileSync(path.join(folder, '.DS_Store'), 'y');
   symlinkSync(path.join(folder, 'data', 'cities.csv'), path.join(dir, 'more', 'linked.csv'));
+  symlinkSync(path.join(folder, 'data', 'deep'), path.join(dir, 'more', 'deep-again')); // a second link to one folder: both shown
+  symlinkSync(path.join(dir, 'nowhere.csv'), path.join(dir, 'more', 'broken.csv')); // a link to nothing: skipped, as a mount shows it broken
+  symlinkSync(dir, path.join(dir, 'more', 'up')); // back up: walked once, not for ever
+  symlinkSync(path.join(folder, 'b.sql'), path.join(dir, 'more', 'e.sql')); // a linked script runs
   const both = await planSeeds('mysql', checkEntries('mysql', ['migrations', 'more'], dir));
-  expect(both.map((s) => s.name).filter((n) => !/^\d/.test(n))).toEqual(['data/cities.csv', 'data/deep/x.sql', 'notes.md', 'linked.csv']);
+  expect(both.map((s) => s.name).filter((n) => !/^\d/.test(n))).toEqual(expect.arrayContaining(['data/cities.csv', 'data/deep/x.sql', 'notes.md', 'linked.csv', 'deep-again/x.sql']));
+  expect(both.map((s) => s.name)).toContain('005-e.sql');
+  expect(both.map((s) => s.name).filter((n) => n.includes('broken'))).toEqual([]);
   // Two folders' different data at one path: refused, not one silently overwriting the other.
   writeFileSync(path.join(dir, 'more', 'notes.md'), 'other');
   const twice = await failure(planSeeds('mysql', checkEntries('mysql', ['migrations', 'more'], dir)));
