@@ -17,8 +17,12 @@ export function currentProject(): string {
 /** Short and fixed for a project: in its detached containers' names, which the engine keeps unique. */
 export const projectTag = (project = currentProject()): string => createHash('sha256').update(project).digest('hex').slice(0, 8);
 
-/** A detached service of `project` (one without the label, made before projects, is everyone's). */
-export const inProject = (labelled: string | undefined, project = currentProject()): boolean => labelled === undefined || labelled === project;
+/**
+ * A detached service of `project`. One without the label (made before projects) is everyone's; one labelled
+ * with the bare folder (before the machine was part of it) is this folder's.
+ */
+export const inProject = (labelled: string | undefined, project = currentProject()): boolean =>
+  labelled === undefined || labelled === project || (!process.env.SANDPIT_PROJECT && project === `${machine}:${process.cwd()}` && labelled === process.cwd());
 
 /** A project as a person reads it: this machine's folder as `~/shop`, another's as `/builds/shop on ci-7`, a name as it is. */
 export function projectShown(project: string): string {

@@ -56,7 +56,7 @@ function checkWorkerSetup(project: JestProjectConfig | undefined, isolated: stri
  */
 export default async function globalSetup(globalConfig: JestGlobalConfig, projectConfig?: JestProjectConfig): Promise<void> {
   const previous = started();
-  if (previous && previous.session.rootDir !== globalConfig.rootDir) throw oneConfigPerRun(previous.session.rootDir, globalConfig.rootDir);
+  if (previous && real(previous.session.rootDir) !== real(globalConfig.rootDir)) throw ownError(oneConfigPerRun(previous.session.rootDir, globalConfig.rootDir));
   if (previous) {
     // A watch-mode rerun: the services from the first run are still up. Jest's workers keep the
     // variables they started with, so a changed config (or seed) is not applied here: it is said.
@@ -84,12 +84,24 @@ export default async function globalSetup(globalConfig: JestGlobalConfig, projec
     remember({ session, env });
     if (!globalConfig.silent) process.stderr.write(readyLine(session.services, begun, session));
   } catch (caught) {
-    const error = inAProject(caught, globalConfig.rootDir, projectConfig?.rootDir);
-    // Jest prints the stack: for our own errors the message and its code are the whole story.
-    if (isSandpitError(error)) error.stack = `${error.name} [${error.code}]: ${error.message}`;
-    throw error;
+    throw ownError(inAProject(caught, globalConfig.rootDir, projectConfig?.rootDir));
   }
 }
+
+/** Jest prints the stack: for our own errors the message and its code are the whole story. */
+function ownError(error: unknown): unknown {
+  if (isSandpitError(error)) error.stack = `${error.name} [${error.code}]: ${error.message}`;
+  return error;
+}
+
+/** A folder as the file system has it: `/repo/` and a link to it are one rootDir. */
+const real = (dir: string): string => {
+  try {
+    return realpathSync(path.resolve(dir));
+  } catch {
+    return path.resolve(dir);
+  }
+};
 
 /**
  * Jest `projects` (a monorepo's packages) share one run's workers, and the variables they inherit: one

@@ -88,12 +88,17 @@ const s = await start({ preset: 'redis', name: ${JSON.stringify(name)}, detached
 console.log(s.containerId);
 ${how === 'kill' ? 'setInterval(() => {}, 1000);' : ''}`;
     const child = track(execa('node', ['--input-type=module', '-e', script], { reject: false, cwd: os.tmpdir() }));
-    const id = await new Promise<string>((resolve) => child.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim())));
+    const id = await new Promise<string>((resolve, reject) => {
+      child.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+      void child.then((ended) => reject(new Error(`ended before its start resolved: ${ended.stderr}`)));
+    });
     try {
       if (how === 'kill') child.kill('SIGKILL');
       await child;
-      // Its watchdog looks twice (a create on its way at the owner's death shows later): past both looks.
-      await new Promise((resolve) => setTimeout(resolve, 4000));
+      // Its watchdog looks twice, 3 s apart (a create on its way at the owner's death shows later): until its
+      // process is gone, the container must stay.
+      const watchdog = async () => (await execa('pgrep', ['-f', `watchdog-process.js ${child.pid}-`], { reject: false })).stdout.trim();
+      expect(await eventually(async () => (await watchdog()) === '', 20_000)).toBe(true);
       expect(await containersWith(`sandpit.name=${name}`)).toEqual([id.slice(0, 12)]);
     } finally {
       await execa('docker', ['rm', '-f', id], { reject: false });

@@ -1,5 +1,6 @@
 import { expect, test } from '@jest/globals';
-import { fixture, pidGone, runJest } from './harness.js';
+import { realpathSync } from 'node:fs';
+import { allGone, fixture, pidGone, runJest } from './harness.js';
 
 // A monorepo's Jest `projects`, each package with a sandpit config of its own: Jest's workers and their
 // variables are the run's, so sandpit takes one config per run, the run's rootDir's. Said plainly, where
@@ -8,7 +9,7 @@ test("Jest projects with a config per package and none at the root: one line say
   const f = fixture('projects');
   const result = await runJest(f);
   expect(result.exitCode).toBe(1);
-  expect(result.all).toContain(`Put the services in one sandpit.config at ${f.dir}, the Jest run's rootDir: Jest \`projects\` share one run's workers and their variables`);
+  expect(result.all).toContain(`Put the services in one sandpit.config at ${realpathSync(f.dir)}, the Jest run's rootDir: Jest \`projects\` share one run's workers and their variables`);
 });
 
 test("a globalSetup per package passing its own folder: the second is refused, and nothing is left", async () => {
@@ -17,5 +18,9 @@ test("a globalSetup per package passing its own folder: the second is refused, a
   const result = await jest;
   expect(result.exitCode).toBe(1);
   expect(result.all).toMatch(/One sandpit config per Jest run: the services of \S+\/[ab]'s have started, and this setup asks for \S+\/[ab]'s\./);
+  // The first package's services did start: gone with Jest.
+  const session = /\(session ([^),]+)/.exec(result.all ?? '')?.[1];
+  expect(session).toBeDefined();
+  expect(await allGone(session!, 15_000)).toBe(true);
   expect(await pidGone(jest.pid!, 15_000)).toBe(true);
 });

@@ -62,10 +62,8 @@ describe('snapshot key', () => {
     rmSync(path.join(dir, 'g/data'), { recursive: true });
     write('g/other/cities.csv', '1,Porto\n'); // the same bytes elsewhere: the script reads another path
     expect(await key([path.join(dir, 'g')])).not.toBe(porto);
-    write('g/.DS_Store', 'finder');
-    expect(await key([path.join(dir, 'g')])).toBe(await key([path.join(dir, 'g')]));
     const beforeDot = await key([path.join(dir, 'g')]);
-    write('g/.DS_Store', 'finder again');
+    write('g/.DS_Store', 'finder');
     expect(await key([path.join(dir, 'g')])).toBe(beforeDot);
   });
 });
