@@ -20,7 +20,7 @@ export async function snapshotTable(): Promise<string> {
   const { table } = await import('../output.js');
   const snapshots = await listSnapshots();
   if (snapshots.length === 0) return 'No snapshots yet: the first start of mysql (or of redis with init scripts) takes one.';
-  const made = (s: SnapshotInfo) => `${s.base}${s.shapes !== '{}' ? ` ${s.shapes}` : ''}${s.scripts ? ` + ${s.scripts}` : ''}`;
+  const made = (s: SnapshotInfo) => `${s.base}${s.shapes !== '{}' ? ` ${s.shapes}` : ''}${s.scripts ? ` + ${s.scripts}` : ''}${s.origin ? `, for ${s.origin}` : ''}`;
   const rows = snapshots.map((s) => [s.tag, s.preset, megabytes(s.size), age(s.createdMs), age(s.usedMs), made(s)]);
   const total = snapshots.reduce((sum, s) => sum + s.size, 0);
   return `${table([['SNAPSHOT', 'PRESET', 'SIZE', 'CREATED', 'LAST USED', 'MADE FROM'], ...rows])}\n${snapshots.length} snapshot${snapshots.length > 1 ? 's' : ''}, ${megabytes(total)}; \`sandpit images prune\` removes those unused for ${DEFAULT_DAYS} days.`;

@@ -114,6 +114,7 @@ function fromSnapshot(n: Normalised, input: PresetName | StartOptions, options: 
     image: base.image,
     ...(base.info ? { imageInfo: base.info } : {}),
     enabled: n.snapshot,
+    service: n.name,
     say: (message, notice) => say('build', message, notice),
     launch: (via) => launch(own, via),
   }).catch((error: unknown) => {

@@ -18,6 +18,8 @@ export const SNAPSHOT_LABEL = {
   unkept: 'sandpit.snapshot.unkept',
   /** What sandpit's own scripts said when they ran with the seeds (lib/seeds/notices.ts), a JSON array: said at each start. */
   notices: 'sandpit.snapshot.notices',
+  /** The service and folder it was first taken for ("db in ~/shop"): which of many snapshots is whose, in `images ls`. */
+  origin: 'sandpit.snapshot.for',
   /** On the container a snapshot is taken from, never on a service's. */
   building: 'sandpit.snapshot.building',
 } as const;

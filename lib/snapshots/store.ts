@@ -11,6 +11,8 @@ export interface SnapshotInfo {
   scripts: string;
   /** The data-shaping options, as JSON. */
   shapes: string;
+  /** The service and folder it was first taken for ("db in ~/shop"); '' on older snapshots. */
+  origin: string;
   createdMs: number;
   /** What it adds to its base image, in bytes: the disk it costs. */
   size: number;
@@ -40,6 +42,7 @@ export async function listSnapshots(): Promise<SnapshotInfo[]> {
           // A marker that the scripts' data is not to be used (SNAPSHOT_LABEL.unkept) says so where its scripts are listed.
           scripts: `${labels[SNAPSHOT_LABEL.scripts] ?? ''}${labels[SNAPSHOT_LABEL.unkept] ? ' (a note only: these scripts run at each start)' : ''}`,
           shapes: labels[SNAPSHOT_LABEL.shapes] ?? '{}',
+          origin: labels[SNAPSHOT_LABEL.origin] ?? '',
           createdMs: image.Created * 1000,
           size: Math.max(0, image.Size - (baseId ? await baseSize(baseId) : 0)),
           usedMs: await lastUsed(tag),

@@ -25,6 +25,8 @@ export interface TakeRequest {
   options: object;
   scriptNames: string[];
   shapes: Record<string, unknown>;
+  /** "db in ~/shop" (SNAPSHOT_LABEL.origin). */
+  origin: string;
   say: (message: string, notice?: boolean) => void;
   launch: (launch: Launch) => Promise<Launched>;
 }
@@ -103,6 +105,7 @@ function changes(request: TakeRequest, command: string[], own: string[], unkept:
     [SNAPSHOT_LABEL.baseId]: request.baseId,
     [SNAPSHOT_LABEL.scripts]: request.scriptNames.join(', '),
     [SNAPSHOT_LABEL.shapes]: JSON.stringify(request.shapes),
+    [SNAPSHOT_LABEL.origin]: request.origin,
     [SNAPSHOT_LABEL.format]: SNAPSHOT_FORMAT,
     [SNAPSHOT_LABEL.building]: '',
     ...(unkept ? { [SNAPSHOT_LABEL.unkept]: unkept } : {}),

@@ -10,6 +10,7 @@ import { snapshotKey } from './key.js';
 import { SNAPSHOT_LABEL, snapshotTag, snapshotsEnabled } from './names.js';
 import { takeSnapshot } from './take.js';
 import { markUsed } from './used.js';
+import { shortFolder } from '../cleanup/project.js';
 
 export interface SnapshotRequest {
   preset: Preset<object, object>;
@@ -21,6 +22,8 @@ export interface SnapshotRequest {
   imageInfo?: ImageInspectInfo;
   /** false: `snapshot: false` on this service. */
   enabled: boolean;
+  /** The service's name: recorded, with the folder, on a snapshot taken now. */
+  service: string;
   say: (message: string, notice?: boolean) => void;
   /** Starts a ready container as told (lib/service owns that); used to take the snapshot. */
   launch: (launch: Launch) => Promise<Launched>;
@@ -91,6 +94,7 @@ async function take(request: SnapshotRequest, tag: string, base: ImageInspectInf
       options: recipe.throwaway(options),
       scriptNames: scripts.map(scriptName),
       shapes: recipe.shapes(options),
+      origin: `${request.service} in ${shortFolder(process.cwd())}`,
       say: request.say,
       launch: request.launch,
     });

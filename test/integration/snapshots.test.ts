@@ -10,6 +10,7 @@ import { startAll } from '../../lib/service/group.js';
 import { claim } from '../../lib/cleanup/reused.js';
 import { failure } from '../helpers/failure.js';
 import { presetImage } from '../helpers/images.js';
+import { shortFolder } from '../../lib/cleanup/project.js';
 
 // Snapshots of these tests' own, removed at the end; last-use markers in a temp cache folder.
 const PREFIX = `sandpit-snaptest-${process.pid}`;
@@ -371,11 +372,13 @@ describe('images ls and prune', () => {
     execa('node', ['--', main, ...args], { reject: false, env: { SANDPIT_SNAPSHOT_PREFIX: PREFIX, XDG_CACHE_HOME: dir } });
 
   test('ls lists the snapshots with what they were made from; prune keeps recent ones, --all removes them', async () => {
+    // Whose each is (a test start's service is named after its preset), in the folder it was taken from.
+    const here = shortFolder(process.cwd()).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const tags = await snapshots();
     expect(tags.length).toBeGreaterThan(0);
     const ls = await cli(['images', 'ls']);
     expect(ls.exitCode).toBe(0);
-    for (const tag of tags.filter((t) => t.includes('/redis:'))) expect(ls.stdout).toMatch(new RegExp(`^${tag.replace(/[/.]/g, '\\$&')}\\s+redis\\s+\\d+ kB\\s+\\d+ min ago\\s+\\d+ min ago\\s+\\S+ \\+ .*\\.redis( \\(a note only: these scripts run at each start\\))?$`, 'm'));
+    for (const tag of tags.filter((t) => t.includes('/redis:'))) expect(ls.stdout).toMatch(new RegExp(`^${tag.replace(/[/.]/g, '\\$&')}\\s+redis\\s+\\d+ kB\\s+\\d+ min ago\\s+\\d+ min ago\\s+\\S+ \\+ .*\\.redis( \\(a note only: these scripts run at each start\\))?, for redis in ${here}$`, 'm'));
     const doctor = await cli(['doctor']);
     expect(doctor.stdout).toMatch(new RegExp(`^✓ ${tags.length} snapshots? of initialised data: \\d+(\\.\\d)? [kM]B$`, 'm'));
     expect((await cli(['images', 'prune'])).stdout).toBe('removed 0 snapshots (0 kB)');
