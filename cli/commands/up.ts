@@ -74,7 +74,9 @@ export const up: CommandModule<object, Args> = {
       // Every service kept, and nothing of this session's left (snapshot builds are gone with their start).
       (await import('../../lib/cleanup/watchdog.js')).dismissWatchdog();
       const { quote } = await import('../../lib/presets/quote.js');
-      const where = args.project ? ` --project ${quote(args.project)}` : '';
+      // As NAME_IN_USE says it (lib/service/names.ts): --project set it, or the environment did.
+      const project = process.env.SANDPIT_PROJECT;
+      const where = project ? ` --project ${quote(project)}` : '';
       process.stderr.write(`sandpit: left running; remove with \`sandpit down ${services.map((s) => s.name).join(' ')}${where}\`\n`);
       return;
     }

@@ -38,8 +38,8 @@ lines.on('line', (line) => {
  */
 async function leftovers(): Promise<void> {
   const found = await (await engineCalls()).list({ label: [LABEL.managed] });
-  const ours = found.filter((c) => c.Labels[LABEL.session] === session || (c.Labels[LABEL.starter] === session && !kept.has(c.Id)));
-  await Promise.allSettled(ours.map((c) => removeContainer(c.Id)));
+  const left = found.filter((c) => c.Labels[LABEL.session] === session || (c.Labels[LABEL.starter] === session && !kept.has(c.Id)));
+  await Promise.allSettled(left.map((c) => removeContainer(c.Id)));
 }
 
 // Only what sandpit makes there (sandpit-* directly in the temp dir): never a path it was not meant to remove.

@@ -95,7 +95,7 @@ async function connect(): Promise<ContainerRuntimeClient> {
  * engine's, is said as such in the message too (it read "nothing answers there").
  */
 async function diagnosed(uri: string | undefined, cause: unknown): Promise<unknown> {
-  const generic = GENERIC.test(describe(cause));
+  const generic = isGeneric(cause);
   const kept = generic ? {} : { cause };
   // No engine named: the message lists each place tried, and testcontainers' words add nothing.
   if (!uri) return generic ? undefined : cause;
@@ -114,9 +114,10 @@ async function diagnosed(uri: string | undefined, cause: unknown): Promise<unkno
   return generic && !answers && !detail.startsWith('not probed') ? new Error(`nothing answers there (${detail})`) : cause;
 }
 
-/** testcontainers' own words for "nothing answered"; or it fell back to another engine than DOCKER_HOST's. */
-const GENERIC = /could not find a working container runtime strategy|^no answer from DOCKER_HOST's engine$/i;
+/** testcontainers fell back to another engine than DOCKER_HOST's. */
 const FELL_BACK = "no answer from DOCKER_HOST's engine";
+/** testcontainers' own words for "nothing answered", or its fall-back: neither names what was tried. */
+const isGeneric = (cause: unknown): boolean => describe(cause) === FELL_BACK || /could not find a working container runtime strategy/i.test(describe(cause));
 
 /** A second's wait at most, on the way to an error already known. */
 const PING_MS = 1000;
@@ -152,7 +153,7 @@ export function unreachableReason(cause: unknown): string {
 const missingSocket = (uri: string): boolean => uri.startsWith('unix://') && !existsSync(uri.slice('unix://'.length));
 
 /** testcontainers' own words for "nothing answered" name none of what was tried (when no ping could say more). */
-const reason = (cause: unknown): string => (GENERIC.test(describe(cause)) ? 'nothing answers there' : describe(cause));
+const reason = (cause: unknown): string => (isGeneric(cause) ? 'nothing answers there' : describe(cause));
 
 function usesHost(client: ContainerRuntimeClient, dockerHost: string): boolean {
   const modem = client.container.dockerode.modem as { socketPath?: string; host?: string; port?: string | number };
