@@ -10,6 +10,7 @@ import { main, named, onTerminal, readyLine, sandpit, saw, unique, ensureImages,
 import { tempFolder } from '../helpers/temp.js';
 import { presetImage } from '../helpers/images.js';
 import { shortFolder } from '../../lib/cleanup/project.js';
+import { holdOffPrunes } from '../helpers/prune-lock.js';
 
 const here = shortFolder(process.cwd());
 const esc = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -293,125 +294,130 @@ describe('sandpit up / ls / exec / logs / down', () => {
     }
   });
 
-  // SANDPIT_REUSE=force: the suite may run under CI, where reuse is otherwise off. A short idle time:
-  // whatever a failing test leaves, the reaper removes soon.
-  const warmEnv = { SANDPIT_REUSE: 'force', SANDPIT_REUSE_IDLE: '60000' };
+  // Other files' prunes would take the idle warm containers these hand back and take over.
+  describe('with reuse on', () => {
+    holdOffPrunes();
 
-  test('with reuse on, Ctrl-C hands the service back warm: the next up takes that container over after a reset', async () => {
-    const name = unique('warm');
-    try {
-      const first = sandpit(['up', 'redis', '--name', name], { env: warmEnv });
-      await readyLine(first);
-      const [id] = await named(name);
-      expect((await execa('docker', ['exec', id!, 'redis-cli', 'SET', 'left', 'by-first'])).stdout).toBe('OK');
-      first.kill('SIGINT');
-      const ended = await first;
-      expectExit(ended, 130);
-      expect(ended.stderr).toContain('sandpit: press Ctrl-C to hand it back: reuse is on, so it stays warm for the next run and goes after 1 min unused');
-      expect(ended.stderr).toContain('sandpit: handed 1 service back: warm for the next run');
-      expect(ended.stderr).not.toContain('removed 0 containers');
-      expect(await named(name)).toEqual([id]);
-      // doctor counts it as warm, not as left behind by a process that is gone.
-      const doctor = await sandpit(['doctor']);
-      expect(doctor.stdout).toContain(`${name} (redis, warm, running)`);
-      expect(doctor.stdout).not.toContain('pid NaN');
+    // SANDPIT_REUSE=force: the suite may run under CI, where reuse is otherwise off. A short idle time:
+    // whatever a failing test leaves, the reaper removes soon.
+    const warmEnv = { SANDPIT_REUSE: 'force', SANDPIT_REUSE_IDLE: '60000' };
 
-      // Right away: a lock left held by the first run would make this one start its own.
-      const second = sandpit(['up', 'redis', '--name', name], { env: warmEnv });
-      await readyLine(second);
-      expect(await named(name)).toEqual([id]);
-      expect((await execa('docker', ['exec', id!, 'redis-cli', 'EXISTS', 'left'])).stdout).toBe('0');
-      second.kill('SIGINT');
-      const again = await second;
-      expectExit(again, 130);
-      expect(again.stderr).toContain(`sandpit: ${name}: reused from an earlier run, after a reset`);
-      expectExit(await sandpit(['down', name]), 0);
-      // The reset's note (lib/reuse/clean-mark.ts) goes with the container.
-      expect(readdirSync(os.tmpdir()).filter((f) => f.includes(id!))).toEqual([]);
-    } finally {
-      await sandpit(['down', name]);
-    }
-    expect(await named(name)).toEqual([]);
-  });
+    test('with reuse on, Ctrl-C hands the service back warm: the next up takes that container over after a reset', async () => {
+      const name = unique('warm');
+      try {
+        const first = sandpit(['up', 'redis', '--name', name], { env: warmEnv });
+        await readyLine(first);
+        const [id] = await named(name);
+        expect((await execa('docker', ['exec', id!, 'redis-cli', 'SET', 'left', 'by-first'])).stdout).toBe('OK');
+        first.kill('SIGINT');
+        const ended = await first;
+        expectExit(ended, 130);
+        expect(ended.stderr).toContain('sandpit: press Ctrl-C to hand it back: reuse is on, so it stays warm for the next run and goes after 1 min unused');
+        expect(ended.stderr).toContain('sandpit: handed 1 service back: warm for the next run');
+        expect(ended.stderr).not.toContain('removed 0 containers');
+        expect(await named(name)).toEqual([id]);
+        // doctor counts it as warm, not as left behind by a process that is gone.
+        const doctor = await sandpit(['doctor']);
+        expect(doctor.stdout).toContain(`${name} (redis, warm, running)`);
+        expect(doctor.stdout).not.toContain('pid NaN');
 
-  test('with reuse on and no --name: Ctrl-C hands back each service (kept by its preset name), and the next up takes both over', async () => {
-    // Only warm ones of these names: other suites start unnamed redis services of their own.
-    const warmOnes = async () => (await Promise.all(['redis', 'ubuntu'].map((n) => containersWith(`sandpit.name=${n}`, 'sandpit.reuse')))).flat().sort();
-    try {
-      const first = sandpit(['up', 'redis', 'ubuntu'], { env: warmEnv });
-      await readyLine(first);
-      const ids = await warmOnes();
-      expect(ids).toHaveLength(2);
-      first.kill('SIGINT');
-      const ended = await first;
-      expectExit(ended, 130);
-      expect(ended.stderr).toContain('sandpit: press Ctrl-C to hand them back');
-      expect(ended.stderr).toContain('sandpit: handed 2 services back: warm for the next run');
-      const second = sandpit(['up', 'redis', 'ubuntu'], { env: warmEnv });
-      await readyLine(second);
-      second.kill('SIGINT');
-      const again = await second;
-      expect(again.stderr).toContain('sandpit: redis: reused from an earlier run, after a reset');
-      expect(again.stderr).toContain('sandpit: ubuntu: reused from an earlier run, untouched since it started');
-      expect(await warmOnes()).toEqual(ids);
-    } finally {
-      await sandpit(['down', 'redis', 'ubuntu']);
-    }
-    expect(await warmOnes()).toEqual([]);
-  });
+        // Right away: a lock left held by the first run would make this one start its own.
+        const second = sandpit(['up', 'redis', '--name', name], { env: warmEnv });
+        await readyLine(second);
+        expect(await named(name)).toEqual([id]);
+        expect((await execa('docker', ['exec', id!, 'redis-cli', 'EXISTS', 'left'])).stdout).toBe('0');
+        second.kill('SIGINT');
+        const again = await second;
+        expectExit(again, 130);
+        expect(again.stderr).toContain(`sandpit: ${name}: reused from an earlier run, after a reset`);
+        expectExit(await sandpit(['down', name]), 0);
+        // The reset's note (lib/reuse/clean-mark.ts) goes with the container.
+        expect(readdirSync(os.tmpdir()).filter((f) => f.includes(id!))).toEqual([]);
+      } finally {
+        await sandpit(['down', name]);
+      }
+      expect(await named(name)).toEqual([]);
+    });
 
-  test('with reuse on, Ctrl-C while the warm service is still starting removes it', async () => {
-    const name = unique('warmearly');
-    const child = sandpit(['up', 'mysql', '--name', name], { env: warmEnv });
-    await saw(child, 'waiting until it answers');
-    // The warm container itself (a claim label), not the one that takes mysql's snapshot if none is cached yet.
-    expect(await eventually(async () => (await containersWith(`sandpit.name=${name}`, 'sandpit.reuse.claim')).length === 1, 60_000, 20)).toBe(true);
-    child.kill('SIGINT');
-    const result = await child;
-    expectExit(result, 130);
-    expect(result.stderr).toContain('sandpit: removed 1 half-started warm container');
-    expect(await named(name)).toEqual([]);
-  });
+    test('with reuse on and no --name: Ctrl-C hands back each service (kept by its preset name), and the next up takes both over', async () => {
+      // Only warm ones of these names: other suites start unnamed redis services of their own.
+      const warmOnes = async () => (await Promise.all(['redis', 'ubuntu'].map((n) => containersWith(`sandpit.name=${n}`, 'sandpit.reuse')))).flat().sort();
+      try {
+        const first = sandpit(['up', 'redis', 'ubuntu'], { env: warmEnv });
+        await readyLine(first);
+        const ids = await warmOnes();
+        expect(ids).toHaveLength(2);
+        first.kill('SIGINT');
+        const ended = await first;
+        expectExit(ended, 130);
+        expect(ended.stderr).toContain('sandpit: press Ctrl-C to hand them back');
+        expect(ended.stderr).toContain('sandpit: handed 2 services back: warm for the next run');
+        const second = sandpit(['up', 'redis', 'ubuntu'], { env: warmEnv });
+        await readyLine(second);
+        second.kill('SIGINT');
+        const again = await second;
+        expect(again.stderr).toContain('sandpit: redis: reused from an earlier run, after a reset');
+        expect(again.stderr).toContain('sandpit: ubuntu: reused from an earlier run, untouched since it started');
+        expect(await warmOnes()).toEqual(ids);
+      } finally {
+        await sandpit(['down', 'redis', 'ubuntu']);
+      }
+      expect(await warmOnes()).toEqual([]);
+    });
 
-  // Guards behaviour that comes from proper-lockfile (it lets go of a process's locks as it exits), which
-  // an earlier note wrongly listed as a gap ("stale within 10 s"): it passed before any change here.
-  test('with reuse on, Ctrl-C before all are ready leaves a service taken over from an earlier run free: the next up takes it', async () => {
-    const cache = unique('warmlet');
-    const db = unique('warmletdb');
-    const project = (services: object) => {
-      const dir = tempFolder('up-letgo');
-      writeFileSync(path.join(dir, 'sandpit.config.json'), JSON.stringify({ services }));
-      return dir;
-    };
-    const cacheOnly = project({ [cache]: { preset: 'redis' } });
-    const both = project({ [cache]: { preset: 'redis' }, [db]: { preset: 'mysql' } });
-    try {
-      const first = sandpit(['up'], { env: warmEnv, cwd: cacheOnly });
-      await readyLine(first);
-      const [id] = await named(cache);
-      first.kill('SIGINT');
-      expectExit(await first, 130);
+    test('with reuse on, Ctrl-C while the warm service is still starting removes it', async () => {
+      const name = unique('warmearly');
+      const child = sandpit(['up', 'mysql', '--name', name], { env: warmEnv });
+      await saw(child, 'waiting until it answers');
+      // The warm container itself (a claim label), not the one that takes mysql's snapshot if none is cached yet.
+      expect(await eventually(async () => (await containersWith(`sandpit.name=${name}`, 'sandpit.reuse.claim')).length === 1, 60_000, 20)).toBe(true);
+      child.kill('SIGINT');
+      const result = await child;
+      expectExit(result, 130);
+      expect(result.stderr).toContain('sandpit: removed 1 half-started warm container');
+      expect(await named(name)).toEqual([]);
+    });
 
-      // Takes the warm redis over, and is stopped while its warm mysql is still starting.
-      const second = sandpit(['up'], { env: warmEnv, cwd: both });
-      await saw(second, 'waiting until it answers');
-      expect(await eventually(async () => (await containersWith(`sandpit.name=${db}`, 'sandpit.reuse.claim')).length === 1, 60_000, 20)).toBe(true);
-      second.kill('SIGINT');
-      const stopped = await second;
-      expectExit(stopped, 130);
-      expect(await named(db)).toEqual([]);
+    // Guards behaviour that comes from proper-lockfile (it lets go of a process's locks as it exits), which
+    // an earlier note wrongly listed as a gap ("stale within 10 s"): it passed before any change here.
+    test('with reuse on, Ctrl-C before all are ready leaves a service taken over from an earlier run free: the next up takes it', async () => {
+      const cache = unique('warmlet');
+      const db = unique('warmletdb');
+      const project = (services: object) => {
+        const dir = tempFolder('up-letgo');
+        writeFileSync(path.join(dir, 'sandpit.config.json'), JSON.stringify({ services }));
+        return dir;
+      };
+      const cacheOnly = project({ [cache]: { preset: 'redis' } });
+      const both = project({ [cache]: { preset: 'redis' }, [db]: { preset: 'mysql' } });
+      try {
+        const first = sandpit(['up'], { env: warmEnv, cwd: cacheOnly });
+        await readyLine(first);
+        const [id] = await named(cache);
+        first.kill('SIGINT');
+        expectExit(await first, 130);
 
-      // Right away: a lock left held would make this run start a redis of its own.
-      const third = sandpit(['up'], { env: warmEnv, cwd: cacheOnly });
-      await readyLine(third);
-      expect(await named(cache)).toEqual([id]);
-      third.kill('SIGINT');
-      expect((await third).stderr).toContain(`sandpit: ${cache}: reused from an earlier run, after a reset`);
-    } finally {
-      // One at a time: `down` of a name with nothing left (db, when this passes) fails before removing any.
-      for (const name of [cache, db]) await sandpit(['down', name]);
-    }
-    expect(await named(cache)).toEqual([]);
+        // Takes the warm redis over, and is stopped while its warm mysql is still starting.
+        const second = sandpit(['up'], { env: warmEnv, cwd: both });
+        await saw(second, 'waiting until it answers');
+        expect(await eventually(async () => (await containersWith(`sandpit.name=${db}`, 'sandpit.reuse.claim')).length === 1, 60_000, 20)).toBe(true);
+        second.kill('SIGINT');
+        const stopped = await second;
+        expectExit(stopped, 130);
+        expect(await named(db)).toEqual([]);
+
+        // Right away: a lock left held would make this run start a redis of its own.
+        const third = sandpit(['up'], { env: warmEnv, cwd: cacheOnly });
+        await readyLine(third);
+        expect(await named(cache)).toEqual([id]);
+        third.kill('SIGINT');
+        expect((await third).stderr).toContain(`sandpit: ${cache}: reused from an earlier run, after a reset`);
+      } finally {
+        // One at a time: `down` of a name with nothing left (db, when this passes) fails before removing any.
+        for (const name of [cache, db]) await sandpit(['down', name]);
+      }
+      expect(await named(cache)).toEqual([]);
+    });
   });
 
   test('up killed with SIGKILL is reaped within 15 s', async () => {

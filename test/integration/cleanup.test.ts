@@ -67,7 +67,8 @@ describe('a process that started containers leaves none behind', () => {
   (process.getuid?.() === 0 ? test : test.skip)('a live session is not judged from another pid namespace with the same hostname', async () => {
     const { child, session } = await holding('wait', ['redis']);
     try {
-      const prune = await execa('unshare', ['--pid', '--fork', '--mount-proc', process.execPath, cli, 'prune'], { reject: false, env: { NO_COLOR: '1' } });
+      // A full prune: it would take other files' idle warm containers and dead sessions made on purpose.
+      const prune = await withPruneLock(() => execa('unshare', ['--pid', '--fork', '--mount-proc', process.execPath, cli, 'prune'], { reject: false, env: { NO_COLOR: '1' } }));
       expect({ exitCode: prune.exitCode, stderr: prune.stderr }).toEqual({ exitCode: 0, stderr: expect.any(String) });
       expect(await containersWith(`sandpit.session=${session}`)).toHaveLength(1);
     } finally {

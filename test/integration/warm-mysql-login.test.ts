@@ -8,6 +8,10 @@ import { mysqlGreeting } from '../../lib/readiness/mysql.js';
 import { mysqlLogin } from '../../lib/readiness/mysql-login.js';
 import type { MysqlService } from '../../lib/types.js';
 import { eventually } from '../helpers/engine.js';
+import { holdOffPrunes } from '../helpers/prune-lock.js';
+
+// Other files' prunes would take the idle warm containers this file hands back and takes over.
+holdOffPrunes();
 
 // The built library: lib/runner reaches lib/isolation's CommonJS sources (.cts), which this Jest
 // config does not transform; `npm test` builds dist/ first.

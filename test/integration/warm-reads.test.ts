@@ -8,6 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { docker, engineChoice } from '../../lib/docker/client.js';
 import { removeContainer } from '../../lib/cleanup/remove.js';
 import { startOrReuse } from '../../lib/reuse/start.js';
+import { holdOffPrunes } from '../helpers/prune-lock.js';
+
+// Other files' prunes would take the idle warm containers this file hands back and takes over.
+holdOffPrunes();
 
 const takeOver = fileURLToPath(new URL('../fixtures/warm-take-over.mjs', import.meta.url));
 

@@ -5,6 +5,10 @@ import { removeContainer } from '../../lib/cleanup/remove.js';
 import { resetterAlive } from '../../lib/cleanup/reused.js';
 import { eventually } from '../helpers/engine.js';
 import { expectExit, sandpit } from '../cli/run.js';
+import { holdOffPrunes } from '../helpers/prune-lock.js';
+
+// Other files' prunes would take the idle warm containers this file hands back and takes over.
+holdOffPrunes();
 
 // The built library: lib/runner reaches lib/isolation's CommonJS sources (.cts), which this Jest
 // config does not transform; `npm test` builds dist/ first.

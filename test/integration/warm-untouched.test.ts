@@ -12,6 +12,10 @@ import type { StartOptions } from '../../lib/types.js';
 import { eventually } from '../helpers/engine.js';
 import { presetImage } from '../helpers/images.js';
 import { expectExit, sandpit, saw } from '../cli/run.js';
+import { holdOffPrunes } from '../helpers/prune-lock.js';
+
+// Other files' prunes would take the idle warm containers this file hands back and takes over.
+holdOffPrunes();
 
 // The built library: lib/runner reaches lib/isolation's CommonJS sources (.cts), which this Jest
 // config does not transform; `npm test` builds dist/ first.

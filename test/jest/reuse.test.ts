@@ -10,6 +10,10 @@ import { removeContainer } from '../../lib/cleanup/remove.js';
 import { LABEL } from '../../lib/cleanup/labels.js';
 import mysql from 'mysql2/promise';
 import { createClient } from '@redis/client';
+import { holdOffPrunes } from '../helpers/prune-lock.js';
+
+// Other files' prunes would take the idle warm containers this file hands back and takes over.
+holdOffPrunes();
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const IDLE_MS = 15_000;

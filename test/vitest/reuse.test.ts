@@ -7,6 +7,10 @@ import { removeContainer } from '../../lib/cleanup/remove.js';
 import { markFile } from '../../lib/cleanup/reused.js';
 import { eventually, inspect } from '../helpers/engine.js';
 import { fixture, reports, runVitest } from './harness.js';
+import { holdOffPrunes } from '../helpers/prune-lock.js';
+
+// Other files' prunes would take the idle warm containers this file hands back and takes over.
+holdOffPrunes();
 
 // Warm reuse under Vitest: the same code as under Jest (lib/runner), through Vitest's global setup,
 // which prepares every worker's copy before any worker exists.
