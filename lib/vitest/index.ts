@@ -5,6 +5,7 @@ import type { TestProject } from 'vitest/node';
 import isolation from '../isolation/index.cjs';
 import type { Isolated, IsolationMap } from '../isolation/types.js';
 import testSide from '../runner/test-side.cjs';
+import { withdrawPublication } from '../runner/publication.js';
 import type { ExecResult, TestService } from '../runner/types.js';
 
 export type { ExecResult, TestService };
@@ -93,9 +94,12 @@ export async function reset(name: string): Promise<void> {
 }
 
 // Code under test that reads SANDPIT_<NAME>_URL sees this worker's copy too, as service() does; in a
-// `projects` run, this project's services (every project's setup wrote into the one main process's env).
-const projectEnv = process.env.VITEST_POOL_ID === undefined ? undefined : inject('sandpit')?.env;
-if (projectEnv) Object.assign(process.env, projectEnv);
+// `projects` run, this project's services only (workers inherit the main process's env: the publication of
+// whichever project's setup ran last), and in a project without sandpit's global setup none.
+if (process.env.VITEST_POOL_ID !== undefined) {
+  withdrawPublication(process.env);
+  Object.assign(process.env, inject('sandpit')?.env);
+}
 if (process.env.VITEST_POOL_ID !== undefined && process.env.SANDPIT_SERVICES !== undefined) {
   const prefixes = JSON.parse(process.env.SANDPIT_SERVICES) as Record<string, string>;
   const provided = inject('sandpit');

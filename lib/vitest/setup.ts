@@ -2,6 +2,10 @@ import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { describe, isSandpitError } from '../errors.js';
 import { RunnerSession, readyLine, waitsAtEnd } from '../runner/session.js';
+import { withdrawPublication } from '../runner/publication.js';
+
+/** This module's worker side: a setup file of every project of the run. */
+const workerSide = fileURLToPath(new URL('./index.js', import.meta.url));
 
 /**
  * Vitest's main process, before any worker: starts the config's services, provides them to tests
@@ -27,22 +31,27 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
   const open = session;
   let published: Record<string, string> = {};
   const publish = () => {
-    for (const key of Object.keys(published)) delete process.env[key];
+    // One publication at a time in this process's env (a user's own global setup after this one reads it):
+    // another project's, or this one's before a rerun, goes first.
+    withdrawPublication(process.env);
     published = open.env();
     Object.assign(process.env, published);
-    // The variables too: several projects' setups share this process's env, and the last one's won in every
-    // project's workers (SANDPIT_SERVICES, the shared database's name). Each worker puts its project's back (index.ts).
+    // The variables too: several projects' setups share this process's env, which every project's workers
+    // inherit (the last one's). Each worker puts its project's in place of it (index.ts).
     project.provide('sandpit', { ...open.published(), env: published });
   };
   publish();
   // A worker's SANDPIT_<NAME>_* are pointed at its own copies by this module's worker side (index.ts), which
   // ran only in test files that import it: code under test that reads them elsewhere shared database 0,
   // silently. As a setup file of the project it runs before every test file (Vitest 3.2 and 4 read the
-  // list when they start the workers, after the global setups).
-  const self = fileURLToPath(new URL('./index.js', import.meta.url));
-  // Not in browser mode: the worker side is Node's (a socket to this process).
-  const browser = (project.config as { browser?: { enabled?: boolean } }).browser?.enabled === true;
-  if (!browser && !project.config.setupFiles.includes(self)) project.config.setupFiles.unshift(self);
+  // list when they start the workers, after the global setups). A project of the run without sandpit's
+  // global setup gets it too, and there it takes the inherited publication out: another project's services
+  // are not this one's (its code found them in SANDPIT_* and used them).
+  for (const each of project.vitest.projects ?? [project]) {
+    // Not in browser mode: the worker side is Node's (a socket to this process).
+    const browser = (each.config as { browser?: { enabled?: boolean } }).browser?.enabled === true;
+    if (!browser && !each.config.setupFiles.includes(workerSide)) each.config.setupFiles.unshift(workerSide);
+  }
   process.stderr.write(readyLine(open.services, begun, open));
 
   if (project.vitest.config.watch) {
@@ -78,7 +87,8 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
   return async () => {
     // Vitest exits right after this: the watchdog removes the containers as it does (SANDPIT_TEARDOWN=wait: here).
     await open.close({ wait: waitsAtEnd() });
-    for (const key of Object.keys(published)) delete process.env[key];
+    // Ours only: another project's may be the one in env now.
+    if (process.env.SANDPIT_EXEC === published.SANDPIT_EXEC) withdrawPublication(process.env);
   };
 }
 

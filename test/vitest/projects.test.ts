@@ -9,20 +9,25 @@ interface Checked {
   seeded: string;
   env: string | null;
   url: string;
+  /** The other project's SANDPIT_<NAME>_* this worker saw. */
+  foreign: string[];
 }
 
 // A monorepo's `projects`, each with its own global setup and config. Its projects have no maxWorkers of
 // their own: only worker 1's copies were made (`Unknown database 'api_w2'`, or an empty redis database),
-// and the last project's SANDPIT_* were every worker's.
-test("Vitest projects, a global setup and a config each: every worker has its own copy of its project's service, in env too", async () => {
+// and the last project's SANDPIT_* were every worker's; then each project's own were there, and the other's
+// too (a's workers saw SANDPIT_STORE_*), and c, with no sandpit, had the last one's.
+test("Vitest projects, a global setup and a config each: every worker has its own copy of its project's service, in env too, and not another project's; a project without sandpit sees none", async () => {
   const f = fixture('projects');
   const result = await runVitest(f, ['run', '--maxWorkers=3']);
-  const checked = readFileSync(f.out, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Checked);
-  expect({ exit: result.exitCode, passed: /Tests +6 passed/.test(result.all ?? '') }).toEqual({ exit: 0, passed: true });
+  const lines = readFileSync(f.out, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Checked | { project: 'c'; seen: string[] });
+  const checked = lines.filter((line): line is Checked => line.project !== 'c');
+  expect({ exit: result.exitCode, passed: /Tests +7 passed/.test(result.all ?? '') }).toEqual({ exit: 0, passed: true });
   expect(checked).toHaveLength(6);
+  expect(lines.filter((line) => line.project === 'c')).toEqual([{ project: 'c', seen: [] }]);
   // Workers past the first ran some of them: what was broken.
   expect(checked.some((c) => c.pool !== '1')).toBe(true);
-  for (const c of checked) expect(c).toMatchObject({ database: c.pool, seeded: c.project, env: c.url });
+  for (const c of checked) expect(c).toMatchObject({ database: c.pool, seeded: c.project, env: c.url, foreign: [] });
   const sessions = [...new Set((result.all ?? '').match(/\(session [^),]+/g) ?? [])].map((s) => s.slice('(session '.length));
   // A session for both, or one each where Vitest loads each project's global setup as a module of its own.
   expect(sessions.length).toBeGreaterThan(0);
