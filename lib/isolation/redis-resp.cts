@@ -82,6 +82,11 @@ const EXPIRIES = 'sandpit:template:expiries';
 // SELECT in a script changes the script's database only (redis 2.8.12+), not the caller's.
 const COPY_ALL = `local to, mark, note, freeze, from = ARGV[1], ARGV[2], ARGV[3], ARGV[4] == '1', ARGV[5]
 local fielded = false
+-- Out of the template: a test's FLUSHDB of the template's database left none, and a copy of nothing would
+-- have emptied this worker's database as if that were the seed.
+if not freeze and redis.call('EXISTS', mark) == 0 then
+  return redis.error_reply('SANDPIT_NO_TEMPLATE database ' .. from .. ' no longer holds the seed: a test emptied it (FLUSHDB there). Empty only the database service() names (or call reset()), and start the run again to seed anew')
+end
 if freeze then
   local line = string.match(redis.call('INFO', 'keyspace'), 'db' .. from .. ':[^\\r\\n]*')
   -- Hash fields with an expiry of their own: redis' subexpiry (7.4+), Valkey's keys_with_volatile_items (9.0+).
@@ -143,10 +148,12 @@ const copy = (from: number, to: number, freeze = false): string[][] => [
 /**
  * FLUSHALL empties every database, the template too: a test's FLUSHALL (a common cleanup) emptied the other
  * workers' databases under their tests, and every later reset, and a warm server's next runs, had no seed
- * to copy. A server with a template refuses it (NOPERM; the README says to use FLUSHDB, or reset()).
- * sandpit's own resets empty one database at a time. Redis 6+ (ACL), as COPY needs 6.2.
+ * to copy. A server with a template refuses it (NOPERM; the README says to use FLUSHDB, or reset()), and
+ * SWAPDB, which put a worker's data in the template's place. sandpit's own resets empty one database at a
+ * time and never swap. Redis 6+ (ACL), as COPY needs 6.2. (ACL rules cannot name a database: a FLUSHDB
+ * run in the template's own database is not refused; the next copy out of it says so.)
  */
-const GUARD = ['ACL', 'SETUSER', 'default', '-flushall'];
+const GUARD = ['ACL', 'SETUSER', 'default', '-flushall', '-swapdb'];
 
 /** Main process, once the server is ready: database 0 as the init scripts left it becomes the template. */
 async function seedTemplate(target: Target): Promise<void> {

@@ -41,7 +41,7 @@ test("a seed's expiring keys and hash fields: each worker's copy has them afresh
   expect(size).toBe('3');
 });
 
-test('a server with a template refuses FLUSHALL (it emptied every worker and the seed); FLUSHDB empties one database, and reset brings the seed back', async () => {
+test('a server with a template refuses FLUSHALL (it emptied every worker and the seed) and SWAPDB; FLUSHDB empties one database, and reset brings the seed back', async () => {
   const seed = path.join(temp, 'kept.redis');
   writeFileSync(seed, 'SET greeting hello\n');
   await using cache = await start({ preset: 'redis', initScripts: [seed], snapshot: false, password: 'pw' });
@@ -50,6 +50,8 @@ test('a server with a template refuses FLUSHALL (it emptied every worker and the
   await isolation.prepareWorker(target, 2);
   const cli = async (...args: string[]) => (await cache.exec(['redis-cli', '-a', 'pw', '--no-auth-warning', ...args])).stdout.trim();
   expect(await cli('-n', '2', 'FLUSHALL')).toMatch(/^NOPERM .*flushall/i);
+  // SWAPDB would put this worker's data where the seed was (the template: database 15).
+  expect(await cli('-n', '2', 'SWAPDB', '2', '15')).toMatch(/^NOPERM .*swapdb/i);
   expect(await cli('-n', '2', 'GET', 'greeting')).toBe('hello');
   expect(await cli('-n', '2', 'FLUSHDB')).toBe('OK');
   await isolation.resetWorker(target, 2);
@@ -58,4 +60,12 @@ test('a server with a template refuses FLUSHALL (it emptied every worker and the
   await cache.exec(['redis-cli', '-a', 'pw', '--no-auth-warning', 'ACL', 'SETUSER', 'default', '+flushall']);
   await isolation.resetMain(target);
   expect(await cli('FLUSHALL')).toMatch(/^NOPERM/);
+});
+
+test("a FLUSHDB in the template's own database (no ACL rule names a database) makes the next copy out of it fail, saying so, rather than copy nothing", async () => {
+  await using cache = await start({ preset: 'redis', initScripts: ['SET greeting hello'], snapshot: false });
+  const target = { preset: 'redis' as const, host: cache.host, port: cache.port, databases: 16 };
+  await isolation.prepareMain(target);
+  expect((await cache.exec(['redis-cli', '-n', '15', 'FLUSHDB'])).stdout.trim()).toBe('OK');
+  await expect(isolation.prepareWorker(target, 2)).rejects.toThrow(/database 15 no longer holds the seed: a test emptied it/);
 });
