@@ -31,6 +31,12 @@ export async function checkEnvFile(file: string | string[]): Promise<void> {
   if (file.trim() === '') throw refuse('the path is empty. Give a file path, such as .env.sandpit.');
   // writeFile would fail on a folder only once the services are up (EISDIR).
   if ((await stat(file).catch(() => undefined))?.isDirectory()) throw refuse(`it is a folder. Give a file path, such as ${path.join(file, '.env')}.`);
+  // Written over, another program's .env lost its settings (and secrets) without a word.
+  const theirs = othersIn(file);
+  if (theirs.length > 0) {
+    const shown = theirs.length > 3 ? `${theirs.slice(0, 3).join(', ')}…` : theirs.join(', ');
+    throw refuse(`it holds ${shown}, which writing it would erase. Give a file of sandpit's own, such as .env.sandpit, or remove that one.`);
+  }
   const folder = path.dirname(path.resolve(file));
   await access(folder, constants.W_OK).catch((error: { code?: string }) => {
     throw refuse(`${folder} ${error.code === 'ENOENT' ? 'does not exist' : 'is not writable'}. Create it, or pick another path.`);
@@ -54,6 +60,34 @@ export async function writeEnvFile(file: string, services: Service[]): Promise<s
  */
 export const envValue = (value: string): string =>
   /^[\w@%+=:,./-]*$/.test(value) ? value : !/['\n]/.test(value) ? `'${value}'` : `"${value.replace(/[\\"$`]/g, '\\$&')}"`;
+
+/**
+ * What in an existing plain file is not sandpit's: variables of other names, and comments (sandpit writes
+ * SANDPIT_* lines only). Nothing for a file that does not exist, or is not a plain file (/dev/stdout).
+ */
+function othersIn(file: string): string[] {
+  let text: string;
+  try {
+    if (!lstatSync(file).isFile()) return [];
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  const names = [...text.matchAll(/^\s*(?:export\s+)?([A-Za-z_]\w*)\s*=/gm)].map((m) => m[1]!).filter((name) => !name.startsWith('SANDPIT_'));
+  return [...new Set(names), ...(/^\s*#/m.test(text) ? ['comments'] : [])];
+}
+
+/**
+ * A failed `up` takes away an env file an earlier one left (sandpit's own only): read later (a CI step that
+ * goes on), it pointed at services that are gone, or at another run's.
+ */
+export function removeOlderEnvFile(file: string): void {
+  try {
+    if (lstatSync(file).isFile() && othersIn(file).length === 0 && /^SANDPIT_\w+=/m.test(readFileSync(file, 'utf8'))) rmSync(file);
+  } catch {
+    // None, or unreadable: nothing of ours to remove.
+  }
+}
 
 /**
  * A foreground `up`'s env file goes with its services: left, it would point the next reader at ports that are

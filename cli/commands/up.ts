@@ -43,7 +43,7 @@ export const up: CommandModule<object, Args> = {
     const names = list.map((o) => o.name ?? ('preset' in o ? o.preset : o.image));
 
     // Before refuseRunning: bad input is refused before the engine is asked anything.
-    const { checkEnvFile, printServices, removeEnvFile, writeEnvFile } = await import('../services.js');
+    const { checkEnvFile, printServices, removeEnvFile, removeOlderEnvFile, writeEnvFile } = await import('../services.js');
     const envFile = args['env-out'];
     if (envFile !== undefined) await checkEnvFile(envFile);
 
@@ -54,19 +54,27 @@ export const up: CommandModule<object, Args> = {
     // Its Ctrl-C hands the warm ones back once they are ready, and removes those still starting before.
     let warm: import('../warm.js').WarmUp | undefined;
     const warmEnd = async () => (warm ? warm.handBack() : (await import('../warm.js')).abandonWarmStarts());
-    let envWritten = () => {}; // a foreground run's env file goes with its services (removeEnvFile)
+    // A foreground run's env file goes with its services (removeEnvFile); until this run writes its own, an older
+    // one of sandpit's at that path goes at a stop or failure: read later, it named services that are gone.
+    let envWritten = () => (envFile === undefined ? undefined : removeOlderEnvFile(envFile));
     // The env file first, and at once: a second signal ends the cleanup at once, and a warm container handed
     // back may be taken by a run that writes the very same text to that file.
-    const release = onInterrupt(detached ? () => removeDetached() : () => (envWritten(), Promise.all([removeSession({ sayNone: !warm }), warmEnd()])));
-    warm = detached ? undefined : await (await import('../warm.js')).warmUp(list);
-    const services = warm?.services ?? (await startWithProgress(list));
+    const release = onInterrupt(detached ? () => (envWritten(), removeDetached()) : () => (envWritten(), Promise.all([removeSession({ sayNone: !warm }), warmEnd()])));
+    const started = async () => {
+      warm = detached ? undefined : await (await import('../warm.js')).warmUp(list);
+      return warm?.services ?? (await startWithProgress(list));
+    };
+    const services = await started().catch((error: unknown) => {
+      envWritten();
+      throw error;
+    });
 
     if (envFile !== undefined) {
       const text = await writeEnvFile(envFile, services).catch(async (error: unknown) => {
         await Promise.all(services.map((s) => s.stop()));
         throw error;
       });
-      if (!detached) envWritten = () => removeEnvFile(envFile, text);
+      envWritten = () => removeEnvFile(envFile, text);
     }
     printServices(services, Boolean(args.json));
     if (detached) {

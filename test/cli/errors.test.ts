@@ -12,6 +12,8 @@ beforeAll(ensureImages, 600_000);
 const folder = tempFolder('errors');
 writeFileSync(path.join(folder, 'bad.sql'), 'CREATE TABLE (;\n');
 mkdirSync(path.join(folder, 'somefolder'));
+// Another program's .env: its settings are not sandpit's to write over.
+writeFileSync(path.join(folder, 'theirs.env'), 'MINE=1\nexport TOKEN=x\n');
 
 // Refused before any container starts: they run against the real engine and against none.
 const beforeAnyStart: [string[], RegExp][] = [
@@ -21,6 +23,7 @@ const beforeAnyStart: [string[], RegExp][] = [
   [['up', '-d', 'redis', '--env-out', 'somefolder'], /^sandpit: Cannot write --env-out "somefolder": it is a folder\. Give a file path, such as somefolder\/\.env\. \(INVALID_OPTION\)$/],
   [['up', '-d', 'redis', '--env-file', 'somefolder'], /^sandpit: Cannot write --env-file "somefolder": it is a folder\. .*\(INVALID_OPTION\)$/],
   [['up', '-d', 'redis', '--env-out='], /^sandpit: Cannot write --env-out "": the path is empty\. .*\(INVALID_OPTION\)$/],
+  [['up', '-d', 'redis', '--env-out', 'theirs.env'], /^sandpit: Cannot write --env-out "theirs\.env": it holds MINE, TOKEN, which writing it would erase\. Give a file of sandpit's own, such as \.env\.sandpit, or remove that one\. \(INVALID_OPTION\)$/],
   [['up', 'redis', 'redis'], /^sandpit: Two services are named "redis"\. .*on the command line one `sandpit up redis --name …` per service\. \(INVALID_OPTION\)$/],
   [['up', 'httpd', '--root', ''], /^sandpit: httpd: root is empty\. .*\(INVALID_OPTION\)$/],
   [['up', 'ubuntu', '--port', '5000'], /^sandpit: ubuntu: port 5000 has nothing to publish: .*\(INVALID_OPTION\)$/],

@@ -269,6 +269,22 @@ describe('sandpit up / ls / exec / logs / down', () => {
     }
   });
 
+  test("a failed up takes an older env file of sandpit's away (a later CI step read dead ports from it); another program's stays as it was", async () => {
+    const dir = tempFolder('envstale');
+    const file = path.join(dir, '.env.ci');
+    writeFileSync(file, 'SANDPIT_OLD_URL=redis://127.0.0.1:1\n');
+    const name = unique('stale');
+    const failed = await sandpit(['up', '-d', 'redis', '--name', name, '--init', 'NOSUCHCOMMAND', '--env-out', file]);
+    expectExit(failed, 1);
+    expect(failed.stderr).toContain('INIT_SCRIPT_FAILED');
+    expect(readdirSync(dir)).toEqual([]);
+    expect(await named(name)).toEqual([]);
+    const theirs = path.join(dir, '.env');
+    writeFileSync(theirs, 'MINE=1\n');
+    expectExit(await sandpit(['up', '-d', 'redis', '--name', name, '--env-out', theirs]), 1);
+    expect(readFileSync(theirs, 'utf8')).toBe('MINE=1\n');
+  });
+
   test('foreground up ended by SIGTERM exits 143 and leaves nothing', async () => {
     const name = unique('term');
     const child = sandpit(['up', 'redis', '--name', name]);
