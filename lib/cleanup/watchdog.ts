@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
 import { sessionId } from './labels.js';
 import { helperEnv, scriptBeside } from './script.js';
+import { endsWithUs, holdExitForWatchdog } from './namespace-end.js';
 
 let started = false;
 /** This process' end of the pipe; undefined when no watchdog runs (or it is gone). */
@@ -30,6 +31,8 @@ export function startWatchdog(): void {
   child.on('exit', () => (pipe = undefined));
   // The pipe must not keep this process alive; it only has to close when we die.
   (pipe as unknown as { unref(): void }).unref();
+  // In a container whose pid 1 is (an ancestor of) this process, the watchdog dies with it: our end waits for its work.
+  if (child.pid !== undefined && endsWithUs()) holdExitForWatchdog(child.pid, pipe);
   if (folders.length > 0) pipe.write(folders.map((folder) => `folder ${folder}\n`).join(''));
 }
 

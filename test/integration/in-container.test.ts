@@ -123,4 +123,60 @@ ${cli} down ${name} ${name}box
       rmSync(site, { recursive: true, force: true });
     }
   }, 120_000);
+
+  // `docker run … npm test`, a CI job's script: the test command is pid 1 of the job's pid namespace, or its
+  // child. When pid 1 ends, the kernel kills everything left there, the watchdog too: a redis started by a
+  // script that never stopped it stayed after `docker run` returned, and `docker stop` (SIGTERM, which pid 1
+  // ignores by default) waited 10 s for SIGKILL and left it too.
+  describe("as the job container's main process (pid 1, or under a pid 1 that ends with it)", () => {
+    const job = async (name: string, command: string[], detach = false) => {
+      const image = await presetImage('ubuntu');
+      return execa('docker', [
+        'run', ...(detach ? ['-d'] : []), '--name', name, '--label', `sandpit-test-job=${name}`,
+        '-v', `${socket}:/var/run/docker.sock`, '-v', `${root}:${root}:ro`, '-v', `${process.execPath}:/usr/local/bin/node:ro`,
+        '-e', 'NO_COLOR=1', '-w', '/tmp', image, ...command,
+      ], { reject: false, timeout: 90_000 });
+    };
+    const script = (name: string, then: string) =>
+      `const { start } = await import(${JSON.stringify(`${root}dist/lib/index.js`)}); await start({ preset: 'redis', name: ${JSON.stringify(name)} }); console.log('up'); ${then}`;
+    const exitCode = async (name: string) => Number((await execa('docker', ['inspect', '-f', '{{.State.ExitCode}}', name])).stdout);
+    const removeJob = (name: string) => execa('bash', ['-c', `docker rm -f ${name} $(docker ps -aq --filter label=sandpit.name=${name}) 2>/dev/null`], { reject: false });
+
+    test('a script that ends without stop(): nothing left once `docker run` returns', async () => {
+      const name = `pid1end${process.pid}`;
+      try {
+        const result = await job(name, ['node', '--input-type=module', '-e', script(name, '')]);
+        expect({ exitCode: result.exitCode, stdout: result.stdout }).toEqual({ exitCode: 0, stdout: 'up' });
+        expect(await containersWith(`sandpit.name=${name}`)).toEqual([]);
+      } finally {
+        await removeJob(name);
+      }
+    }, 120_000);
+
+    test('process.exit(3) under a shell that is pid 1: exit 3, nothing left', async () => {
+      const name = `pid1exit${process.pid}`;
+      try {
+        const result = await job(name, ['sh', '-c', `node --input-type=module -e "${script(name, 'process.exit(3);').replace(/"/g, '\\"')}"`]);
+        expect(result.exitCode).toBe(3);
+        expect(await containersWith(`sandpit.name=${name}`)).toEqual([]);
+      } finally {
+        await removeJob(name);
+      }
+    }, 120_000);
+
+    test('`docker stop` (SIGTERM to pid 1): it exits 143 by that signal, not by the SIGKILL 10 s later, and leaves nothing', async () => {
+      const name = `pid1stop${process.pid}`;
+      try {
+        await job(name, ['node', '--input-type=module', '-e', script(name, 'setInterval(() => {}, 1000);')], true);
+        const until = Date.now() + 60_000;
+        while (!(await execa('docker', ['logs', name], { reject: false })).stdout.includes('up') && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+        expect(await containersWith(`sandpit.name=${name}`)).toHaveLength(1);
+        await execa('docker', ['stop', name]);
+        expect(await exitCode(name)).toBe(143);
+        expect(await containersWith(`sandpit.name=${name}`)).toEqual([]);
+      } finally {
+        await removeJob(name);
+      }
+    }, 120_000);
+  });
 });
