@@ -24,6 +24,11 @@ export const LABEL = {
   project: 'sandpit.project',
   /** Detached: the session that started it, whose watchdog removes it if that start never finished (watchdog.ts). */
   starter: 'sandpit.starter',
+  /**
+   * The engine's container its owner ran in, where the owner's pid namespace ends with it (namespace-end.ts):
+   * a SIGKILL of that container takes the watchdog too, and prune judges the session by the container instead.
+   */
+  ownerContainer: 'sandpit.owner.container',
 } as const;
 
 /** Session of containers that outlive their process on purpose (`sandpit up --detach`). */

@@ -9,6 +9,8 @@ export interface Inspects {
 
 /** What the engine says of the container this process runs in (see ownContainer). */
 export interface OwnContainer {
+  /** Its full id on the engine. */
+  id: string;
   /**
    * Where a local engine's ports must be published from here: the engine's loopback is the host's,
    * not ours, so a service published on 127.0.0.1 never answers here. The gateway of our container's
@@ -56,9 +58,9 @@ async function measure(engine: Inspects): Promise<OwnContainer | undefined> {
   // A job sharing another container's network (`--network container:<id>`, a pod) uses that one's.
   const shared = /^container:(.+)$/.exec(own.HostConfig.NetworkMode ?? '')?.[1];
   const net = shared ? await engine.inspect(shared).catch(() => undefined) : own;
-  if (!net || net.HostConfig.NetworkMode === 'host') return { mounts };
+  if (!net || net.HostConfig.NetworkMode === 'host') return { id: own.Id, mounts };
   const gateway = Object.values(net.NetworkSettings.Networks ?? {}).find((network) => network.Gateway)?.Gateway || undefined;
-  return gateway ? { gateway, mounts } : { mounts };
+  return gateway ? { id: own.Id, gateway, mounts } : { id: own.Id, mounts };
 }
 
 /**

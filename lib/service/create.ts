@@ -6,6 +6,8 @@ import { SandpitError, describe } from '../errors.js';
 import { LABEL, ownerLabels } from '../cleanup/labels.js';
 import { projectTag } from '../cleanup/project.js';
 import { startWatchdog, startingDetached } from '../cleanup/watchdog.js';
+import { endsWithUs } from '../cleanup/namespace-end.js';
+import { ownContainer } from '../engine/own-container.js';
 import { removeContainer } from '../cleanup/remove.js';
 import { copyArchives, copyFiles } from './container.js';
 import { nameInUse } from './names.js';
@@ -23,6 +25,8 @@ export async function createContainer({ n, engine, image, options, snapshot, spe
   // detached one too, until its start is over (its `sandpit.starter` label: lib/cleanup/watchdog.ts).
   startWatchdog();
   if (n.detached) startingDetached();
+  // Measured once per process, and only in a container whose end is ours (one inspect, shared with bind.ts).
+  const owner = !n.detached && endsWithUs() ? (await ownContainer(engine))?.id : undefined;
   try {
     return await engine.create({
       Env: Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),
@@ -46,6 +50,7 @@ export async function createContainer({ n, engine, image, options, snapshot, spe
         // Lets `sandpit ls`, `exec` and the Jest workers rebuild url and credentials later.
         [LABEL.options]: JSON.stringify(options),
         ...ownerLabels(n.detached),
+        ...(owner ? { [LABEL.ownerContainer]: owner } : {}),
         ...snapshot?.labels,
         ...n.labels,
       },

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { containersWith } from '../helpers/engine.js';
 import { presetImage } from '../helpers/images.js';
+import { withPruneLock } from '../helpers/prune-lock.js';
 
 /**
  * Tests that run in a container of the engine they drive, through its mounted socket: a
@@ -173,6 +174,27 @@ ${cli} down ${name} ${name}box
         expect(await containersWith(`sandpit.name=${name}`)).toHaveLength(1);
         await execa('docker', ['stop', name]);
         expect(await exitCode(name)).toBe(143);
+        expect(await containersWith(`sandpit.name=${name}`)).toEqual([]);
+      } finally {
+        await removeJob(name);
+      }
+    }, 120_000);
+
+    // SIGKILL of the whole job: nothing in it runs on. Its services carry the job container's id, and a prune
+    // on the engine's machine (a pid of the job's namespace means nothing here) removes them once it is gone.
+    test('`docker kill` of the job: its services stay, and `sandpit prune` here removes them, naming the job container', async () => {
+      const name = `pid1kill${process.pid}`;
+      try {
+        await job(name, ['node', '--input-type=module', '-e', script(name, 'setInterval(() => {}, 1000);')], true);
+        const until = Date.now() + 60_000;
+        while (!(await execa('docker', ['logs', name], { reject: false })).stdout.includes('up') && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+        const jobId = (await execa('docker', ['inspect', '-f', '{{.Id}}', name])).stdout.trim();
+        await execa('docker', ['rm', '-f', name]);
+        const [service] = await containersWith(`sandpit.name=${name}`);
+        expect(service).toBeDefined();
+        const pruned = await withPruneLock(() => execa(process.execPath, [`${root}dist/cli/main.js`, 'prune'], { reject: false, env: { NO_COLOR: '1' } }));
+        expect(pruned.exitCode).toBe(0);
+        expect(pruned.stdout).toContain(`  ${name} (${service!.slice(0, 12)}): the container its process ran in (${jobId.slice(0, 12)}) is gone`);
         expect(await containersWith(`sandpit.name=${name}`)).toEqual([]);
       } finally {
         await removeJob(name);
