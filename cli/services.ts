@@ -8,8 +8,8 @@ import type { Service } from '../lib/types.js';
 type WithExtras = Service & Partial<Record<'user' | 'password' | 'database' | 'rootPassword', string>>;
 
 export function describeService(s: WithExtras) {
-  const { name, preset, url, clientCommand, host, port, containerId, user, password, database, rootPassword } = s;
-  return { name, preset, url, clientCommand, host, port, containerId, ...(user === undefined ? {} : { user, password, database, rootPassword }) };
+  const { name, preset, url, clientCommand, host, port, containerId, internal, user, password, database, rootPassword } = s;
+  return { name, preset, url, clientCommand, host, port, containerId, ...(internal ? { internal } : {}), ...(user === undefined ? {} : { user, password, database, rootPassword }) };
 }
 
 export function printServices(services: Service[], json: boolean): void {

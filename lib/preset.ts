@@ -44,6 +44,8 @@ export interface Target {
   port: number;
   exec(command: string[]): Promise<ExecResult>;
   logs(): Promise<string>;
+  /** Whether the container runs now (one inspect). */
+  running(): Promise<boolean>;
 }
 
 export interface Preset<Options extends object = Record<string, unknown>, Resolved extends object = Options> {

@@ -76,6 +76,12 @@ export interface Service {
   /** Host ports by container port, for custom images with several. */
   readonly ports: Readonly<Record<number, number>>;
   readonly url: string;
+  /**
+   * How another container on the same engine reaches it (an app container started beside its database):
+   * the service container's address on their network and its own port, e.g. `redis://172.17.0.3:6379`.
+   * `url` names 127.0.0.1, which in another container is that container. Absent for ubuntu (no service port).
+   */
+  readonly internal?: { readonly host: string; readonly port: number; readonly url: string };
   /** A command line to paste (`mysql -h … -P … -u … -p… db`, `redis-cli …`, `curl …`); '' when there is none. */
   readonly clientCommand: string;
   /** Runs a command in the container; `env` adds variables for this command only. */

@@ -41,7 +41,13 @@ export function customPreset(raw: Record<string, unknown>): Preset<object, objec
 }
 
 function readyCheck(ready: ReadyCheck | undefined, firstPort: number | undefined): Preset['probe'] {
-  if (ready === undefined) return async () => {};
+  // Nothing asked: ready once it runs. A command that ended at once was "ready" on port 0 (nothing published),
+  // and only the first exec said it had exited; now the start waits for that exit and fails with its code.
+  if (ready === undefined) {
+    return async (t) => {
+      if (!(await t.running())) throw new Error('it is not running');
+    };
+  }
   if ('http' in ready) {
     need(firstPort, 'ready.http');
     const path = ready.http.startsWith('/') ? ready.http : `/${ready.http}`;

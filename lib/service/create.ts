@@ -13,6 +13,7 @@ import { copyArchives, copyFiles } from './container.js';
 import { nameInUse } from './names.js';
 import { portHolder } from './port-holder.js';
 import type { LaunchPlan } from './plan.js';
+import { networkAddress } from './internal.js';
 
 /** The container a start works on (its id); replaced in place when a lost port race makes a second one. */
 export interface Held {
@@ -97,16 +98,20 @@ export async function fillAndStart(plan: LaunchPlan, held: Held): Promise<void> 
   await plan.engine.start(held.id);
 }
 
-/** Container port → the host port it got; one engine call, skipped when nothing is published. */
-export async function hostPorts(engine: EngineCalls, id: string, ports: number[]): Promise<Record<number, number>> {
-  if (ports.length === 0) return {};
-  const bindings = (await engine.inspect(id)).NetworkSettings.Ports ?? {};
+/**
+ * Container port → the host port it got, and the container's address on its network (what other containers
+ * reach it at: lib/service/internal.ts). One engine call, skipped when nothing is published.
+ */
+export async function hostPorts(engine: EngineCalls, id: string, ports: number[]): Promise<{ published: Record<number, number>; address?: string }> {
+  if (ports.length === 0) return { published: {} };
+  const settings = (await engine.inspect(id)).NetworkSettings;
   const published: Record<number, number> = {};
-  for (const [key, hosts] of Object.entries(bindings)) {
+  for (const [key, hosts] of Object.entries(settings.Ports ?? {})) {
     const hostPort = hosts?.[0]?.HostPort;
     if (hostPort) published[Number.parseInt(key, 10)] = Number(hostPort);
   }
-  return published;
+  const address = networkAddress(settings.Networks);
+  return address ? { published, address } : { published };
 }
 
 async function portError(service: string, error: unknown, port: LaunchPlan['n']['port'], id: string): Promise<SandpitError | undefined> {

@@ -5,6 +5,7 @@ import type { PresetName, Service } from '../types.js';
 import { execIn, logsOf } from './container.js';
 import { whyNotRunning } from './not-running.js';
 import type { ExecResult } from '../preset.js';
+import type { Endpoint } from './internal.js';
 
 /** What is known of a running service, however it was found (started here, or listed). */
 export interface ServiceFields {
@@ -15,6 +16,8 @@ export interface ServiceFields {
   port: number;
   ports: Record<number, number>;
   url: string;
+  /** How other containers on the engine reach it (lib/service/internal.ts); absent with no network address or service port. */
+  internal?: Endpoint;
   /** A command line to paste (`redis-cli -h … -p …`); '' when the preset has none. */
   clientCommand: string;
   /** mysql's user/password/database/rootPassword. */

@@ -1,4 +1,5 @@
 import type { ContainerInfo } from 'dockerode';
+import { internalEndpoint, networkAddress, type Endpoint } from './internal.js';
 import { engineCalls } from '../docker/calls.js';
 import { SandpitError } from '../errors.js';
 import { DETACHED, LABEL, REUSED } from '../cleanup/labels.js';
@@ -53,6 +54,7 @@ export function describeContainer(c: ContainerInfo, reach: EngineReach): Service
     // A stopped container publishes no port: no url to give for a service reached on one (it read redis://127.0.0.1:0).
     url: !port && (!preset || preset.containerPort !== undefined) ? '' : preset ? preset.url({ host, port }, options) : `tcp://${host}:${port}`,
     clientCommand: preset?.client?.({ host, port }, options) ?? '',
+    ...internalOf(c, preset, options),
     owner: labels[LABEL.reuse] !== undefined ? REUSED : (labels[LABEL.session] ?? DETACHED),
     createdAt: new Date(c.Created * 1000),
     state: c.State,
@@ -61,6 +63,13 @@ export function describeContainer(c: ContainerInfo, reach: EngineReach): Service
     ...(labels[LABEL.reuseProject] ? { project: labels[LABEL.reuseProject] } : {}),
     ...(labels[LABEL.project] ? { project: labels[LABEL.project] } : {}),
   };
+}
+
+/** Where other containers reach it (lib/service/internal.ts): a preset's service, on the network that gave it an address. */
+function internalOf(c: ContainerInfo, preset: ReturnType<typeof presetByName> | undefined, options: object): { internal?: Endpoint } {
+  const address = networkAddress(c.NetworkSettings?.Networks);
+  if (!address || preset?.containerPort === undefined) return {};
+  return { internal: internalEndpoint(preset, { host: address, port: preset.containerPort }, options) };
 }
 
 const parse = (json: string | undefined): object => {

@@ -18,7 +18,7 @@ export const matches = (wanted: string, service: { name: string; containerId: st
 export const matchesId = (wanted: string, service: { containerId: string }): boolean => /^[0-9a-f]{4,64}$/.test(wanted) && service.containerId.startsWith(wanted);
 
 /** Names are how services are found again (`sandpit exec db`, SANDPIT_DB_URL): they must differ. */
-export function assertDistinctNames(list: (PresetName | StartOptions)[]): void {
+export function assertDistinctNames(list: readonly (PresetName | StartOptions)[]): void {
   const names = list.map(serviceName);
   const duplicate = names.find((name, i) => names.indexOf(name) !== i);
   if (duplicate) {

@@ -12,6 +12,7 @@ import { createContainer, fillAndStart, hostPorts, type Held } from './create.js
 import { LOG_LINES, failure } from './failure.js';
 import { StartedService } from './handle.js';
 import { planLaunch } from './plan.js';
+import { internalEndpoint } from './internal.js';
 
 /**
  * Starts a preset (or any image) and resolves once the service really answers.
@@ -49,12 +50,18 @@ async function launch(input: PresetName | StartOptions, via?: Launch): Promise<S
   try {
     await fillAndStart(plan, held);
     const { id } = held;
-    const published = await hostPorts(engine, id, plan.ports);
+    const { published, address } = await hostPorts(engine, id, plan.ports);
     // After the inspect, not beside it: the wait holds its connection until the start is over, and over
     // ssh:// a request beside it opens another (a login). A container that died first answers it at once.
     const ended = exitOf(engine, id, stop.signal);
     const port = n.preset.containerPort === undefined ? 0 : (published[n.preset.containerPort] ?? 0);
-    const target: Target = { host, port, exec: async (command) => execIn(await docker(), id, command), logs: async () => logsOf(await docker(), id) };
+    const target: Target = {
+      host,
+      port,
+      exec: async (command) => execIn(await docker(), id, command),
+      logs: async () => logsOf(await docker(), id),
+      running: async () => (await engine.inspect(id)).State.Running,
+    };
     stage = 'ready';
     say('ready', 'waiting until it answers');
     const { probe, exited, endedClean } = readyWhen(() => n.preset.probe(target, options), ended, via?.endsAfterInit);
@@ -75,6 +82,7 @@ async function launch(input: PresetName | StartOptions, via?: Launch): Promise<S
       port,
       ports: published,
       url: n.preset.url(target, options),
+      ...(address && n.preset.containerPort !== undefined ? { internal: internalEndpoint(n.preset, { host: address, port: n.preset.containerPort }, options) } : {}),
       clientCommand: n.preset.client?.(target, options) ?? '',
       extras: n.preset.extras?.(options) ?? {},
     });

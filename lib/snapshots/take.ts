@@ -61,7 +61,8 @@ export async function takeSnapshot(request: TakeRequest): Promise<string> {
     let unkept: string | undefined;
     if (Running) {
       // No stand-in, or an entrypoint that did not run it: a serving server, stopped cleanly.
-      unkept = await recipe.seal?.({ host: built.host, port: built.port, exec: built.exec, logs: built.logs }, options);
+      const running = async () => (await container.inspect()).State.Running;
+      unkept = await recipe.seal?.({ host: built.host, port: built.port, exec: built.exec, logs: built.logs, running }, options);
       // Said after "running them once, kept as a snapshot…" (use.ts): this takes that back.
       if (unkept) request.say(`${unkept}: so no snapshot is kept after all; they run at each start`, true);
       request.say('stopping the server cleanly');

@@ -168,6 +168,19 @@ describe('errors say what is wrong and how to fix it', () => {
     expect(error.logs).toContain('dying');
   });
 
+  // With no `ready`, a custom image is ready once it runs: one whose command ended at once was "ready" on port 0
+  // (nothing published once it had exited), and only the first exec() said it was gone.
+  test.each([
+    ['with a port', { ports: [80] }],
+    ['with none', {}],
+  ])('NOT_READY when a custom container with no ready check exits at once (%s), not a service on port 0', async (_, more) => {
+    const error = await failure(start({ image: await presetImage('ubuntu'), name: 'quits', command: ['sh', '-c', 'echo quitting; exit 3'], ...more }));
+    expect(error.code).toBe('NOT_READY');
+    expect(error.message).toMatch(/^quits: the container exited with code 3/);
+    expect(error.logs).toContain('quitting');
+    expect(await containersWith('sandpit.name=quits')).toEqual([]);
+  });
+
   test("a preset's image option naming another preset's image: the engine's words, then what to give", async () => {
     const error = await failure(start({ preset: 'redis', name: 'wrongimage', image: await presetImage('httpd') }));
     expect(error.code).toBe('NOT_READY');

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { startAll } from '../../lib/service/group.js';
 import { sessionId } from '../../lib/cleanup/labels.js';
-import { SandpitError } from '../../lib/index.js';
+import { SandpitError, startAll as publicStartAll } from '../../lib/index.js';
 import { containersWith, inspect } from '../helpers/engine.js';
 
 describe('startAll (what `sandpit up` and the Jest preset use)', () => {
@@ -15,6 +15,20 @@ describe('startAll (what `sandpit up` and the Jest preset use)', () => {
     expect(error).toBeInstanceOf(SandpitError);
     expect((error as SandpitError).code).toBe('IMAGE_UNAVAILABLE');
     expect(await containersWith(`sandpit.session=${sessionId}`)).toEqual([]);
+  });
+
+  test('from the package: each service typed as start() types it, and `await using` of the group stops every one', async () => {
+    let ids: string[] = [];
+    {
+      await using group = await publicStartAll(['redis', { preset: 'httpd', name: 'site' }] as const);
+      const [cache, site] = group;
+      const password: string | undefined = cache.password; // a RedisService, as start('redis') gives
+      expect(password).toBeUndefined();
+      expect(site.name).toBe('site');
+      ids = group.map((s) => s.containerId);
+      expect((await containersWith(`sandpit.session=${sessionId}`)).sort()).toEqual(ids.map((id) => id.slice(0, 12)).sort());
+    }
+    expect(await Promise.all(ids.map((id) => containersWith(`sandpit.session=${sessionId}`).then((all) => all.includes(id.slice(0, 12)))))).toEqual([false, false]);
   });
 
   test('a slow-booting preset (mysql) goes first: the others are created once its container runs', async () => {

@@ -40,6 +40,8 @@ describe('types for a CommonJS TypeScript project (moduleResolution node10)', ()
         "export const options: StartOptions = { preset: 'redis' };",
         "export const url: string = service('cache').url;",
         "export type Provided = SandpitContext['services'];",
+        "import { startAll, type MysqlService, type RedisService } from 'sandpit-services';",
+        "export async function group(): Promise<[MysqlService, RedisService]> { const [db, cache] = await startAll([{ preset: 'mysql' }, 'redis']); return [db, cache]; }",
         '',
       ].join('\n'));
       const result = await execa(process.execPath, [tsc, '-p', project], { reject: false });
