@@ -84,8 +84,8 @@ export interface Service {
   readonly internal?: { readonly host: string; readonly port: number; readonly url: string };
   /** A command line to paste (`mysql -h … -P … -u … -p… db`, `redis-cli …`, `curl …`); '' when there is none. */
   readonly clientCommand: string;
-  /** Runs a command in the container; `env` adds variables for this command only. */
-  exec(command: string[], env?: Record<string, string>): Promise<ExecResult>;
+  /** Runs a command in the container (a string through `sh -c`, as the test side's exec()); `env` adds variables for this command only. */
+  exec(command: string | string[], env?: Record<string, string>): Promise<ExecResult>;
   /** Recent output as text. */
   logs(options?: { tail?: number }): Promise<string>;
   /** Removes the container. Safe to call twice; `await using` calls it. */

@@ -37,9 +37,11 @@ export class StartedService implements Service {
     Object.assign(this, fields, extras);
   }
 
-  async exec(command: string[], env?: Record<string, string>): Promise<ExecResult> {
+  async exec(command: string | string[], env?: Record<string, string>): Promise<ExecResult> {
+    // A string, as the Jest and Vitest exec() take one: it was a TypeError (command.join) from plain JavaScript.
+    const argv = typeof command === 'string' ? ['sh', '-c', command] : command;
     const client = await docker();
-    return execIn(client, this.containerId, command, env).catch((error: unknown) => this.#explain(client, error));
+    return execIn(client, this.containerId, argv, env).catch((error: unknown) => this.#explain(client, error));
   }
 
   async logs({ tail = 200 }: { tail?: number } = {}): Promise<string> {

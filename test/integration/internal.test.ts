@@ -11,7 +11,8 @@ test("a container started beside a service reaches it at service.internal, as it
   expect(db.internal?.url).toBe(`mysql://${db.user}:${db.password}@${db.internal!.host}:3306/shop`);
   // The app: redis' own image for its redis-cli, told where the service is only through its env, as an app is.
   await using app = await start({ image: await presetImage('redis'), name: 'app', command: ['sleep', 'infinity'], env: { REDIS_URL: cache.internal!.url, LOOPBACK_URL: cache.url } });
-  const ping = (variable: string) => app.exec(['sh', '-c', `redis-cli -u "$${variable}" ping`]);
+  // A string goes through sh -c, as the Jest and Vitest exec() take it (it was a TypeError here).
+  const ping = (variable: string) => app.exec(`redis-cli -u "$${variable}" ping`);
   expect((await ping('REDIS_URL')).stdout.trim()).toBe('PONG');
   expect((await ping('LOOPBACK_URL')).stdout + (await ping('LOOPBACK_URL')).stderr).toMatch(/Connection refused/);
 });
