@@ -86,7 +86,7 @@ export async function fillAndStart(plan: LaunchPlan, held: Held): Promise<void> 
   say('start', 'starting');
   const lost = await plan.engine.start(held.id).then(
     () => undefined,
-    async (error: unknown) => (await portError(n.name, error, n.port, held.id)) ?? Promise.reject(error),
+    async (error: unknown) => (await portError(n.name, error, n.port, held.id)) ?? Promise.reject(addressError(n.name, error, plan.bindAddress) ?? error),
   );
   if (!lost) return;
   // 'standard' is a preference; a port the user named is not.
@@ -112,6 +112,16 @@ export async function hostPorts(engine: EngineCalls, id: string, ports: number[]
   }
   const address = networkAddress(settings.Networks);
   return address ? { published, address } : { published };
+}
+
+/** The engine's machine has no such address: Docker's words were the whole first line, under NOT_READY. */
+function addressError(service: string, error: unknown, bindAddress: string): SandpitError | undefined {
+  if (!/cannot assign requested address/i.test(describe(error))) return undefined;
+  return new SandpitError(
+    'INVALID_OPTION',
+    `${service}: bindAddress ${bindAddress} is not an address of the engine's machine: give one of its addresses, or leave bindAddress unset. (${describe(error)})`,
+    { cause: error, service, stage: 'start' },
+  );
 }
 
 async function portError(service: string, error: unknown, port: LaunchPlan['n']['port'], id: string): Promise<SandpitError | undefined> {

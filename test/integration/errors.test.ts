@@ -181,6 +181,13 @@ describe('errors say what is wrong and how to fix it', () => {
     expect(await containersWith('sandpit.name=quits')).toEqual([]);
   });
 
+  test("a bindAddress the engine's machine does not have: INVALID_OPTION saying what to give, not NOT_READY in the engine's words", async () => {
+    const error = await failure(start({ preset: 'redis', name: 'badaddr', bindAddress: '10.99.99.99' }));
+    expect(error.code).toBe('INVALID_OPTION');
+    expect(error.message).toMatch(/^badaddr: bindAddress 10\.99\.99\.99 is not an address of the engine's machine: give one of its addresses, or leave bindAddress unset\. \(.*cannot assign requested address/);
+    expect(await containersWith('sandpit.name=badaddr')).toEqual([]);
+  });
+
   test("a preset's image option naming another preset's image: the engine's words, then what to give", async () => {
     const error = await failure(start({ preset: 'redis', name: 'wrongimage', image: await presetImage('httpd') }));
     expect(error.code).toBe('NOT_READY');
