@@ -108,6 +108,14 @@ export interface RedisService extends Service {
 
 type ServiceFor<P> = P extends 'mysql' ? MysqlService : P extends 'redis' ? RedisService : Service;
 
+/**
+ * The options a start of `O` may hold: its preset's (or a custom image's) and the common ones. start()'s
+ * options are a generic (`const O`, which types each service), and TypeScript checks no excess keys on a
+ * generic: `initScript: [...]` compiled, and failed only when it ran. A key outside these is `never` here.
+ */
+type Allowed<O> = O extends { preset: infer P extends PresetName } ? PresetStartOptions<P> : O extends { image: string } ? CustomStartOptions : unknown;
+export type NoExtraKeys<O> = O extends object ? O & { [K in Exclude<keyof O, keyof Allowed<O>>]: never } : O;
+
 export type StartedFrom<O> = O extends PresetName
   ? ServiceFor<O>
   : O extends { preset: infer P }

@@ -6,7 +6,7 @@ import { waitFor } from '../readiness/wait.js';
 import { noticesIn } from '../seeds/index.js';
 import type { Launch } from '../snapshots/launch.js';
 import type { Target } from '../preset.js';
-import type { PresetName, StartOptions, StartedFrom } from '../types.js';
+import type { NoExtraKeys, PresetName, StartOptions, StartedFrom } from '../types.js';
 import { execIn, exitOf, logsOf, type Ended } from './container.js';
 import { createContainer, fillAndStart, hostPorts, type Held } from './create.js';
 import { LOG_LINES, failure } from './failure.js';
@@ -18,7 +18,7 @@ import { internalEndpoint } from './internal.js';
  * Starts a preset (or any image) and resolves once the service really answers.
  * Whatever fails on the way, the container is removed before the error reaches the caller.
  */
-export async function start<const O extends PresetName | StartOptions>(input: O): Promise<StartedFrom<O>> {
+export async function start<const O extends PresetName | StartOptions>(input: O & NoExtraKeys<O>): Promise<StartedFrom<O>> {
   // From plain JavaScript, start('redis', { port: 6380 }) dropped its options without a word. Only an
   // object: names.map(start) passes an index and the array, and must keep working.
   const extra: unknown = arguments[1];

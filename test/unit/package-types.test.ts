@@ -42,6 +42,18 @@ describe('types for a CommonJS TypeScript project (moduleResolution node10)', ()
         "export type Provided = SandpitContext['services'];",
         "import { startAll, type MysqlService, type RedisService } from 'sandpit-services';",
         "export async function group(): Promise<[MysqlService, RedisService]> { const [db, cache] = await startAll([{ preset: 'mysql' }, 'redis']); return [db, cache]; }",
+        "import { start } from 'sandpit-services';",
+        "export async function typos(): Promise<void> {",
+        "  // @ts-expect-error: a key no preset has (initScript): start()'s options are a generic, where TypeScript checks no excess keys by itself",
+        "  await start({ preset: 'mysql', initScript: ['x.sql'] });",
+        "  // @ts-expect-error: database is mysql's, not redis'",
+        "  await start({ preset: 'redis', database: 'x' });",
+        "  // @ts-expect-error: env is a custom image's",
+        "  await start({ preset: 'redis', env: { A: '1' } });",
+        "  const db: MysqlService = await start({ preset: 'mysql', initScripts: ['x.sql'], database: 'shop' });",
+        "  await start({ image: 'nginx:1.27', ports: [80], env: { A: '1' }, ready: { http: '/' } });",
+        "  void db;",
+        "}",
         '',
       ].join('\n'));
       const result = await execa(process.execPath, [tsc, '-p', project], { reject: false });
