@@ -30,7 +30,7 @@ export interface CommonOptions {
    */
   detached?: boolean;
   onProgress?: (event: ProgressEvent) => void;
-  /** Extra container labels; they override sandpit's owner labels (warm reuse hands containers on). */
+  /** Extra container labels. Not in sandpit's own namespace (`sandpit`, `sandpit.*`): those decide who removes the container. */
   labels?: Record<string, string>;
   /**
    * mysql, and redis with init scripts: start from a snapshot of the data as the first start left it

@@ -4,6 +4,7 @@ import { assertDistinctNames } from './names.js';
 import { quietProgress } from './progress.js';
 import { isDetached, startInGroup } from './start.js';
 import { keepDetached } from '../cleanup/watchdog.js';
+import { refuseOwnLabels } from '../options/labels.js';
 
 /** startAll's result: each service typed as start() types it, in the order given; `await using` stops them all. */
 export type StartedGroup<L extends readonly (PresetName | StartOptions)[]> = { -readonly [K in keyof L]: StartedFrom<L[K]> } & AsyncDisposable;
@@ -15,6 +16,7 @@ export type StartedGroup<L extends readonly (PresetName | StartOptions)[]> = { -
  */
 export async function startAll<const L extends readonly (PresetName | StartOptions)[]>(list: L): Promise<StartedGroup<L>> {
   assertDistinctNames(list);
+  list.forEach(refuseOwnLabels);
   const results = await Promise.allSettled(slowFirst(list).map((starting) => starting()));
   const started = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

@@ -13,6 +13,7 @@ import { LOG_LINES, failure } from './failure.js';
 import { StartedService } from './handle.js';
 import { planLaunch } from './plan.js';
 import { internalEndpoint } from './internal.js';
+import { refuseOwnLabels } from '../options/labels.js';
 
 /**
  * Starts a preset (or any image) and resolves once the service really answers.
@@ -26,6 +27,7 @@ export async function start<const O extends PresetName | StartOptions>(input: O 
     const preset = typeof input === 'string' ? input : String((input as { preset?: string }).preset ?? 'redis');
     throw new SandpitError('INVALID_OPTION', `start() takes one argument: put the options with the preset, start({ preset: '${preset}', ...options }).`);
   }
+  refuseOwnLabels(input);
   const service = await launch(input);
   if (isDetached(input)) keepDetached([service.containerId]);
   return service as unknown as StartedFrom<O>;
@@ -36,6 +38,9 @@ export async function start<const O extends PresetName | StartOptions>(input: O 
  * group is ready, as a group that fails removes the ones that were.
  */
 export const startInGroup = (input: PresetName | StartOptions): Promise<StartedService> => launch(input);
+
+/** start() for sandpit's own callers, whose labels are sandpit's (warm reuse hands its containers on with them). */
+export const startWithLabels = (input: StartOptions): Promise<StartedService> => launch(input);
 
 export const isDetached = (input: PresetName | StartOptions): boolean => typeof input === 'object' && input.detached === true;
 

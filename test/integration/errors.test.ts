@@ -3,7 +3,7 @@ import { execa } from 'execa';
 import { spawnSync } from 'node:child_process';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { start } from '../../lib/index.js';
+import { start, startAll as publicStartAll } from '../../lib/index.js';
 import { sessionId } from '../../lib/cleanup/labels.js';
 import { presetImage } from '../helpers/images.js';
 import { containersWith } from '../helpers/engine.js';
@@ -179,6 +179,15 @@ describe('errors say what is wrong and how to fix it', () => {
     expect(error.message).toMatch(/^quits: the container exited with code 3/);
     expect(error.logs).toContain('quitting');
     expect(await containersWith('sandpit.name=quits')).toEqual([]);
+  });
+
+  test("a label in sandpit's own namespace is refused before anything starts: sandpit.session made a container nothing would remove", async () => {
+    for (const starting of [() => start({ preset: 'redis', name: 'ownlabel', labels: { 'sandpit.session': 'mine' } }), () => publicStartAll([{ preset: 'redis', name: 'ownlabel', labels: { sandpit: 'x' } }])]) {
+      const error = await failure(starting());
+      expect(error.code).toBe('INVALID_OPTION');
+      expect(error.message).toMatch(/^Label sandpit(\.session)? is sandpit's own \(it decides who removes the container, and when\): give your labels another prefix, such as myapp\./);
+    }
+    expect(await containersWith('sandpit.name=ownlabel')).toEqual([]);
   });
 
   test("a bindAddress the engine's machine does not have: INVALID_OPTION saying what to give, not NOT_READY in the engine's words", async () => {
