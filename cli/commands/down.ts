@@ -11,14 +11,14 @@ interface Args {
 
 export const down: CommandModule<object, Args> = {
   command: 'down [names..]',
-  describe: 'Remove services left running by `up --detach`',
+  describe: "Remove services left running by `up --detach`: named ones, or this project's",
   builder: (y) =>
     y
       .positional('names', { type: 'string', array: true, describe: 'service names or container ids (see `sandpit ls`)' })
       .option('all', { type: 'boolean', describe: "every detached service on this engine, any project's" })
       .option('project', { type: 'string', describe: "the project whose services these are (default: this folder; as up's --project). Env: SANDPIT_PROJECT" })
       .option('dry-run', { type: 'boolean', describe: 'say what would be removed, and remove nothing' })
-      .check((a) => (a.all || (a.names?.length ?? 0) > 0 ? true : 'Name the services to remove (see `sandpit ls`), or pass --all for every detached service on this engine, anyone\'s (--dry-run lists them).'))
+      .example('$0 down', "remove this project's detached services (this folder's, as docker compose down)")
       .example('$0 down db cache', 'remove two services')
       .example('$0 down --all', "remove every detached service, any project's")
       .example('$0 down --all --dry-run', 'list what --all would remove') as never,
@@ -29,7 +29,9 @@ export const down: CommandModule<object, Args> = {
     const { refreshing, refreshersEnded } = await import('../../lib/reuse/refreshing.js');
     const { matches, matchesId } = await import('../../lib/service/names.js');
     const { inProject } = await import('../../lib/cleanup/project.js');
-    const wanted = (s: ServiceInfo) => all || names.some((n) => matches(n, s));
+    // No names: this project's detached services, as `docker compose down` takes its folder's. The only offer
+    // was --all (anyone's, on the whole engine), which a person must not need for their own.
+    const wanted = (s: ServiceInfo) => all || (names.length === 0 ? s.owner === 'detached' && inProject(s.project) : names.some((n) => matches(n, s)));
     // A refresher's note names the service and the changed container it removes: by id prefix too.
     const notes = (n: string, r: RefresherNote) => matches(n, { name: r.name, containerId: r.id });
     const covers = (r: RefresherNote) => all || names.some((n) => notes(n, r));

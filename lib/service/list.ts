@@ -2,7 +2,8 @@ import type { ContainerInfo } from 'dockerode';
 import { internalEndpoint, networkAddress, type Endpoint } from './internal.js';
 import { engineCalls } from '../docker/calls.js';
 import { SandpitError } from '../errors.js';
-import { DETACHED, LABEL, REUSED } from '../cleanup/labels.js';
+import { realpathSync } from 'node:fs';
+import { DETACHED, LABEL, REUSED, machine } from '../cleanup/labels.js';
 import { inProject, projectShown } from '../cleanup/project.js';
 import { isPresetName, presetByName, type PresetName } from '../presets/index.js';
 import { hostOf, type EngineReach } from './host.js';
@@ -21,6 +22,8 @@ export interface ServiceInfo extends ServiceFields {
    * file of the test run that started it (absent from `sandpit up`'s).
    */
   project?: string;
+  /** A running process's own service (not detached, not warm) started on this machine: that process's pid. */
+  ownerPid?: number;
 }
 
 /**
@@ -62,6 +65,7 @@ export function describeContainer(c: ContainerInfo, reach: EngineReach): Service
     ...(labels[LABEL.reuse] === undefined ? {} : { reuseKey: labels[LABEL.reuse] }),
     ...(labels[LABEL.reuseProject] ? { project: labels[LABEL.reuseProject] } : {}),
     ...(labels[LABEL.project] ? { project: labels[LABEL.project] } : {}),
+    ...(labels[LABEL.host] === machine && Number(labels[LABEL.pid]) > 0 ? { ownerPid: Number(labels[LABEL.pid]) } : {}),
   };
 }
 
@@ -88,14 +92,16 @@ const parse = (json: string | undefined): object => {
 export async function attach(name: string, { session }: { session?: string } = {}): Promise<StartedService> {
   const all = await listServices();
   const matching = all.filter((s) => matches(name, s) && (session === undefined || s.owner === session));
-  // A name only detached services share, of two projects (two CI jobs' `db`), means this project's.
-  const here = matching.filter((s) => s.owner === DETACHED && inProject(s.project));
-  const found = matching.length > 1 && here.length === 1 && matching.every((s) => s.owner === DETACHED) ? here : matching;
+  // A name several services share (two CI jobs' `db`; another terminal's or a test run's `redis`) means this
+  // project's: a detached one of it, or one a process running in this folder owns. Only a test run's redis
+  // elsewhere made `sandpit exec redis` in the folder of the detached one ambiguous.
+  const here = matching.filter((s) => (s.owner === DETACHED ? inProject(s.project) : s.ownerPid !== undefined && runsHere(s.ownerPid)));
+  const found = matching.length > 1 && here.length === 1 ? here : matching;
   const match = found[0];
   if (found.length > 1 && session === undefined) {
     throw new SandpitError(
       'INVALID_OPTION',
-      `"${name}" matches ${found.length} services (${found.map((s) => `${s.name} ${shortId(s.containerId)}${s.owner === DETACHED && s.project ? ` detached for ${projectShown(s.project)}` : ''}`).join(', ')}). Give the id of the one you mean (see \`sandpit ls\`)${found.some((s) => s.project) ? ", or run sandpit in its project's folder" : ''}.`,
+      `"${name}" matches ${found.length} services (${found.map((s) => `${s.name} ${shortId(s.containerId)}${s.owner === DETACHED && s.project ? ` detached for ${projectShown(s.project)}` : ''}`).join(', ')}). Give the id of the one you mean (see \`sandpit ls\`)${here.length === 0 && found.some((s) => s.project) ? ", or run sandpit in its project's folder" : ''}.`,
     );
   }
   if (!match) {
@@ -110,3 +116,13 @@ export async function attach(name: string, { session }: { session?: string } = {
 
 /** The 12 hex digits `docker ps` shows. */
 export const shortId = (id: string): string => id.slice(0, 12);
+
+/** Whether process `pid` (of this machine) runs in this folder, as this one does: its service is this project's. */
+function runsHere(pid: number): boolean {
+  if (process.env.SANDPIT_PROJECT) return false; // a project by name: folders say nothing
+  try {
+    return realpathSync(`/proc/${pid}/cwd`) === realpathSync(process.cwd());
+  } catch {
+    return false; // gone, another user's, or no /proc
+  }
+}

@@ -117,7 +117,6 @@ describe('bad input: one line, the right exit code, nothing left behind', () => 
     [['up', 'mysql', '--databse', 'app'], 'sandpit: Unknown argument: databse. Did you mean --database?', 'Run `sandpit up --help` for usage.'],
     [['up', 'mysql', '--init-scripts', 'x.sql'], 'sandpit: Unknown argument: init-scripts. initScripts is --init on the command line.', 'Run `sandpit up --help` for usage.'],
     [['upp'], 'sandpit: Unknown command "upp". Did you mean up?', 'Run `sandpit --help` for usage.'],
-    [['down'], "sandpit: Name the services to remove (see `sandpit ls`), or pass --all for every detached service on this engine, anyone's (--dry-run lists them).", 'Run `sandpit down --help` for usage.'],
     [['exec'], 'sandpit: Say which service: sandpit exec <name> -- <command> (see sandpit ls).', 'Run `sandpit exec --help` for usage.'],
     [['logs'], 'sandpit: Say which service: sandpit logs <name> (see sandpit ls).', 'Run `sandpit logs --help` for usage.'],
     [['--verbose', 'logs'], 'sandpit: Say which service: sandpit logs <name> (see sandpit ls).', 'Run `sandpit logs --help` for usage.'], // a global flag first

@@ -285,6 +285,50 @@ describe('sandpit up / ls / exec / logs / down', () => {
     expect(readFileSync(theirs, 'utf8')).toBe('MINE=1\n');
   });
 
+  test("exec by a name two services share takes this folder's: its detached one, or the one a process here runs; elsewhere it asks for the id", async () => {
+    const [mine, theirs, nowhere] = [tempFolder('name-a'), tempFolder('name-b'), tempFolder('name-c')];
+    const name = unique('shared');
+    expectExit(await sandpit(['up', '-d', 'redis', '--name', name], { cwd: mine }), 0);
+    const foreground = sandpit(['up', 'redis', '--name', name], { cwd: theirs }); // another terminal's, same name
+    try {
+      await readyLine(foreground);
+      const [detachedId] = await containersWith(`sandpit.name=${name}`, 'sandpit.session=detached');
+      const all = await named(name);
+      expect(all).toHaveLength(2);
+      const whose = async (cwd: string) => sandpit(['exec', name, '--', 'hostname'], { cwd });
+      const fromMine = await whose(mine);
+      expect({ exit: fromMine.exitCode, id: fromMine.stdout.trim() }).toEqual({ exit: 0, id: detachedId!.slice(0, 12) });
+      const fromTheirs = await whose(theirs);
+      expect({ exit: fromTheirs.exitCode, id: fromTheirs.stdout.trim() }).toEqual({ exit: 0, id: all.find((id) => id !== detachedId)!.slice(0, 12) });
+      const elsewhere = await whose(nowhere);
+      expectExit(elsewhere, 1);
+      expect(elsewhere.stderr).toMatch(new RegExp(`^sandpit: "${name}" matches 2 services .*Give the id of the one you mean \\(see \`sandpit ls\`\\), or run sandpit in its project's folder\\. \\(INVALID_OPTION\\)$`, 'm'));
+    } finally {
+      foreground.kill('SIGINT');
+      await foreground;
+      await sandpit(['down', name], { cwd: mine });
+    }
+    expect(await named(name)).toEqual([]);
+  });
+
+  test("down with no names removes this project's detached services (as docker compose down), not another folder's", async () => {
+    const [mine, other] = [tempFolder('down-mine'), tempFolder('down-other')];
+    const [a, b, c] = [unique('dna'), unique('dnb'), unique('dnc')];
+    expectExit(await sandpit(['up', '-d', 'redis', '--name', a], { cwd: mine }), 0);
+    expectExit(await sandpit(['up', '-d', 'redis', '--name', b], { cwd: mine }), 0);
+    expectExit(await sandpit(['up', '-d', 'redis', '--name', c], { cwd: other }), 0);
+    try {
+      const dry = await sandpit(['down', '--dry-run'], { cwd: mine });
+      expectExit(dry, 0);
+      expect(dry.stderr).toMatch(new RegExp(`^sandpit: would remove 2 services: (${a}, ${b}|${b}, ${a})$`, 'm'));
+      expectExit(await sandpit(['down'], { cwd: mine }), 0);
+      expect([...(await named(a)), ...(await named(b))]).toEqual([]);
+      expect(await named(c)).toHaveLength(1);
+    } finally {
+      for (const [name, cwd] of [[a, mine], [b, mine], [c, other]] as const) if ((await named(name)).length > 0) await sandpit(['down', name], { cwd });
+    }
+  });
+
   test('foreground up ended by SIGTERM exits 143 and leaves nothing', async () => {
     const name = unique('term');
     const child = sandpit(['up', 'redis', '--name', name]);
