@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { realpathSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { machine } from './machine.js';
@@ -11,7 +12,22 @@ import { machine } from './machine.js';
  * out at one path (/builds/…), and share the host's engine.
  */
 export function currentProject(): string {
-  return process.env.SANDPIT_PROJECT || `${machine}:${process.cwd()}`;
+  const named = process.env.SANDPIT_PROJECT;
+  return named ? (folderProject(named) ?? named) : `${machine}:${process.cwd()}`;
+}
+
+/**
+ * `--project /path/to/shop` (or ./shop) names that folder's project, as `up` run there made it: taken as a name,
+ * it matched nothing, and the message said the service ran "for another project, /path/to/shop".
+ */
+function folderProject(value: string): string | undefined {
+  if (!/^(\/|\.\.?(\/|$))/.test(value)) return undefined;
+  try {
+    const folder = realpathSync(path.resolve(value));
+    return statSync(folder).isDirectory() ? `${machine}:${folder}` : undefined;
+  } catch {
+    return undefined; // no such folder here: a name that looks like a path
+  }
 }
 
 /** Short and fixed for a project: in its detached containers' names, which the engine keeps unique. */

@@ -311,7 +311,7 @@ describe('sandpit up / ls / exec / logs / down', () => {
     expect(await named(name)).toEqual([]);
   });
 
-  test("down with no names removes this project's detached services (as docker compose down), not another folder's", async () => {
+  test("down with no names removes this project's detached services (as docker compose down), not another folder's; --project <folder> names that folder's", async () => {
     const [mine, other] = [tempFolder('down-mine'), tempFolder('down-other')];
     const [a, b, c] = [unique('dna'), unique('dnb'), unique('dnc')];
     expectExit(await sandpit(['up', '-d', 'redis', '--name', a], { cwd: mine }), 0);
@@ -321,6 +321,11 @@ describe('sandpit up / ls / exec / logs / down', () => {
       const dry = await sandpit(['down', '--dry-run'], { cwd: mine });
       expectExit(dry, 0);
       expect(dry.stderr).toMatch(new RegExp(`^sandpit: would remove 2 services: (${a}, ${b}|${b}, ${a})$`, 'm'));
+      // From elsewhere, the folder as --project (or SANDPIT_PROJECT) is that folder's project: as a bare name it matched nothing.
+      const viaFlag = await sandpit(['down', '--project', mine, '--dry-run'], { cwd: other });
+      expect(viaFlag.stderr).toMatch(new RegExp(`^sandpit: would remove 2 services: (${a}, ${b}|${b}, ${a})$`, 'm'));
+      const viaEnv = await sandpit(['down', a, '--dry-run'], { cwd: other, env: { SANDPIT_PROJECT: mine } });
+      expect({ exit: viaEnv.exitCode, stderr: viaEnv.stderr.trim() }).toEqual({ exit: 0, stderr: `sandpit: would remove 1 service: ${a}` });
       expectExit(await sandpit(['down'], { cwd: mine }), 0);
       expect([...(await named(a)), ...(await named(b))]).toEqual([]);
       expect(await named(c)).toHaveLength(1);
