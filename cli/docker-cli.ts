@@ -11,13 +11,14 @@ import { SandpitError } from '../lib/errors.js';
 export async function dockerExec(
   containerId: string,
   command: string[],
-  { tty, workdir, user }: { tty: boolean; workdir?: string; user?: string },
+  { tty, workdir, user, env = {} }: { tty: boolean; workdir?: string; user?: string; env?: Record<string, string> },
 ): Promise<number> {
-  const flags = [tty ? '-it' : '-i', ...(workdir ? ['-w', workdir] : []), ...(user ? ['-u', user] : [])];
+  // `-e NAME` alone: docker takes the value from its own environment, so a password is not on its command line (ps).
+  const flags = [tty ? '-it' : '-i', ...(workdir ? ['-w', workdir] : []), ...(user ? ['-u', user] : []), ...Object.keys(env).flatMap((k) => ['-e', k])];
   const result = await execa('docker', ['exec', ...flags, containerId, ...command], {
     stdio: 'inherit',
     reject: false,
-    env: { DOCKER_HOST: await dockerHost() },
+    env: { ...env, DOCKER_HOST: await dockerHost() },
   });
   if (result.code === 'ENOENT') {
     throw new SandpitError(

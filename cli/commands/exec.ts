@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import type { MysqlService } from '../../lib/types.js';
 
 interface Args {
   name: string;
@@ -24,7 +25,8 @@ export const exec: CommandModule<object, Args> = {
       .check((args) => (commandOf(args as unknown as Args).length > 0 ? true : 'Say what to run: sandpit exec <name> -- <command>.'))
       .example('$0 exec cache -- redis-cli info server', 'one command: its output, and its exit code as sandpit’s')
       .example('$0 exec box -- bash', 'an interactive shell (on a terminal)')
-      .example(`$0 exec -i db -- sh -c 'mysql -u"$MYSQL_USER" -p"$MYSQL_PASSWORD" "$MYSQL_DATABASE"' < dump.sql`, 'with -i, input piped in or from a file goes to the command') as never,
+      .example('$0 exec db -- mysql app', 'mysql logs in as root by itself (MYSQL_PWD is set for the command)')
+      .example('$0 exec -i db -- mysql app < dump.sql', 'with -i, input piped in or from a file goes to the command') as never,
   handler: async (args) => {
     const { attach } = await import('../../lib/service/list.js');
     const service = await attach(args.name);
@@ -33,12 +35,16 @@ export const exec: CommandModule<object, Args> = {
     // A person at a terminal gets a terminal; scripts get the output as it was, with no docker CLI needed.
     // Input only when asked for, as docker does: a script's own stdin (`while read …; done < list`, a CI
     // runner's pipe) must not be read away by a command that never wanted it.
+    // `sandpit exec db -- mysql` logs in, as root (the client's default user there): it said "Access denied
+    // (using password: NO)". MYSQL_PWD is read by mysql, mysqldump and mysqladmin; an explicit -p still wins.
+    const rootPassword = service.preset === 'mysql' ? (service as Partial<MysqlService>).rootPassword : undefined;
+    const env: Record<string, string> = rootPassword ? { MYSQL_PWD: rootPassword } : {};
     if (interactive() || args.interactive) {
       // Input to stream (the engine API call below sends none): the docker CLI streams it, and says when it ends.
-      process.exitCode = await dockerExec(service.containerId, commandOf(args), { tty: interactive() });
+      process.exitCode = await dockerExec(service.containerId, commandOf(args), { tty: interactive(), env });
       return;
     }
-    const result = await service.exec(commandOf(args));
+    const result = await service.exec(commandOf(args), env);
     process.stdout.write(result.stdout);
     process.stderr.write(result.stderr);
     process.exitCode = result.exitCode;

@@ -94,7 +94,7 @@ describe('sandpit up / ls / exec / logs / down', () => {
     }
   });
 
-  test('mysql: --json and --env-file carry user, password and database', async () => {
+  test('mysql: --json and --env-file carry user, password and database; exec -- mysql logs in by itself', async () => {
     const name = unique('db');
     const file = path.join(tempFolder('cli'), '.env');
     const up = await sandpit(['up', 'mysql', '-d', '--json', '--name', name, '--database', 'app', '--password', 'pw1', '--env-file', file]);
@@ -105,6 +105,9 @@ describe('sandpit up / ls / exec / logs / down', () => {
     expect(db.clientCommand).toBe(`mysql -h 127.0.0.1 -P ${db.port} -u test -ppw1 app`);
     const asClient = await sandpit(['exec', name, '--', 'sh', '-c', `${db.clientCommand.replace(`-P ${db.port}`, '-P 3306')} -N -e 'select current_user()'`]);
     expect([asClient.exitCode, asClient.stdout]).toEqual([0, 'test@%']);
+    // A bare `mysql` logs in (as root): it said "Access denied for user 'root'@'localhost' (using password: NO)".
+    const bare = await sandpit(['exec', name, '--', 'mysql', '-N', '-e', 'select current_user()']);
+    expect([bare.exitCode, bare.stdout.trim()]).toEqual([0, 'root@localhost']);
     const prefix = `SANDPIT_${name.toUpperCase()}`;
     const env = Object.fromEntries(readFileSync(file, 'utf8').trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2)));
     expect(env).toMatchObject({ [`${prefix}_HOST`]: '127.0.0.1', [`${prefix}_DATABASE`]: 'app', [`${prefix}_USER`]: 'test', [`${prefix}_PASSWORD`]: 'pw1', [`${prefix}_ROOT_PASSWORD`]: db.rootPassword });
