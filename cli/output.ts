@@ -43,7 +43,8 @@ export function table(rows: string[][]): string {
 
 /** Redrawn lines only for a person at a terminal; CI logs and pipes get plain lines. */
 // A pseudo-terminal without a size (`script` with no terminal of its own) cannot be redrawn either.
-export const liveOutput = (): boolean => Boolean(process.stderr.isTTY && process.stderr.columns) && !underCI();
+// TERM=dumb (an editor's terminal, `script` logs) moves no cursor: its spinner lines were escape codes.
+export const liveOutput = (): boolean => Boolean(process.stderr.isTTY && process.stderr.columns) && !underCI() && process.env.TERM !== 'dumb';
 
 /** Colour only where it shows; hasColors() honours NO_COLOR, FORCE_COLOR and the terminal. */
 export function paint(color: 'green' | 'red' | 'yellow' | 'dim', text: string, stream: NodeJS.WriteStream = process.stdout): string {

@@ -540,6 +540,16 @@ describe('sandpit up / ls / exec / logs / down', () => {
       await sandpit(['down', name]);
     }
     expect(await named(name)).toEqual([]);
+    // TERM=dumb moves no cursor: plain lines there (the spinner was escape codes).
+    const dumb = await onTerminal(`up redis --detach --name ${name}`, { cols: 100, env: { NO_COLOR: '1', TERM: 'dumb' } });
+    try {
+      expect(dumb.exitCode).toBe(0);
+      expect(dumb.stdout).toMatch(new RegExp(`sandpit: ${name}: ready in \\d+\\.\\d s`));
+      expect(dumb.stdout).not.toMatch(/\u001B\[/);
+    } finally {
+      await sandpit(['down', name]);
+    }
+    expect(await named(name)).toEqual([]);
   });
 
   test('with no names, up starts the services of sandpit.config.json; flags still apply', async () => {
