@@ -7,8 +7,15 @@ import type { Service } from '../lib/types.js';
 
 type WithExtras = Service & Partial<Record<'user' | 'password' | 'database' | 'rootPassword', string>>;
 
+/**
+ * The line to paste. A box with no service port (ubuntu; a custom image without ports) had none, and its
+ * url (shell://…) no way in: the way in is `sandpit exec`.
+ */
+export const clientOf = (s: Pick<Service, 'clientCommand' | 'url' | 'name' | 'preset'>): string => s.clientCommand || (s.url.startsWith('shell://') ? `sandpit exec ${s.name} -- ${s.preset === 'ubuntu' ? 'bash' : 'sh'}` : '');
+
 export function describeService(s: WithExtras) {
-  const { name, preset, url, clientCommand, host, port, containerId, internal, user, password, database, rootPassword } = s;
+  const { name, preset, url, host, port, containerId, internal, user, password, database, rootPassword } = s;
+  const clientCommand = clientOf(s);
   return { name, preset, url, clientCommand, host, port, containerId, ...(internal ? { internal } : {}), ...(user === undefined ? {} : { user, password, database, rootPassword }) };
 }
 
@@ -19,7 +26,7 @@ export function printServices(services: Service[], json: boolean): void {
   }
   const width = Math.max(...services.map((s) => s.name.length));
   // The url for programs, and under it a command line to paste into a terminal.
-  for (const s of services) process.stdout.write(`${s.name.padEnd(width)}  ${s.url}\n${s.clientCommand ? `${''.padEnd(width)}  ${s.clientCommand}\n` : ''}`);
+  for (const s of services) process.stdout.write(`${s.name.padEnd(width)}  ${s.url}\n${clientOf(s) ? `${''.padEnd(width)}  ${clientOf(s)}\n` : ''}`);
 }
 
 /** Checked before any container starts: an env file that cannot be written is bad input. */

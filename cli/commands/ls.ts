@@ -15,7 +15,8 @@ export const ls: CommandModule<object, { json?: boolean }> = {
     const services = await listServices();
     if (json) {
       // Flat like `up --json`: mysql's user/password/database sit beside the url.
-      const flat = services.map(({ extras, ...service }) => ({ ...service, ...extras }));
+      const { clientOf } = await import('../services.js');
+      const flat = services.map(({ extras, ...service }) => ({ ...service, clientCommand: clientOf(service), ...extras }));
       process.stdout.write(`${JSON.stringify(flat, null, 2)}\n`);
       return;
     }

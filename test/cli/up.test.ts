@@ -337,6 +337,21 @@ describe('sandpit up / ls / exec / logs / down', () => {
     }
   });
 
+  test('a box (ubuntu) says how to get in: sandpit exec <name> -- bash, in plain output and --json (it showed shell://… alone)', async () => {
+    const name = unique('box');
+    const up = await sandpit(['up', '-d', 'ubuntu', '--name', name]);
+    try {
+      expectExit(up, 0);
+      expect(up.stdout).toBe(`${name}  shell://127.0.0.1\n${' '.repeat(name.length)}  sandpit exec ${name} -- bash`);
+      const [listed] = JSON.parse((await sandpit(['ls', '--json'])).stdout as string).filter((s: { name: string }) => s.name === name);
+      expect(listed.clientCommand).toBe(`sandpit exec ${name} -- bash`);
+      const inside = await sandpit(['exec', name, '--', 'bash', '-c', 'echo in']);
+      expect(inside.stdout).toBe('in');
+    } finally {
+      await sandpit(['down', name]);
+    }
+  });
+
   test('foreground up ended by SIGTERM exits 143 and leaves nothing', async () => {
     const name = unique('term');
     const child = sandpit(['up', 'redis', '--name', name]);
