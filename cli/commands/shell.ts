@@ -15,6 +15,8 @@ export const shell: CommandModule<object, Args> = {
     y
       .positional('command', { type: 'string', array: true, describe: 'run this instead of an interactive bash (after --)' })
       .option('mount', { type: 'string', describe: 'folder mounted at /work (default: the current one); --no-mount for none' })
+      // `--mount` with its folder left out (`--mount -- pwd`) was an empty path: a shell with nothing mounted, said nowhere.
+      .check((a) => (a.mount === '' ? 'Give --mount a folder (--mount ./site), or pass --no-mount for none.' : true))
       .option('user', { type: 'string', describe: 'who runs the shell: root, or uid[:gid] (default: the owner of the mounted folder)' })
       .option('image', { type: 'string', describe: 'another image with bash (default ubuntu:24.04, or its Debian offline build)' })
       .example('$0 shell', 'bash in a fresh box, the current folder at /work')

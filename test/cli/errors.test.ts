@@ -122,6 +122,8 @@ describe('bad input: one line, the right exit code, nothing left behind', () => 
     [['--verbose', 'logs'], 'sandpit: Say which service: sandpit logs <name> (see sandpit ls).', 'Run `sandpit logs --help` for usage.'], // a global flag first
     [['--verbose', 'upp'], 'sandpit: Unknown command "upp". Did you mean up?', 'Run `sandpit --help` for usage.'],
     [['exec', 'x'], 'sandpit: Say what to run: sandpit exec <name> -- <command>.', 'Run `sandpit exec --help` for usage.'],
+    // A flag's value left out: it was a shell with nothing mounted, said nowhere.
+    [['shell', '--mount', '--', 'pwd'], 'sandpit: Give --mount a folder (--mount ./site), or pass --no-mount for none.', 'Run `sandpit shell --help` for usage.'],
     [['images'], 'sandpit: Pick build, ls or prune.', 'Run `sandpit images --help` for usage.'],
     // Before the engine is asked: a service that does not exist would otherwise say NOT_FOUND (exit 1).
     [['logs', 'nosuchservice', '--tail', '-5'], 'sandpit: Give --tail a whole number of lines, 0 or more, such as --tail 50.', 'Run `sandpit logs --help` for usage.'],
