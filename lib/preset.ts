@@ -62,6 +62,8 @@ export interface Preset<Options extends object = Record<string, unknown>, Resolv
   standardPort?: number;
   /** Still booting for a second or more once its container runs (mysql): started first in a group. */
   bootsSlowly?: boolean;
+  /** Log lines that say nothing about a failure (mysql's NUMA warnings in a container): left out of an error's last lines. */
+  logNoise?: RegExp;
   /**
    * Changed only through exec() or copies into its container: using it writes no data of its own (a
    * web server of a folder, a shell). Warm reuse takes such a one over while no event but reads followed its start.

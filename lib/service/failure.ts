@@ -13,7 +13,13 @@ export function failure(n: Normalised, stage: Stage, error: unknown, logs: strin
     // Its cause stays its own: the error under the preset's name says nothing more (a CLI hint offered it).
     error = new SandpitError(error.code, message, { ...error, cause: error.cause });
   }
-  const tail = logs.trimEnd().split('\n').slice(-LOG_LINES).join('\n');
+  const noise = n.preset.logNoise;
+  const tail = logs
+    .trimEnd()
+    .split('\n')
+    .filter((line) => !noise?.test(line))
+    .slice(-LOG_LINES)
+    .join('\n');
   const withLogs = tail ? `\nLast ${LOG_LINES} log lines of ${n.name}:\n${tail}` : '';
   if (isSandpitError(error)) {
     return new SandpitError(error.code, `${error.message}${withLogs}`, {
