@@ -43,9 +43,11 @@ export function customPreset(raw: Record<string, unknown>): Preset<object, objec
 function readyCheck(ready: ReadyCheck | undefined, firstPort: number | undefined): Preset['probe'] {
   // Nothing asked: ready once it runs. A command that ended at once was "ready" on port 0 (nothing published),
   // and only the first exec said it had exited; now the start waits for that exit and fails with its code.
+  // (Best effort: a command that ends a moment after this look is not caught here, but at its first use.)
   if (ready === undefined) {
     return async (t) => {
-      if (!(await t.running())) throw new Error('it is not running');
+      // Port 0: nothing was published, as the container had stopped when its ports were read.
+      if ((firstPort !== undefined && t.port === 0) || !(await t.running())) throw new Error('it is not running');
     };
   }
   if ('http' in ready) {

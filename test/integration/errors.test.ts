@@ -168,19 +168,6 @@ describe('errors say what is wrong and how to fix it', () => {
     expect(error.logs).toContain('dying');
   });
 
-  // With no `ready`, a custom image is ready once it runs: one whose command ended at once was "ready" on port 0
-  // (nothing published once it had exited), and only the first exec() said it was gone.
-  test.each([
-    ['with a port', { ports: [80] }],
-    ['with none', {}],
-  ])('NOT_READY when a custom container with no ready check exits at once (%s), not a service on port 0', async (_, more) => {
-    const error = await failure(start({ image: await presetImage('ubuntu'), name: 'quits', command: ['sh', '-c', 'echo quitting; exit 3'], ...more }));
-    expect(error.code).toBe('NOT_READY');
-    expect(error.message).toMatch(/^quits: the container exited with code 3/);
-    expect(error.logs).toContain('quitting');
-    expect(await containersWith('sandpit.name=quits')).toEqual([]);
-  });
-
   test("a label in sandpit's own namespace is refused before anything starts: sandpit.session made a container nothing would remove", async () => {
     for (const starting of [() => start({ preset: 'redis', name: 'ownlabel', labels: { 'sandpit.session': 'mine' } }), () => publicStartAll([{ preset: 'redis', name: 'ownlabel', labels: { sandpit: 'x' } }])]) {
       const error = await failure(starting());

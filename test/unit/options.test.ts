@@ -84,4 +84,18 @@ describe('custom images', () => {
     expect(customPreset({ image: 'x:1', ports: [80] }).url({ host: '127.0.0.1', port: 8080 } as never, {})).toBe('tcp://127.0.0.1:8080');
     expect(customPreset({ image: 'x:1', ports: [80], ready: { http: '/' } }).url({ host: '127.0.0.1', port: 8080 } as never, {})).toBe('http://127.0.0.1:8080/');
   });
+
+  // A command that ended at once was "ready" on port 0, and only its first exec() said it had exited: now
+  // the start waits on, and its end fails it (NOT_READY with the exit code and the last log lines).
+  test('with no ready check: ready once it runs; not while it is stopped, nor with its port unpublished (0)', async () => {
+    const { customPreset } = await import('../../lib/options/custom.js');
+    const target = (port: number, running: boolean) => ({ host: '127.0.0.1', port, exec: async () => ({ exitCode: 0, stdout: '', stderr: '' }), logs: async () => '', running: async () => running });
+    const withPort = customPreset({ image: 'x:1', ports: [80] });
+    const bare = customPreset({ image: 'x:1' });
+    await expect(withPort.probe(target(8080, true), {})).resolves.toBeUndefined();
+    await expect(withPort.probe(target(0, true), {})).rejects.toThrow('it is not running');
+    await expect(withPort.probe(target(8080, false), {})).rejects.toThrow('it is not running');
+    await expect(bare.probe(target(0, true), {})).resolves.toBeUndefined();
+    await expect(bare.probe(target(0, false), {})).rejects.toThrow('it is not running');
+  });
 });
