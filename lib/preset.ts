@@ -124,8 +124,11 @@ export interface SnapshotRecipe<Resolved> {
   seal?(target: Target, options: Resolved): Promise<string | undefined>;
   /** Options for a start from the snapshot: the scripts are already in it and must not run again. */
   reuse(options: Resolved): Resolved;
-  /** Per-start secrets for a start from the snapshot: files copied in before it starts, and server arguments. */
-  restore?(options: Resolved): { files: Record<string, string>; args: string[] };
+  /**
+   * Per-start secrets for a start from the snapshot: files copied in before it starts, and server arguments.
+   * `given`: the start's options before reuse() (whether it had scripts).
+   */
+  restore?(options: Resolved, given: Resolved): { files: Record<string, string>; args: string[] };
   /**
    * For a start from the snapshot: the server's program and first arguments, from the base image's
    * command (e.g. ['mysqld']), to run without the image's entrypoint, whose first-start work the

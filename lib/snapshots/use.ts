@@ -59,7 +59,7 @@ export async function snapshotFor(request: SnapshotRequest): Promise<Launch | un
   }
 
   const reused = recipe.reuse(options);
-  const restore = recipe.restore?.(reused) ?? { files: {}, args: [] };
+  const restore = recipe.restore?.(reused, options) ?? { files: {}, args: [] };
   // A commit keeps the base's entrypoint: the snapshot's is the same, unless the server runs without it.
   const listed = (value: string | string[] | undefined) => (typeof value === 'string' ? [value] : (value ?? []));
   const server = recipe.server?.(listed(base.Config.Cmd));

@@ -258,6 +258,31 @@ describe('mysql snapshots', () => {
     expect((await second.exec(['sh', '-c', 'mysql -uroot -p"$MYSQL_ROOT_PASSWORD" -N -e "SELECT @@character_set_client" 2>/dev/null'])).stdout).toBe('utf8mb4\n');
   }, 240_000);
 
+  test('plain mysql under a database name of its own each start: one snapshot for all, the database made under that name', async () => {
+    // A database named per test file (test_<random>) took a cold start and left a snapshot image each time.
+    const names = [`a_${Date.now()}`, `b_${Date.now()}`];
+    const before = await snapshots();
+    await using first = await start({ preset: 'mysql', database: names[0] });
+    const afterFirst = await snapshots();
+    await using second = await start({ preset: 'mysql', database: names[1] });
+    expect(await snapshots()).toEqual(afterFirst);
+    expect(afterFirst.filter((tag) => !before.includes(tag)).length).toBeLessThanOrEqual(1); // none when the name-free one exists
+    expect(await imageOf(first.containerId)).toBe(await imageOf(second.containerId));
+    for (const [db, name] of [[first, names[0]], [second, names[1]]] as const) {
+      // As the image's entrypoint makes MYSQL_DATABASE: there, the user's to fill; the snapshot's own is not.
+      const connection = await createConnection(db.url);
+      try {
+        await connection.query('CREATE TABLE t (id INT)');
+        const [databases] = (await connection.query('SHOW DATABASES')) as unknown as [{ Database: string }[]];
+        expect(databases.map((d) => d.Database).filter((d) => !['information_schema', 'performance_schema'].includes(d))).toEqual([name]);
+        const [[current]] = (await connection.query('SELECT DATABASE() AS db')) as unknown as [[{ db: string }]];
+        expect(current.db).toBe(name);
+      } finally {
+        await connection.end();
+      }
+    }
+  }, 240_000);
+
   test('seeded: the second start comes from the snapshot and runs no script; each start has its own passwords', async () => {
     const before = await snapshots();
     // Taken in a group, as a config's first run does: the others start once the builder's container runs
