@@ -65,10 +65,14 @@ function applyFlags(targets: Record<string, unknown>[], configured: string[], fl
     if (takers.length === 0) {
       throw invalid(`--${flag} is an option of ${owners.join(', ')}, not of ${[...new Set(targets.map(preset))].join(', ')}.`);
     }
+    // Init scripts are one server's language: `up redis mysql --init schema.sql` gave the SQL file to redis too.
+    if (flag === 'init' && takers.length > 1) {
+      throw invalid(`--init applies to one service at a time (${takers.map((t) => t.name ?? t.preset).join(' and ')} both take it): start them separately, or give each its initScripts in sandpit.config.json.`);
+    }
     for (const t of takers) t[option] = single(flag, value, spec.type.endsWith('[]'));
   }
   if (targets.length > 1) {
-    for (const flag of ['name', 'port'] as const) {
+    for (const flag of ['name', 'port', 'image'] as const) {
       if (flags[flag] !== undefined) throw invalid(`--${flag} applies to one service at a time; start ${targets.map((t) => t.name ?? t.preset).join(', ')} separately.`);
     }
   }
