@@ -12,7 +12,7 @@ export interface PresetFlag {
 }
 
 // Where the API's name is long for typing; every other option is its name in kebab-case.
-const SHORTER: Record<string, string> = { initScripts: 'init' };
+const SHORTER: Record<string, string> = { initScripts: 'init', serverArgs: 'server-arg' };
 
 /** "initScripts is --init here": for a config's option name typed as a flag. */
 export function renamedFlag(argument: string): string | undefined {

@@ -55,6 +55,9 @@ function configAbove(): string | undefined {
   }
 }
 
+/** Flags in one server's own language, and their option in a config. */
+const ONE_SERVER: Record<string, string> = { init: 'initScripts', 'server-arg': 'serverArgs' };
+
 /** Adds flag values to each service's options, refusing any flag that fits none of them. */
 function applyFlags(targets: Record<string, unknown>[], configured: string[], flags: StartFlags): void {
   const preset = (t: Record<string, unknown>) => String(t.preset ?? 'custom');
@@ -65,9 +68,9 @@ function applyFlags(targets: Record<string, unknown>[], configured: string[], fl
     if (takers.length === 0) {
       throw invalid(`--${flag} is an option of ${owners.join(', ')}, not of ${[...new Set(targets.map(preset))].join(', ')}.`);
     }
-    // Init scripts are one server's language: `up redis mysql --init schema.sql` gave the SQL file to redis too.
-    if (flag === 'init' && takers.length > 1) {
-      throw invalid(`--init applies to one service at a time (${takers.map((t) => t.name ?? t.preset).join(' and ')} both take it): start them separately, or give each its initScripts in sandpit.config.json.`);
+    // Init scripts and server flags are one server's language: `up redis mysql --init schema.sql` gave the SQL file to redis too.
+    if (ONE_SERVER[flag] && takers.length > 1) {
+      throw invalid(`--${flag} applies to one service at a time (${takers.map((t) => t.name ?? t.preset).join(' and ')} both take it): start them separately, or give each its ${ONE_SERVER[flag]} in sandpit.config.json.`);
     }
     for (const t of takers) t[option] = single(flag, value, spec.type.endsWith('[]'));
   }

@@ -19,6 +19,11 @@ export interface MysqlOptions {
    * sooner without it (measured on 2 cores: ~1000 → ~800 ms from container start to ready).
    */
   performanceSchema?: boolean;
+  /**
+   * More flags for the server, after sandpit's: `['--local-infile=1', '--sql-mode=']`. Part of a snapshot's
+   * key (some shape the data directory at its initialisation: --lower-case-table-names).
+   */
+  serverArgs?: string[];
 }
 
 export interface MysqlResolved {
@@ -28,4 +33,5 @@ export interface MysqlResolved {
   rootPassword: string;
   initScripts: string[];
   performanceSchema: boolean;
+  serverArgs: string[];
 }

@@ -34,7 +34,7 @@ export const mysqlSnapshot: SnapshotRecipe<MysqlResolved> = {
   // Without scripts the database is empty, and made under its name at each start from the snapshot (restore):
   // one snapshot for every name. A database named per test file (test_<random>) took a cold start of seconds,
   // and left an 86 MB snapshot, each time. Scripts ran in their database: its name is part of their data.
-  shapes: ({ database, user, initScripts }) => (initScripts.length > 0 ? { database, user } : { user }),
+  shapes: ({ database, user, initScripts, serverArgs }) => ({ ...(initScripts.length > 0 ? { database, user } : { user }), ...(serverArgs.length > 0 ? { serverArgs } : {}) }),
   scripts: (o) => o.initScripts,
   always: true,
   // A redo log of 8 MB, not 100 MB: half the snapshot's size, and less to copy up from the image

@@ -6,6 +6,7 @@ import { INIT_DIR, checkEntries, packSeeds, planSeeds, seedFailure } from '../se
 import { mysqlOffline } from './mysql-image.js';
 import { definersSeed } from './mysql-definers.js';
 import { databasesSeed } from './mysql-databases.js';
+import { checkServerArgs } from './server-args.js';
 import { CLIENT_CONFIG } from './mysql-client.js';
 import { mysqlSnapshot } from './mysql-snapshot.js';
 import { randomSecret } from './secret.js';
@@ -34,8 +35,9 @@ export const mysql: Preset<MysqlOptions, MysqlResolved> = {
     rootPassword: { type: 'string', describe: "root's password (default: random)" },
     initScripts: { type: 'string[]', describe: '.sql/.sql.gz/.sql.bz2/.sql.xz/.sql.zst/.sh files, folders of them, or SQL text, run in order before ready' },
     performanceSchema: { type: 'boolean', describe: "keep the server's performance_schema (default: off, ~200 ms faster boot)" },
+    serverArgs: { type: 'string[]', describe: "more flags for mysqld, e.g. --server-arg=--local-infile=1 (repeat it)" },
   },
-  resolve({ database = 'test', user = 'test', password, rootPassword, initScripts = [], performanceSchema = false }) {
+  resolve({ database = 'test', user = 'test', password, rootPassword, initScripts = [], performanceSchema = false, serverArgs = [] }) {
     for (const [key, value] of [['database', database], ['user', user]] as const) {
       if (!IDENTIFIER.test(value) || value.length > MAX_LENGTH[key] || (key === 'user' && value === 'root')) {
         throw new SandpitError(
@@ -52,6 +54,7 @@ export const mysql: Preset<MysqlOptions, MysqlResolved> = {
       rootPassword: rootPassword ?? randomSecret(),
       initScripts: checkEntries('mysql', initScripts),
       performanceSchema,
+      serverArgs: checkServerArgs('mysql', serverArgs),
     };
   },
   container: (o) => ({
@@ -60,7 +63,7 @@ export const mysql: Preset<MysqlOptions, MysqlResolved> = {
     // in front. They hold for the initialising run too, and are no part of a snapshot's data.
     // Doublewrite guards pages against a power cut mid-write; a throwaway container never outlives its
     // server, and without it InnoDB opens (and overlayfs copies up) 16 MB less at each boot: ~40 ms.
-    command: [...(o.performanceSchema ? [] : ['--performance-schema=OFF']), '--innodb-doublewrite=OFF'],
+    command: [...(o.performanceSchema ? [] : ['--performance-schema=OFF']), '--innodb-doublewrite=OFF', ...o.serverArgs],
   }),
   // The greeting comes only once the accounts exist (lib/readiness/mysql.ts): no client library loaded.
   probe: (target) => mysqlGreets(target.host, target.port, ATTEMPT_MS).then(() => {}),

@@ -6,10 +6,13 @@ export interface RedisOptions {
   initScripts?: string[];
   /** Number of logical databases (redis' default is 16); test runners raise it for one per worker. */
   databases?: number;
+  /** More flags for redis-server, after sandpit's: `['--maxmemory', '64mb']`. Part of a snapshot's key. */
+  serverArgs?: string[];
 }
 
 export interface RedisResolved {
   password?: string;
   initScripts: string[];
   databases?: number;
+  serverArgs: string[];
 }

@@ -10,7 +10,7 @@ import { DATA_DIR } from './redis-data.js';
  */
 export const redisSnapshot: SnapshotRecipe<RedisResolved> = {
   // How many databases the saved data may use.
-  shapes: ({ databases }) => (databases ? { databases } : {}),
+  shapes: ({ databases, serverArgs }) => ({ ...(databases ? { databases } : {}), ...(serverArgs.length > 0 ? { serverArgs } : {}) }),
   scripts: (o) => o.initScripts,
   always: false,
   workingDir: DATA_DIR,

@@ -6,6 +6,7 @@ import { ATTEMPT_MS } from '../readiness/probes.js';
 import { redisPongs } from '../readiness/redis.js';
 import { applyRedisScripts } from '../seeds/redis-apply.js';
 import { commandEntries, rdbStart, redisEntries } from './redis-data.js';
+import { checkServerArgs } from './server-args.js';
 import { connect } from './redis-client.js';
 import { redisSnapshot } from './redis-snapshot.js';
 
@@ -55,8 +56,9 @@ exec "$@"
     password: { type: 'string', describe: 'require this password (AUTH)' },
     initScripts: { type: 'string[]', describe: '.redis/.txt files of commands, or command text, run in order before ready; first, an .rdb file to load' },
     databases: { type: 'number', describe: 'number of logical databases (default 16)' },
+    serverArgs: { type: 'string[]', describe: 'more flags for redis-server, e.g. --server-arg=--maxmemory --server-arg=64mb' },
   },
-  resolve: ({ password, initScripts = [], databases }) => {
+  resolve: ({ password, initScripts = [], databases, serverArgs = [] }) => {
     if (databases !== undefined && !(Number.isInteger(databases) && databases >= 1 && databases <= 100_000)) {
       throw new SandpitError('INVALID_OPTION', `redis: databases ${databases} is not allowed: use a whole number from 1 to 100000.`, { option: 'databases' });
     }
@@ -64,14 +66,15 @@ exec "$@"
       ...(password === undefined ? {} : { password }),
       initScripts: redisEntries(initScripts),
       ...(databases === undefined ? {} : { databases }),
+      serverArgs: checkServerArgs('redis', serverArgs),
     };
   },
-  container: ({ password, initScripts, databases }) => {
+  container: ({ password, initScripts, databases, serverArgs }) => {
     const { args, workingDir } = rdbStart(initScripts);
     return {
       // Explicit flags so the official image and the offline one behave alike; no disk
       // snapshots in a throwaway store.
-      command: ['redis-server', '--protected-mode', 'no', '--save', '', ...(password ? ['--requirepass', password] : []), ...(databases ? ['--databases', String(databases)] : []), ...args],
+      command: ['redis-server', '--protected-mode', 'no', '--save', '', ...(password ? ['--requirepass', password] : []), ...(databases ? ['--databases', String(databases)] : []), ...serverArgs, ...args],
       ...(workingDir ? { workingDir } : {}),
     };
   },

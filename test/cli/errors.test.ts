@@ -49,6 +49,7 @@ describe('bad input: one line, the right exit code, nothing left behind', () => 
     [['up', 'redis', 'httpd', '--name', 'x'], /^sandpit: --name applies to one service at a time; .*\(INVALID_OPTION\)$/],
     // One server's scripts: the SQL file went to redis too.
     [['up', 'redis', 'mysql', '--init', 'a.sql'], /^sandpit: --init applies to one service at a time \(redis and mysql both take it\): start them separately, or give each its initScripts in sandpit\.config\.json\. \(INVALID_OPTION\)$/],
+    [['up', 'redis', '--server-arg=maxmemory'], /^sandpit: redis: serverArgs \["maxmemory"\] is not a list of server flags: give e\.g\. \["--local-infile=1"\] \(on the command line --server-arg=--local-infile=1\)\. \(INVALID_OPTION\)$/],
     [['up', 'redis', 'mysql', '--image', 'x:1'], /^sandpit: --image applies to one service at a time; start redis, mysql separately\. \(INVALID_OPTION\)$/],
     [['up', 'redis', '--bind-address', 'nowhere'], /^sandpit: Invalid bindAddress: "nowhere"\. .*\(INVALID_OPTION\)$/],
     [['up'], /^sandpit: Nothing to start: .*\(INVALID_OPTION\)$/],

@@ -31,6 +31,11 @@ describe('redis', () => {
     expect(info.Config.Labels).toMatchObject({ sandpit: 'true', 'sandpit.name': 'redis', 'sandpit.preset': 'redis', 'sandpit.session': sessionId });
   });
 
+  test("serverArgs: redis-server's own flags, after sandpit's", async () => {
+    await using cache = await start({ preset: 'redis', serverArgs: ['--maxmemory', '64mb'] });
+    expect((await cache.exec(['redis-cli', 'config', 'get', 'maxmemory'])).stdout).toBe('maxmemory\n67108864\n');
+  });
+
   test('with a password: the url carries it and AUTH is required', async () => {
     await using redis = await start({ preset: 'redis', name: 'cache', password: 's3cret' });
     expect(redis.name).toBe('cache');
@@ -144,6 +149,8 @@ describe('mysql', () => {
       rootPassword: 'rootpw',
       initScripts: [schema, "INSERT INTO users VALUES (2, 'grace')"],
       performanceSchema: true,
+      // A server flag of the project's own (LOAD DATA LOCAL INFILE for a CSV seed was refused without it).
+      serverArgs: ['--local-infile=1'],
     });
     expect(db.url).toBe(`mysql://appuser:pw@127.0.0.1:${db.port}/app`);
     const connection = await createConnection(db.url);
@@ -151,8 +158,8 @@ describe('mysql', () => {
     expect(rows).toEqual([{ name: 'ada' }, { name: 'grace' }]);
     await connection.end();
     const root = await createConnection({ host: db.host, port: db.port, user: 'root', password: 'rootpw' });
-    const [monitoring] = await root.query('SELECT @@performance_schema AS on_');
-    expect(monitoring).toEqual([{ on_: 1 }]);
+    const [monitoring] = await root.query('SELECT @@performance_schema AS on_, @@local_infile AS local_files');
+    expect(monitoring).toEqual([{ on_: 1, local_files: 1 }]);
     await root.end();
   });
 });
