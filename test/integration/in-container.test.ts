@@ -140,6 +140,12 @@ ${cli} down ${name} ${name}box
     };
     const script = (name: string, then: string) =>
       `const { start } = await import(${JSON.stringify(`${root}dist/lib/index.js`)}); await start({ preset: 'redis', name: ${JSON.stringify(name)} }); console.log('up'); ${then}`;
+    /** A job that started its redis and runs on, as a test run does. */
+    const runningJob = async (name: string) => {
+      await job(name, ['node', '--input-type=module', '-e', script(name, 'setInterval(() => {}, 1000);')], true);
+      const until = Date.now() + 60_000;
+      while (!(await execa('docker', ['logs', name], { reject: false })).stdout.includes('up') && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+    };
     const exitCode = async (name: string) => Number((await execa('docker', ['inspect', '-f', '{{.State.ExitCode}}', name])).stdout);
     const removeJob = (name: string) => execa('bash', ['-c', `docker rm -f ${name} $(docker ps -aq --filter label=sandpit.name=${name}) 2>/dev/null`], { reject: false });
 
@@ -168,9 +174,7 @@ ${cli} down ${name} ${name}box
     test('`docker stop` (SIGTERM to pid 1): it exits 143 by that signal, not by the SIGKILL 10 s later, and leaves nothing', async () => {
       const name = `pid1stop${process.pid}`;
       try {
-        await job(name, ['node', '--input-type=module', '-e', script(name, 'setInterval(() => {}, 1000);')], true);
-        const until = Date.now() + 60_000;
-        while (!(await execa('docker', ['logs', name], { reject: false })).stdout.includes('up') && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+        await runningJob(name);
         expect(await containersWith(`sandpit.name=${name}`)).toHaveLength(1);
         await execa('docker', ['stop', name]);
         expect(await exitCode(name)).toBe(143);
@@ -185,9 +189,7 @@ ${cli} down ${name} ${name}box
     test('`docker kill` of the job: its services stay, and `sandpit prune` here removes them, naming the job container', async () => {
       const name = `pid1kill${process.pid}`;
       try {
-        await job(name, ['node', '--input-type=module', '-e', script(name, 'setInterval(() => {}, 1000);')], true);
-        const until = Date.now() + 60_000;
-        while (!(await execa('docker', ['logs', name], { reject: false })).stdout.includes('up') && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+        await runningJob(name);
         const jobId = (await execa('docker', ['inspect', '-f', '{{.Id}}', name])).stdout.trim();
         await execa('docker', ['rm', '-f', name]);
         const [service] = await containersWith(`sandpit.name=${name}`);
