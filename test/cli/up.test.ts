@@ -320,6 +320,10 @@ describe('sandpit up / ls / exec / logs / down', () => {
     expectExit(await sandpit(['up', '-d', 'redis', '--name', a], { cwd: mine }), 0);
     expectExit(await sandpit(['up', '-d', 'redis', '--name', b], { cwd: mine }), 0);
     expectExit(await sandpit(['up', '-d', 'redis', '--name', c], { cwd: other }), 0);
+    // An older sandpit's detached service: no project label ("everyone's" to a name), or the bare folder (every job
+    // container checked out at one path shares it). Another job's, on a shared engine: not this bare down's.
+    const legacy = unique('dnlegacy');
+    const old = await execa('docker', ['run', '-d', '--label', 'sandpit=true', '--label', 'sandpit.session=detached', '--label', `sandpit.name=${legacy}`, '--label', 'sandpit.preset=redis', '--label', `sandpit.project=${mine}`, await presetImage('redis')]);
     try {
       const dry = await sandpit(['down', '--dry-run'], { cwd: mine });
       expectExit(dry, 0);
@@ -334,6 +338,8 @@ describe('sandpit up / ls / exec / logs / down', () => {
       expect(await named(c)).toHaveLength(1);
     } finally {
       for (const [name, cwd] of [[a, mine], [b, mine], [c, other]] as const) if ((await named(name)).length > 0) await sandpit(['down', name], { cwd });
+      expect(await named(legacy)).toHaveLength(1);
+      await execa('docker', ['rm', '-f', old.stdout.trim()]);
     }
   });
 
