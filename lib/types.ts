@@ -114,7 +114,9 @@ type ServiceFor<P> = P extends 'mysql' ? MysqlService : P extends 'redis' ? Redi
  * generic: `initScript: [...]` compiled, and failed only when it ran. A key outside these is `never` here.
  */
 type Allowed<O> = O extends { preset: infer P extends PresetName } ? PresetStartOptions<P> : O extends { image: string } ? CustomStartOptions : unknown;
-export type NoExtraKeys<O> = O extends object ? O & { [K in Exclude<keyof O, keyof Allowed<O>>]: never } : O;
+// Optional: TypeScript gives a branch of `flag ? { preset: 'redis' } : { preset: 'mysql', database }` the other's
+// keys as `?: undefined`, which a required `never` refused.
+export type NoExtraKeys<O> = O extends object ? O & { [K in Exclude<keyof O, keyof Allowed<O>>]?: never } : O;
 
 export type StartedFrom<O> = O extends PresetName
   ? ServiceFor<O>

@@ -13,7 +13,7 @@ export interface MysqlOptions {
    * container as the official image does: .sql, .sql.gz, .sql.bz2, .sql.xz, .sql.zst or .sh files,
    * folders of them (name order), or SQL text.
    */
-  initScripts?: string[];
+  initScripts?: readonly string[];
   /**
    * Keep the server's performance_schema (monitoring tables). Default off: a test server boots ~200 ms
    * sooner without it (measured on 2 cores: ~1000 → ~800 ms from container start to ready).
@@ -23,7 +23,7 @@ export interface MysqlOptions {
    * More flags for the server, after sandpit's: `['--local-infile=1', '--sql-mode=']`. Part of a snapshot's
    * key (some shape the data directory at its initialisation: --lower-case-table-names).
    */
-  serverArgs?: string[];
+  serverArgs?: readonly string[];
 }
 
 export interface MysqlResolved {

@@ -22,7 +22,7 @@ export const isRedisPath = (entry: string): boolean => !/\s/.test(entry.trim()) 
  * Init-script entries: .redis/.txt files of commands and an .rdb file (checked to exist, made
  * absolute), or command text. An RDB is the data redis loads as it starts, so it can only come first.
  */
-export function redisEntries(entries: string[]): string[] {
+export function redisEntries(entries: readonly string[]): string[] {
   const misplaced = entries.findIndex((entry, index) => isRdb(entry) && index > 0);
   if (misplaced >= 0) {
     throw new SandpitError('INVALID_OPTION', `redis: put the .rdb file first in initScripts (it is ${entries[misplaced]}, #${misplaced + 1}): redis loads it as it starts, before any command.`, {

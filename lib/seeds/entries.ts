@@ -91,7 +91,7 @@ export const emptyFolder = (preset: string, entry: string, absolute: string): Sa
  * `base`, the current folder unless a config file says otherwise), that each folder holds a script,
  * and that no entry names a file the image would not run; returns them absolute, SQL as is.
  */
-export function checkEntries(preset: string, entries: string[], base = process.cwd()): string[] {
+export function checkEntries(preset: string, entries: readonly string[], base = process.cwd()): string[] {
   return entries.map((entry) => {
     const kind = entryKind(entry);
     const absolute = path.resolve(base, entry.trim());

@@ -6,7 +6,7 @@ import { waitFor } from '../readiness/wait.js';
 import { noticesIn } from '../seeds/index.js';
 import type { Launch } from '../snapshots/launch.js';
 import type { Target } from '../preset.js';
-import type { NoExtraKeys, PresetName, StartOptions, StartedFrom } from '../types.js';
+import type { NoExtraKeys, PresetName, Service, StartOptions, StartedFrom } from '../types.js';
 import { execIn, exitOf, logsOf, type Ended } from './container.js';
 import { createContainer, fillAndStart, hostPorts, type Held } from './create.js';
 import { LOG_LINES, failure } from './failure.js';
@@ -19,7 +19,10 @@ import { refuseOwnLabels } from '../options/labels.js';
  * Starts a preset (or any image) and resolves once the service really answers.
  * Whatever fails on the way, the container is removed before the error reaches the caller.
  */
-export async function start<const O extends PresetName | StartOptions>(input: O & NoExtraKeys<O>): Promise<StartedFrom<O>> {
+// (A wrapper generic over the options, `<T extends StartOptions>(o: T) => start(o)`, passes `o as StartOptions`:
+// a key check cannot be made on a type still generic. A fallback overload for it let every typo through again.)
+export async function start<const O extends PresetName | StartOptions>(input: O & NoExtraKeys<O>): Promise<StartedFrom<O>>;
+export async function start(input: PresetName | StartOptions): Promise<Service> {
   // From plain JavaScript, start('redis', { port: 6380 }) dropped its options without a word. Only an
   // object: names.map(start) passes an index and the array, and must keep working.
   const extra: unknown = arguments[1];
@@ -30,7 +33,7 @@ export async function start<const O extends PresetName | StartOptions>(input: O 
   refuseOwnLabels(input);
   const service = await launch(input);
   if (isDetached(input)) keepDetached([service.containerId]);
-  return service as unknown as StartedFrom<O>;
+  return service;
 }
 
 /**
