@@ -2,7 +2,7 @@ import { lstatSync, readFileSync, rmSync } from 'node:fs';
 import { access, constants, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SandpitError } from '../lib/errors.js';
-import { serviceEnv } from '../lib/service/env.js';
+import { serviceEnv, serviceEnvKeys } from '../lib/service/env.js';
 import type { Service } from '../lib/types.js';
 
 type WithExtras = Service & Partial<Record<'user' | 'password' | 'database' | 'rootPassword', string>>;
@@ -68,9 +68,13 @@ export async function writeEnvFile(file: string, services: Service[]): Promise<s
 export const envValue = (value: string): string =>
   /^[\w@%+=:,./-]*$/.test(value) ? value : !/['\n]/.test(value) ? `'${value}'` : `"${value.replace(/[\\"$`]/g, '\\$&')}"`;
 
+/** A line sandpit writes: a service's variable (serviceEnvKeys), nothing else of SANDPIT_* (a user's settings). */
+const SERVICE_LINE = new RegExp(`^SANDPIT_[A-Z0-9_]+_(${serviceEnvKeys('X').map((key) => key.slice(2)).join('|')})=`);
+
 /**
- * What in an existing plain file is not sandpit's: variables of other names, and comments (sandpit writes
- * SANDPIT_* lines only). Nothing for a file that does not exist, or is not a plain file (/dev/stdout).
+ * What in an existing plain file is not a line sandpit writes: other variables (SANDPIT_PROJECT and such
+ * settings too), comments, any other text (a config.yml). Nothing for a file that does not exist, or is not
+ * a plain file (/dev/stdout).
  */
 function othersIn(file: string): string[] {
   let text: string;
@@ -80,19 +84,29 @@ function othersIn(file: string): string[] {
   } catch {
     return [];
   }
-  const names = [...text.matchAll(/^\s*(?:export\s+)?([A-Za-z_]\w*)\s*=/gm)].map((m) => m[1]!).filter((name) => !name.startsWith('SANDPIT_'));
-  return [...new Set(names), ...(/^\s*#/m.test(text) ? ['comments'] : [])];
+  const foreign = text.split('\n').filter((line) => line.trim() !== '' && !SERVICE_LINE.test(line));
+  const names = foreign.flatMap((line) => /^\s*(?:export\s+)?([A-Za-z_]\w*)\s*=/.exec(line)?.[1] ?? []);
+  const comments = foreign.some((line) => /^\s*#/.test(line));
+  const rest = foreign.length > names.length + (comments ? foreign.filter((line) => /^\s*#/.test(line)).length : 0);
+  return [...new Set(names), ...(comments ? ['comments'] : []), ...(rest ? ['other text'] : [])];
 }
 
 /**
- * A failed `up` takes away an env file an earlier one left (sandpit's own only): read later (a CI step that
- * goes on), it pointed at services that are gone, or at another run's.
+ * A failed or stopped `up` takes away an env file an earlier one left (sandpit's own lines only): read later
+ * (a CI step that goes on), it pointed at services that are gone. Not while one it names still runs (an
+ * earlier `up -d`'s: its file is still true).
  */
-export function removeOlderEnvFile(file: string): void {
+export async function removeOlderEnvFile(file: string): Promise<void> {
   try {
-    if (lstatSync(file).isFile() && othersIn(file).length === 0 && /^SANDPIT_\w+=/m.test(readFileSync(file, 'utf8'))) rmSync(file);
+    const text = lstatSync(file).isFile() ? readFileSync(file, 'utf8') : '';
+    if (othersIn(file).length > 0 || !SERVICE_LINE.test(text)) return;
+    const named = [...text.matchAll(/^SANDPIT_\w+_CONTAINER_ID=(\w+)$/gm)].map((m) => m[1]!);
+    const { listServices } = await import('../lib/service/list.js');
+    const running = (await listServices()).map((s) => s.containerId);
+    if (named.some((id) => running.includes(id))) return;
+    rmSync(file);
   } catch {
-    // None, or unreadable: nothing of ours to remove.
+    // None, unreadable, or the engine did not answer: nothing to remove for sure.
   }
 }
 

@@ -56,16 +56,16 @@ export const up: CommandModule<object, Args> = {
     const warmEnd = async () => (warm ? warm.handBack() : (await import('../warm.js')).abandonWarmStarts());
     // A foreground run's env file goes with its services (removeEnvFile); until this run writes its own, an older
     // one of sandpit's at that path goes at a stop or failure: read later, it named services that are gone.
-    let envWritten = () => (envFile === undefined ? undefined : removeOlderEnvFile(envFile));
+    let envWritten = (): Promise<void> | void => (envFile === undefined ? undefined : removeOlderEnvFile(envFile));
     // The env file first, and at once: a second signal ends the cleanup at once, and a warm container handed
     // back may be taken by a run that writes the very same text to that file.
-    const release = onInterrupt(detached ? () => (envWritten(), removeDetached()) : () => (envWritten(), Promise.all([removeSession({ sayNone: !warm }), warmEnd()])));
+    const release = onInterrupt(detached ? () => Promise.all([envWritten(), removeDetached()]) : () => Promise.all([envWritten(), removeSession({ sayNone: !warm }), warmEnd()]));
     const started = async () => {
       warm = detached ? undefined : await (await import('../warm.js')).warmUp(list);
       return warm?.services ?? (await startWithProgress(list));
     };
-    const services = await started().catch((error: unknown) => {
-      envWritten();
+    const services = await started().catch(async (error: unknown) => {
+      await envWritten();
       throw error;
     });
 

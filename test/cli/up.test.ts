@@ -282,10 +282,26 @@ describe('sandpit up / ls / exec / logs / down', () => {
     expect(failed.stderr).toContain('INIT_SCRIPT_FAILED');
     expect(readdirSync(dir)).toEqual([]);
     expect(await named(name)).toEqual([]);
-    const theirs = path.join(dir, '.env');
-    writeFileSync(theirs, 'MINE=1\n');
-    expectExit(await sandpit(['up', '-d', 'redis', '--name', name, '--env-out', theirs]), 1);
-    expect(readFileSync(theirs, 'utf8')).toBe('MINE=1\n');
+    // Not sandpit's: other variables, sandpit's own settings (SANDPIT_PROJECT is not a line it writes), other text.
+    for (const [file, text, held] of [['.env', 'MINE=1\n', 'MINE'], ['.env.settings', 'SANDPIT_PROJECT=shop\n', 'SANDPIT_PROJECT'], ['config.yml', 'key: value\n', 'other text']] as const) {
+      const theirs = path.join(dir, file);
+      writeFileSync(theirs, text);
+      const refused = await sandpit(['up', '-d', 'redis', '--name', name, '--env-out', theirs]);
+      expectExit(refused, 1);
+      expect(refused.stderr).toContain(`it holds ${held}, which writing it would erase`);
+      expect(readFileSync(theirs, 'utf8')).toBe(text);
+    }
+    // An older file of services that still run (an earlier up -d's) stays true: a failed up keeps it.
+    const kept = path.join(dir, '.env.kept');
+    const running = unique('keptenv');
+    expectExit(await sandpit(['up', '-d', 'redis', '--name', running, '--env-out', kept]), 0);
+    try {
+      const before = readFileSync(kept, 'utf8');
+      expectExit(await sandpit(['up', '-d', 'redis', '--name', name, '--init', 'NOSUCHCOMMAND', '--env-out', kept]), 1);
+      expect(readFileSync(kept, 'utf8')).toBe(before);
+    } finally {
+      await sandpit(['down', running]);
+    }
   });
 
   test("exec by a name two services share takes this folder's: its detached one, or the one a process here runs; elsewhere it asks for the id", async () => {
