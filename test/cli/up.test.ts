@@ -301,6 +301,7 @@ describe('sandpit up / ls / exec / logs / down', () => {
       expect(readFileSync(kept, 'utf8')).toBe(before);
     } finally {
       await sandpit(['down', running]);
+      if ((await named(name)).length > 0) await sandpit(['down', name]); // a refusal that failed started it
     }
   });
 
