@@ -86,7 +86,7 @@ export async function fillAndStart(plan: LaunchPlan, held: Held): Promise<void> 
   say('start', 'starting');
   const lost = await plan.engine.start(held.id).then(
     () => undefined,
-    async (error: unknown) => (await portError(n.name, error, n.port, held.id)) ?? Promise.reject(addressError(n.name, error, plan.bindAddress) ?? error),
+    async (error: unknown) => (await portError(n.name, error, n.port, held.id)) ?? Promise.reject(addressError(n.name, error, plan.bindAddress, n.bindAddress !== undefined) ?? error),
   );
   if (!lost) return;
   // 'standard' is a preference; a port the user named is not.
@@ -114,14 +114,17 @@ export async function hostPorts(engine: EngineCalls, id: string, ports: number[]
   return address ? { published, address } : { published };
 }
 
-/** The engine's machine has no such address: Docker's words were the whole first line, under NOT_READY. */
-function addressError(service: string, error: unknown, bindAddress: string): SandpitError | undefined {
+/**
+ * The engine's machine has no such address: Docker's words were the whole first line, under NOT_READY. One the
+ * user gave is theirs to change; one sandpit chose (the job container's gateway, lib/engine/bind.ts: a rootless
+ * engine binds where that address does not exist) is overridden with bindAddress.
+ */
+function addressError(service: string, error: unknown, bindAddress: string, given: boolean): SandpitError | undefined {
   if (!/cannot assign requested address/i.test(describe(error))) return undefined;
-  return new SandpitError(
-    'INVALID_OPTION',
-    `${service}: bindAddress ${bindAddress} is not an address of the engine's machine: give one of its addresses, or leave bindAddress unset. (${describe(error)})`,
-    { cause: error, service, stage: 'start' },
-  );
+  const what = given
+    ? `bindAddress ${bindAddress} is not an address of the engine's machine: give one of its addresses, or leave bindAddress unset.`
+    : `the engine could not publish on ${bindAddress}, which sandpit chose (this container's gateway): set bindAddress, e.g. 0.0.0.0 (on the command line --bind-address).`;
+  return new SandpitError(given ? 'INVALID_OPTION' : 'NOT_READY', `${service}: ${what} (${describe(error)})`, { cause: error, service, stage: 'start', ...(given ? { option: 'bindAddress' } : {}) });
 }
 
 async function portError(service: string, error: unknown, port: LaunchPlan['n']['port'], id: string): Promise<SandpitError | undefined> {
