@@ -20,6 +20,12 @@ export interface OwnContainer {
   gateway?: string;
   /** Our container's mounts, as the engine reports them. */
   mounts: OwnMount[];
+  /**
+   * Whether it is ours for sure: its overlay's upper layer is our root's. Sharing another container's network
+   * (`--network container:X`, a pod) gives us X's /etc/hostname: the id found is then X's, fine for the
+   * network, not for saying whose services these are (lib/cleanup: the owner container's label).
+   */
+  verified: boolean;
 }
 
 export interface OwnMount {
@@ -54,13 +60,15 @@ async function measure(engine: Inspects): Promise<OwnContainer | undefined> {
   if (!id) return undefined;
   const own = await engine.inspect(id).catch(() => undefined);
   if (!own) return undefined;
+  const upper = (own as { GraphDriver?: { Data?: { UpperDir?: string } } }).GraphDriver?.Data?.UpperDir;
+  const verified = upper !== undefined && rootUpperDir() === upper;
   const mounts = (own.Mounts ?? []).flatMap((m) => (m.Destination ? [{ type: String(m.Type), source: m.Source ?? '', destination: m.Destination, writable: m.RW !== false }] : []));
   // A job sharing another container's network (`--network container:<id>`, a pod) uses that one's.
   const shared = /^container:(.+)$/.exec(own.HostConfig.NetworkMode ?? '')?.[1];
   const net = shared ? await engine.inspect(shared).catch(() => undefined) : own;
-  if (!net || net.HostConfig.NetworkMode === 'host') return { id: own.Id, mounts };
+  if (!net || net.HostConfig.NetworkMode === 'host') return { id: own.Id, mounts, verified };
   const gateway = Object.values(net.NetworkSettings.Networks ?? {}).find((network) => network.Gateway)?.Gateway || undefined;
-  return gateway ? { id: own.Id, gateway, mounts } : { id: own.Id, mounts };
+  return gateway ? { id: own.Id, gateway, mounts, verified } : { id: own.Id, mounts, verified };
 }
 
 /**
@@ -77,4 +85,11 @@ function ownContainerId(): string | undefined {
   }
   const hostname = os.hostname();
   return /^[0-9a-f]{12}$/.test(hostname) ? hostname : undefined;
+}
+
+/** The upper layer of our root file system's overlay (the engine's path of our container's writable layer). */
+function rootUpperDir(): string | undefined {
+  const mounts = existsSync('/proc/self/mountinfo') ? readFileSync('/proc/self/mountinfo', 'utf8') : '';
+  const root = mounts.split('\n').find((line) => line.split(' ')[4] === '/');
+  return root ? /(?:^|,)upperdir=([^,]+)/.exec(root.split(' - ')[1] ?? '')?.[1] : undefined;
 }

@@ -27,7 +27,8 @@ export async function createContainer({ n, engine, image, options, snapshot, spe
   startWatchdog();
   if (n.detached) startingDetached();
   // Measured once per process, and only in a container whose end is ours (one inspect, shared with bind.ts).
-  const owner = !n.detached && endsWithUs() ? (await ownContainer(engine))?.id : undefined;
+  const own = !n.detached && endsWithUs() ? await ownContainer(engine) : undefined;
+  const owner = own?.verified ? own.id : undefined;
   try {
     return await engine.create({
       Env: Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),

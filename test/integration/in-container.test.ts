@@ -130,10 +130,10 @@ ${cli} down ${name} ${name}box
   // script that never stopped it stayed after `docker run` returned, and `docker stop` (SIGTERM, which pid 1
   // ignores by default) waited 10 s for SIGKILL and left it too.
   describe("as the job container's main process (pid 1, or under a pid 1 that ends with it)", () => {
-    const job = async (name: string, command: string[], detach = false) => {
+    const job = async (name: string, command: string[], detach = false, more: string[] = []) => {
       const image = await presetImage('ubuntu');
       return execa('docker', [
-        'run', ...(detach ? ['-d'] : []), '--name', name, '--label', `sandpit-test-job=${name}`,
+        'run', ...(detach ? ['-d'] : []), ...more, '--name', name, '--label', `sandpit-test-job=${name}`,
         '-v', `${socket}:/var/run/docker.sock`, '-v', `${root}:${root}:ro`, '-v', `${process.execPath}:/usr/local/bin/node:ro`,
         '-e', 'NO_COLOR=1', '-w', '/tmp', image, ...command,
       ], { reject: false, timeout: 90_000 });
@@ -141,8 +141,8 @@ ${cli} down ${name} ${name}box
     const script = (name: string, then: string) =>
       `const { start } = await import(${JSON.stringify(`${root}dist/lib/index.js`)}); await start({ preset: 'redis', name: ${JSON.stringify(name)} }); console.log('up'); ${then}`;
     /** A job that started its redis and runs on, as a test run does. */
-    const runningJob = async (name: string) => {
-      await job(name, ['node', '--input-type=module', '-e', script(name, 'setInterval(() => {}, 1000);')], true);
+    const runningJob = async (name: string, more: string[] = []) => {
+      await job(name, ['node', '--input-type=module', '-e', script(name, 'setInterval(() => {}, 1000);')], true, more);
       const until = Date.now() + 60_000;
       while (!(await execa('docker', ['logs', name], { reject: false })).stdout.includes('up') && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
     };
@@ -200,6 +200,22 @@ ${cli} down ${name} ${name}box
         expect(await containersWith(`sandpit.name=${name}`)).toEqual([]);
       } finally {
         await removeJob(name);
+      }
+    }, 120_000);
+
+    // A job on another container's network (`--network container:X`, a pod) has X's /etc/hostname: the id found
+    // is X's. Labelled with it, its services went when X stopped while the job still ran.
+    test("on another container's network: its services are not labelled as that container's", async () => {
+      const name = `pid1net${process.pid}`;
+      const host = (await execa('docker', ['run', '-d', '--label', `sandpit-test-job=${name}`, await presetImage('ubuntu'), 'sleep', '120'])).stdout.trim();
+      try {
+        await runningJob(name, ['--network', `container:${host}`]);
+        const [service] = await containersWith(`sandpit.name=${name}`);
+        expect(service).toBeDefined();
+        expect((await execa('docker', ['inspect', '-f', '{{index .Config.Labels "sandpit.owner.container"}}', service!])).stdout.trim()).toBe('');
+      } finally {
+        await removeJob(name);
+        await execa('docker', ['rm', '-f', host], { reject: false });
       }
     }, 120_000);
   });
