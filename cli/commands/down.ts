@@ -23,7 +23,7 @@ export const down: CommandModule<object, Args> = {
       .example('$0 down --all', "remove every detached service, any project's")
       .example('$0 down --all --dry-run', 'list what --all would remove') as never,
   handler: async ({ names = [], all, 'dry-run': dryRun, project }) => {
-    if (project) process.env.SANDPIT_PROJECT = project;
+    if (project) process.env.SANDPIT_PROJECT = (await import('../../lib/cleanup/project.js')).projectFromFlag(project);
     const { listServices } = await import('../../lib/service/list.js');
     const [{ removeContainer }, { removeReused }] = await Promise.all([import('../../lib/cleanup/remove.js'), import('../../lib/cleanup/reused.js')]);
     const { refreshing, refreshersEnded } = await import('../../lib/reuse/refreshing.js');

@@ -37,7 +37,7 @@ export const up: CommandModule<object, Args> = {
     const { resolveTargets } = await import('../targets.js');
     const { startWithProgress } = await import('../progress.js');
     const { onInterrupt, removeSession, waitForever } = await import('../interrupt.js');
-    if (args.project) process.env.SANDPIT_PROJECT = args.project;
+    if (args.project) process.env.SANDPIT_PROJECT = (await import('../../lib/cleanup/project.js')).projectFromFlag(args.project);
     const detached = Boolean(args.detach);
     const list = await resolveTargets(args.services ?? [], args, { detached });
     const names = list.map((o) => o.name ?? ('preset' in o ? o.preset : o.image));
@@ -83,7 +83,8 @@ export const up: CommandModule<object, Args> = {
       (await import('../../lib/cleanup/watchdog.js')).dismissWatchdog();
       const { quote } = await import('../../lib/presets/quote.js');
       // As NAME_IN_USE says it (lib/service/names.ts): --project set it, or the environment did.
-      const project = process.env.SANDPIT_PROJECT;
+      const { projectAsFlag } = await import('../../lib/cleanup/project.js');
+      const project = process.env.SANDPIT_PROJECT && projectAsFlag(process.env.SANDPIT_PROJECT);
       const where = project ? ` --project ${quote(project)}` : '';
       process.stderr.write(`sandpit: left running; remove with \`sandpit down ${services.map((s) => s.name).join(' ')}${where}\`\n`);
       return;

@@ -12,14 +12,24 @@ import { machine } from './machine.js';
  * out at one path (/builds/…), and share the host's engine.
  */
 export function currentProject(): string {
-  const named = process.env.SANDPIT_PROJECT;
-  return named ? (folderProject(named) ?? named) : `${machine}:${process.cwd()}`;
+  return process.env.SANDPIT_PROJECT || `${machine}:${process.cwd()}`;
 }
 
 /**
- * `--project /path/to/shop` (or ./shop) names that folder's project, as `up` run there made it: taken as a name,
- * it matched nothing, and the message said the service ran "for another project, /path/to/shop".
+ * The project a `--project` flag names: a folder's path (/path/to/shop, ./shop) is that folder's project, as
+ * `up` run there made it (taken as a name, it matched nothing, and the message said the service ran "for another
+ * project, /path/to/shop"); anything else is a name. Only the flag: a SANDPIT_PROJECT that a CI sets to its
+ * checkout's path on purpose, for jobs on several machines to share, stays the name it was.
  */
+export function projectFromFlag(value: string): string {
+  return folderProject(value) ?? value;
+}
+
+/** A project as `--project` takes it back: this machine's folder as its path. */
+export function projectAsFlag(project: string): string {
+  return project.startsWith(`${machine}:`) ? project.slice(machine.length + 1) : project;
+}
+
 function folderProject(value: string): string | undefined {
   if (!/^(\/|\.\.?(\/|$))/.test(value)) return undefined;
   try {

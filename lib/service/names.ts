@@ -1,5 +1,6 @@
 import { SandpitError } from '../errors.js';
 import { quote } from '../presets/quote.js';
+import { projectAsFlag } from '../cleanup/project.js';
 import { serviceName } from '../options/name.js';
 import type { PresetName, StartOptions } from '../types.js';
 
@@ -7,7 +8,7 @@ import type { PresetName, StartOptions } from '../types.js';
 export const nameInUse = (name: string, cause?: unknown, where = ''): SandpitError =>
   new SandpitError(
     'NAME_IN_USE',
-    `"${name}" already runs detached${where}. Remove it with \`sandpit down ${name}${process.env.SANDPIT_PROJECT ? ` --project ${quote(process.env.SANDPIT_PROJECT)}` : ''}\`, or start this one under another --name (one service at a time) or --project.`,
+    `"${name}" already runs detached${where}. Remove it with \`sandpit down ${name}${process.env.SANDPIT_PROJECT ? ` --project ${quote(projectAsFlag(process.env.SANDPIT_PROJECT))}` : ''}\`, or start this one under another --name (one service at a time) or --project.`,
     { service: name, stage: 'create', cause },
   );
 
