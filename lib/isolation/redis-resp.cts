@@ -85,7 +85,7 @@ local fielded = false
 -- Out of the template: a test's FLUSHDB of the template's database left none, and a copy of nothing would
 -- have emptied this worker's database as if that were the seed.
 if not freeze and redis.call('EXISTS', mark) == 0 then
-  return redis.error_reply('SANDPIT_NO_TEMPLATE database ' .. from .. ' no longer holds the seed: a test emptied it (FLUSHDB there). Empty only the database service() names (or call reset()), and start the run again to seed anew')
+  return redis.error_reply('SANDPIT_NO_TEMPLATE database ' .. from .. ' no longer holds the seed: a test emptied it (FLUSHDB there). Empty only the database service() names (or call reset()), and start the run again to seed anew (a server kept warm between runs: remove it first, sandpit down <name>)')
 end
 if freeze then
   local line = string.match(redis.call('INFO', 'keyspace'), 'db' .. from .. ':[^\\r\\n]*')

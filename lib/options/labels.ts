@@ -4,7 +4,7 @@ import type { PresetName, StartOptions } from '../types.js';
 /**
  * A caller's labels stay out of sandpit's own namespace: those say who removes a container and when
  * (`sandpit.session: 'my-session'` made a container no watchdog or sweep would take, left running for
- * good). sandpit's own callers (warm reuse) set them through lib/service/start.ts startWithLabels.
+ * good). sandpit's own callers (warm reuse) set them through lib/service/start.ts startOwn.
  */
 export function refuseOwnLabels(input: PresetName | StartOptions): void {
   const labels = typeof input === 'object' && typeof input.labels === 'object' && input.labels !== null ? Object.keys(input.labels) : [];

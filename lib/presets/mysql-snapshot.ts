@@ -86,8 +86,10 @@ const EMPTY_DATABASE = 'test';
  * everything granted to the user), in place of the snapshot's. One statement a line, as an init file reads them.
  */
 function renamed(o: MysqlResolved): string {
-  const name = `\`${o.database.replace(/`/g, '``')}\``;
-  return [`DROP DATABASE IF EXISTS \`${EMPTY_DATABASE}\`;`, `CREATE DATABASE IF NOT EXISTS ${name};`, `GRANT ALL ON ${name}.* TO ${literal(o.user)}@'%';`, ''].join('\n');
+  const name = `\`${o.database}\``; // letters, digits and _ only (the preset's check)
+  // In a grant's database name _ is a wildcard: escaped, as the entrypoint escapes it (my_db would match myXdb too).
+  const granted = `\`${o.database.replace(/_/g, '\\_')}\``;
+  return [`DROP DATABASE IF EXISTS \`${EMPTY_DATABASE}\`;`, `CREATE DATABASE IF NOT EXISTS ${name};`, `GRANT ALL ON ${granted}.* TO ${literal(o.user)}@'%';`, ''].join('\n');
 }
 
 /** A string literal for the server's default sql_mode; one line, as an init file wants. */

@@ -16,8 +16,8 @@ export async function startFresh(options: StartOptions, key: string, settings: R
   started.add(token);
   try {
     // Loaded only when something must start: a run that takes every service over never needs it (~40 modules).
-    const { startWithLabels } = await import('../service/start.js');
-    const service = await startWithLabels({
+    const { startOwn } = await import('../service/start.js');
+    const service = await startOwn({
       ...options,
       detached: false,
       labels: {

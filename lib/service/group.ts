@@ -2,7 +2,7 @@ import { isPresetName, presetByName } from '../presets/index.js';
 import type { PresetName, Service, StartedFrom, StartOptions } from '../types.js';
 import { assertDistinctNames } from './names.js';
 import { quietProgress } from './progress.js';
-import { isDetached, startInGroup } from './start.js';
+import { isDetached, startOwn } from './start.js';
 import { keepDetached } from '../cleanup/watchdog.js';
 import { refuseOwnLabels } from '../options/labels.js';
 
@@ -38,7 +38,7 @@ export async function startAll<const L extends readonly (PresetName | StartOptio
  */
 function slowFirst(list: readonly (PresetName | StartOptions)[]): (() => Promise<Service>)[] {
   const slow = list.findIndex((o) => bootsSlowly(o));
-  if (slow === -1 || list.length === 1) return list.map((options) => () => startInGroup(options as StartOptions));
+  if (slow === -1 || list.length === 1) return list.map((options) => () => startOwn(options as StartOptions));
   let open: () => void = () => {};
   const running = new Promise<void>((resolve) => (open = resolve));
   const first = asOptions(list[slow]!);
@@ -51,8 +51,8 @@ function slowFirst(list: readonly (PresetName | StartOptions)[]): (() => Promise
   };
   return list.map((options, i) =>
     i === slow
-      ? () => startInGroup(watched).finally(open)
-      : () => running.then(() => startInGroup(options as StartOptions)),
+      ? () => startOwn(watched).finally(open)
+      : () => running.then(() => startOwn(options as StartOptions)),
   );
 }
 

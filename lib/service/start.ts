@@ -37,13 +37,11 @@ export async function start(input: PresetName | StartOptions): Promise<Service> 
 }
 
 /**
- * start() for a group (group.ts), which says when a detached service's start is over: once the whole
- * group is ready, as a group that fails removes the ones that were.
+ * start() without its caller checks, for sandpit's own: a group (group.ts), which says when a detached
+ * service's start is over (once the whole group is ready, as a group that fails removes the ones that were),
+ * and warm reuse, whose labels are sandpit's (it hands its containers on with them).
  */
-export const startInGroup = (input: PresetName | StartOptions): Promise<StartedService> => launch(input);
-
-/** start() for sandpit's own callers, whose labels are sandpit's (warm reuse hands its containers on with them). */
-export const startWithLabels = (input: StartOptions): Promise<StartedService> => launch(input);
+export const startOwn = (input: PresetName | StartOptions): Promise<StartedService> => launch(input);
 
 export const isDetached = (input: PresetName | StartOptions): boolean => typeof input === 'object' && input.detached === true;
 

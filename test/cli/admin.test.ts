@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { named, onTerminal, sandpit, unique, ensureImages, expectExit } from './run.js';
-import { startWithLabels } from '../../lib/service/start.js';
+import { startOwn } from '../../lib/service/start.js';
 import { claim } from '../../lib/cleanup/reused.js';
 import { withPruneLock } from '../helpers/prune-lock.js';
 
@@ -38,7 +38,7 @@ describe('prune, doctor, images', () => {
     // Labelled as a warm start labels its service (lib/reuse); idle for long, so no reaper takes it meanwhile.
     const labels = { 'sandpit.reuse': 'key', 'sandpit.reuse.claim': token, 'sandpit.session': 'detached', 'sandpit.reuse.idle': '600000' };
     const release = await claim(token);
-    const warm = await startWithLabels({ preset: 'redis', name, labels });
+    const warm = await startOwn({ preset: 'redis', name, labels });
     try {
       const line = new RegExp(`^  ${name} \\([0-9a-f]{12}\\): kept warm \\(reuse\\), and no run holds it$`, 'm');
       expect((await sandpit(['prune', '--dry-run'])).stdout).not.toMatch(line);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createConnection } from 'mysql2/promise';
 import { start } from '../../lib/index.js';
-import { startWithLabels } from '../../lib/service/start.js';
+import { startOwn } from '../../lib/service/start.js';
 import { startAll } from '../../lib/service/group.js';
 import { claim } from '../../lib/cleanup/reused.js';
 import { failure } from '../helpers/failure.js';
@@ -61,7 +61,7 @@ describe('redis init scripts and snapshots', () => {
     // a reuse-labelled container nobody holds, one still starting too.
     const release = await claim(token);
     try {
-      const claimed = await startWithLabels({ preset: 'redis', initScripts: [seeded], labels });
+      const claimed = await startOwn({ preset: 'redis', initScripts: [seeded], labels });
       await claimed.stop();
     } finally {
       await release?.();
