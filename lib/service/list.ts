@@ -2,8 +2,8 @@ import type { ContainerInfo } from 'dockerode';
 import { internalEndpoint, networkAddress, type Endpoint } from './internal.js';
 import { engineCalls } from '../docker/calls.js';
 import { SandpitError } from '../errors.js';
-import { realpathSync } from 'node:fs';
 import { DETACHED, LABEL, REUSED, machine } from '../cleanup/labels.js';
+import { runsInThisFolder } from '../cleanup/alive.js';
 import { inProject, projectShown } from '../cleanup/project.js';
 import { isPresetName, presetByName, type PresetName } from '../presets/index.js';
 import { hostOf, type EngineReach } from './host.js';
@@ -95,7 +95,7 @@ export async function attach(name: string, { session }: { session?: string } = {
   // A name several services share (two CI jobs' `db`; another terminal's or a test run's `redis`) means this
   // project's: a detached one of it, or one a process running in this folder owns. Only a test run's redis
   // elsewhere made `sandpit exec redis` in the folder of the detached one ambiguous.
-  const here = matching.filter((s) => (s.owner === DETACHED ? inProject(s.project) : s.ownerPid !== undefined && runsHere(s.ownerPid)));
+  const here = matching.filter((s) => (s.owner === DETACHED ? inProject(s.project) : s.ownerPid !== undefined && runsInThisFolder(s.ownerPid)));
   const found = matching.length > 1 && here.length === 1 ? here : matching;
   const match = found[0];
   if (found.length > 1 && session === undefined) {
@@ -116,13 +116,3 @@ export async function attach(name: string, { session }: { session?: string } = {
 
 /** The 12 hex digits `docker ps` shows. */
 export const shortId = (id: string): string => id.slice(0, 12);
-
-/** Whether process `pid` (of this machine) runs in this folder, as this one does: its service is this project's. */
-function runsHere(pid: number): boolean {
-  if (process.env.SANDPIT_PROJECT) return false; // a project by name: folders say nothing
-  try {
-    return realpathSync(`/proc/${pid}/cwd`) === realpathSync(process.cwd());
-  } catch {
-    return false; // gone, another user's, or no /proc
-  }
-}
