@@ -99,6 +99,8 @@ export async function reset(name: string): Promise<void> {
 if (process.env.VITEST_POOL_ID !== undefined) {
   withdrawPublication(process.env);
   Object.assign(process.env, inject('sandpit')?.env);
+  // Another project's names, blanked for this one's workers by its setup (setup.ts): out.
+  for (const [key, value] of Object.entries(process.env)) if (key.startsWith('SANDPIT_') && value === '') delete process.env[key];
 }
 if (process.env.VITEST_POOL_ID !== undefined && process.env.SANDPIT_SERVICES !== undefined) {
   const prefixes = JSON.parse(process.env.SANDPIT_SERVICES) as Record<string, string>;

@@ -39,6 +39,13 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
     // The variables too: several projects' setups share this process's env, which every project's workers
     // inherit (the last one's). Each worker puts its project's in place of it (index.ts).
     project.provide('sandpit', { ...open.published(), env: published });
+    // Every other project's workers get these names as '' (taken out there: index.ts), unless its own test.env
+    // sets one: a project without sandpit that had SANDPIT_DB_URL of its own lost it to a withdrawal by name.
+    for (const other of project.vitest.projects ?? []) {
+      if (other === project) continue;
+      const env = (other.config.env ??= {}) as Record<string, string>;
+      for (const key of Object.keys(published)) if (!(key in env)) env[key] = '';
+    }
   };
   publish();
   // A worker's SANDPIT_<NAME>_* are pointed at its own copies by this module's worker side (index.ts), which

@@ -24,7 +24,7 @@ test("Vitest projects, a global setup and a config each: every worker has its ow
   const checked = lines.filter((line): line is Checked => line.project !== 'c');
   expect({ exit: result.exitCode, passed: /Tests +7 passed/.test(result.all ?? '') }).toEqual({ exit: 0, passed: true });
   expect(checked).toHaveLength(6);
-  expect(lines.filter((line) => line.project === 'c')).toEqual([{ project: 'c', seen: [] }]);
+  expect(lines.filter((line) => line.project === 'c')).toEqual([{ project: 'c', seen: ['SANDPIT_STORE_URL=mine'] }]);
   // Workers past the first ran some of them: what was broken.
   expect(checked.some((c) => c.pool !== '1')).toBe(true);
   for (const c of checked) expect(c).toMatchObject({ database: c.pool, seeded: c.project, env: c.url, foreign: [] });
