@@ -99,22 +99,26 @@ describe('sandpit up / ls / exec / logs / down', () => {
     const file = path.join(tempFolder('cli'), '.env');
     const up = await sandpit(['up', 'mysql', '-d', '--json', '--name', name, '--database', 'app', '--password', 'pw1', '--env-file', file]);
     expectExit(up, 0);
-    const [db] = JSON.parse(up.stdout as string);
-    expect(db).toMatchObject({ name, preset: 'mysql', user: 'test', password: 'pw1', database: 'app', rootPassword: expect.stringMatching(/^[\w-]{16}$/) });
-    // A line the mysql client takes: checked with the client in the container, on the container's own port.
-    expect(db.clientCommand).toBe(`mysql -h 127.0.0.1 -P ${db.port} -u test -ppw1 app`);
-    const asClient = await sandpit(['exec', name, '--', 'sh', '-c', `${db.clientCommand.replace(`-P ${db.port}`, '-P 3306')} -N -e 'select current_user()'`]);
-    expect([asClient.exitCode, asClient.stdout]).toEqual([0, 'test@%']);
-    // A bare `mysql` logs in (as root): it said "Access denied for user 'root'@'localhost' (using password: NO)".
-    const bare = await sandpit(['exec', name, '--', 'mysql', '-N', '-e', 'select current_user()']);
-    expect([bare.exitCode, bare.stdout.trim()]).toEqual([0, 'root@localhost']);
-    const prefix = `SANDPIT_${name.toUpperCase()}`;
-    const env = Object.fromEntries(readFileSync(file, 'utf8').trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2)));
-    expect(env).toMatchObject({ [`${prefix}_HOST`]: '127.0.0.1', [`${prefix}_DATABASE`]: 'app', [`${prefix}_USER`]: 'test', [`${prefix}_PASSWORD`]: 'pw1', [`${prefix}_ROOT_PASSWORD`]: db.rootPassword });
-    const listed = JSON.parse((await sandpit(['ls', '--json'])).stdout as string).find((s: { name: string }) => s.name === name);
-    expect(listed).toMatchObject({ rootPassword: db.rootPassword, clientCommand: db.clientCommand });
-    expect(env[`${prefix}_URL`]).toBe(`mysql://test:pw1@127.0.0.1:${env[`${prefix}_PORT`]}/app`);
-    expectExit(await sandpit(['down', name]), 0);
+    try {
+      const [db] = JSON.parse(up.stdout as string);
+      expect(db).toMatchObject({ name, preset: 'mysql', user: 'test', password: 'pw1', database: 'app', rootPassword: expect.stringMatching(/^[\w-]{16}$/) });
+      // A line the mysql client takes: checked with the client in the container, on the container's own port.
+      expect(db.clientCommand).toBe(`mysql -h 127.0.0.1 -P ${db.port} -u test -ppw1 app`);
+      const asClient = await sandpit(['exec', name, '--', 'sh', '-c', `${db.clientCommand.replace(`-P ${db.port}`, '-P 3306')} -N -e 'select current_user()'`]);
+      expect([asClient.exitCode, asClient.stdout]).toEqual([0, 'test@%']);
+      // A bare `mysql` logs in (as root): it said "Access denied for user 'root'@'localhost' (using password: NO)".
+      const bare = await sandpit(['exec', name, '--', 'mysql', '-N', '-e', 'select current_user()']);
+      expect([bare.exitCode, bare.stdout.trim()]).toEqual([0, 'root@localhost']);
+      const prefix = `SANDPIT_${name.toUpperCase()}`;
+      const env = Object.fromEntries(readFileSync(file, 'utf8').trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2)));
+      expect(env).toMatchObject({ [`${prefix}_HOST`]: '127.0.0.1', [`${prefix}_DATABASE`]: 'app', [`${prefix}_USER`]: 'test', [`${prefix}_PASSWORD`]: 'pw1', [`${prefix}_ROOT_PASSWORD`]: db.rootPassword });
+      const listed = JSON.parse((await sandpit(['ls', '--json'])).stdout as string).find((s: { name: string }) => s.name === name);
+      expect(listed).toMatchObject({ rootPassword: db.rootPassword, clientCommand: db.clientCommand });
+      expect(env[`${prefix}_URL`]).toBe(`mysql://test:pw1@127.0.0.1:${env[`${prefix}_PORT`]}/app`);
+    } finally {
+      // Detached: nothing else removes it if an expectation above failed.
+      expectExit(await sandpit(['down', name]), 0);
+    }
     expect(await named(name)).toEqual([]);
   });
 
