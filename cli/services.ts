@@ -85,10 +85,10 @@ function othersIn(file: string): string[] {
     return [];
   }
   const foreign = text.split('\n').filter((line) => line.trim() !== '' && !SERVICE_LINE.test(line));
+  const comments = foreign.filter((line) => /^\s*#/.test(line));
   const names = foreign.flatMap((line) => /^\s*(?:export\s+)?([A-Za-z_]\w*)\s*=/.exec(line)?.[1] ?? []);
-  const comments = foreign.some((line) => /^\s*#/.test(line));
-  const rest = foreign.length > names.length + (comments ? foreign.filter((line) => /^\s*#/.test(line)).length : 0);
-  return [...new Set(names), ...(comments ? ['comments'] : []), ...(rest ? ['other text'] : [])];
+  const rest = foreign.length - comments.length - names.length > 0;
+  return [...new Set(names), ...(comments.length > 0 ? ['comments'] : []), ...(rest ? ['other text'] : [])];
 }
 
 /**
