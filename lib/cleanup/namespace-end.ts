@@ -8,15 +8,20 @@ const FIRST_PID_NAMESPACE = '4026531836';
 /** A pid 1 that outlives what it started: a system container's service manager. */
 const LASTING_INITS = new Set(['systemd', 'init']);
 
-/** The parent of `pid` in this namespace (0: none here, as for what `docker exec` starts); undefined if unreadable. */
-function parentOf(pid: number): number | undefined {
+/** /proc/<pid>/stat after "pid (comm) ": [state, ppid, …] (comm may hold spaces and parentheses: the last ')' ends it). */
+function statOf(pid: number): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // "pid (comm) state ppid …": comm may hold spaces and parentheses, the last ')' ends it.
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
-    return undefined;
+    return undefined; // gone, or no /proc
   }
+}
+
+/** The parent of `pid` in this namespace (0: none here, as for what `docker exec` starts); undefined if unreadable. */
+function parentOf(pid: number): number | undefined {
+  const fields = statOf(pid);
+  return fields ? Number(fields[1]) : undefined;
 }
 
 let measured: boolean | undefined;
@@ -51,12 +56,8 @@ export function endsWithUs(): boolean {
 
 /** Whether `pid` still runs: not gone, and not a zombie (ours, which no event loop reaps during a synchronous wait). */
 function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] !== 'Z';
-  } catch {
-    return false;
-  }
+  const fields = statOf(pid);
+  return fields !== undefined && fields[0] !== 'Z';
 }
 
 /** Longer than the watchdog takes (its second look for a detached start in flight waits 3 s). */
