@@ -29,10 +29,9 @@ export const down: CommandModule<object, Args> = {
     const { refreshing, refreshersEnded } = await import('../../lib/reuse/refreshing.js');
     const { matches, matchesId } = await import('../../lib/service/names.js');
     const { currentProject, inProject } = await import('../../lib/cleanup/project.js');
-    // No names: this project's detached services, as `docker compose down` takes its folder's. The only offer
-    // was --all (anyone's, on the whole engine), which a person must not need for their own.
-    // Exactly this project's: one without the label (older sandpit: "everyone's") or with a bare folder (every
-    // job container checked out at /builds/x) would be other jobs' on a shared engine. Those go by name or --all.
+    // No names: exactly this project's detached services, as `docker compose down` takes its folder's (the only
+    // offer was --all, anyone's on the engine). Not an older sandpit's without the label ("everyone's") or with a
+    // bare folder (every job container checked out at /builds/x): other jobs' on a shared engine; by name or --all.
     const wanted = (s: ServiceInfo) => all || (names.length === 0 ? s.owner === 'detached' && s.project === currentProject() : names.some((n) => matches(n, s)));
     // A refresher's note names the service and the changed container it removes: by id prefix too.
     const notes = (n: string, r: RefresherNote) => matches(n, { name: r.name, containerId: r.id });
