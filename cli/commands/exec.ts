@@ -25,7 +25,7 @@ export const exec: CommandModule<object, Args> = {
       .check((args) => (commandOf(args as unknown as Args).length > 0 ? true : 'Say what to run: sandpit exec <name> -- <command>.'))
       .example('$0 exec cache -- redis-cli info server', 'one command: its output, and its exit code as sandpit’s')
       .example('$0 exec box -- bash', 'an interactive shell (on a terminal)')
-      .example('$0 exec db -- mysql app', 'mysql logs in as root by itself (MYSQL_PWD is set for the command)')
+      .example('$0 exec db -- mysql app', 'mysql logs in by itself: as root, or as the -u it names (MYSQL_PWD is set for the command)')
       .example('$0 exec -i db -- mysql app < dump.sql', 'with -i, input piped in or from a file goes to the command') as never,
   handler: async (args) => {
     const { attach } = await import('../../lib/service/list.js');
@@ -37,8 +37,9 @@ export const exec: CommandModule<object, Args> = {
     // runner's pipe) must not be read away by a command that never wanted it.
     // `sandpit exec db -- mysql` logs in, as root (the client's default user there): it said "Access denied
     // (using password: NO)". MYSQL_PWD is read by mysql, mysqldump and mysqladmin; an explicit -p still wins.
-    const rootPassword = service.preset === 'mysql' ? (service as Partial<MysqlService>).rootPassword : undefined;
-    const env: Record<string, string> = rootPassword ? { MYSQL_PWD: rootPassword } : {};
+    const { loginPassword } = await import('../../lib/presets/mysql-login.js');
+    const password = service.preset === 'mysql' ? loginPassword(commandOf(args), service as Partial<MysqlService>) : undefined;
+    const env: Record<string, string> = password ? { MYSQL_PWD: password } : {};
     if (interactive() || args.interactive) {
       // Input to stream (the engine API call below sends none): the docker CLI streams it, and says when it ends.
       process.exitCode = await dockerExec(service.containerId, commandOf(args), { tty: interactive(), env });

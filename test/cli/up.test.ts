@@ -109,6 +109,11 @@ describe('sandpit up / ls / exec / logs / down', () => {
       // A bare `mysql` logs in (as root): it said "Access denied for user 'root'@'localhost' (using password: NO)".
       const bare = await sandpit(['exec', name, '--', 'mysql', '-N', '-e', 'select current_user()']);
       expect([bare.exitCode, bare.stdout.trim()]).toEqual([0, 'root@localhost']);
+      // As the service's user, by -u: it was given root's password ("Access denied … using password: YES").
+      for (const user of [['-u', 'test'], ['-utest'], ['--user=test']]) {
+        const asUser = await sandpit(['exec', name, '--', 'mysql', ...user, '-N', '-e', 'select current_user()']);
+        expect([asUser.exitCode, asUser.stdout.trim()]).toEqual([0, 'test@%']);
+      }
       const prefix = `SANDPIT_${name.toUpperCase()}`;
       const env = Object.fromEntries(readFileSync(file, 'utf8').trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2)));
       expect(env).toMatchObject({ [`${prefix}_HOST`]: '127.0.0.1', [`${prefix}_DATABASE`]: 'app', [`${prefix}_USER`]: 'test', [`${prefix}_PASSWORD`]: 'pw1', [`${prefix}_ROOT_PASSWORD`]: db.rootPassword });
