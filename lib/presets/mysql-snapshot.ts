@@ -89,7 +89,10 @@ function renamed(o: MysqlResolved): string {
   const name = `\`${o.database}\``; // letters, digits and _ only (the preset's check)
   // In a grant's database name _ is a wildcard: escaped, as the entrypoint escapes it (my_db would match myXdb too).
   const granted = `\`${o.database.replace(/_/g, '\\_')}\``;
-  return [`DROP DATABASE IF EXISTS \`${EMPTY_DATABASE}\`;`, `CREATE DATABASE IF NOT EXISTS ${name};`, `GRANT ALL ON ${granted}.* TO ${literal(o.user)}@'%';`, ''].join('\n');
+  // The file runs at every boot of the container, a `docker restart` too: only an empty `test` is the
+  // snapshot's; one with tables is the user's since (it was dropped). A prepared statement: an init file has no IF.
+  const dropEmpty = `SET @sandpit_drop = IF((SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '${EMPTY_DATABASE}') = 0, 'DROP DATABASE IF EXISTS \`${EMPTY_DATABASE}\`', 'DO 0');`;
+  return [dropEmpty, 'PREPARE sandpit_drop FROM @sandpit_drop;', 'EXECUTE sandpit_drop;', 'DEALLOCATE PREPARE sandpit_drop;', `CREATE DATABASE IF NOT EXISTS ${name};`, `GRANT ALL ON ${granted}.* TO ${literal(o.user)}@'%';`, ''].join('\n');
 }
 
 /** A string literal for the server's default sql_mode; one line, as an init file wants. */

@@ -283,6 +283,18 @@ describe('mysql snapshots', () => {
     }
   }, 240_000);
 
+  test('plain mysql under a name of its own, restarted: a database test made since is kept', async () => {
+    // The init file runs at every boot of the container: it dropped the snapshot's empty `test` then, and at a
+    // `docker restart` a database of that name the user had filled since.
+    await using db = await start({ preset: 'mysql', database: `r_${Date.now()}` });
+    const sql = (query: string) => execa('docker', ['exec', '-e', `MYSQL_PWD=${db.rootPassword}`, db.containerId, 'mysql', '-uroot', '-N', '-e', query], { reject: false });
+    expect((await sql('CREATE DATABASE test; CREATE TABLE test.kept (id INT); CREATE TABLE ' + db.database + '.mine (id INT)')).exitCode).toBe(0);
+    await execa('docker', ['restart', '-t', '30', db.containerId]);
+    const deadline = Date.now() + 60_000;
+    while ((await sql('SELECT 1')).exitCode !== 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect((await sql(`SELECT CONCAT(TABLE_SCHEMA, '.', TABLE_NAME) FROM information_schema.TABLES WHERE TABLE_NAME IN ('kept', 'mine') ORDER BY 1`)).stdout.split('\n')).toEqual([`${db.database}.mine`, 'test.kept']);
+  }, 240_000);
+
   test('seeded: the second start comes from the snapshot and runs no script; each start has its own passwords', async () => {
     const before = await snapshots();
     // Taken in a group, as a config's first run does: the others start once the builder's container runs
