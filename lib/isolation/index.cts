@@ -57,6 +57,9 @@ function sealedReset(isolated: Isolated, worker1: boolean): Promise<number> {
   return isolated.preset === 'mysql' ? mysqlOps().sealedReset(isolated, worker1) : redisOps().sealedReset(isolated, worker1);
 }
 
+/** Whether a reset failed because the server's template is gone (a test emptied it): only a new server has the seed. */
+const lostTemplate = (error: unknown): boolean => (error as { code?: unknown } | undefined)?.code === redisOps().NO_TEMPLATE;
+
 /**
  * Main process, while its containers start: loads the database client the copies will need (~40 ms
  * for mysql2), in a turn of the event loop that would otherwise wait on the engine.
@@ -65,4 +68,4 @@ function warmup(preset: Isolated['preset']): void {
   if (preset === 'mysql') setImmediate(() => void import('mysql2/promise').catch(() => {}));
 }
 
-export = { ENV, READY_ENV, readyFor, readMap, prepareMain, resetMain, prepareWorker, resetWorker, sealedReset, redisClientId: (target: Isolated & { preset: 'redis' }) => redisOps().clientId(target), warmup, ...names };
+export = { ENV, READY_ENV, readyFor, readMap, prepareMain, resetMain, prepareWorker, resetWorker, sealedReset, lostTemplate, redisClientId: (target: Isolated & { preset: 'redis' }) => redisOps().clientId(target), warmup, ...names };

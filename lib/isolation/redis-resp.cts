@@ -155,6 +155,14 @@ const copy = (from: number, to: number, freeze = false): string[][] => [
  */
 const GUARD = ['ACL', 'SETUSER', 'default', '-flushall', '-swapdb'];
 
+/**
+ * Says, outside every database, that this server's template was made: a FLUSHDB can remove MARK, and a
+ * test that cleans up with FLUSHDB in each database (FLUSHALL being refused) removes any key of it. A user
+ * that cannot log in (off, no command) is only a name in ACL LIST. A restart forgets it, as it forgets the
+ * template (no save): database 0 holds the seed again then, from the image.
+ */
+const MADE = 'sandpit-template-made';
+
 /** Main process, once the server is ready: database 0 as the init scripts left it becomes the template. */
 async function seedTemplate(target: Target): Promise<void> {
   const template = names.redisTemplate(target.databases);
@@ -164,8 +172,23 @@ async function seedTemplate(target: Target): Promise<void> {
 
 /** Best effort: a server whose ACL commands are renamed away or refused still gets its copies, unguarded. */
 async function guard(target: Target): Promise<void> {
-  await send(target, [...auth(target), GUARD]).catch(() => {});
+  await send(target, [...auth(target), GUARD, ['ACL', 'SETUSER', MADE, 'reset', 'off']]).catch(() => {});
 }
+
+/** Whether guard() ran on this server since it started. Last in its pipeline: the reply is an array ('$-1' when no such user). */
+async function templateMade(target: Target): Promise<boolean> {
+  const reply = await send(target, [...auth(target), ['ACL', 'GETUSER', MADE]]).catch(() => ['$-1']);
+  return reply.at(-1)!.startsWith('*');
+}
+
+/** A template a test emptied: the seed is nowhere on this server any more. */
+const noTemplate = (template: number) =>
+  Object.assign(
+    new Error(
+      `database ${template} no longer holds the seed: a test emptied it (FLUSHDB there). Empty only the database service() names (or call reset()); the server must start anew to be seeded again`,
+    ),
+    { code: 'SANDPIT_NO_TEMPLATE' },
+  );
 
 /** A worker's database: emptied, then the template's keys (the seed) copied in. Nothing else is touched. */
 async function syncDatabase(target: Target, index: number): Promise<void> {
@@ -175,11 +198,14 @@ async function syncDatabase(target: Target, index: number): Promise<void> {
 /**
  * Taking over a server an earlier run used: every database but the template emptied, and database 0
  * holds the seed again. A server whose template was never completed (its run died first, before any
- * test) still has its seed in database 0: the template is made from it.
+ * test) still has its seed in database 0: the template is made from it. One whose template a test emptied
+ * has no seed left: it fails (code SANDPIT_NO_TEMPLATE), for the caller to start a new server.
  */
 async function resetServer(target: Target): Promise<void> {
   const template = names.redisTemplate(target.databases);
   const marked = (await send(target, [...auth(target), ['SELECT', String(template)], ['EXISTS', MARK]])).at(-1) === ':1';
+  // Database 0 is the seed only while no template was made: after, it holds what the last run's tests wrote.
+  if (!marked && (await templateMade(target))) throw noTemplate(template);
   const others = Array.from({ length: target.databases }, (_, i) => i).filter((i) => i !== template && (marked || i !== 0));
   await send(target, [...auth(target), ...others.flatMap((i) => [['SELECT', String(i)], ['FLUSHDB']])]);
   // The guard again: a restarted server (`docker restart`) forgot it.
@@ -224,4 +250,4 @@ async function clientId(target: Target): Promise<number> {
   return Number((await send(target, [...auth(target), ['CLIENT', 'ID']], 1000)).at(-1)!.slice(1));
 }
 
-export = { seedTemplate, syncDatabase, resetServer, sealedReset, clientId };
+export = { seedTemplate, syncDatabase, resetServer, sealedReset, clientId, NO_TEMPLATE: 'SANDPIT_NO_TEMPLATE' as const };

@@ -65,6 +65,10 @@ export async function prepareAll(map: IsolationMap, take: (isolated: Isolated) =
 /** A server taken over from an earlier run: its own database back to the seed, redis emptied. */
 export const resetAll = (map: IsolationMap): Promise<void> => prepareAll(map, isolation.resetMain);
 
+/** Whether resetAll failed on `name` because its template is gone: a new server is the only way back to the seed. */
+export const lostTemplate = (error: unknown, name: string): boolean =>
+  error instanceof SandpitError && error.service === name && isolation.lostTemplate(error.cause);
+
 /**
  * Opens a connection and returns the id the server gave it, in the order it numbers connections (see
  * isolation's seal): mysql tells it in its greeting, before any login; redis answers CLIENT ID.

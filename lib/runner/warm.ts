@@ -7,7 +7,7 @@ import type { ReuseSettings } from '../reuse/settings.js';
 import type { MysqlService, StartOptions } from '../types.js';
 import { firstLogins } from '../readiness/mysql-login.js';
 import type { Isolation } from '../config/index.js';
-import { isolationMap, newConnectionId, prepareAll, resetAll, resettable } from './isolation.js';
+import { isolationMap, lostTemplate, newConnectionId, prepareAll, resetAll, resettable } from './isolation.js';
 
 /**
  * Warm reuse for a test run or `sandpit up`: takes over services an earlier run left with the same
@@ -22,6 +22,7 @@ export async function startWarm(
   list: StartOptions[],
   settings: ReuseSettings,
   modes: Record<string, Isolation> = {},
+  again = true,
 ): Promise<Warm & { pristine: Set<string>; copied: Set<string> }> {
   const warm = await startOrReuse(list, settings, resettable);
   try {
@@ -33,8 +34,13 @@ export async function startWarm(
     resetAtHandBack(all, warm, modes);
     return { ...warm, pristine, copied };
   } catch (error) {
+    // A taken-over redis whose template a test emptied (FLUSHDB there) holds its seed nowhere: removed while
+    // this run still holds it, and the run starts again, which starts that one anew. Once: a second is a bug.
+    const seedless = again ? warm.services.find((s) => warm.reused.has(s.name) && lostTemplate(error, s.name)) : undefined;
+    if (seedless) await seedless.stop().catch(() => {});
     await Promise.allSettled(warm.services.map((s) => (warm.reused.has(s.name) ? undefined : s.stop())));
     await Promise.allSettled([...warm.releases.values()].map((release) => release()));
+    if (seedless) return startWarm(list, settings, modes, false);
     throw error;
   }
 }

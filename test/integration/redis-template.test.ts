@@ -68,4 +68,7 @@ test("a FLUSHDB in the template's own database (no ACL rule names a database) ma
   await isolation.prepareMain(target);
   expect((await cache.exec(['redis-cli', '-n', '15', 'FLUSHDB'])).stdout.trim()).toBe('OK');
   await expect(isolation.prepareWorker(target, 2)).rejects.toThrow(/database 15 no longer holds the seed: a test emptied it/);
+  // A warm server taken over: database 0 holds what tests wrote there, not the seed; it was made the template.
+  expect((await cache.exec(['redis-cli', 'SET', 'written', 'by-a-test'])).stdout.trim()).toBe('OK');
+  await expect(isolation.resetMain(target)).rejects.toMatchObject({ code: 'SANDPIT_NO_TEMPLATE', message: expect.stringMatching(/database 15 no longer holds the seed/) });
 });

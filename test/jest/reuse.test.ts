@@ -229,6 +229,33 @@ describe('a warm mysql and redis reset at hand-back (NODE_DEBUG=sandpit says whi
     }
   }, 180_000);
 
+  test("a warm redis whose template a test emptied is started anew, its seed from its scripts, not from what tests left in database 0", async () => {
+    const f = project();
+    appendFileSync(path.join(f.dir, 'schema.sql'), '-- emptied-template variant\n');
+    const outs = [1, 2].map((n) => `${f.out}.t${n}`);
+    let ids: string[] = [];
+    let second: string[] = [];
+    try {
+      expect((await debugRun(f, outs[0]!)).exitCode).toBe(0);
+      ids = containersOf(outs[0]!);
+      expect(await resetDone(ids)).toBe(true);
+      // As a test that cleans up with FLUSHDB in every database (FLUSHALL is refused) would, then writes in 0.
+      const cli = (...args: string[]) => execa('docker', ['exec', ids[1]!, 'redis-cli', ...args]);
+      expect((await cli('-n', '15', 'FLUSHDB')).stdout).toBe('OK');
+      expect((await cli('-n', '0', 'SET', 'left', 'by-a-test')).stdout).toBe('OK');
+      const run2 = await debugRun(f, outs[1]!);
+      // It failed "could not prepare the copies per worker", or, before that, took database 0 as the seed.
+      expect(run2.exitCode).toBe(0);
+      seedOnly(outs[1]!);
+      second = containersOf(outs[1]!);
+      expect(second[0]).toBe(ids[0]); // the mysql taken over as before
+      expect(second[1]).not.toBe(ids[1]);
+      expect(await containersWith(`sandpit.reuse`)).not.toContain(ids[1]!.slice(0, 12));
+    } finally {
+      await Promise.allSettled([...ids, ...second].map((id) => removeContainer(id)));
+    }
+  }, 180_000);
+
   test('a restarted server numbers its connections anew: taken over after a reset, whatever ids it gives', async () => {
     const f = project();
     appendFileSync(path.join(f.dir, 'schema.sql'), '-- restart variant\n');
