@@ -11,16 +11,16 @@ interface Args {
 
 export const down: CommandModule<object, Args> = {
   command: 'down [names..]',
-  describe: "Remove services left running by `up --detach`: named ones, or this project's",
+  describe: "Remove services left running (by `up --detach`, or kept warm by test runs): named ones, or this project's",
   builder: (y) =>
     y
       .positional('names', { type: 'string', array: true, describe: 'service names or container ids (see `sandpit ls`)' })
-      .option('all', { type: 'boolean', describe: "every detached service on this engine, any project's" })
+      .option('all', { type: 'boolean', describe: "every detached or warm service on this engine, any project's" })
       .option('project', { type: 'string', describe: "the project whose services these are (default: this folder; as up's --project). Env: SANDPIT_PROJECT" })
       .option('dry-run', { type: 'boolean', describe: 'say what would be removed, and remove nothing' })
-      .example('$0 down', "remove this project's detached services (this folder's, as docker compose down)")
+      .example('$0 down', "remove this project's services: detached, and kept warm by its test runs (this folder's, as docker compose down)")
       .example('$0 down db cache', 'remove two services')
-      .example('$0 down --all', "remove every detached service, any project's")
+      .example('$0 down --all', "remove every detached or warm service, any project's")
       .example('$0 down --all --dry-run', 'list what --all would remove') as never,
   handler: async ({ names = [], all, 'dry-run': dryRun, project }) => {
     if (project) process.env.SANDPIT_PROJECT = (await import('../../lib/cleanup/project.js')).projectFromFlag(project);
@@ -29,18 +29,19 @@ export const down: CommandModule<object, Args> = {
     const { refreshing, refreshersEnded } = await import('../../lib/reuse/refreshing.js');
     const { matches, matchesId } = await import('../../lib/service/names.js');
     const { currentProject, inProject } = await import('../../lib/cleanup/project.js');
-    // No names: exactly this project's detached services, as `docker compose down` takes its folder's (the only
-    // offer was --all, anyone's on the engine). Not an older sandpit's without the label ("everyone's") or with a
-    // bare folder (every job container checked out at /builds/x): other jobs' on a shared engine; by name or --all.
-    const wanted = (s: ServiceInfo) => all || (names.length === 0 ? s.owner === 'detached' && s.project === currentProject() : names.some((n) => matches(n, s)));
+    // No names: exactly this project's detached and warm services, as `docker compose down` takes its folder's (the
+    // only offer was --all, anyone's on the engine). Not an older sandpit's without the label ("everyone's") or with
+    // a bare folder (every job container checked out at /builds/x): other jobs' on a shared engine; by name or --all.
+    const wanted = (s: ServiceInfo) => all || (names.length === 0 ? s.project === currentProject() : names.some((n) => matches(n, s)));
     // A refresher's note names the service and the changed container it removes: by id prefix too.
     const notes = (n: string, r: RefresherNote) => matches(n, { name: r.name, containerId: r.id });
     const covers = (r: RefresherNote) => all || names.some((n) => notes(n, r));
     // A running process owns the others; removing them under it would break its tests. Warm ones
     // (reuse) belong to no process for long: `down` is how a person removes them before their idle time.
-    // Detached ones by name: this project's (another CI job's `db` is not this one's); by id, or --all: anyone's.
+    // By name: this project's, detached or warm (another CI job's `db`, or another folder's test runs' warm
+    // `db`, maybe in use now, is not this one's: both went); by id, or --all: anyone's.
     const ours = (s: ServiceInfo) => all || inProject(s.project) || names.some((n) => matchesId(n, s));
-    const removable = (list: ServiceInfo[]) => list.filter((s) => (s.owner === 'detached' && ours(s)) || s.owner === 'reused');
+    const removable = (list: ServiceInfo[]) => list.filter((s) => (s.owner === 'detached' || s.owner === 'reused') && ours(s));
     const services = await listServices();
     const detached = removable(services);
     // Read after the list: a warm one a refresher replaces now may be in neither (lib/reuse/refreshing.ts).
@@ -80,15 +81,16 @@ async function notFound(missing: string[], services: ServiceInfo[], detached: Se
     import('../../lib/service/names.js'),
   ]);
   const owned = missing.filter((n) => services.some((s) => matches(n, s) && s.owner !== 'detached' && s.owner !== 'reused'));
-  const elsewhere = services.filter((s) => s.owner === 'detached' && !inProject(s.project) && missing.some((n) => matches(n, s)));
+  const elsewhere = services.filter((s) => (s.owner === 'detached' || s.owner === 'reused') && !inProject(s.project) && missing.some((n) => matches(n, s)));
   const reasons = [
     owned.length ? ` ${owned.join(', ')} belong${owned.length === 1 ? 's' : ''} to a running process (see \`sandpit ls\`): end it, and its containers go with it.` : '',
     ...[...new Set(elsewhere.map((s) => s.name))].map((name) => {
-      const projects = elsewhere.filter((s) => s.name === name).map((s) => s.project!);
+      const projects = [...new Set(elsewhere.filter((s) => s.name === name).map((s) => s.project!))];
       const which = projects.length === 1 ? `another project, ${projectShown(projects[0]!)}` : `other projects: ${projects.map(projectShown).join(', ')}`;
-      return ` "${name}" runs detached for ${which}: run \`sandpit down\` in its folder (or with its --project), or give its id (see \`sandpit ls\`).`;
+      const how = elsewhere.some((s) => s.name === name && s.owner === 'reused') ? (elsewhere.some((s) => s.name === name && s.owner === 'detached') ? 'detached and warm' : 'warm (kept by test runs)') : 'detached';
+      return ` "${name}" runs ${how} for ${which}: run \`sandpit down\` in its folder (or with its --project), or give its id (see \`sandpit ls\`).`;
     }),
   ].join('');
   const here = [...new Set(detached.map((s) => s.name))].join(', ') || 'none';
-  return new SandpitError('NOT_FOUND', `No detached service named ${missing.map((n) => `"${n}"`).join(', ')} in this project (${projectShown(currentProject())}).${reasons} Detached here: ${here}.`);
+  return new SandpitError('NOT_FOUND', `No detached or warm service named ${missing.map((n) => `"${n}"`).join(', ')} in this project (${projectShown(currentProject())}).${reasons} Left running here: ${here}.`);
 }

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import type { ServiceInfo } from '../../lib/service/list.js';
 
@@ -24,8 +23,8 @@ export const ls: CommandModule<object, { json?: boolean }> = {
       process.stderr.write('sandpit: nothing running. Start something with `sandpit up redis`.\n');
       return;
     }
-    const [{ table }, { projectShown, shortFolder }] = await Promise.all([import('../output.js'), import('../../lib/cleanup/project.js')]);
-    const rows = services.map((s) => [s.name, shortId(s.containerId), s.preset, s.url || '-', age(s.createdAt), owner(shortFolder, projectShown, s), s.state]);
+    const [{ table }, { projectShown }] = await Promise.all([import('../output.js'), import('../../lib/cleanup/project.js')]);
+    const rows = services.map((s) => [s.name, shortId(s.containerId), s.preset, s.url || '-', age(s.createdAt), owner(projectShown, s), s.state]);
     process.stdout.write(`${table([['NAME', 'ID', 'PRESET', 'URL', 'AGE', 'OWNER', 'STATE'], ...rows])}\n`);
   },
 };
@@ -35,14 +34,12 @@ export const ls: CommandModule<object, { json?: boolean }> = {
  * project folder whose test runs use it: seven rows of `db` and `cache` said nothing of whose they were. A
  * detached one names its project (lib/cleanup/labels.ts): two CI jobs' `db` are told apart.
  */
-const owner = (shortFolder: (dir: string) => string, projectShown: (project: string) => string, { owner: session, project }: ServiceInfo) =>
-  session === 'reused' && project
-    ? `reused (${shortFolder(path.dirname(project))})`
-    : session === 'detached' && project
-      ? `detached (${projectShown(project)})`
-      : session === 'detached' || session === 'reused'
-        ? session
-        : `session (pid ${session.split('-')[0]})`;
+const owner = (projectShown: (project: string) => string, { owner: session, project }: ServiceInfo) =>
+  (session === 'reused' || session === 'detached') && project
+    ? `${session} (${projectShown(project)})`
+    : session === 'detached' || session === 'reused'
+      ? session
+      : `session (pid ${session.split('-')[0]})`;
 
 function age(since: Date): string {
   const s = Math.max(0, Math.round((Date.now() - since.getTime()) / 1000));

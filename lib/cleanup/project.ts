@@ -50,6 +50,14 @@ export const projectTag = (project = currentProject()): string => createHash('sh
 export const inProject = (labelled: string | undefined, project = currentProject()): boolean =>
   labelled === undefined || labelled === project || (!process.env.SANDPIT_PROJECT && project === `${machine}:${process.cwd()}` && labelled === process.cwd());
 
+/**
+ * The project of a warm service (lib/reuse): the folder of the config file its test run started it from, on the
+ * machine that ran it, in the form a detached one's project takes (`down db` in that folder is its, as `up`'s).
+ * None without the file (a foreground `up`'s) or the machine.
+ */
+export const warmProject = (configFile: string | undefined, host: string | undefined): string | undefined =>
+  configFile && host ? `${host}:${path.dirname(configFile)}` : undefined;
+
 /** A project as a person reads it: this machine's folder as `~/shop`, another's as `/builds/shop on ci-7`, a name as it is. */
 export function projectShown(project: string): string {
   if (project.startsWith(`${machine}:`)) return shortFolder(project.slice(machine.length + 1));

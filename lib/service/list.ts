@@ -4,7 +4,7 @@ import { engineCalls } from '../docker/calls.js';
 import { SandpitError } from '../errors.js';
 import { DETACHED, LABEL, REUSED, machine } from '../cleanup/labels.js';
 import { runsInThisFolder } from '../cleanup/alive.js';
-import { inProject, projectShown } from '../cleanup/project.js';
+import { inProject, projectShown, warmProject } from '../cleanup/project.js';
 import { isPresetName, presetByName, type PresetName } from '../presets/index.js';
 import { hostOf, type EngineReach } from './host.js';
 import { matches } from './names.js';
@@ -18,8 +18,8 @@ export interface ServiceInfo extends ServiceFields {
   /** Warm reuse: the configuration its takers must have (absent on others). */
   reuseKey?: string;
   /**
-   * Detached: the project it runs for (lib/cleanup/project.ts; absent on older ones). Warm reuse: the config
-   * file of the test run that started it (absent from `sandpit up`'s).
+   * Detached: the project it runs for (lib/cleanup/project.ts; absent on older ones). Warm reuse: the folder of
+   * the config file its test run started it from, as a project (warmProject; absent from `sandpit up`'s).
    */
   project?: string;
   /** A running process's own service (not detached, not warm) started on this machine: that process's pid. */
@@ -47,6 +47,7 @@ export function describeContainer(c: ContainerInfo, reach: EngineReach): Service
   const published = c.Ports.find((p) => p.PrivatePort === mainPort && p.PublicPort) ?? c.Ports.find((p) => p.PublicPort);
   const port = published?.PublicPort ?? 0;
   const host = hostOf(reach, published?.IP || '127.0.0.1');
+  const project = labels[LABEL.project] || warmProject(labels[LABEL.reuseProject], labels[LABEL.host]);
   return {
     name: labels[LABEL.name] ?? c.Names[0]?.replace(/^\//, '') ?? c.Id.slice(0, 12),
     preset: preset ? (presetName as PresetName) : 'custom',
@@ -63,8 +64,7 @@ export function describeContainer(c: ContainerInfo, reach: EngineReach): Service
     state: c.State,
     extras: preset?.extras?.(options) ?? {},
     ...(labels[LABEL.reuse] === undefined ? {} : { reuseKey: labels[LABEL.reuse] }),
-    ...(labels[LABEL.reuseProject] ? { project: labels[LABEL.reuseProject] } : {}),
-    ...(labels[LABEL.project] ? { project: labels[LABEL.project] } : {}),
+    ...(project ? { project } : {}),
     ...(labels[LABEL.host] === machine && Number(labels[LABEL.pid]) > 0 ? { ownerPid: Number(labels[LABEL.pid]) } : {}),
   };
 }

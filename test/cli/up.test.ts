@@ -141,7 +141,7 @@ describe('sandpit up / ls / exec / logs / down', () => {
       expectExit(down, 1);
       expect(down.stderr.trim().split('\n')).toEqual([
         `sandpit: removed 1 service: ${name}`,
-        expect.stringMatching(new RegExp(`^sandpit: No detached service named "nosuchservice" in this project \\(${esc(here)}\\)\\. Detached here: (.*, )?${other}(, .*)?\\. \\(NOT_FOUND\\)$`)),
+        expect.stringMatching(new RegExp(`^sandpit: No detached or warm service named "nosuchservice" in this project \\(${esc(here)}\\)\\. Left running here: (.*, )?${other}(, .*)?\\. \\(NOT_FOUND\\)$`)),
       ]);
       expect(await named(name)).toEqual([]);
       expect(await named(other)).toHaveLength(1);
@@ -168,7 +168,7 @@ describe('sandpit up / ls / exec / logs / down', () => {
       expect((await sandpit(['exec', name, '--', 'redis-cli', 'get', 'who'], { cwd: a })).stdout.trim()).toBe('a');
       const elsewhere = await sandpit(['down', name]);
       expectExit(elsewhere, 1);
-      expect(elsewhere.stderr).toContain(`No detached service named "${name}" in this project (${here}). "${name}" runs detached for other projects: job-42, ${shortFolder(b)}, ${shortFolder(a)}: run \`sandpit down\` in its folder (or with its --project), or give its id (see \`sandpit ls\`).`);
+      expect(elsewhere.stderr).toContain(`No detached or warm service named "${name}" in this project (${here}). "${name}" runs detached for other projects: job-42, ${shortFolder(b)}, ${shortFolder(a)}: run \`sandpit down\` in its folder (or with its --project), or give its id (see \`sandpit ls\`).`);
       expectExit(await sandpit(['down', name], { cwd: b }), 0);
       expectExit(await sandpit(['down', name], { env: { SANDPIT_PROJECT: 'job-42' } }), 0);
       const one = await sandpit(['down', name]);

@@ -1,5 +1,8 @@
 import { afterAll, expect, test } from '@jest/globals';
 import { execa } from 'execa';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { removeContainer } from '../../lib/cleanup/remove.js';
 import { resetterAlive } from '../../lib/cleanup/reused.js';
@@ -18,11 +21,11 @@ const warmJs = fileURLToPath(new URL('../../dist/lib/runner/warm.js', import.met
 const name = `superseded${process.pid}`;
 const project = `/projects/${name}/sandpit.config.json`;
 const list = (seed: string) => [{ preset: 'redis' as const, name, initScripts: [`SET seed ${seed}-${Date.now()}`] }];
-const present = async () => (await execa('docker', ['ps', '-aq', '--no-trunc', '--filter', `label=sandpit.name=${name}`])).stdout.split('\n').filter(Boolean).sort();
+const present = async (which = name) => (await execa('docker', ['ps', '-aq', '--no-trunc', '--filter', `label=sandpit.name=${which}`])).stdout.split('\n').filter(Boolean).sort();
 /** A test run of its own process, as each `jest` is: it hands its service back and ends; its resetter then resets it. */
-const runElsewhere = async (seed: string, from = project): Promise<string> => {
+const runElsewhere = async (seed: string, from = project, as = name): Promise<string> => {
   const script = `const { startWarm } = await import(${JSON.stringify(warmJs)});
-const warm = await startWarm(${JSON.stringify(list(seed))}, { idleMs: 600000, project: ${JSON.stringify(from)} });
+const warm = await startWarm(${JSON.stringify(list(seed).map((o) => ({ ...o, name: as })))}, { idleMs: 600000, project: ${JSON.stringify(from)} });
 console.log(warm.services[0].containerId);
 await Promise.all([...warm.releases.values()].map((r) => r()));`;
   const id = (await execa(process.execPath, ['--input-type=module', '-e', script])).stdout.trim();
@@ -31,7 +34,7 @@ await Promise.all([...warm.releases.values()].map((r) => r()));`;
 };
 
 afterAll(async () => {
-  await Promise.allSettled((await present()).map((id) => removeContainer(id)));
+  await Promise.allSettled([...(await present()), ...(await present(`${name}d`))].map((id) => removeContainer(id)));
 });
 
 test("a test run whose config changed a service's options removes that service's warm container of the old options, unless a run holds it", async () => {
@@ -50,4 +53,33 @@ test("a test run whose config changed a service's options removes that service's
   const row = (id: string) => listed.stdout.split('\n').find((line) => line.includes(id.slice(0, 12))) ?? '';
   expect(row(edited)).toContain(`reused (/projects/${name})`);
   expect(row(other)).toContain(`reused (/projects/${name})`); // its file is another, in the same folder
+}, 120_000);
+
+test("sandpit down <name> removes this folder's warm service of that name, not another folder's (whose run may be using it)", async () => {
+  const [mine, theirs] = [mkdtempSync(path.join(os.tmpdir(), 'sandpit-down-mine-')), mkdtempSync(path.join(os.tmpdir(), 'sandpit-down-theirs-'))];
+  const shared = `${name}d`;
+  try {
+    const other = await runElsewhere('theirs', path.join(theirs, 'sandpit.config.json'), shared);
+    const own = await runElsewhere('mine', path.join(mine, 'sandpit.config.json'), shared);
+    // It removed both (a test run in the other folder failed under it); now the other is named and kept.
+    const down = await sandpit(['down', shared], { cwd: mine });
+    expectExit(down, 0);
+    expect(down.stderr).toBe(`sandpit: removed 1 service: ${shared}`);
+    expect(await present(shared)).toEqual([other]);
+    expect(own).not.toBe(other);
+    const again = await sandpit(['down', shared], { cwd: mine });
+    expectExit(again, 1);
+    expect(again.stderr).toContain(`"${shared}" runs warm (kept by test runs) for another project, ${theirs}: run \`sandpit down\` in its folder`);
+    const listed = await sandpit(['ls'], { cwd: mine });
+    expect(listed.stdout.split('\n').find((line) => line.includes(other.slice(0, 12)))).toContain(`reused (${theirs})`);
+    expect((await sandpit(['down', '--dry-run', '--project', theirs], { cwd: mine })).stderr).toBe(`sandpit: would remove 1 service: ${shared}`);
+    // No names, in its folder: that project's, warm ones too (as docker compose down).
+    const bare = await sandpit(['down'], { cwd: theirs });
+    expectExit(bare, 0);
+    expect(bare.stderr).toBe(`sandpit: removed 1 service: ${shared}`);
+    expect(await present(shared)).toEqual([]);
+  } finally {
+    rmSync(mine, { recursive: true, force: true });
+    rmSync(theirs, { recursive: true, force: true });
+  }
 }, 120_000);
