@@ -12,7 +12,7 @@ import { ensureReaper } from './reaper.js';
 import { startFresh } from './fresh.js';
 import { resetLater } from './reset-later.js';
 import { claimAfterReset } from './clean-mark.js';
-import { preloadClaims, removeIdleReused, resetterAlive } from '../cleanup/reused.js';
+import { preloadClaims, removeIdleReused, removeReused, resetterAlive } from '../cleanup/reused.js';
 import type { ContainerInfo } from 'dockerode';
 import { untouched, type Seen } from './untouched.js';
 import type { ReuseSettings } from './settings.js';
@@ -23,6 +23,8 @@ export interface Warm {
   reused: Set<string>;
   /** By name: lets other runs take it (and the reaper count its idle time); leaves it running. */
   releases: Map<string, () => Promise<void>>;
+  /** By name: removes it, then lets its lock go (a config no longer has it as it is). */
+  discards: Map<string, () => Promise<void>>;
   /** Names of services started anew because an earlier run exec'd or copied into the warm one (untouched.ts). */
   replaced: Set<string>;
   /** By name: the token of the machine-wide lock this run holds on it (a resetter takes it next). */
@@ -53,6 +55,14 @@ export async function startOrReuse(given: StartOptions[], settings: ReuseSetting
   ]);
   const running = engine.found;
   const releases = new Map<string, () => Promise<void>>();
+  const discards = new Map<string, () => Promise<void>>();
+  const discard = (id: string, free: () => Promise<void>) => async () => {
+    try {
+      await removeReused(id);
+    } finally {
+      await free();
+    }
+  };
   const reused = new Set<string>();
   const replaced = new Set<string>();
   const tokens = new Map<string, string>();
@@ -98,6 +108,7 @@ export async function startOrReuse(given: StartOptions[], settings: ReuseSetting
         continue;
       }
       releases.set(name, reset ? free : handBack(options, key, seen, token, free));
+      discards.set(name, discard(c.Id, free));
       tokens.set(name, token);
       startedAt.set(name, started);
       reused.add(name);
@@ -108,6 +119,7 @@ export async function startOrReuse(given: StartOptions[], settings: ReuseSetting
     if (replacing) replaced.add(name);
     const [{ service, release, token }] = await Promise.all([startFresh(options, key, settings), removeSuperseded(running, name, key, settings.project)]);
     if (release) releases.set(name, reset ? release : handBack(options, key, { id: service.containerId, since }, token, release));
+    if (release) discards.set(name, discard(service.containerId, release));
     tokens.set(name, token);
     return service;
   };
@@ -121,7 +133,7 @@ export async function startOrReuse(given: StartOptions[], settings: ReuseSetting
     await Promise.allSettled([...releases.values()].map((r) => r()));
     throw failed.reason;
   }
-  return { services, reused, releases, replaced, tokens, startedAt };
+  return { services, reused, releases, discards, replaced, tokens, startedAt };
 }
 
 /**

@@ -14,13 +14,22 @@ import type { IsolationMap } from '../isolation/types.js';
 import type { Isolation } from '../config/index.js';
 import { seedPaths, seedStamp } from '../seeds/index.js';
 
+/** A service of the run; warm ones (reuse) are handed back at the end (`release`), or removed (`discard`). */
+interface Running {
+  service: Service;
+  from: StartOptions;
+  identity: string;
+  release?: () => Promise<void>;
+  discard?: () => Promise<void>;
+}
+
 /**
  * The services of one test run, whichever runner: its config's services, the exec server the test
  * side calls, and what is published to tests. Runner adapters (lib/jest, lib/vitest) only wire it.
  */
 export class RunnerSession {
   /** `release` is set for warm services (reuse): they are handed back, not removed. */
-  readonly #running = new Map<string, { service: Service; from: StartOptions; identity: string; release?: () => Promise<void> }>();
+  readonly #running = new Map<string, Running>();
   #reuse: ReuseSettings | undefined;
   /** Taken over from an earlier run (warm reuse), for the ready line. */
   readonly reused = new Set<string>();
@@ -93,17 +102,36 @@ export class RunnerSession {
   /**
    * Applies the config as it is now (watch mode): a service whose options did not change keeps running
    * (and its data); a changed one is replaced, as is one whose seed files were edited (`reseeded`); a
-   * removed one stops; a new one starts. A config that
-   * does not load throws, and leaves the running services as they were.
+   * removed one stops; a new one starts. A config that does not load, or a start that fails (an init script
+   * edited into one that fails), throws and leaves the running services as they were: replacements start
+   * before the services they replace stop. Not one on a port of its own (`port`), which its replacement
+   * needs: it stops first, and a failed start brings it back from its options, with its seed's data.
    */
   async reload(): Promise<{ stopped: string[]; started: string[]; reseeded: string[] }> {
     const { services: wanted, isolation } = await configured(this.rootDir, this.maxWorkers);
     const { keep, reseeded } = this.#compare(wanted);
-    const stopped = [...this.#running.keys()].filter((name) => !keep.has(name));
-    await Promise.allSettled(stopped.map((name) => this.#stopOne(name)));
-    stopped.forEach((name) => (this.#running.delete(name), delete this.#isolated[name]));
     const missing = wanted.filter((o) => !keep.has(o.name!));
-    await this.#startMissing(missing, isolation);
+    const old = [...this.#running].filter(([name]) => !keep.has(name));
+    const stopped = old.map(([name]) => name);
+    const onPort = (o: StartOptions | undefined) => o !== undefined && 'port' in o && o.port !== undefined;
+    const first = old.filter(([name, r]) => onPort(r.from) || onPort(missing.find((o) => o.name === name)));
+    const stop = (list: typeof old) => Promise.allSettled(list.map(([, r]) => this.#discard(r)));
+    await stop(first);
+    const isolated = { ...this.#isolated };
+    for (const [name] of old) this.#running.delete(name), delete this.#isolated[name];
+    try {
+      await this.#startMissing(missing, isolation);
+    } catch (error) {
+      // As they were: the ones still running back in place, the stopped ones started again (best effort).
+      for (const [name, r] of old.filter((entry) => !first.includes(entry))) {
+        this.#running.set(name, r);
+        if (isolated[name]) this.#isolated[name] = isolated[name];
+      }
+      const modes = Object.fromEntries(first.map(([name]) => [name, isolated[name] ? 'worker' : 'shared'] as const));
+      await this.#startMissing(first.map(([, r]) => r.from), modes).catch(() => {});
+      throw error;
+    }
+    await stop(old.filter((entry) => !first.includes(entry)));
     return { stopped, started: missing.map((o) => o.name!), reseeded };
   }
 
@@ -156,17 +184,19 @@ export class RunnerSession {
     Object.assign(this.#isolated, isolationMap(warm.services, list, modes));
     this.copies.assumeMade(warm.copied);
     warm.services.forEach((service, i) => {
-      const release = warm.releases.get(service.name);
-      this.#running.set(service.name, { service, from: list[i]!, identity: identities[i]!, ...(release ? { release } : {}) });
+      const [release, discard] = [warm.releases.get(service.name), warm.discards.get(service.name)];
+      this.#running.set(service.name, { service, from: list[i]!, identity: identities[i]!, ...(release ? { release } : {}), ...(discard ? { discard } : {}) });
       if (warm.reused.has(service.name)) this.reused.add(service.name);
       if (warm.replaced.has(service.name)) this.replaced.add(service.name);
     });
   }
 
-  /** Removes a service, or hands a warm one back for the next run. */
-  #stopOne(name: string): Promise<void> {
-    const running = this.#running.get(name);
-    return running?.release ? running.release() : (running?.service.stop() ?? Promise.resolve());
+  /**
+   * Removes a service the config no longer has as it is, a warm one too: handed back, it stayed warm for its
+   * idle time (~190 MB a mysql) under options no run of this config takes over, and said "stopped".
+   */
+  #discard(running: Running): Promise<void> {
+    return running.discard ? running.discard() : running.service.stop();
   }
 
   /**

@@ -58,6 +58,57 @@ test('watch mode: an edited seed file reruns the tests by itself, and its servic
   expect(await allGone(first!.session, 15_000)).toBe(true);
 });
 
+test('watch mode: a seed edited into one that fails leaves the running service as it was, until it is fixed', async () => {
+  const f = fixture('basic');
+  const seed = path.join(f.dir, 'seed.redis');
+  writeFileSync(seed, 'SET greeting v1\n');
+  writeFileSync(path.join(f.dir, 'sandpit.config.json'), JSON.stringify({ services: { cache: { preset: 'redis', initScripts: ['./seed.redis'] }, box: { preset: 'ubuntu' } } }));
+  const vitest = runVitest(f, ['--watch', 'a.test'], { FIXTURE_SEED_KEYS: '1' }, true);
+  let output = '';
+  vitest.all!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  expect(await eventually(async () => reports(f).length === 1, 60_000)).toBe(true);
+  writeFileSync(seed, 'SET greeting\n'); // redis: wrong number of arguments
+  // The service was stopped before its replacement failed: the rerun had no cache, though told it "stays as it was".
+  expect(await eventually(async () => reports(f).length === 2, 60_000)).toBe(true);
+  const [first, second] = reports(f);
+  expect(second).toMatchObject({ greeting: 'v1', cache: first!.cache, session: first!.session });
+  expect(output).toMatch(/init script seed\.redis failed[^]*the services that were running stay as they were/);
+  writeFileSync(seed, 'SET greeting v3\n');
+  expect(await eventually(async () => reports(f).length === 3, 60_000)).toBe(true);
+  expect(reports(f)[2]).toMatchObject({ greeting: 'v3', session: first!.session });
+  expect(reports(f)[2]!.cache).not.toBe(first!.cache);
+  expect(await sessionContainers(first!.session)).toHaveLength(2); // the v1 one went once v3's was up
+  process.kill(-vitest.pid!, 'SIGINT');
+  await vitest;
+  expect(await allGone(first!.session, 15_000)).toBe(true);
+});
+
+test('watch mode with warm reuse: a service the config changed is removed, not kept warm under options no run takes over', async () => {
+  const f = fixture('basic');
+  const config = (args: string[]) => ({ reuse: { idleTimeout: 60_000 }, services: { cache: { preset: 'redis', initScripts: [`SET fixture ${JSON.stringify(f.dir)}`], serverArgs: args }, box: { preset: 'ubuntu' } } });
+  writeFileSync(path.join(f.dir, 'sandpit.config.json'), JSON.stringify(config([])));
+  const vitest = runVitest(f, ['--watch', 'a.test'], { SANDPIT_REUSE: 'force', FIXTURE_SEED_KEYS: '1' }, true);
+  const ids = new Set<string>();
+  try {
+    expect(await eventually(async () => reports(f).length === 1, 60_000)).toBe(true);
+    const first = reports(f)[0]!;
+    [first.cache, first.box].forEach((id) => ids.add(id));
+    writeFileSync(path.join(f.dir, 'sandpit.config.json'), JSON.stringify(config(['--maxmemory', '64mb'])));
+    expect(await eventually(async () => reports(f).length === 2, 60_000)).toBe(true);
+    const second = reports(f)[1]!;
+    [second.cache, second.box].forEach((id) => ids.add(id));
+    expect(second.cache).not.toBe(first.cache);
+    expect(second.box).toBe(first.box);
+    // It said "stopped cache" and handed it back: it stayed warm, after the run too.
+    const exists = async (id: string) => (await execa('docker', ['inspect', id], { reject: false })).exitCode === 0;
+    expect(await eventually(async () => !(await exists(first.cache)), 10_000)).toBe(true);
+  } finally {
+    process.kill(-vitest.pid!, 'SIGINT');
+    await vitest;
+    await Promise.allSettled([...ids].map((id) => execa('docker', ['rm', '-f', id], { reject: false })));
+  }
+});
+
 // In a terminal, watch mode puts stdin in raw mode and reads Ctrl-C as a key: Vitest then closes itself,
 // global setup teardowns included. (A SIGINT from elsewhere makes it exit at once, without them: then the
 // watchdog removes the services, as the test above shows.) `script` gives Vitest a terminal.
