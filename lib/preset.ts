@@ -95,6 +95,11 @@ export interface Preset<Options extends object = Record<string, unknown>, Resolv
   client?(target: { host: string; port: number }, options: Resolved): string;
   /** Extra public fields of the started service (mysql's user/password/database). */
   extras?(options: Resolved): Record<string, string>;
+  /**
+   * Variables a command run in the container (exec, from a test or `sandpit exec`) gets unless the caller sets
+   * them, from the service's extras: mysql's MYSQL_PWD, so that `mysql` logs in as a person expects.
+   */
+  execEnv?(command: readonly string[], extras: Record<string, string>): Record<string, string>;
   /** How the state after init scripts is captured once as an image and reused (lib/snapshots). */
   snapshot?: SnapshotRecipe<Resolved>;
 }

@@ -1,5 +1,4 @@
 import type { CommandModule } from 'yargs';
-import type { MysqlService } from '../../lib/types.js';
 
 interface Args {
   name: string;
@@ -35,17 +34,13 @@ export const exec: CommandModule<object, Args> = {
     // A person at a terminal gets a terminal; scripts get the output as it was, with no docker CLI needed.
     // Input only when asked for, as docker does: a script's own stdin (`while read …; done < list`, a CI
     // runner's pipe) must not be read away by a command that never wanted it.
-    // `sandpit exec db -- mysql` logs in, as root (the client's default user there): it said "Access denied
-    // (using password: NO)". MYSQL_PWD is read by mysql, mysqldump and mysqladmin; an explicit -p still wins.
-    const { loginPassword } = await import('../../lib/presets/mysql-login.js');
-    const password = service.preset === 'mysql' ? loginPassword(commandOf(args), service as Partial<MysqlService>) : undefined;
-    const env: Record<string, string> = password ? { MYSQL_PWD: password } : {};
+    // `sandpit exec db -- mysql` logs in, as root or the -u it names (the preset's MYSQL_PWD, lib/presets/mysql-login.ts).
     if (interactive() || args.interactive) {
       // Input to stream (the engine API call below sends none): the docker CLI streams it, and says when it ends.
-      process.exitCode = await dockerExec(service.containerId, commandOf(args), { tty: interactive(), env });
+      process.exitCode = await dockerExec(service.containerId, commandOf(args), { tty: interactive(), env: service.execEnv(commandOf(args)) });
       return;
     }
-    const result = await service.exec(commandOf(args), env);
+    const result = await service.exec(commandOf(args));
     process.stdout.write(result.stdout);
     process.stderr.write(result.stderr);
     process.exitCode = result.exitCode;

@@ -1,14 +1,17 @@
 import type { MysqlService } from '../types.js';
 
 /**
- * The MYSQL_PWD for `sandpit exec db -- <command>`: the password of the account the command logs in as.
+ * The MYSQL_PWD for a command run in the container (exec from a test, `sandpit exec db -- <command>`): the
+ * password of the account the command logs in as.
  * mysql, mysqldump and mysqladmin read it when no -p is given, and log in as root (the container's user)
  * when no -u is. Root's password alone made `exec db -- mysql -u test` fail with "Access denied … (using
  * password: YES)"; a user sandpit did not make gets none, so the server's answer says the password is missing.
- * A command it cannot read (`sh -c '…'`) keeps root's: its own -u/-p say the rest.
+ * An explicit -p wins over it.
  */
 export function loginPassword(command: readonly string[], service: Partial<Pick<MysqlService, 'user' | 'password' | 'rootPassword'>>): string | undefined {
-  const user = userOf(command);
+  // A test's exec('mysql -u test …') runs through sh -c: its words, as far as splitting on spaces tells them.
+  const words = ['sh', 'bash'].includes(command[0]!) && command[1] === '-c' && command[2] ? ['sh', ...command[2].split(/\s+/).map(unquoted)] : command;
+  const user = userOf(words);
   if (user === undefined || user === 'root') return service.rootPassword;
   return user === service.user ? service.password : undefined;
 }
@@ -23,3 +26,5 @@ function userOf(command: readonly string[]): string | undefined {
   }
   return undefined;
 }
+
+const unquoted = (word: string): string => word.replace(/^(['"])(.*)\1$/, '$2');

@@ -6,6 +6,7 @@ import { INIT_DIR, checkEntries, packSeeds, planSeeds, seedFailure } from '../se
 import { mysqlOffline } from './mysql-image.js';
 import { definersSeed } from './mysql-definers.js';
 import { databasesSeed } from './mysql-databases.js';
+import { loginPassword } from './mysql-login.js';
 import { checkServerArgs } from './server-args.js';
 import { CLIENT_CONFIG } from './mysql-client.js';
 import { mysqlSnapshot } from './mysql-snapshot.js';
@@ -86,6 +87,10 @@ export const mysql: Preset<MysqlOptions, MysqlResolved> = {
   client: ({ host, port }, o) => `mysql -h ${host} -P ${port} -u ${quote(o.user)} ${quote(`-p${o.password}`)} ${quote(o.database)}`,
   // rootPassword too: a test that creates databases needs it.
   extras: (o) => ({ user: o.user, password: o.password, database: o.database, rootPassword: o.rootPassword }),
+  execEnv: (command, extras): Record<string, string> => {
+    const password = loginPassword(command, extras);
+    return password ? { MYSQL_PWD: password } : {};
+  },
   snapshot: mysqlSnapshot,
   bootsSlowly: true,
   // Without CAP_SYS_NICE every mysqld start (the entrypoint's temporary server too) says these: 12 of an

@@ -2,6 +2,7 @@ import type { ContainerRuntimeClient } from 'testcontainers';
 import { docker } from '../docker/client.js';
 import { removeContainer } from '../cleanup/remove.js';
 import type { PresetName, Service } from '../types.js';
+import { presetByName } from '../presets/index.js';
 import { execIn, logsOf } from './container.js';
 import { whyNotRunning } from './not-running.js';
 import type { ExecResult } from '../preset.js';
@@ -33,15 +34,23 @@ export class StartedService implements Service {
 
   // No client held: docker() gives every caller the one connected client, and connects only when
   // first used, so a service taken over from an earlier run costs no connect until it is (lib/reuse).
+  readonly #extras: Record<string, string>;
+
   constructor({ extras, ...fields }: ServiceFields) {
     Object.assign(this, fields, extras);
+    this.#extras = extras;
   }
 
   async exec(command: string | string[], env?: Record<string, string>): Promise<ExecResult> {
     // A string, as the Jest and Vitest exec() take one: it was a TypeError (command.join) from plain JavaScript.
     const argv = typeof command === 'string' ? ['sh', '-c', command] : command;
     const client = await docker();
-    return execIn(client, this.containerId, argv, env).catch((error: unknown) => this.#explain(client, error));
+    return execIn(client, this.containerId, argv, { ...this.execEnv(argv), ...env }).catch((error: unknown) => this.#explain(client, error));
+  }
+
+  /** What a command run in it gets from its preset (mysql: MYSQL_PWD, so `mysql` logs in; `sandpit exec`'s terminal path too). */
+  execEnv(argv: readonly string[]): Record<string, string> {
+    return this.preset === 'custom' ? {} : (presetByName(this.preset).execEnv?.(argv, this.#extras) ?? {});
   }
 
   async logs({ tail = 200 }: { tail?: number } = {}): Promise<string> {

@@ -136,6 +136,13 @@ describe('mysql', () => {
     const { stdout } = await execa('docker', ['events', '--since', String(Math.floor(Date.now() / 1000) - 120), '--until', String(Math.floor(Date.now() / 1000) + 1), '--filter', `container=${db.containerId}`, '--format', '{{.Action}}']);
     expect(stdout.split('\n')).toEqual(expect.arrayContaining(['create', 'start']));
     expect(stdout).not.toContain('extract-to-dir');
+    // exec() runs mysql logged in, as `sandpit exec` does: root by default, or the -u it names (a string
+    // through sh -c too). It said "Access denied for user 'root'@'localhost' (using password: NO)" from a test.
+    const who = async (command: string | string[]) => (await db.exec(command)).stdout.trim();
+    expect(await who(['mysql', '-N', '-e', 'SELECT CURRENT_USER()'])).toBe('root@localhost');
+    expect(await who('mysql -N -e "SELECT CURRENT_USER()"')).toBe('root@localhost');
+    expect(await who("mysql -u test -N -e 'SELECT CURRENT_USER()'")).toBe('test@%');
+    expect(await who(['mysql', '--user=test', '-N', '-e', 'SELECT CURRENT_USER()'])).toBe('test@%');
   });
 
   test('options and init scripts (files and inline SQL, in order) before ready', async () => {
