@@ -2,6 +2,7 @@ import { readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { SandpitError } from '../errors.js';
 import { closest } from '../suggest.js';
+import { PRISMA_SCRIPT, migrationOrder } from './migrations.js';
 
 /** What `/docker-entrypoint-initdb.d` runs (the official mysql image also reads .sql.bz2); anything else it ignores. */
 export const SCRIPT_FILE = /\.(sql|sql\.gz|sql\.bz2|sql\.xz|sql\.zst|sh)$/i;
@@ -22,13 +23,22 @@ export const isPathEntry = (entry: string): boolean => entryKind(entry) !== 'sql
 
 const ENDINGS = '.sql, .sql.gz, .sql.bz2, .sql.xz, .sql.zst or .sh';
 
-/** A folder's script files in name order (byte order, as the container's shell globs them); others are ignored, as the official image does. */
+/**
+ * A folder's script files in name order (byte order, as the container's shell globs them); others are ignored, as
+ * the official image does. A migration tool's folder as that tool runs it up (lib/seeds/migrations.ts): downs left
+ * out, Flyway's versions in number order, Prisma's one folder per migration.
+ */
 export function scriptsIn(folder: string): string[] {
+  const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
   // A linked script counts, as in a mounted folder; a dotfile does not (the entrypoint's `*` skips it).
-  return readdirSync(folder)
+  const names = readdirSync(folder)
     .filter((name) => !name.startsWith('.') && SCRIPT_FILE.test(name) && followed(folder, name)?.isFile() === true)
-    .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
-    .map((name) => path.join(folder, name));
+    .sort(byteOrder);
+  if (names.length > 0) return migrationOrder(names).map((name) => path.join(folder, name));
+  return readdirSync(folder)
+    .filter((name) => !name.startsWith('.') && followed(folder, name)?.isDirectory() === true && followed(folder, path.join(name, PRISMA_SCRIPT))?.isFile() === true)
+    .sort(byteOrder)
+    .map((name) => path.join(folder, name, PRISMA_SCRIPT));
 }
 
 /**

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SandpitError } from '../errors.js';
 import { dataIn, emptyFolder, entryKind, scriptsIn } from './entries.js';
+import { upPart } from './migrations.js';
 
 /** One file placed in the init folder. */
 export interface Seed {
@@ -31,8 +32,14 @@ export async function planSeeds(preset: string, entries: string[]): Promise<Seed
     const files = kind === 'file' ? [entry] : scriptsIn(entry);
     // Checked when the options were (checkEntries); a folder emptied since then is said the same way.
     if (files.length === 0) throw emptyFolder(preset, shown(entry), entry);
-    for (const file of files) listed.push({ label: shown(file), source: await fileSource(file), base: path.basename(file) });
-    if (kind === 'folder') for (const name of dataIn(entry)) data.set(name, await dataSeed(preset, name, path.join(entry, name), data.get(name)));
+    for (const file of files) {
+      // A dbmate migration: the part its tool runs up (its down part dropped what the up part made).
+      const up = upPart(file);
+      listed.push({ label: shown(file), source: up === undefined ? await fileSource(file) : { text: up }, base: path.basename(file) });
+    }
+    // Not the scripts again (Prisma's are in subfolders, where the rest is data).
+    const folderData = kind === 'folder' ? dataIn(entry).filter((name) => !files.includes(path.join(entry, name))) : [];
+    for (const name of folderData) data.set(name, await dataSeed(preset, name, path.join(entry, name), data.get(name)));
   }
   const width = Math.max(3, String(listed.length).length);
   return [...listed.map(({ label, source, base }, i) => ({ name: `${String(i + 1).padStart(width, '0')}-${base}`, label, source })), ...data.values()];

@@ -58,6 +58,7 @@ describe('mysql init scripts run by the mysql client inside the container, in or
         path.join(fixtures, 'shell.sh'),
         path.join(fixtures, 'migrations'),
         path.join(fixtures, 'with-data'),
+        ...['golang-migrate', 'flyway', 'prisma', 'dbmate'].map((tool) => path.join(fixtures, 'tools', tool)),
         "INSERT INTO migrated VALUES (3); -- inline, after the folder",
         'CREATE DATABASE other; CREATE TABLE other.t (id INT);',
         "CREATE TABLE words (w VARCHAR(20)) DEFAULT CHARSET=utf8mb4; INSERT INTO words VALUES ('café ✓ 日本');",
@@ -102,6 +103,18 @@ describe('mysql init scripts run by the mysql client inside the container, in or
       { id: 2, name: 'Porto' },
       { id: 3, name: 'Faro' },
     ]);
+  });
+
+  test("migration folders as their tools write them ran up as those tools run them (downs, undos and dbmate's down parts left out)", async () => {
+    // golang-migrate: each .down.sql ran before its .up.sql; Flyway: R__ and V10 before V2; Prisma: "holds no
+    // script"; dbmate: each file dropped what it made. The start failed, or the tables were missing.
+    expect(await query('SELECT id, name, email FROM gm_users')).toEqual([{ id: 1, name: 'ada', email: 'ada@example.com' }]);
+    expect(await query('SELECT label FROM fw_labels ORDER BY label')).toEqual([{ label: 'ten' }, { label: 'two' }]);
+    const [fk] = await query<{ REFERENCED_TABLE_NAME: string }[]>(
+      "SELECT REFERENCED_TABLE_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'pr_orders' AND REFERENCED_TABLE_NAME IS NOT NULL",
+    );
+    expect(fk).toEqual({ REFERENCED_TABLE_NAME: 'pr_users' });
+    expect(await query('SELECT id, body FROM dm_notes')).toEqual([{ id: 1, body: 'kept' }]);
   });
 
   test('.sql.gz, a sourced .sh, a folder in name order and inline SQL all ran, in the given order', async () => {

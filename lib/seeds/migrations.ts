@@ -1,0 +1,59 @@
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+
+// Migration folders as the tools that write them lay them out, run as each tool runs them up from an empty
+// database. Run as an init folder is (every script, in byte order), each layout did something else: a
+// golang-migrate folder ran each `.down.sql` before its `.up.sql` and the next one's down dropped what the
+// last one made; Flyway's V10 ran before V2; a dbmate file created its table and dropped it again (its
+// `-- migrate:down` part); Prisma's folder has no script at its top.
+
+/** golang-migrate (`1_users.up.sql`), db-migrate (`…-up.sql`): the down ones undo the up ones. */
+const UP = /[._-]up\.sql$/i;
+const DOWN = /[._-]down\.sql$/i;
+
+/** Flyway: `V<version>__<what>.sql` in version order, `U…` (undo) left out, `R__` (repeatable) after, by name. */
+const FLYWAY = /^([VUR])([\d._]*)__.+\.sql$/;
+
+/** A folder's script names as its tool runs them up: downs and undos left out, Flyway's versions in number order. */
+export function migrationOrder(names: string[]): string[] {
+  let list = names;
+  if (list.some((n) => UP.test(n)) && list.some((n) => DOWN.test(n))) list = list.filter((n) => !DOWN.test(n));
+  if (list.length > 0 && list.every((n) => FLYWAY.test(n))) {
+    const parts = (n: string) => FLYWAY.exec(n)!;
+    const version = (n: string) => parts(n)[2]!.split(/[._]/).filter(Boolean).map(Number);
+    const byVersion = (a: string, b: string) => {
+      const [x, y] = [version(a), version(b)];
+      for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+      return 0;
+    };
+    const versioned = list.filter((n) => parts(n)[1] === 'V').sort(byVersion);
+    const repeatable = list.filter((n) => parts(n)[1] === 'R');
+    list = [...versioned, ...repeatable];
+  }
+  return list;
+}
+
+/** Prisma: `migrations/<timestamp>_<name>/migration.sql`, one folder per migration, in name order. */
+export const PRISMA_SCRIPT = 'migration.sql';
+
+/** dbmate: a file of `-- migrate:up` statements, then `-- migrate:down` ones. */
+const DBMATE_UP = /^-- migrate:up\b.*$/m;
+const DBMATE_DOWN = /^-- migrate:down\b.*$/m;
+
+/** A dbmate file's up part (the statements its tool runs), or undefined for any other file. Reads its start first: dumps can be large. */
+export function upPart(file: string): string | undefined {
+  if (!/\.sql$/i.test(file)) return undefined;
+  const head = Buffer.alloc(512);
+  const fd = openSync(file, 'r');
+  let read: number;
+  try {
+    read = readSync(fd, head, 0, head.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (!/^\s*-- migrate:up\b/.test(head.subarray(0, read).toString('utf8'))) return undefined;
+  const text = readFileSync(file, 'utf8');
+  const start = DBMATE_UP.exec(text)!;
+  const rest = text.slice(start.index + start[0].length);
+  const down = DBMATE_DOWN.exec(rest);
+  return down ? rest.slice(0, down.index) : rest;
+}
