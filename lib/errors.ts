@@ -34,18 +34,24 @@ export interface SandpitErrorDetails {
 export class SandpitError extends Error {
   override readonly name = 'SandpitError';
   readonly code: SandpitErrorCode;
-  readonly service: string | undefined;
-  readonly stage: Stage | undefined;
-  readonly logs: string | undefined;
-  readonly option: string | undefined;
+  // Own properties only when set: a runner that prints an error's fields (Vitest's "Serialized Error") showed
+  // `service: undefined`, and the container logs the message already ends with, a second time.
+  declare readonly service: string | undefined;
+  declare readonly stage: Stage | undefined;
+  declare readonly option: string | undefined;
+  readonly #logs: string | undefined;
 
   constructor(code: SandpitErrorCode, message: string, details: SandpitErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.code = code;
-    this.service = details.service;
-    this.stage = details.stage;
-    this.logs = details.logs;
-    this.option = details.option;
+    const { service, stage, logs, option } = details;
+    Object.assign(this, { ...(service === undefined ? {} : { service }), ...(stage === undefined ? {} : { stage }), ...(option === undefined ? {} : { option }) });
+    this.#logs = logs;
+  }
+
+  /** Last lines the container printed (the message ends with them too): not an own property, which runners print. */
+  get logs(): string | undefined {
+    return this.#logs;
   }
 }
 

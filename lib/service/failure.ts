@@ -11,7 +11,7 @@ export function failure(n: Normalised, stage: Stage, error: unknown, logs: strin
   if (isSandpitError(error) && n.name !== n.presetName && error.message.startsWith(presetPrefix)) {
     const message = `${n.name} (${n.presetName}): ${error.message.slice(presetPrefix.length)}`;
     // Its cause stays its own: the error under the preset's name says nothing more (a CLI hint offered it).
-    error = new SandpitError(error.code, message, { ...error, cause: error.cause });
+    error = new SandpitError(error.code, message, { ...error, logs: error.logs, cause: error.cause });
   }
   const noise = n.preset.logNoise;
   const tail = logs

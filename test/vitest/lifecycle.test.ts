@@ -53,4 +53,20 @@ describe('Vitest with sandpit-services/vitest', () => {
     expect(reports(f)).toEqual([]);
     expect(await pidContainers(vitest.pid!)).toEqual([]);
   });
+
+  test("a failing init script: its message and the container's last lines are printed once, with no empty fields", async () => {
+    const f = fixture('basic');
+    writeFileSync(path.join(f.dir, 'sandpit.config.json'), JSON.stringify({ services: { cache: { preset: 'redis', initScripts: ['SET greeting'] }, box: { preset: 'ubuntu' } } }));
+    const vitest = runVitest(f);
+    const result = await vitest;
+    expect(result.exitCode).not.toBe(0);
+    const all = String(result.all);
+    expect(all).toMatch(/init script #1 \(inline\) failed|wrong number of arguments/);
+    // Vitest prints an error's own fields ("Serialized Error"): the logs, already in the message, came twice,
+    // and the cause's unset service as `service: undefined`.
+    expect(all).not.toContain('undefined');
+    expect(all.match(/Ready to accept connections/g) ?? []).toHaveLength(all.includes('Ready to accept connections') ? 1 : 0);
+    expect(all).not.toMatch(/logs: '/);
+    expect(await pidContainers(vitest.pid!)).toEqual([]);
+  });
 });
