@@ -1,3 +1,4 @@
+import { fstatSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 
 interface Args {
@@ -40,9 +41,20 @@ export const exec: CommandModule<object, Args> = {
       process.exitCode = await dockerExec(service.containerId, commandOf(args), { tty: interactive(), env: service.execEnv(commandOf(args)) });
       return;
     }
+    // A file given as input (`< dump.sql`) is meant for the command: said, not silently dropped (`docker compose
+    // exec` passes it, and `exec db -- mysql < dump.sql` loaded nothing, exit 0). A pipe may be a script's own.
+    if (inputIsFile()) process.stderr.write('sandpit: the input file is not passed to the command without -i: sandpit exec -i <name> -- <command> < file\n');
     const result = await service.exec(commandOf(args));
     process.stdout.write(result.stdout);
     process.stderr.write(result.stderr);
     process.exitCode = result.exitCode;
   },
 };
+
+function inputIsFile(): boolean {
+  try {
+    return fstatSync(0).isFile();
+  } catch {
+    return false; // no stdin at all
+  }
+}

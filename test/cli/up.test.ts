@@ -47,6 +47,9 @@ describe('sandpit up / ls / exec / logs / down', () => {
       const fromFile = await shell(`node -- ${main} exec -i ${name} -- sh -c 'wc -l; exit 3' < ${main}`);
       expect([fromFile.exitCode, Number(fromFile.stdout.trim())]).toEqual([3, readFileSync(main, 'utf8').split('\n').length - 1]);
       expect((await sandpit(['exec', '-i', name, '--', 'cat'], { input: 'via -i' })).stdout).toBe('via -i');
+      // A file given without -i: said (the command ran with none), not silently dropped; a pipe may be the script's.
+      const noFlag = await shell(`node -- ${main} exec ${name} -- sh -c 'wc -c' < ${main}`);
+      expect([noFlag.exitCode, noFlag.stdout.trim(), noFlag.stderr]).toEqual([0, '0', 'sandpit: the input file is not passed to the command without -i: sandpit exec -i <name> -- <command> < file']);
       const loop = await shell(`printf 'a\\nb\\n' | while read -r word; do node -- ${main} exec ${name} -- sh -c 'cat; echo "$0"' "$word"; done`);
       expect(loop.stdout.split('\n')).toEqual(['a', 'b']);
       expect((await sandpit(['logs', name])).stdout).toContain('Ready to accept connections');
