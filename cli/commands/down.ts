@@ -69,6 +69,7 @@ export const down: CommandModule<object, Args> = {
     // As `docker rm a b`: what exists goes, and a missing name fails the command. All or nothing left a
     // CI job's trap (`down db cache` after a failed `up cache`) holding the db it meant to remove.
     if (doomed.length > 0 || missing.length === 0) process.stderr.write(`sandpit: ${dryRun ? 'would remove' : 'removed'} ${doomed.length} service${doomed.length === 1 ? '' : 's'}${list}\n`);
+    if (names.length === 0 && !all && doomed.length === 0) process.stderr.write(await nothingHere(services));
     if (missing.length > 0) throw await notFound(missing, services, dryRun ? detached : detached.filter((s) => !doomed.includes(s)));
   },
 };
@@ -93,4 +94,33 @@ async function notFound(missing: string[], services: ServiceInfo[], detached: Se
   ].join('');
   const here = [...new Set(detached.map((s) => s.name))].join(', ') || 'none';
   return new SandpitError('NOT_FOUND', `No detached or warm service named ${missing.map((n) => `"${n}"`).join(', ')} in this project (${projectShown(currentProject())}).${reasons} Left running here: ${here}.`);
+}
+
+/**
+ * Bare `down` that found nothing of this project: where its services may be instead. From a subfolder (compose
+ * finds its project from one; sandpit's is the folder `up` ran in), and a foreground `up` here (its own process).
+ */
+async function nothingHere(services: ServiceInfo[]): Promise<string> {
+  const [{ machine }, { runsInThisFolder }, { projectAsFlag, projectShown }, path] = await Promise.all([
+    import('../../lib/cleanup/machine.js'),
+    import('../../lib/cleanup/alive.js'),
+    import('../../lib/cleanup/project.js'),
+    import('node:path'),
+  ]);
+  const lines: string[] = [];
+  const here = process.cwd();
+  const above = (s: ServiceInfo) => {
+    const folder = s.project?.startsWith(`${machine}:`) ? s.project.slice(machine.length + 1) : undefined;
+    return folder !== undefined && folder !== here && here.startsWith(`${folder}${path.sep}`) ? s.project! : undefined;
+  };
+  for (const project of new Set(services.filter((s) => s.owner === 'detached' || s.owner === 'reused').map(above).filter((p) => p !== undefined))) {
+    const its = [...new Set(services.filter((s) => s.project === project).map((s) => s.name))];
+    lines.push(`sandpit: ${projectShown(project)}, a folder above, has ${its.join(', ')}: run \`sandpit down\` there, or \`sandpit down --project ${projectAsFlag(project)}\``);
+  }
+  const foreground = services.filter((s) => s.ownerPid !== undefined && runsInThisFolder(s.ownerPid));
+  for (const pid of new Set(foreground.map((s) => s.ownerPid!))) {
+    const its = [...new Set(foreground.filter((s) => s.ownerPid === pid).map((s) => s.name))];
+    lines.push(`sandpit: ${its.join(', ')} belong${its.length === 1 ? 's' : ''} to a process running here (pid ${pid}, a foreground \`sandpit up\` or a test run): end it, and they go with it`);
+  }
+  return lines.map((line) => `${line}\n`).join('');
 }

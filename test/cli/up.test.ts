@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { execa } from 'execa';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -335,6 +335,9 @@ describe('sandpit up / ls / exec / logs / down', () => {
       const elsewhere = await whose(nowhere);
       expectExit(elsewhere, 1);
       expect(elsewhere.stderr).toMatch(new RegExp(`^sandpit: "${name}" matches 2 services .*Give the id of the one you mean \\(see \`sandpit ls\`\\), or run sandpit in its project's folder\\. \\(INVALID_OPTION\\)$`, 'm'));
+      // Bare down where a foreground up runs: nothing detached here, and whose they are is said.
+      const bare = await sandpit(['down', '--dry-run'], { cwd: theirs });
+      expect(bare.stderr.trim().split('\n')).toEqual(['sandpit: would remove 0 services', expect.stringMatching(new RegExp(`^sandpit: ${name} belongs to a process running here \\(pid \\d+, a foreground \`sandpit up\` or a test run\\): end it, and they go with it$`))]);
     } finally {
       foreground.kill('SIGINT');
       await foreground;
@@ -361,6 +364,15 @@ describe('sandpit up / ls / exec / logs / down', () => {
       // SANDPIT_PROJECT: a CI may set its checkout's path there on purpose, as a name that jobs on several machines share.)
       const viaFlag = await sandpit(['down', '--project', mine, '--dry-run'], { cwd: other });
       expect(viaFlag.stderr).toMatch(new RegExp(`^sandpit: would remove 2 services: (${a}, ${b}|${b}, ${a})$`, 'm'));
+      // From a subfolder (compose finds its project from one): nothing of its own, and where they are said.
+      const sub = path.join(mine, 'src');
+      mkdirSync(sub);
+      const below = await sandpit(['down', '--dry-run'], { cwd: sub });
+      expectExit(below, 0);
+      expect(below.stderr.trim().split('\n')).toEqual([
+        'sandpit: would remove 0 services',
+        expect.stringMatching(new RegExp(`^sandpit: ${esc(shortFolder(mine))}, a folder above, has (${a}, ${b}|${b}, ${a}): run \`sandpit down\` there, or \`sandpit down --project ${esc(mine)}\`$`)),
+      ]);
       const relative = await sandpit(['down', a, '--project', path.relative(other, mine), '--dry-run'], { cwd: other });
       expect({ exit: relative.exitCode, stderr: relative.stderr.trim() }).toEqual({ exit: 0, stderr: `sandpit: would remove 1 service: ${a}` });
       expectExit(await sandpit(['down'], { cwd: mine }), 0);
