@@ -1,7 +1,8 @@
 import { engineCalls } from '../lib/docker/calls.js';
 import { isSandpitError } from '../lib/errors.js';
 import { checkOptions } from '../lib/service/check.js';
-import { startAll } from '../lib/service/group.js';
+import { startGroup } from '../lib/service/group.js';
+import { refuseOwnLabels } from '../lib/options/labels.js';
 import { serviceName } from '../lib/options/name.js';
 import { assertDistinctNames } from '../lib/service/names.js';
 import type { ProgressEvent, Service, StartOptions } from '../lib/types.js';
@@ -10,14 +11,20 @@ import { liveOutput } from './output.js';
 type Task = { title: string; output: string };
 
 /**
- * Starts services in parallel with the library's startAll (all or nothing), showing a live line
+ * Starts services in parallel as the library's startAll does (all or nothing), showing a live line
  * per service on a terminal and plain `sandpit: name: step` lines otherwise, all on stderr so
  * stdout stays the result. `plain: 'notices'` keeps only the lines worth reading (for `shell`).
  */
-export async function startWithProgress(list: StartOptions[], { plain = 'all' }: { plain?: 'all' | 'notices' } = {}): Promise<Service[]> {
+export async function startWithProgress(
+  given: StartOptions[],
+  { plain = 'all', labels }: { plain?: 'all' | 'notices'; labels?: (options: StartOptions) => Record<string, string> } = {},
+): Promise<Service[]> {
   // Bad input and a missing engine are one plain line each, not a failed line per service.
-  assertDistinctNames(list);
-  for (const options of list) await checkOptions(options);
+  assertDistinctNames(given);
+  given.forEach(refuseOwnLabels);
+  for (const options of given) await checkOptions(options);
+  // sandpit's own labels (`labels`), after the user's were checked to be none of them.
+  const list = labels ? given.map((o) => ({ ...o, labels: { ...o.labels, ...labels(o) } })) : given;
   await engineCalls();
   if (!liveOutput()) return startPlain(list, plain);
   return startLive(list);
@@ -33,7 +40,7 @@ async function startPlain(list: StartOptions[], plain: 'all' | 'notices'): Promi
     const line = done ? `ready in ${((Date.now() - began) / 1000).toFixed(1)} s` : message;
     if (notice || plain === 'all') process.stderr.write(`sandpit: ${service}: ${line}\n`);
   };
-  return startAll(list.map((o) => ({ ...o, onProgress: say }))).catch((error: unknown) => {
+  return startGroup(list.map((o) => ({ ...o, onProgress: say }))).catch((error: unknown) => {
     // All or nothing: a line each, or a log read later shows a service ready and never gone.
     const failed = isSandpitError(error) ? error.service : undefined;
     for (const name of ready.filter((n) => n !== failed)) process.stderr.write(`sandpit: ${name}: removed${failed ? `, as ${failed} failed` : ''}\n`);
@@ -52,7 +59,7 @@ async function startLive(list: StartOptions[]): Promise<Service[]> {
     task.title = `${service}  ${ready ? `ready in ${((Date.now() - began) / 1000).toFixed(1)} s` : message}`;
     if (notice) task.output = message; // kept under the line after it finishes
   };
-  const group = startAll(list.map((o) => ({ ...o, onProgress: update })));
+  const group = startGroup(list.map((o) => ({ ...o, onProgress: update })));
   // listr2 (~25 ms of import) only where lines are redrawn: a terminal, not CI logs or pipes.
   const { liveList } = await import('./live.js');
   const view = liveList(

@@ -47,7 +47,9 @@ export const up: CommandModule<object, Args> = {
     const envFile = args['env-out'];
     if (envFile !== undefined) await checkEnvFile(envFile);
 
-    if (detached) await refuseRunning(names);
+    // The same `up -d` again keeps what already runs as asked (kept.ts); a name taken otherwise is refused.
+    const { kept, keys } = detached ? await (await import('../kept.js')).keptRunning(list, names) : { kept: new Map(), keys: new Map() };
+    const missing = list.filter((_, i) => !kept.has(names[i]!));
 
     // Ctrl-C while starting removes what this run made, detached or not, before exiting 130.
     // Warm reuse (config `reuse`) applies to a foreground `up`; a detached service is already long-lived.
@@ -62,7 +64,13 @@ export const up: CommandModule<object, Args> = {
     const release = onInterrupt(detached ? () => Promise.all([envWritten(), removeDetached()]) : () => Promise.all([envWritten(), removeSession({ sayNone: !warm }), warmEnd()]));
     const started = async () => {
       warm = detached ? undefined : await (await import('../warm.js')).warmUp(list);
-      return warm?.services ?? (await startWithProgress(list));
+      if (warm) return warm.services;
+      for (const [name, service] of kept) process.stderr.write(`sandpit: ${name}: already up as asked, kept${service.url ? ` (${service.url})` : ''}\n`);
+      if (missing.length === 0) return [...kept.values()];
+      const { LABEL } = await import('../../lib/cleanup/labels.js');
+      const fresh = await startWithProgress(missing, detached ? { labels: (o) => ({ [LABEL.given]: keys.get(o) ?? '' }) } : {});
+      // In the order asked for: the env file and the JSON list read as the command line (or config) says them.
+      return names.map((name) => kept.get(name) ?? fresh.find((s) => s.name === name)!);
     };
     const services = await started().catch(async (error: unknown) => {
       await envWritten();
@@ -100,18 +108,6 @@ export const up: CommandModule<object, Args> = {
     await waitForever();
   },
 };
-
-/** Two detached services of one name in one project would share SANDPIT_<NAME>_* and `sandpit exec <name>`. */
-async function refuseRunning(names: string[]): Promise<void> {
-  const [{ listServices }, { nameInUse }, { inProject }] = await Promise.all([
-    import('../../lib/service/list.js'),
-    import('../../lib/service/names.js'),
-    import('../../lib/cleanup/project.js'),
-  ]);
-  const taken = (await listServices()).find((s) => s.owner === 'detached' && names.includes(s.name) && inProject(s.project));
-  // Checked first for a message with its url; the container name is what holds under a race.
-  if (taken) throw nameInUse(taken.name, undefined, ` (${taken.url || taken.state})`);
-}
 
 /**
  * The detached containers this run started (its `sandpit.starter` label), and a snapshot being taken for

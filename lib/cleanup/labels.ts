@@ -20,6 +20,8 @@ export const LABEL = {
   idle: 'sandpit.reuse.idle',
   /** Warm reuse: the config file it was started from; a run of that config with other options supersedes it. */
   reuseProject: 'sandpit.reuse.project',
+  /** Detached: the key of the options `up -d` was given (lib/reuse/key.ts): the same `up -d` again keeps it. */
+  given: 'sandpit.given',
   /** Detached: the project it runs for (currentProject()); its name is unique only there. */
   project: 'sandpit.project',
   /** Detached: the session that started it, whose watchdog removes it if that start never finished (watchdog.ts). */

@@ -15,8 +15,13 @@ export type StartedGroup<L extends readonly (PresetName | StartOptions)[]> = { -
  * `Promise.all` of start() calls rejected at the first failure and left the others running).
  */
 export async function startAll<const L extends readonly (PresetName | StartOptions)[]>(list: L): Promise<StartedGroup<L>> {
-  assertDistinctNames(list);
   list.forEach(refuseOwnLabels);
+  return (await startGroup(list)) as unknown as StartedGroup<L>;
+}
+
+/** startAll for sandpit's own callers, whose labels may be sandpit's (the CLI's `up -d`: LABEL.given). */
+export async function startGroup(list: readonly (PresetName | StartOptions)[]): Promise<Service[] & AsyncDisposable> {
+  assertDistinctNames(list);
   const results = await Promise.allSettled(slowFirst(list).map((starting) => starting()));
   const started = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -27,7 +32,7 @@ export async function startAll<const L extends readonly (PresetName | StartOptio
   // All or nothing for detached ones too, however this process ends: kept only now (start.ts).
   keepDetached(started.filter((_, i) => isDetached(list[i]!)).map((s) => s.containerId));
   const dispose = async () => void (await Promise.all(started.map((s) => s.stop())));
-  return Object.assign(started, { [Symbol.asyncDispose]: dispose }) as unknown as StartedGroup<L>;
+  return Object.assign(started, { [Symbol.asyncDispose]: dispose });
 }
 
 /**

@@ -22,6 +22,8 @@ export interface ServiceInfo extends ServiceFields {
    * the config file its test run started it from, as a project (warmProject; absent from `sandpit up`'s).
    */
   project?: string;
+  /** Detached: the key of the options `up -d` was given (absent on older ones), to tell the same `up -d` run again. */
+  givenKey?: string;
   /** A running process's own service (not detached, not warm) started on this machine: that process's pid. */
   ownerPid?: number;
 }
@@ -65,6 +67,7 @@ export function describeContainer(c: ContainerInfo, reach: EngineReach): Service
     extras: preset?.extras?.(options) ?? {},
     ...(labels[LABEL.reuse] === undefined ? {} : { reuseKey: labels[LABEL.reuse] }),
     ...(project ? { project } : {}),
+    ...(labels[LABEL.given] ? { givenKey: labels[LABEL.given] } : {}),
     ...(labels[LABEL.host] === machine && Number(labels[LABEL.pid]) > 0 ? { ownerPid: Number(labels[LABEL.pid]) } : {}),
   };
 }

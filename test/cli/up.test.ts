@@ -130,15 +130,21 @@ describe('sandpit up / ls / exec / logs / down', () => {
     expect(await named(name)).toEqual([]);
   });
 
-  test('a second detached service of one name is refused; down of a known and an unknown name removes the known one, and fails naming the other (as docker rm)', async () => {
+  test('the same up -d again keeps the running one, one of that name with other options is refused; down of a known and an unknown name removes the known one, and fails naming the other (as docker rm)', async () => {
     const name = unique('keep');
     const other = unique('other');
-    expectExit(await sandpit(['up', 'redis', '-d', '--name', name]), 0);
+    const first = await sandpit(['up', 'redis', '-d', '--name', name, '--json']);
+    expectExit(first, 0);
     expectExit(await sandpit(['up', 'redis', '-d', '--name', other]), 0);
     try {
-      const again = await sandpit(['up', 'redis', '-d', '--name', name]);
+      // As compose's up -d: up to date (it was NAME_IN_USE, exit 1, and a dev script that runs it each time failed).
+      const same = await sandpit(['up', 'redis', '-d', '--name', name, '--json']);
+      expectExit(same, 0);
+      expect(JSON.parse(same.stdout as string)[0].containerId).toBe(JSON.parse(first.stdout as string)[0].containerId);
+      expect(same.stderr).toContain(`sandpit: ${name}: already up as asked, kept (redis://127.0.0.1:`);
+      const again = await sandpit(['up', 'redis', '-d', '--name', name, '--password', 'other']);
       expectExit(again, 1);
-      expect(again.stderr).toMatch(new RegExp(`^sandpit: "${name}" already runs detached \\(redis://.*\\(NAME_IN_USE\\)$`));
+      expect(again.stderr).toMatch(new RegExp(`^sandpit: "${name}" already runs detached \\(redis://[^,]*, with other options\\).*\\(NAME_IN_USE\\)$`));
       // A CI trap's `down db cache` after `up cache` failed: all or nothing left the db it meant to remove.
       const down = await sandpit(['down', name, 'nosuchservice']);
       expectExit(down, 1);
@@ -622,6 +628,16 @@ describe('sandpit up / ls / exec / logs / down', () => {
     expect(services.map((s) => s.name)).toEqual(['clicache', 'cliweb']);
     expect(services[0]!.url).toMatch(/^redis:\/\/:cfgpw@127\.0\.0\.1:\d+$/);
     expect(await (await fetch(services[1]!.url)).text()).toContain('from the config');
+    // One of them removed, up -d again: the other kept, the missing one started, and the env file names both
+    // (it failed on the running one, and `up -d clicache --env-out` wrote a file without cliweb).
+    expectExit(await sandpit(['down', 'clicache'], { cwd: configDir }), 0);
+    const envFile = path.join(tempFolder('cfg-env'), '.env');
+    const again = await sandpit(['up', '--detach', '--json', '--password', 'cfgpw', '--env-out', envFile], { cwd: configDir });
+    expectExit(again, 0);
+    const after = JSON.parse(again.stdout as string) as { name: string; containerId: string }[];
+    expect(after.map((s) => s.name)).toEqual(['clicache', 'cliweb']);
+    expect(after[1]!.containerId).toBe((services[1] as unknown as { containerId: string }).containerId);
+    expect(readFileSync(envFile, 'utf8')).toMatch(/SANDPIT_CLICACHE_URL=redis:[^]*SANDPIT_CLIWEB_URL=http:/);
     expectExit(await sandpit(['down', 'clicache', 'cliweb'], { cwd: configDir }), 0);
     expect([...(await named('clicache')), ...(await named('cliweb'))]).toEqual([]);
 

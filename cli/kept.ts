@@ -1,0 +1,31 @@
+import type { Service, StartOptions } from '../lib/types.js';
+
+/**
+ * `up -d` run again, as a dev script or a CI step does each time (compose's `up -d` is "up to date" then): a
+ * detached service of this project that runs under the same options is kept, not refused (it failed the
+ * script with NAME_IN_USE, and the one missing service of a config was not started either). One of that name
+ * with other options, or stopped, is still refused: which of the two is wanted is the person's to say.
+ * Returns the kept ones by name, and the key each start is labelled with (LABEL.given).
+ */
+export async function keptRunning(list: StartOptions[], names: string[]): Promise<{ kept: Map<string, Service>; keys: Map<StartOptions, string> }> {
+  const [{ listServices }, { nameInUse }, { inProject }, { reuseKey }, { StartedService }] = await Promise.all([
+    import('../lib/service/list.js'),
+    import('../lib/service/names.js'),
+    import('../lib/cleanup/project.js'),
+    import('../lib/reuse/key.js'),
+    import('../lib/service/handle.js'),
+  ]);
+  const [running, keyList] = await Promise.all([listServices(), Promise.all(list.map(reuseKey))]);
+  const keys = new Map(list.map((options, i) => [options, keyList[i]!]));
+  const kept = new Map<string, Service>();
+  for (const [i, name] of names.entries()) {
+    const taken = running.find((s) => s.owner === 'detached' && s.name === name && inProject(s.project));
+    if (!taken) continue;
+    if (taken.state !== 'running' || taken.givenKey !== keyList[i]) {
+      const why = taken.state !== 'running' ? taken.state : taken.givenKey ? 'with other options' : 'started by an older sandpit';
+      throw nameInUse(name, undefined, ` (${[taken.url, why].filter(Boolean).join(', ')})`);
+    }
+    kept.set(name, new StartedService(taken));
+  }
+  return { kept, keys };
+}
