@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Service, StartOptions } from '../lib/types.js';
 
 /**
@@ -7,7 +8,11 @@ import type { Service, StartOptions } from '../lib/types.js';
  * with other options, or stopped, is still refused: which of the two is wanted is the person's to say.
  * Returns the kept ones by name, and the key each start is labelled with (LABEL.given).
  */
-export async function keptRunning(list: StartOptions[], names: string[]): Promise<{ kept: Map<string, Service>; keys: Map<StartOptions, string> }> {
+export async function keptRunning(
+  list: StartOptions[],
+  names: string[],
+  setup: Record<string, string> = {},
+): Promise<{ kept: Map<string, Service>; keys: Map<StartOptions, string> }> {
   const [{ listServices }, { nameInUse }, { inProject }, { reuseKey }, { StartedService }] = await Promise.all([
     import('../lib/service/list.js'),
     import('../lib/service/names.js'),
@@ -15,7 +20,13 @@ export async function keptRunning(list: StartOptions[], names: string[]): Promis
     import('../lib/reuse/key.js'),
     import('../lib/service/handle.js'),
   ]);
-  const [running, keyList] = await Promise.all([listServices(), Promise.all(list.map(reuseKey))]);
+  // A config's setup command is part of what it was asked to be (lib/setup).
+  const keyOf = async (options: StartOptions, i: number) => {
+    const key = await reuseKey(options);
+    const command = setup[names[i]!];
+    return command === undefined ? key : createHash('sha256').update(`${key}\n${command}`).digest('hex').slice(0, 32);
+  };
+  const [running, keyList] = await Promise.all([listServices(), Promise.all(list.map(keyOf))]);
   const keys = new Map(list.map((options, i) => [options, keyList[i]!]));
   const kept = new Map<string, Service>();
   for (const [i, name] of names.entries()) {

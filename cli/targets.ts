@@ -13,9 +13,14 @@ const invalid = (message: string) => new SandpitError('INVALID_OPTION', message)
 
 /**
  * What `sandpit up` starts: presets named on the command line, services of sandpit.config.* by
- * name, or, with no names, everything in the config. Flags apply to each of them.
+ * name, or, with no names, everything in the config. Flags apply to each of them. `setup`: the config's setup
+ * commands of the chosen ones (lib/setup), run in `dir`, the config's folder.
  */
-export async function resolveTargets(names: string[], flags: StartFlags, { detached }: { detached: boolean }): Promise<StartOptions[]> {
+export async function resolveTargets(
+  names: string[],
+  flags: StartFlags,
+  { detached }: { detached: boolean },
+): Promise<{ list: StartOptions[]; setup: Record<string, string>; dir: string }> {
   // Read even when only presets are named: a config service may be called `redis`, and a broken
   // config should fail now rather than on the next run.
   const config = await loadConfig();
@@ -43,7 +48,8 @@ export async function resolveTargets(names: string[], flags: StartFlags, { detac
   }
   const bases = chosen.map((n): Record<string, unknown> => ({ ...(fromConfig.get(n) ?? { preset: n }) }));
   applyFlags(bases, chosen.filter((n) => fromConfig.has(n)), flags);
-  return bases.map((options) => ({ ...options, detached }) as unknown as StartOptions);
+  const setup = Object.fromEntries(chosen.filter((n) => fromConfig.has(n) && config!.setup[n] !== undefined).map((n) => [n, config!.setup[n]!]));
+  return { list: bases.map((options) => ({ ...options, detached }) as unknown as StartOptions), setup, dir: config ? path.dirname(config.file) : process.cwd() };
 }
 
 /** The nearest sandpit config above the current folder, which the CLI does not read (as Jest reads its rootDir's only). */

@@ -39,7 +39,7 @@ export const up: CommandModule<object, Args> = {
     const { onInterrupt, removeSession, waitForever } = await import('../interrupt.js');
     if (args.project) process.env.SANDPIT_PROJECT = (await import('../../lib/cleanup/project.js')).projectFromFlag(args.project);
     const detached = Boolean(args.detach);
-    const list = await resolveTargets(args.services ?? [], args, { detached });
+    const { list, setup, dir } = await resolveTargets(args.services ?? [], args, { detached });
     const names = list.map((o) => o.name ?? ('preset' in o ? o.preset : o.image));
 
     // Before refuseRunning: bad input is refused before the engine is asked anything.
@@ -48,7 +48,7 @@ export const up: CommandModule<object, Args> = {
     if (envFile !== undefined) await checkEnvFile(envFile);
 
     // The same `up -d` again keeps what already runs as asked (kept.ts); a name taken otherwise is refused.
-    const { kept, keys } = detached ? await (await import('../kept.js')).keptRunning(list, names) : { kept: new Map(), keys: new Map() };
+    const { kept, keys } = detached ? await (await import('../kept.js')).keptRunning(list, names, setup) : { kept: new Map(), keys: new Map() };
     const missing = list.filter((_, i) => !kept.has(names[i]!));
 
     // Ctrl-C while starting removes what this run made, detached or not, before exiting 130.
@@ -63,12 +63,18 @@ export const up: CommandModule<object, Args> = {
     // back may be taken by a run that writes the very same text to that file.
     const release = onInterrupt(detached ? () => Promise.all([envWritten(), removeDetached()]) : () => Promise.all([envWritten(), removeSession({ sayNone: !warm }), warmEnd()]));
     const started = async () => {
-      warm = detached ? undefined : await (await import('../warm.js')).warmUp(list);
+      // A setup command's work is in no snapshot or reset: those start anew (as a test run's, lib/runner/session.ts).
+      warm = detached || Object.keys(setup).length > 0 ? undefined : await (await import('../warm.js')).warmUp(list);
       if (warm) return warm.services;
       for (const [name, service] of kept) process.stderr.write(`sandpit: ${name}: already up as asked, kept${service.url ? ` (${service.url})` : ''}\n`);
       if (missing.length === 0) return [...kept.values()];
       const { LABEL } = await import('../../lib/cleanup/labels.js');
       const fresh = await startWithProgress(missing, detached ? { labels: (o) => ({ [LABEL.given]: keys.get(o) ?? '' }) } : {});
+      const { runSetups } = await import('../../lib/setup/run.js');
+      await runSetups(fresh, setup, { cwd: dir, all: [...kept.values(), ...fresh] }).catch(async (error: unknown) => {
+        await Promise.allSettled(fresh.map((s) => s.stop()));
+        throw error;
+      });
       // In the order asked for: the env file and the JSON list read as the command line (or config) says them.
       return names.map((name) => kept.get(name) ?? fresh.find((s) => s.name === name)!);
     };

@@ -21,6 +21,8 @@ export interface LoadedConfig {
   isolation: Record<string, Isolation>;
   /** Warm reuse across runs, as the config asks for it (lib/reuse decides with the environment). */
   reuse?: ReuseConfig;
+  /** Per service that has one, its `setup` command (lib/setup): run on this machine once it is ready. */
+  setup: Record<string, string>;
 }
 
 export type Isolation = 'worker' | 'shared';
@@ -32,9 +34,17 @@ export type ReuseConfig = boolean | { idleTimeout?: number };
  * share it: a copy each for mysql and redis (Isolated['preset']), one for all otherwise. A custom image has
  * no preset, so no preset's option either.
  */
-export type ServiceConfig =
+export type ServiceConfig = (
   | { [P in PresetName]: Omit<PresetStartOptions<P>, 'name'> & { isolation?: P extends Isolated['preset'] ? Isolation : 'shared' } }[PresetName]
-  | (Omit<CustomStartOptions, 'name'> & { preset?: never; isolation?: 'shared' } & { [K in PresetOnlyKey]?: never });
+  | (Omit<CustomStartOptions, 'name'> & { preset?: never; isolation?: 'shared' } & { [K in PresetOnlyKey]?: never })
+) & {
+  /**
+   * A command run on this machine, through the shell, in the config's folder, once the service is ready and
+   * before any test (before the copies per worker are made): a migration tool, `npx knex migrate:latest`. It
+   * gets the services' SANDPIT_* variables (`DATABASE_URL=$SANDPIT_DB_URL npx …`). A failure fails the start.
+   */
+  setup?: string;
+};
 
 /** Options only presets have (root, initScripts…): a custom image's entry with one is a mistake. */
 type PresetOnlyKey = Exclude<{ [P in PresetName]: keyof PresetOptionsMap[P] }[PresetName], keyof CustomStartOptions>;
@@ -48,7 +58,7 @@ export interface SandpitConfig {
 
 const TOP_LEVEL = ['services', 'reuse', '$schema'];
 /** Keys every service may have (beside its preset's options): at the top level, said where they go. */
-const SERVICE_KEYS = ['preset', 'isolation', 'port', 'image', 'snapshot', 'startupTimeout', 'bindAddress'];
+const SERVICE_KEYS = ['preset', 'isolation', 'setup', 'port', 'image', 'snapshot', 'startupTimeout', 'bindAddress'];
 const EXAMPLE = '{ "services": { "cache": { "preset": "redis" } } }';
 
 /** Where sandpit looks, for "no config found" messages. */
@@ -87,11 +97,14 @@ export async function loadConfig(cwd = process.cwd(), { stopDir }: { stopDir?: s
   const prefixes = new Map<string, string>();
   const services: StartOptions[] = [];
   const isolations: Record<string, Isolation> = {};
+  const setups: Record<string, string> = {};
   for (const [name, raw] of Object.entries(config.services)) {
     const key = `services.${name}`;
     if (!isObject(raw)) return fail(key, 'expected an object such as { "preset": "redis" }.');
     if (raw.name !== undefined && raw.name !== name) fail(`${key}.name`, `the key is the service's name; remove "name" or rename the key to "${String(raw.name)}".`);
-    const { isolation, ...rest } = raw;
+    const { isolation, setup, ...rest } = raw;
+    if (setup !== undefined && (typeof setup !== 'string' || setup.trim() === '')) fail(`${key}.setup`, 'expected a command line, such as "npx knex migrate:latest".');
+    if (typeof setup === 'string') setups[name] = setup;
     const isolatable = typeof raw.preset === 'string' && ISOLATABLE.includes(raw.preset);
     if (isolation !== undefined && isolation !== 'shared' && !(isolation === 'worker' && isolatable)) {
       fail(`${key}.isolation`, isolatable ? "expected 'worker' or 'shared'." : `only ${ISOLATABLE.join(' and ')} have a copy per worker; use 'shared' or leave it out.`);
@@ -115,11 +128,11 @@ export async function loadConfig(cwd = process.cwd(), { stopDir }: { stopDir?: s
     prefixes.set(prefix, name);
     services.push(options);
   }
-  return { file: found.file, services, isolation: isolations, ...(reuse === undefined ? {} : { reuse: reuse as ReuseConfig }) };
+  return { file: found.file, services, isolation: isolations, setup: setups, ...(reuse === undefined ? {} : { reuse: reuse as ReuseConfig }) };
 }
 
 /** `isolation` is the config's own key; a config service is never detached (`sandpit up --detach` decides). */
-const CONFIG_OPTIONS = { alsoKnown: ['isolation'], notShown: ['detached'], example: '{ "preset": "redis" } or { "image": "nginx:1.27", "ports": [80] }' } as const;
+const CONFIG_OPTIONS = { alsoKnown: ['isolation', 'setup'], notShown: ['detached'], example: '{ "preset": "redis" } or { "image": "nginx:1.27", "ports": [80] }' } as const;
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -13,6 +13,8 @@ import { reuseSettings, type ReuseSettings } from '../reuse/settings.js';
 import type { IsolationMap } from '../isolation/types.js';
 import type { Isolation } from '../config/index.js';
 import { seedPaths, seedStamp } from '../seeds/index.js';
+import { runSetups } from '../setup/run.js';
+import path from 'node:path';
 
 /** A service of the run; warm ones (reuse) are handed back at the end (`release`), or removed (`discard`). */
 interface Running {
@@ -37,6 +39,8 @@ export class RunnerSession {
   readonly replaced = new Set<string>();
   #server: ExecServer | undefined;
   #file = '';
+  /** The config's `setup` commands, by service (lib/setup): part of a service's identity. */
+  #setups: Record<string, string> = {};
   #isolated: IsolationMap = {};
   /** Each worker's copies of the isolated services, made here when a worker asks (or ahead of it). */
   readonly copies = new WorkerCopies(() => this.#isolated);
@@ -59,9 +63,10 @@ export class RunnerSession {
   static async open(rootDir: string, { maxWorkers = 1, check }: { maxWorkers?: number; check?: (isolated: string[]) => void } = {}): Promise<RunnerSession> {
     const session = new RunnerSession(rootDir, Math.max(1, maxWorkers));
     try {
-      const { file, services, isolation, reuse } = await configured(rootDir, session.maxWorkers);
+      const { file, services, isolation, reuse, setup } = await configured(rootDir, session.maxWorkers);
       check?.(Object.keys(isolation).filter((name) => isolation[name] === 'worker'));
       session.#file = file;
+      session.#setups = setup;
       session.#reuse = reuse;
       session.#server = await serveExec((name) => session.#running.get(name)?.service, session.copies);
       await session.#startMissing(services, isolation);
@@ -108,7 +113,10 @@ export class RunnerSession {
    * needs: it stops first, and a failed start brings it back from its options, with its seed's data.
    */
   async reload(): Promise<{ stopped: string[]; started: string[]; reseeded: string[] }> {
-    const { services: wanted, isolation } = await configured(this.rootDir, this.maxWorkers);
+    const { services: wanted, isolation, setup, reuse } = await configured(this.rootDir, this.maxWorkers);
+    const setupsBefore = this.#setups;
+    this.#reuse = reuse; // a setup command added turns it off for what starts from here
+    this.#setups = setup;
     const { keep, reseeded } = this.#compare(wanted);
     const missing = wanted.filter((o) => !keep.has(o.name!));
     const old = [...this.#running].filter(([name]) => !keep.has(name));
@@ -128,6 +136,7 @@ export class RunnerSession {
         if (isolated[name]) this.#isolated[name] = isolated[name];
       }
       const modes = Object.fromEntries(first.map(([name]) => [name, isolated[name] ? 'worker' : 'shared'] as const));
+      this.#setups = setupsBefore;
       await this.#startMissing(first.map(([, r]) => r.from), modes).catch(() => {});
       throw error;
     }
@@ -137,8 +146,8 @@ export class RunnerSession {
 
   /** What reload() would change now, and changes nothing: the services it would stop or start. */
   async drift(): Promise<string[]> {
-    const { services: wanted } = await configured(this.rootDir, this.maxWorkers);
-    const { keep } = this.#compare(wanted);
+    const { services: wanted, setup } = await configured(this.rootDir, this.maxWorkers);
+    const { keep } = this.#compare(wanted, setup);
     return [...new Set([...this.#running.keys(), ...wanted.map((o) => o.name!)])].filter((name) => !keep.has(name));
   }
 
@@ -148,9 +157,9 @@ export class RunnerSession {
   }
 
   /** The wanted services that run as they are (`keep`), and those that differ only by their seed files' contents. */
-  #compare(wanted: StartOptions[]): { keep: Set<string>; reseeded: string[] } {
+  #compare(wanted: StartOptions[], setups = this.#setups): { keep: Set<string>; reseeded: string[] } {
     const running = (o: StartOptions) => this.#running.get(o.name!);
-    const keep = new Set(wanted.filter((o) => running(o)?.identity === identity(o)).map((o) => o.name!));
+    const keep = new Set(wanted.filter((o) => running(o)?.identity === identity(o, setups)).map((o) => o.name!));
     const same = (o: StartOptions) => JSON.stringify(running(o)?.from) === JSON.stringify(o);
     const reseeded = wanted.filter((o) => !keep.has(o.name!) && same(o)).map((o) => o.name!);
     return { keep, reseeded };
@@ -162,9 +171,11 @@ export class RunnerSession {
     // Imported here: a warm run that takes every service over (#startWarm) never loads the start path.
     const { startAll } = await import('../service/group.js');
     // Before the start: a seed edited while it runs is one the service does not hold.
-    const identities = list.map(identity);
+    const identities = list.map((o) => identity(o, this.#setups));
     const services = await startAll(withWarmup(list, modes));
     try {
+      // Before the copies per worker: they hold what the setup commands did (a migration tool's schema).
+      await runSetups(services, this.#setups, { cwd: path.dirname(this.#file), all: [...this.services, ...services] });
       const isolated = isolationMap(services, list, modes);
       await prepareAll(isolated);
       Object.assign(this.#isolated, isolated);
@@ -179,7 +190,7 @@ export class RunnerSession {
   async #startWarm(list: StartOptions[], modes: Record<string, Isolation>, settings: ReuseSettings): Promise<void> {
     // Every reset is done before this returns: the global setup's own view (and a user's global setup
     // chained after it) must not see an earlier run's data, nor have its writes undone by a late reset.
-    const identities = list.map(identity);
+    const identities = list.map((o) => identity(o, this.#setups));
     const warm = await startWarm(list, settings, modes);
     Object.assign(this.#isolated, isolationMap(warm.services, list, modes));
     this.copies.assumeMade(warm.copied);
@@ -223,7 +234,7 @@ export const waitsAtEnd = (env: NodeJS.ProcessEnv = process.env): boolean => env
 async function configured(
   rootDir: string,
   maxWorkers: number,
-): Promise<{ file: string; services: StartOptions[]; isolation: Record<string, Isolation>; reuse: ReuseSettings | undefined }> {
+): Promise<{ file: string; services: StartOptions[]; isolation: Record<string, Isolation>; reuse: ReuseSettings | undefined; setup: Record<string, string> }> {
   const config = await loadConfig(rootDir);
   if (!config) {
     throw new SandpitError(
@@ -234,12 +245,22 @@ async function configured(
   }
   // A test run owns its containers: `detached` in a config is for `sandpit up`, not for tests.
   const services = config.services.map((options) => withIsolation({ ...options, detached: false }, config.isolation[options.name ?? ''], maxWorkers));
-  const reuse = reuseSettings(config.reuse);
-  return { file: config.file, services, isolation: config.isolation, reuse: reuse && { ...reuse, project: config.file } };
+  const wanted = reuseSettings(config.reuse);
+  // A setup command's work is in no snapshot or reset: such a config's services start anew each run.
+  const withSetup = Object.keys(config.setup);
+  if (wanted && withSetup.length > 0 && !warnedSetup) {
+    warnedSetup = true;
+    process.stderr.write(`sandpit: reuse is off for this config: ${withSetup.join(', ')} ${withSetup.length === 1 ? 'has a setup command, which runs at each start' : 'have setup commands, which run at each start'}\n`);
+  }
+  const reuse = withSetup.length > 0 ? undefined : wanted;
+  return { file: config.file, services, isolation: config.isolation, reuse: reuse && { ...reuse, project: config.file }, setup: config.setup };
 }
 
+let warnedSetup = false;
+
 /** What a running service was started from: its options, and its seed files as they were (an edit restarts it). */
-const identity = (options: StartOptions): string => `${JSON.stringify(options)}\n${seedStamp(options)}`;
+const identity = (options: StartOptions, setups: Record<string, string>): string =>
+  `${JSON.stringify(options)}\n${seedStamp(options)}\n${setups[options.name ?? ''] ?? ''}`;
 
 /** "cache, box ready in 1.2 s (session …)": the one line a runner prints after setup. */
 export const readyLine = (services: Service[], begun: number, { reused = new Set(), replaced = new Set() }: { reused?: Set<string>; replaced?: Set<string> } = {}): string =>

@@ -70,3 +70,37 @@ describe('Vitest with sandpit-services/vitest', () => {
     expect(await pidContainers(vitest.pid!)).toEqual([]);
   });
 });
+
+describe('a setup command (a migration tool) in the config', () => {
+  // What a migration tool does, with no dependency: writes to the service over its own protocol, at SANDPIT_CACHE_*.
+  const SETUP = `import net from 'node:net';
+const socket = net.connect(Number(process.env.SANDPIT_CACHE_PORT), process.env.SANDPIT_CACHE_HOST);
+socket.on('connect', () => socket.write('*3\\r\\n$3\\r\\nSET\\r\\n$8\\r\\ngreeting\\r\\n$10\\r\\nfrom-setup\\r\\n'));
+socket.on('data', (reply) => { console.log('migrated'); process.exitCode = String(reply).startsWith('+OK') ? 0 : 1; socket.end(); });
+`;
+  test("runs once the service is ready and before the workers' copies are made: every worker's copy holds what it did", async () => {
+    const f = fixture('basic');
+    writeFileSync(path.join(f.dir, 'setup.mjs'), SETUP);
+    writeFileSync(path.join(f.dir, 'sandpit.config.json'), JSON.stringify({ reuse: true, services: { cache: { preset: 'redis', setup: 'node setup.mjs' }, box: { preset: 'ubuntu' } } }));
+    const vitest = runVitest(f, ['run', '--maxWorkers=2'], { FIXTURE_SEED_KEYS: '1', SANDPIT_REUSE: '1', CI: '' });
+    const result = await vitest;
+    expect(result.exitCode).toBe(0);
+    const seen = reports(f);
+    expect(seen.length).toBeGreaterThan(1);
+    for (const r of seen) expect(r.greeting).toBe('from-setup');
+    // Its work is in no snapshot or reset: such a config starts anew each run, and says so.
+    expect(result.all).toContain('sandpit: reuse is off for this config: cache has a setup command, which runs at each start');
+    expect(await allGone(seen[0]!.session, 15_000)).toBe(true);
+  });
+
+  test('a setup command that fails fails the run before any test, with its last lines, and leaves nothing', async () => {
+    const f = fixture('basic');
+    writeFileSync(path.join(f.dir, 'sandpit.config.json'), JSON.stringify({ services: { cache: { preset: 'redis', setup: 'echo "Migration 002 failed: table x exists" >&2; exit 3' }, box: { preset: 'ubuntu' } } }));
+    const vitest = runVitest(f);
+    const result = await vitest;
+    expect(result.exitCode).not.toBe(0);
+    expect(result.all).toContain(`cache: its setup command failed (exit 3): fix what it runs (\`echo "Migration 002 failed: table x exists" >&2; exit 3\`, in ${f.dir}).\nIts last 20 lines:\nMigration 002 failed: table x exists`);
+    expect(reports(f)).toEqual([]);
+    expect(await pidContainers(vitest.pid!)).toEqual([]);
+  });
+});
