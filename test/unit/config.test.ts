@@ -69,6 +69,7 @@ describe('loadConfig finds', () => {
         { preset: 'mysql', database: 'app', name: 'db' },
       ],
       isolation: { cache: 'worker', db: 'worker' },
+      setup: {},
     });
   });
 
@@ -84,7 +85,7 @@ describe('loadConfig finds', () => {
 
   test('a "sandpit" key in package.json', async () => {
     const dir = project({ 'package.json': { name: 'x', sandpit: { services: { box: { preset: 'ubuntu' } } } } });
-    expect(await loadConfig(dir)).toEqual({ file: path.join(dir, 'package.json'), services: [{ preset: 'ubuntu', name: 'box' }], isolation: { box: 'shared' } });
+    expect(await loadConfig(dir)).toEqual({ file: path.join(dir, 'package.json'), services: [{ preset: 'ubuntu', name: 'box' }], isolation: { box: 'shared' }, setup: {} });
   });
 
   test("isolation: 'worker' by default for mysql and redis, and checked", async () => {
@@ -92,6 +93,15 @@ describe('loadConfig finds', () => {
     expect((await config({ db: { preset: 'mysql', isolation: 'shared' }, cache: { preset: 'redis' } }))?.isolation).toEqual({ db: 'shared', cache: 'worker' });
     await expect(config({ cache: { preset: 'redis', isolation: 'workers' } })).rejects.toThrow("services.cache.isolation: expected 'worker' or 'shared'.");
     await expect(config({ box: { preset: 'ubuntu', isolation: 'worker' } })).rejects.toThrow('services.box.isolation: only mysql and redis have a copy per worker');
+  });
+
+  test('setup: a command line per service, kept apart from its options', async () => {
+    const config = (services: object) => loadConfig(project({ 'sandpit.config.json': { services } }));
+    const loaded = await config({ db: { preset: 'mysql', setup: 'npx knex migrate:latest' }, cache: { preset: 'redis' } });
+    expect(loaded?.setup).toEqual({ db: 'npx knex migrate:latest' });
+    expect(loaded?.services[0]).not.toHaveProperty('setup');
+    await expect(config({ db: { preset: 'mysql', setup: '' } })).rejects.toThrow('services.db.setup: expected a command line, such as "npx knex migrate:latest".');
+    await expect(config({ db: { preset: 'mysql', setpu: 'x' } })).rejects.toThrow(/Did you mean "setup"\?/);
   });
 
   test('only in the folder given, not in its parents', async () => {
