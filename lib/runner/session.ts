@@ -107,14 +107,15 @@ export class RunnerSession {
   /**
    * Applies the config as it is now (watch mode): a service whose options did not change keeps running
    * (and its data); a changed one is replaced, as is one whose seed files were edited (`reseeded`); a
-   * removed one stops; a new one starts. A config that does not load, or a start that fails (an init script
-   * edited into one that fails), throws and leaves the running services as they were: replacements start
-   * before the services they replace stop. Not one on a port of its own (`port`), which its replacement
-   * needs: it stops first, and a failed start brings it back from its options, with its seed's data.
+   * removed one stops; a new one starts. A config that does not load throws, before anything changed. A start
+   * that fails (an init script edited into one that fails) is `failed`, and leaves the running services as they
+   * were: replacements start before the services they replace stop. Not one on a port of its own (`port`), which
+   * its replacement needs: it stops first and is started again from its options (its seed files as they are
+   * now: an edited one may fail again); those that did not start again are `lost`.
    */
-  async reload(): Promise<{ stopped: string[]; started: string[]; reseeded: string[] }> {
+  async reload(): Promise<{ stopped: string[]; started: string[]; reseeded: string[]; failed?: { error: unknown; lost: string[] } }> {
     const { services: wanted, isolation, setup, reuse } = await configured(this.rootDir, this.maxWorkers);
-    const setupsBefore = this.#setups;
+    const [setupsBefore, reuseBefore] = [this.#setups, this.#reuse];
     this.#reuse = reuse; // a setup command added turns it off for what starts from here
     this.#setups = setup;
     const { keep, reseeded } = this.#compare(wanted);
@@ -136,9 +137,13 @@ export class RunnerSession {
         if (isolated[name]) this.#isolated[name] = isolated[name];
       }
       const modes = Object.fromEntries(first.map(([name]) => [name, isolated[name] ? 'worker' : 'shared'] as const));
-      this.#setups = setupsBefore;
-      await this.#startMissing(first.map(([, r]) => r.from), modes).catch(() => {});
-      throw error;
+      [this.#setups, this.#reuse] = [setupsBefore, reuseBefore];
+      const again = first.length === 0 ? Promise.resolve() : this.#startMissing(first.map(([, r]) => r.from), modes);
+      const lost = await again.then(
+        () => [],
+        () => first.map(([name]) => name),
+      );
+      return { stopped: [], started: [], reseeded: [], failed: { error, lost } };
     }
     await stop(old.filter((entry) => !first.includes(entry)));
     return { stopped, started: missing.map((o) => o.name!), reseeded };

@@ -76,7 +76,14 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
     watch();
     project.onTestsRerun(async () => {
       try {
-        const { stopped, started, reseeded } = await open.reload();
+        const { stopped, started, reseeded, failed } = await open.reload();
+        if (failed) {
+          const { lost } = failed;
+          const state = lost.length > 0
+            ? `${lost.join(', ')} (on a port of its own, stopped for its replacement) did not start again: ${lost.length === 1 ? 'it is' : 'they are'} missing from this run, the others stay as they were`
+            : 'the services that were running stay as they were';
+          process.stderr.write(`sandpit: ${describe(failed.error)}\nsandpit: ${state}; fix the config or its init scripts to apply it.\n`);
+        }
         const changed = [...stopped.filter((n) => !reseeded.includes(n)).map((n) => `stopped ${n}`), ...started.filter((n) => !reseeded.includes(n)).map((n) => `started ${n}`)];
         if (changed.length > 0) process.stderr.write(`sandpit: config changed: ${changed.join(', ')}\n`);
         if (reseeded.length > 0) process.stderr.write(`sandpit: init scripts changed: started ${reseeded.join(', ')} again from them\n`);

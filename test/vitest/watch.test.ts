@@ -83,6 +83,27 @@ test('watch mode: a seed edited into one that fails leaves the running service a
   expect(await allGone(first!.session, 15_000)).toBe(true);
 });
 
+test('watch mode: a seed edited into one that fails, for a service on a port of its own: said missing, not "as it was"', async () => {
+  const f = fixture('basic');
+  const seed = path.join(f.dir, 'seed.redis');
+  writeFileSync(seed, 'SET greeting v1\n');
+  writeFileSync(path.join(f.dir, 'sandpit.config.json'), JSON.stringify({ services: { cache: { preset: 'redis', port: 'standard', initScripts: ['./seed.redis'] }, box: { preset: 'ubuntu' } } }));
+  const vitest = runVitest(f, ['--watch', 'a.test'], { FIXTURE_SEED_KEYS: '1' }, true);
+  let output = '';
+  vitest.all!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  try {
+    expect(await eventually(async () => reports(f).length === 1, 60_000)).toBe(true);
+    writeFileSync(seed, 'SET greeting\n');
+    // Stopped to free its port, then started again from the same (edited) seed, which failed again, unsaid.
+    expect(await eventually(async () => output.includes('did not start again'), 60_000)).toBe(true);
+    expect(output).toContain('sandpit: cache (on a port of its own, stopped for its replacement) did not start again: it is missing from this run, the others stay as they were;');
+  } finally {
+    process.kill(-vitest.pid!, 'SIGINT');
+    await vitest;
+  }
+  expect(await allGone(reports(f)[0]!.session, 15_000)).toBe(true);
+});
+
 test('watch mode with warm reuse: a service the config changed is removed, not kept warm under options no run takes over', async () => {
   const f = fixture('basic');
   const config = (args: string[]) => ({ reuse: { idleTimeout: 60_000 }, services: { cache: { preset: 'redis', initScripts: [`SET fixture ${JSON.stringify(f.dir)}`], serverArgs: args }, box: { preset: 'ubuntu' } } });
