@@ -175,9 +175,15 @@ async function guard(target: Target): Promise<void> {
   await send(target, [...auth(target), GUARD, ['ACL', 'SETUSER', MADE, 'reset', 'off']]).catch(() => {});
 }
 
-/** Whether guard() ran on this server since it started. Last in its pipeline: the reply is an array ('$-1' when no such user). */
+/**
+ * Whether guard() ran on this server since it started. Last in its pipeline: the reply is an array ('$-1' when
+ * no such user). A server that refuses ACL (renamed away) never had the mark; a connection that failed says nothing.
+ */
 async function templateMade(target: Target): Promise<boolean> {
-  const reply = await send(target, [...auth(target), ['ACL', 'GETUSER', MADE]]).catch(() => ['$-1']);
+  const reply = await send(target, [...auth(target), ['ACL', 'GETUSER', MADE]]).catch((error: Error) => {
+    if (error.message.startsWith('redis answered')) return ['$-1'];
+    throw error;
+  });
   return reply.at(-1)!.startsWith('*');
 }
 

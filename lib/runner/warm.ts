@@ -1,6 +1,7 @@
 import { debuglog } from 'node:util';
 import type { IsolationMap } from '../isolation/types.js';
 import { stillClean } from '../reuse/clean-mark.js';
+import { removeReused } from '../cleanup/reused.js';
 import { resetLater } from '../reuse/reset-later.js';
 import { startOrReuse, type Warm } from '../reuse/start.js';
 import type { ReuseSettings } from '../reuse/settings.js';
@@ -25,24 +26,32 @@ export async function startWarm(
   again = true,
 ): Promise<Warm & { pristine: Set<string>; copied: Set<string> }> {
   const warm = await startOrReuse(list, settings, resettable);
+  let failures: unknown[];
   try {
     const all = isolationMap(warm.services, list, Object.fromEntries(warm.services.map((s) => [s.name, 'worker' as const])));
     const { pristine, copied } = await cleanOnes(all, warm);
     const pick = (reused: boolean) =>
       Object.fromEntries(Object.entries(all).filter(([name]) => warm.reused.has(name) === reused && !pristine.has(name)));
-    await Promise.all([prepareAll(pick(false)), resetAll(pick(true)), loginAgain(warm, pristine)]);
-    resetAtHandBack(all, warm, modes);
-    return { ...warm, pristine, copied };
+    // Each reset on its own, and all settled before any failure is acted on: a retry (below) must not take a
+    // server whose reset is still running, and every server that lost its seed is known at once.
+    const resets = Object.entries(pick(true)).map(([name, target]) => resetAll({ [name]: target }));
+    const settled = await Promise.allSettled([prepareAll(pick(false)), ...resets, loginAgain(warm, pristine)]);
+    failures = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    if (failures.length === 0) {
+      resetAtHandBack(all, warm, modes);
+      return { ...warm, pristine, copied };
+    }
   } catch (error) {
-    // A taken-over redis whose template a test emptied (FLUSHDB there) holds its seed nowhere: removed while
-    // this run still holds it, and the run starts again, which starts that one anew. Once: a second is a bug.
-    const seedless = again ? warm.services.find((s) => warm.reused.has(s.name) && lostTemplate(error, s.name)) : undefined;
-    if (seedless) await seedless.stop().catch(() => {});
-    await Promise.allSettled(warm.services.map((s) => (warm.reused.has(s.name) ? undefined : s.stop())));
-    await Promise.allSettled([...warm.releases.values()].map((release) => release()));
-    if (seedless) return startWarm(list, settings, modes, false);
-    throw error;
+    failures = [error];
   }
+  // A taken-over redis whose template a test emptied (FLUSHDB there) holds its seed nowhere: removed while
+  // this run still holds it, and the run starts again, which starts it anew. Once: a second time is a bug.
+  const seedless = again ? warm.services.filter((s) => warm.reused.has(s.name) && failures.some((f) => lostTemplate(f, s.name))) : [];
+  await Promise.allSettled(seedless.map((s) => removeReused(s.containerId)));
+  await Promise.allSettled(warm.services.map((s) => (warm.reused.has(s.name) ? undefined : s.stop())));
+  await Promise.allSettled([...warm.releases.values()].map((release) => release()));
+  if (seedless.length > 0) return startWarm(list, settings, modes, false);
+  throw failures[0];
 }
 
 /**

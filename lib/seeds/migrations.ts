@@ -16,7 +16,12 @@ const FLYWAY = /^([VUR])([\d._]*)__.+\.sql$/;
 /** A folder's script names as its tool runs them up: downs and undos left out, Flyway's versions in number order. */
 export function migrationOrder(names: string[]): string[] {
   let list = names;
-  if (list.some((n) => UP.test(n)) && list.some((n) => DOWN.test(n))) list = list.filter((n) => !DOWN.test(n));
+  if (list.some((n) => UP.test(n)) && list.some((n) => DOWN.test(n))) {
+    list = list.filter((n) => !DOWN.test(n));
+    // golang-migrate numbers without zeros in front (1_, 2_, 10_) run in number order, not byte order (10 before 2).
+    const number = (n: string) => Number(/^(\d+)_/.exec(n)?.[1]);
+    if (list.every((n) => Number.isFinite(number(n)))) list = [...list].sort((a, b) => number(a) - number(b) || (a < b ? -1 : 1));
+  }
   if (list.length > 0 && list.every((n) => FLYWAY.test(n))) {
     const parts = (n: string) => FLYWAY.exec(n)!;
     const version = (n: string) => parts(n)[2]!.split(/[._]/).filter(Boolean).map(Number);
@@ -35,9 +40,11 @@ export function migrationOrder(names: string[]): string[] {
 /** Prisma: `migrations/<timestamp>_<name>/migration.sql`, one folder per migration, in name order. */
 export const PRISMA_SCRIPT = 'migration.sql';
 
-/** dbmate: a file of `-- migrate:up` statements, then `-- migrate:down` ones. */
-const DBMATE_UP = /^-- migrate:up\b.*$/m;
-const DBMATE_DOWN = /^-- migrate:down\b.*$/m;
+/** dbmate: a file of `-- migrate:up` statements, then `-- migrate:down` ones (a BOM or blank lines before may be). */
+const DBMATE_UP = /^\uFEFF?\s*-- migrate:up\b.*$/m;
+const DBMATE_DOWN = /^[ \t]*-- migrate:down\b.*$/m;
+/** The up marker first in the file: anywhere else it is a comment of some other file. */
+const DBMATE_FIRST = /^\uFEFF?\s*-- migrate:up\b/;
 
 /** A dbmate file's up part (the statements its tool runs), or undefined for any other file. Reads its start first: dumps can be large. */
 export function upPart(file: string): string | undefined {
@@ -50,9 +57,10 @@ export function upPart(file: string): string | undefined {
   } finally {
     closeSync(fd);
   }
-  if (!/^\s*-- migrate:up\b/.test(head.subarray(0, read).toString('utf8'))) return undefined;
+  if (!DBMATE_FIRST.test(head.subarray(0, read).toString('utf8'))) return undefined;
   const text = readFileSync(file, 'utf8');
-  const start = DBMATE_UP.exec(text)!;
+  const start = DBMATE_UP.exec(text);
+  if (!start) return undefined;
   const rest = text.slice(start.index + start[0].length);
   const down = DBMATE_DOWN.exec(rest);
   return down ? rest.slice(0, down.index) : rest;

@@ -202,12 +202,17 @@ test('migration folders run as their tools run them up: golang-migrate without i
   const golang = make('golang', { '000001_users.up.sql': 'u1', '000001_users.down.sql': 'd1', '000002_orders.up.sql': 'u2', '000002_orders.down.sql': 'd2' });
   const flyway = make('flyway', { 'V1__init.sql': 'v1', 'V2__more.sql': 'v2', 'V10__last.sql': 'v10', 'V1.1__fix.sql': 'v11', 'U2__undo.sql': 'undo', 'R__views.sql': 'r' });
   const prisma = make('prisma', { 'migration_lock.toml': 'provider = "mysql"', '20240102_orders/migration.sql': 'p2', '20240101_init/migration.sql': 'p1' });
-  const dbmate = make('dbmate', { '20240101_users.sql': '-- migrate:up\nCREATE TABLE users (id INT);\n\n-- migrate:down\nDROP TABLE users;\n', 'plain.sql': 'SELECT 1;' });
-  const seeds = await planSeeds('mysql', checkEntries('mysql', [golang, flyway, prisma, dbmate], dir));
+  const dbmate = make('dbmate', {
+    '20240101_users.sql': '-- migrate:up\nCREATE TABLE users (id INT);\n\n-- migrate:down\nDROP TABLE users;\n',
+    '20240102_bom.sql': '\uFEFF\n-- migrate:up\nSELECT 2;\n-- migrate:down\nSELECT 3;\n', // a BOM, a blank line first: it threw
+    'plain.sql': 'SELECT 1;',
+  });
+  const unpadded = make('golang-unpadded', { '1_a.up.sql': 'a', '1_a.down.sql': '-a', '2_b.up.sql': 'b', '2_b.down.sql': '-b', '10_c.up.sql': 'c', '10_c.down.sql': '-c' });
+  const seeds = await planSeeds('mysql', checkEntries('mysql', [golang, flyway, prisma, dbmate, unpadded], dir));
   const content = (s: (typeof seeds)[number]) => ('text' in s.source ? s.source.text : readFileSync(s.source.file, 'utf8'));
   const scripts = seeds.filter((s) => /^\d/.test(s.name));
   // Before: d1 u1 d2 u2 (each down first, in byte order); V1 V10 V1.1 V2 U2 R; Prisma's folder "holds no script".
-  expect(scripts.map(content)).toEqual(['u1', 'u2', 'v1', 'v11', 'v2', 'v10', 'r', 'p1', 'p2', '\nCREATE TABLE users (id INT);\n\n', 'SELECT 1;']);
+  expect(scripts.map(content)).toEqual(['u1', 'u2', 'v1', 'v11', 'v2', 'v10', 'r', 'p1', 'p2', '\nCREATE TABLE users (id INT);\n\n', '\nSELECT 2;\n', 'SELECT 1;', 'a', 'b', 'c']);
   expect(scripts.map((s) => s.label).slice(7, 9)).toEqual(['prisma/20240101_init/migration.sql', 'prisma/20240102_orders/migration.sql'].map((p) => path.join(dir, p)));
   // Prisma's scripts are not data too; its lock file is (as any other file of a folder).
   expect(seeds.filter((s) => !/^\d/.test(s.name)).map((s) => s.name)).toEqual(['migration_lock.toml']);
