@@ -48,7 +48,10 @@ export const down: CommandModule<object, Args> = {
     const busy = refreshing();
     const missing = names.filter((n) => !detached.some((s) => matches(n, s)) && !busy.some((r) => notes(n, r)));
     const remove = (list: ServiceInfo[]) => Promise.all(list.map((s) => (s.owner === 'reused' ? removeReused(s.containerId) : removeContainer(s.containerId))));
-    const doomed = detached.filter(wanted);
+    // Bare down (this project's, all of them) leaves a warm one a run is using now (`vitest --watch` in another
+    // terminal): its tests would lose their db. Named, it goes: a person's order, as before.
+    const inUse = names.length === 0 && !all ? await heldByRuns(detached.filter(wanted)) : [];
+    const doomed = detached.filter((s) => wanted(s) && !inUse.includes(s));
     if (!dryRun) {
       await remove(doomed);
       // Then: a refresher of one of these that started before the removal puts a replacement up; it
@@ -69,7 +72,11 @@ export const down: CommandModule<object, Args> = {
     // As `docker rm a b`: what exists goes, and a missing name fails the command. All or nothing left a
     // CI job's trap (`down db cache` after a failed `up cache`) holding the db it meant to remove.
     if (doomed.length > 0 || missing.length === 0) process.stderr.write(`sandpit: ${dryRun ? 'would remove' : 'removed'} ${doomed.length} service${doomed.length === 1 ? '' : 's'}${list}\n`);
-    if (names.length === 0 && !all && doomed.length === 0) process.stderr.write(await nothingHere(services));
+    if (inUse.length > 0) {
+      const them = [...new Set(inUse.map((s) => s.name))];
+      process.stderr.write(`sandpit: left ${them.join(', ')}: kept warm for a test run that is using ${them.length === 1 ? 'it' : 'them'} now (\`sandpit down ${them.join(' ')}\` removes ${them.length === 1 ? 'it' : 'them'} anyway)\n`);
+    }
+    if (names.length === 0 && !all && doomed.length === 0 && inUse.length === 0) process.stderr.write(await nothingHere(services));
     if (missing.length > 0) throw await notFound(missing, services, dryRun ? detached : detached.filter((s) => !doomed.includes(s)));
   },
 };
@@ -123,4 +130,11 @@ async function nothingHere(services: ServiceInfo[]): Promise<string> {
     lines.push(`sandpit: ${its.join(', ')} belong${its.length === 1 ? 's' : ''} to a process running here (pid ${pid}, a foreground \`sandpit up\` or a test run): end it, and they go with it`);
   }
   return lines.map((line) => `${line}\n`).join('');
+}
+
+/** The warm ones of `list` a run holds now (its lock on them). */
+async function heldByRuns(list: ServiceInfo[]): Promise<ServiceInfo[]> {
+  const { held } = await import('../../lib/cleanup/reused.js');
+  const holding = await Promise.all(list.map((s) => (s.owner === 'reused' && s.reuseClaim ? held(s.reuseClaim) : false)));
+  return list.filter((_, i) => holding[i]);
 }

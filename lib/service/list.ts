@@ -17,6 +17,8 @@ export interface ServiceInfo extends ServiceFields {
   state: string;
   /** Warm reuse: the configuration its takers must have (absent on others). */
   reuseKey?: string;
+  /** Warm reuse: the token of the lock a run holds while it uses it (lib/cleanup/reused.ts). */
+  reuseClaim?: string;
   /**
    * Detached: the project it runs for (lib/cleanup/project.ts; absent on older ones). Warm reuse: the folder of
    * the config file its test run started it from, as a project (warmProject; absent from `sandpit up`'s).
@@ -65,7 +67,7 @@ export function describeContainer(c: ContainerInfo, reach: EngineReach): Service
     createdAt: new Date(c.Created * 1000),
     state: c.State,
     extras: preset?.extras?.(options) ?? {},
-    ...(labels[LABEL.reuse] === undefined ? {} : { reuseKey: labels[LABEL.reuse] }),
+    ...(labels[LABEL.reuse] === undefined ? {} : { reuseKey: labels[LABEL.reuse], reuseClaim: labels[LABEL.claim] ?? c.Id }),
     ...(project ? { project } : {}),
     ...(labels[LABEL.given] ? { givenKey: labels[LABEL.given] } : {}),
     ...(labels[LABEL.host] === machine && Number(labels[LABEL.pid]) > 0 ? { ownerPid: Number(labels[LABEL.pid]) } : {}),

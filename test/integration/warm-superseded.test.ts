@@ -34,7 +34,7 @@ await Promise.all([...warm.releases.values()].map((r) => r()));`;
 };
 
 afterAll(async () => {
-  await Promise.allSettled([...(await present()), ...(await present(`${name}d`))].map((id) => removeContainer(id)));
+  await Promise.allSettled([...(await present()), ...(await present(`${name}d`)), ...(await present(`${name}dbusy`))].map((id) => removeContainer(id)));
 });
 
 test("a test run whose config changed a service's options removes that service's warm container of the old options, unless a run holds it", async () => {
@@ -73,11 +73,25 @@ test("sandpit down <name> removes this folder's warm service of that name, not a
     const listed = await sandpit(['ls'], { cwd: mine });
     expect(listed.stdout.split('\n').find((line) => line.includes(other.slice(0, 12)))).toContain(`reused (${theirs})`);
     expect((await sandpit(['down', '--dry-run', '--project', theirs], { cwd: mine })).stderr).toBe(`sandpit: would remove 1 service: ${shared}`);
+    // A run of that folder holding another of its warm services now (watch mode in another terminal): bare down
+    // leaves it, saying so; it removed it under the run's tests.
+    const busy = `${name}busy`;
+    const holding = await startWarm(list('busy').map((o) => ({ ...o, name: busy })), { idleMs: 600_000, project: path.join(theirs, 'sandpit.config.json') });
+    try {
+      const spared = await sandpit(['down'], { cwd: theirs });
+      expectExit(spared, 0);
+      expect(spared.stderr).toContain(`sandpit: left ${busy}: kept warm for a test run that is using it now (\`sandpit down ${busy}\` removes it anyway)`);
+      expect(await present(busy)).toEqual([holding.services[0]!.containerId]);
+      expect(await present(shared)).toEqual([]); // the idle one went
+    } finally {
+      await Promise.all([...holding.releases.values()].map((r) => r()));
+      await eventually(async () => !resetterAlive(holding.services[0]!.containerId), 30_000);
+    }
     // No names, in its folder: that project's, warm ones too (as docker compose down).
     const bare = await sandpit(['down'], { cwd: theirs });
     expectExit(bare, 0);
-    expect(bare.stderr).toBe(`sandpit: removed 1 service: ${shared}`);
-    expect(await present(shared)).toEqual([]);
+    expect(bare.stderr).toBe(`sandpit: removed 1 service: ${busy}`);
+    expect(await present(busy)).toEqual([]);
   } finally {
     rmSync(mine, { recursive: true, force: true });
     rmSync(theirs, { recursive: true, force: true });
