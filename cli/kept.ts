@@ -13,13 +13,21 @@ export async function keptRunning(
   names: string[],
   setup: Record<string, string> = {},
 ): Promise<{ kept: Map<string, Service>; keys: Map<StartOptions, string> }> {
-  const [{ listServices }, { nameInUse }, { inProject }, { reuseKey }, { StartedService }] = await Promise.all([
+  const [{ listServices }, { nameInUse }, { inProject }, { reuseKey }, { StartedService }, { alive }, { machine }] = await Promise.all([
     import('../lib/service/list.js'),
     import('../lib/service/names.js'),
     import('../lib/cleanup/project.js'),
     import('../lib/reuse/key.js'),
     import('../lib/service/handle.js'),
+    import('../lib/cleanup/alive.js'),
+    import('../lib/cleanup/machine.js'),
   ]);
+  // An `up -d` of this machine still at work on it (two at once from an npm script, or one run again at once):
+  // its container runs before it is ready, or before its start fails and it is removed.
+  const starting = (starter: string | undefined, project: string | undefined) => {
+    const pid = Number(starter?.split('-')[0]);
+    return project?.startsWith(`${machine}:`) === true && pid > 0 && pid !== process.pid && alive(pid) ? pid : undefined;
+  };
   // A config's setup command is part of what it was asked to be (lib/setup).
   const keyOf = async (options: StartOptions, i: number) => {
     const key = await reuseKey(options);
@@ -32,6 +40,8 @@ export async function keptRunning(
   for (const [i, name] of names.entries()) {
     const taken = running.find((s) => s.owner === 'detached' && s.name === name && inProject(s.project));
     if (!taken) continue;
+    const pid = starting(taken.starter, taken.project);
+    if (pid !== undefined) throw nameInUse(name, undefined, ` (still starting, by \`sandpit up\` pid ${pid}: wait for it to finish)`);
     if (taken.state !== 'running' || taken.givenKey !== keyList[i]) {
       const why = taken.state !== 'running' ? taken.state : taken.givenKey ? 'with other options' : 'started by an older sandpit';
       throw nameInUse(name, undefined, ` (${[taken.url, why].filter(Boolean).join(', ')})`);

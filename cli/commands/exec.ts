@@ -1,4 +1,4 @@
-import { fstatSync } from 'node:fs';
+import { fstatSync, readFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 
 interface Args {
@@ -51,10 +51,16 @@ export const exec: CommandModule<object, Args> = {
   },
 };
 
+/** Input from a file, not yet read: a loop's `while read …; done < list` has read some by the time its body runs. */
 function inputIsFile(): boolean {
   try {
-    return fstatSync(0).isFile();
+    if (!fstatSync(0).isFile()) return false;
   } catch {
     return false; // no stdin at all
+  }
+  try {
+    return /^pos:\s+0$/m.test(readFileSync('/proc/self/fdinfo/0', 'utf8'));
+  } catch {
+    return true; // no /proc (macOS): said anyway
   }
 }

@@ -10,7 +10,8 @@ import type { MysqlService } from '../types.js';
  */
 export function loginPassword(command: readonly string[], service: Partial<Pick<MysqlService, 'user' | 'password' | 'rootPassword'>>): string | undefined {
   // A test's exec('mysql -u test …') runs through sh -c: its words, as far as splitting on spaces tells them.
-  const words = ['sh', 'bash'].includes(command[0]!) && command[1] === '-c' && command[2] ? ['sh', ...command[2].split(/\s+/).map(unquoted)] : command;
+  const shell = /(^|\/)(ba|da|z)?sh$/.test(command[0] ?? '') && /^-[a-z]*c$/.test(command[1] ?? '') && command[2];
+  const words = shell ? ['sh', ...command[2]!.split(/\s+/).map(unquoted)] : command;
   const user = userOf(words);
   if (user === undefined || user === 'root') return service.rootPassword;
   return user === service.user ? service.password : undefined;

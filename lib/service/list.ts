@@ -26,6 +26,8 @@ export interface ServiceInfo extends ServiceFields {
   project?: string;
   /** Detached: the key of the options `up -d` was given (absent on older ones), to tell the same `up -d` run again. */
   givenKey?: string;
+  /** Detached: the session of the `up -d` that started it (`<pid>-<hex>`). */
+  starter?: string;
   /** A running process's own service (not detached, not warm) started on this machine: that process's pid. */
   ownerPid?: number;
 }
@@ -70,6 +72,7 @@ export function describeContainer(c: ContainerInfo, reach: EngineReach): Service
     ...(labels[LABEL.reuse] === undefined ? {} : { reuseKey: labels[LABEL.reuse], reuseClaim: labels[LABEL.claim] ?? c.Id }),
     ...(project ? { project } : {}),
     ...(labels[LABEL.given] ? { givenKey: labels[LABEL.given] } : {}),
+    ...(labels[LABEL.starter] ? { starter: labels[LABEL.starter] } : {}),
     ...(labels[LABEL.host] === machine && Number(labels[LABEL.pid]) > 0 ? { ownerPid: Number(labels[LABEL.pid]) } : {}),
   };
 }
@@ -100,7 +103,7 @@ export async function attach(name: string, { session }: { session?: string } = {
   // A name several services share (two CI jobs' `db`; another terminal's or a test run's `redis`) means this
   // project's: a detached one of it, or one a process running in this folder owns. Only a test run's redis
   // elsewhere made `sandpit exec redis` in the folder of the detached one ambiguous.
-  const here = matching.filter((s) => (s.owner === DETACHED ? inProject(s.project) : s.ownerPid !== undefined && runsInThisFolder(s.ownerPid)));
+  const here = matching.filter((s) => (s.owner === DETACHED || s.owner === REUSED ? inProject(s.project) : s.ownerPid !== undefined && runsInThisFolder(s.ownerPid)));
   const found = matching.length > 1 && here.length === 1 ? here : matching;
   const match = found[0];
   if (found.length > 1 && session === undefined) {

@@ -50,6 +50,11 @@ describe('sandpit up / ls / exec / logs / down', () => {
       // A file given without -i: said (the command ran with none), not silently dropped; a pipe may be the script's.
       const noFlag = await shell(`node -- ${main} exec ${name} -- sh -c 'wc -c' < ${main}`);
       expect([noFlag.exitCode, noFlag.stdout.trim(), noFlag.stderr]).toEqual([0, '0', 'sandpit: the input file is not passed to the command without -i: sandpit exec -i <name> -- <command> < file']);
+      // Not in a loop reading a file of its own (the file is the script's, read part way by then).
+      const list = path.join(tempFolder('exec-loop'), 'list');
+      writeFileSync(list, 'a\nb\n');
+      const fileLoop = await shell(`while read -r word; do node -- ${main} exec ${name} -- echo "$word"; done < ${list}`);
+      expect([fileLoop.stdout.split('\n'), fileLoop.stderr]).toEqual([['a', 'b'], '']);
       const loop = await shell(`printf 'a\\nb\\n' | while read -r word; do node -- ${main} exec ${name} -- sh -c 'cat; echo "$0"' "$word"; done`);
       expect(loop.stdout.split('\n')).toEqual(['a', 'b']);
       expect((await sandpit(['logs', name])).stdout).toContain('Ready to accept connections');
@@ -159,6 +164,23 @@ describe('sandpit up / ls / exec / logs / down', () => {
       await sandpit(['down', name]); // detached: nothing else would remove it if an expectation failed
     }
     expect(await named(name)).toEqual([]);
+  });
+
+  test('up -d of a name whose start is still under way (another up -d at work on it) is refused, not kept before it is ready', async () => {
+    const name = unique('starting');
+    // As another `up -d` leaves it while it starts: running, labelled with that live process as its starter.
+    const starter = execa('sleep', ['60'], { reject: false });
+    const [{ machine }, { LABEL }] = await Promise.all([import('../../lib/cleanup/machine.js'), import('../../lib/cleanup/labels.js')]);
+    const labels = { [LABEL.managed]: 'true', [LABEL.session]: 'detached', [LABEL.name]: name, [LABEL.preset]: 'redis', [LABEL.project]: `${machine}:${process.cwd()}`, [LABEL.starter]: `${starter.pid}-0000` };
+    const run = await execa('docker', ['run', '-d', ...Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]), await presetImage('redis')]);
+    try {
+      const second = await sandpit(['up', 'redis', '-d', '--name', name]);
+      expectExit(second, 1);
+      expect(second.stderr).toContain(`"${name}" already runs detached (still starting, by \`sandpit up\` pid ${starter.pid}: wait for it to finish)`);
+    } finally {
+      starter.kill();
+      await execa('docker', ['rm', '-f', run.stdout.trim()]);
+    }
   });
 
   test("two projects (folders, or --project) each have their detached service of one name: exec, ls and down take this project's", async () => {
