@@ -1,5 +1,3 @@
-import type { MysqlService } from '../types.js';
-
 /**
  * The MYSQL_PWD for a command run in the container (exec from a test, `sandpit exec db -- <command>`): the
  * password of the account the command logs in as.
@@ -8,7 +6,7 @@ import type { MysqlService } from '../types.js';
  * password: YES)"; a user sandpit did not make gets none, so the server's answer says the password is missing.
  * An explicit -p wins over it.
  */
-export function loginPassword(command: readonly string[], service: Partial<Pick<MysqlService, 'user' | 'password' | 'rootPassword'>>): string | undefined {
+export function loginPassword(command: readonly string[], service: { user?: string; password?: string; rootPassword?: string }): string | undefined {
   // A test's exec('mysql -u test …') runs through sh -c: its words, as far as splitting on spaces tells them.
   const shell = /(^|\/)(ba|da|z)?sh$/.test(command[0] ?? '') && /^-[a-z]*c$/.test(command[1] ?? '') && command[2];
   const words = shell ? ['sh', ...command[2]!.split(/\s+/).map(unquoted)] : command;
