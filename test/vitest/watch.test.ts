@@ -36,14 +36,20 @@ test('watch mode keeps the services across reruns, each from the seed, applies a
   expect(await allGone(first!.session, 15_000)).toBe(true);
 });
 
-test('watch mode: an edited seed file reruns the tests by itself, and its service starts again from it', async () => {
+/** Vitest in watch mode on a redis seeded from seed.redis ('SET greeting v1') and a box; `output()` is what it printed so far. */
+function watchSeeded(cache: object = {}) {
   const f = fixture('basic');
   const seed = path.join(f.dir, 'seed.redis');
   writeFileSync(seed, 'SET greeting v1\n');
-  writeFileSync(path.join(f.dir, 'sandpit.config.json'), JSON.stringify({ services: { cache: { preset: 'redis', initScripts: ['./seed.redis'] }, box: { preset: 'ubuntu' } } }));
+  writeFileSync(path.join(f.dir, 'sandpit.config.json'), JSON.stringify({ services: { cache: { preset: 'redis', initScripts: ['./seed.redis'], ...cache }, box: { preset: 'ubuntu' } } }));
   const vitest = runVitest(f, ['--watch', 'a.test'], { FIXTURE_SEED_KEYS: '1' }, true);
-  let output = '';
-  vitest.all!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  let printed = '';
+  vitest.all!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+  return { f, seed, vitest, output: () => printed };
+}
+
+test('watch mode: an edited seed file reruns the tests by itself, and its service starts again from it', async () => {
+  const { f, seed, vitest, output } = watchSeeded();
   expect(await eventually(async () => reports(f).length === 1, 60_000)).toBe(true);
   expect(reports(f)[0]).toMatchObject({ greeting: 'v1', atStart: '1' });
   // Only the seed changes (its path is the same): it kept serving v1, and nothing said why.
@@ -52,27 +58,21 @@ test('watch mode: an edited seed file reruns the tests by itself, and its servic
   const [first, second] = reports(f);
   expect(second).toMatchObject({ greeting: 'v2', atStart: '1', session: first!.session, box: first!.box });
   expect(second!.cache).not.toBe(first!.cache);
-  expect(output).toContain('sandpit: init scripts changed: started cache again from them');
+  expect(output()).toContain('sandpit: init scripts changed: started cache again from them');
   process.kill(-vitest.pid!, 'SIGINT');
   await vitest;
   expect(await allGone(first!.session, 15_000)).toBe(true);
 });
 
 test('watch mode: a seed edited into one that fails leaves the running service as it was, until it is fixed', async () => {
-  const f = fixture('basic');
-  const seed = path.join(f.dir, 'seed.redis');
-  writeFileSync(seed, 'SET greeting v1\n');
-  writeFileSync(path.join(f.dir, 'sandpit.config.json'), JSON.stringify({ services: { cache: { preset: 'redis', initScripts: ['./seed.redis'] }, box: { preset: 'ubuntu' } } }));
-  const vitest = runVitest(f, ['--watch', 'a.test'], { FIXTURE_SEED_KEYS: '1' }, true);
-  let output = '';
-  vitest.all!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const { f, seed, vitest, output } = watchSeeded();
   expect(await eventually(async () => reports(f).length === 1, 60_000)).toBe(true);
   writeFileSync(seed, 'SET greeting\n'); // redis: wrong number of arguments
   // The service was stopped before its replacement failed: the rerun had no cache, though told it "stays as it was".
   expect(await eventually(async () => reports(f).length === 2, 60_000)).toBe(true);
   const [first, second] = reports(f);
   expect(second).toMatchObject({ greeting: 'v1', cache: first!.cache, session: first!.session });
-  expect(output).toMatch(/init script seed\.redis failed[^]*the services that were running stay as they were/);
+  expect(output()).toMatch(/init script seed\.redis failed[^]*the services that were running stay as they were/);
   writeFileSync(seed, 'SET greeting v3\n');
   expect(await eventually(async () => reports(f).length === 3, 60_000)).toBe(true);
   expect(reports(f)[2]).toMatchObject({ greeting: 'v3', session: first!.session });
@@ -84,19 +84,13 @@ test('watch mode: a seed edited into one that fails leaves the running service a
 });
 
 test('watch mode: a seed edited into one that fails, for a service on a port of its own: said missing, not "as it was"', async () => {
-  const f = fixture('basic');
-  const seed = path.join(f.dir, 'seed.redis');
-  writeFileSync(seed, 'SET greeting v1\n');
-  writeFileSync(path.join(f.dir, 'sandpit.config.json'), JSON.stringify({ services: { cache: { preset: 'redis', port: 'standard', initScripts: ['./seed.redis'] }, box: { preset: 'ubuntu' } } }));
-  const vitest = runVitest(f, ['--watch', 'a.test'], { FIXTURE_SEED_KEYS: '1' }, true);
-  let output = '';
-  vitest.all!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const { f, seed, vitest, output } = watchSeeded({ port: 'standard' });
   try {
     expect(await eventually(async () => reports(f).length === 1, 60_000)).toBe(true);
     writeFileSync(seed, 'SET greeting\n');
     // Stopped to free its port, then started again from the same (edited) seed, which failed again, unsaid.
-    expect(await eventually(async () => output.includes('did not start again'), 60_000)).toBe(true);
-    expect(output).toContain('sandpit: cache (on a port of its own, stopped for its replacement) did not start again: it is missing from this run, the others stay as they were;');
+    expect(await eventually(async () => output().includes('did not start again'), 60_000)).toBe(true);
+    expect(output()).toContain('sandpit: cache (on a port of its own, stopped for its replacement) did not start again: it is missing from this run, the others stay as they were;');
   } finally {
     process.kill(-vitest.pid!, 'SIGINT');
     await vitest;
