@@ -643,6 +643,31 @@ describe('sandpit up / ls / exec / logs / down', () => {
     expect(await named(name)).toEqual([]);
   });
 
+  test("a config service's setup command runs after its start, with its variables; a failing one removes what up started", async () => {
+    const dir = tempFolder('setup');
+    const name = unique('setupcache');
+    const prefix = `SANDPIT_${name.toUpperCase()}`;
+    // What a migration tool does, with no dependency: writes to the service, at the variables it is given.
+    writeFileSync(path.join(dir, 'setup.mjs'), `import net from 'node:net';
+const socket = net.connect(Number(process.env.${prefix}_PORT), process.env.${prefix}_HOST);
+socket.on('connect', () => socket.write('*3\\r\\n$3\\r\\nSET\\r\\n$8\\r\\ngreeting\\r\\n$10\\r\\nfrom-setup\\r\\n'));
+socket.on('data', () => socket.end());
+`);
+    writeFileSync(path.join(dir, 'sandpit.config.json'), JSON.stringify({ services: { [name]: { preset: 'redis', setup: 'node setup.mjs' } } }));
+    try {
+      expectExit(await sandpit(['up', '-d'], { cwd: dir }), 0);
+      expect((await sandpit(['exec', name, '--', 'redis-cli', 'get', 'greeting'], { cwd: dir })).stdout).toBe('from-setup');
+      expectExit(await sandpit(['down', name], { cwd: dir }), 0);
+      writeFileSync(path.join(dir, 'sandpit.config.json'), JSON.stringify({ services: { [name]: { preset: 'redis', setup: 'echo no such table >&2; exit 2' } } }));
+      const failed = await sandpit(['up', '-d'], { cwd: dir });
+      expectExit(failed, 1);
+      expect(failed.stderr).toContain(`sandpit: ${name}: its setup command failed (exit 2): fix what it runs`);
+      expect(await named(name)).toEqual([]);
+    } finally {
+      if ((await named(name)).length > 0) await sandpit(['down', name], { cwd: dir });
+    }
+  });
+
   test('with no names, up starts the services of sandpit.config.json; flags still apply', async () => {
     const up = await sandpit(['up', '--detach', '--json', '--password', 'cfgpw'], { cwd: configDir });
     expectExit(up, 0);
