@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { removeContainer } from '../../lib/cleanup/remove.js';
-import { resetterAlive } from '../../lib/cleanup/reused.js';
+import { claim, resetterAlive } from '../../lib/cleanup/reused.js';
 import { eventually } from '../helpers/engine.js';
 import { expectExit, sandpit } from '../cli/run.js';
 import { holdOffPrunes } from '../helpers/prune-lock.js';
@@ -76,16 +76,19 @@ test("sandpit down <name> removes this folder's warm service of that name, not a
     // A run of that folder holding another of its warm services now (watch mode in another terminal): bare down
     // leaves it, saying so; it removed it under the run's tests.
     const busy = `${name}busy`;
-    const holding = await startWarm(list('busy').map((o) => ({ ...o, name: busy })), { idleMs: 600_000, project: path.join(theirs, 'sandpit.config.json') });
+    const busyId = await runElsewhere('busy', path.join(theirs, 'sandpit.config.json'), busy);
+    // Held as a run holds it (its lock), by this process: a run of its own would keep a resetter waiting for it.
+    const token = (await execa('docker', ['inspect', busyId, '--format', '{{ index .Config.Labels "sandpit.reuse.claim" }}'])).stdout.trim();
+    const release = await claim(token);
+    expect(release).toBeDefined();
     try {
       const spared = await sandpit(['down'], { cwd: theirs });
       expectExit(spared, 0);
       expect(spared.stderr).toContain(`sandpit: left ${busy}: kept warm for a test run that is using it now (\`sandpit down ${busy}\` removes it anyway)`);
-      expect(await present(busy)).toEqual([holding.services[0]!.containerId]);
+      expect(await present(busy)).toEqual([busyId]);
       expect(await present(shared)).toEqual([]); // the idle one went
     } finally {
-      await Promise.all([...holding.releases.values()].map((r) => r()));
-      await eventually(async () => !resetterAlive(holding.services[0]!.containerId), 30_000);
+      await release?.();
     }
     // No names, in its folder: that project's, warm ones too (as docker compose down).
     const bare = await sandpit(['down'], { cwd: theirs });
