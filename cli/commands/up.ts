@@ -71,7 +71,9 @@ export const up: CommandModule<object, Args> = {
       const { LABEL } = await import('../../lib/cleanup/labels.js');
       const fresh = await startWithProgress(missing, detached ? { labels: (o) => ({ [LABEL.given]: keys.get(o) ?? '' }) } : {});
       const { runSetups } = await import('../../lib/setup/run.js');
-      await runSetups(fresh, setup, { cwd: dir, all: [...kept.values(), ...fresh] }).catch(async (error: unknown) => {
+      const setups = Object.fromEntries(missing.flatMap((o) => (setup[o.name ?? ''] ? [[o.name!, { command: setup[o.name!]!, timeoutMs: o.startupTimeout }]] : [])));
+      const say = (service: string, message: string) => process.stderr.write(`sandpit: ${service}: ${message}\n`);
+      await runSetups(fresh, setups, { cwd: dir, all: [...kept.values(), ...fresh], say }).catch(async (error: unknown) => {
         await Promise.allSettled(fresh.map((s) => s.stop()));
         throw error;
       });

@@ -180,7 +180,9 @@ export class RunnerSession {
     const services = await startAll(withWarmup(list, modes));
     try {
       // Before the copies per worker: they hold what the setup commands did (a migration tool's schema).
-      await runSetups(services, this.#setups, { cwd: path.dirname(this.#file), all: [...this.services, ...services] });
+      const setups = Object.fromEntries(list.flatMap((o) => (this.#setups[o.name!] ? [[o.name!, { command: this.#setups[o.name!]!, timeoutMs: o.startupTimeout }]] : [])));
+      const say = (service: string, message: string) => process.stderr.write(`sandpit: ${service}: ${message}\n`);
+      await runSetups(services, setups, { cwd: path.dirname(this.#file), all: [...this.services, ...services], say });
       const isolated = isolationMap(services, list, modes);
       await prepareAll(isolated);
       Object.assign(this.#isolated, isolated);

@@ -1,9 +1,18 @@
+import { onExit } from 'signal-exit';
 import { SandpitError } from '../errors.js';
 import { serviceEnv } from '../service/env.js';
 import type { Service } from '../types.js';
 
 /** How much of a failed setup command's output its error carries. */
 const OUTPUT_LINES = 20;
+/** A migration waiting on a lock or a prompt: not for ever (a walkthrough's stuck one held a run 10 minutes). */
+const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+
+export interface SetupCommand {
+  command: string;
+  /** The service's startupTimeout, when it has one: the setup gets as long. */
+  timeoutMs?: number;
+}
 
 /**
  * Runs each started service's `setup` command (a config's: a migration tool), on this machine, through the
@@ -11,20 +20,49 @@ const OUTPUT_LINES = 20;
  * copies per worker are made, so that the copies hold what it did. One after another, in the config's order
  * (a second may read what the first made). Its output is kept; a failure says its last lines.
  */
-export async function runSetups(services: Service[], setups: Record<string, string>, { cwd, all = services }: { cwd: string; all?: Service[] }): Promise<void> {
+export async function runSetups(
+  services: Service[],
+  setups: Record<string, SetupCommand>,
+  { cwd, all = services, say = () => {} }: { cwd: string; all?: Service[]; say?: (service: string, message: string) => void },
+): Promise<void> {
   const wanted = services.filter((s) => setups[s.name] !== undefined);
   if (wanted.length === 0) return;
   const { execa } = await import('execa');
   const env = Object.assign({}, ...all.map((s) => serviceEnv(s))) as Record<string, string>;
   for (const service of wanted) {
-    const command = setups[service.name]!;
-    const result = await execa(command, { shell: true, cwd, env, stdin: 'ignore', all: true, reject: false });
-    if (result.exitCode === 0) continue;
-    const tail = String(result.all ?? '').trimEnd().split('\n').slice(-OUTPUT_LINES).join('\n');
-    const how = result.exitCode === undefined ? `ended by ${result.signal ?? 'a signal'}` : `exit ${result.exitCode}`;
+    const { command, timeoutMs = DEFAULT_TIMEOUT_MS } = setups[service.name]!;
+    const began = Date.now();
+    say(service.name, `setup: ${command}`);
+    // A process group of its own, ended whole however this process ends (a CI cancel's SIGTERM to node alone
+    // left the shell's `knex migrate` running against a database that was gone) and once it is over.
+    // The group ends when the shell does, or at the time limit: a process it left holds the output pipe open,
+    // and the wait for its output would last as long as that process.
+    const child = execa(command, { shell: true, cwd, env, stdin: 'ignore', all: true, reject: false, detached: true });
+    const endGroup = () => {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    const forget = onExit(endGroup);
+    let timedOut = false;
+    const timer = setTimeout(() => ((timedOut = true), endGroup()), timeoutMs);
+    child.once('exit', endGroup);
+    const result = await child.finally(() => (clearTimeout(timer), endGroup(), forget()));
+    if (result.exitCode === 0 && !timedOut) {
+      say(service.name, `setup done in ${((Date.now() - began) / 1000).toFixed(1)} s`);
+      continue;
+    }
+    const lines = String(result.all ?? '').trimEnd().split('\n');
+    const tail = lines.slice(-OUTPUT_LINES).join('\n');
+    const last = lines.filter((l) => l.trim()).at(-1)?.trim().slice(0, 200);
+    const how = timedOut
+      ? `did not finish within ${Math.round(timeoutMs / 1000)} s (waiting on a lock, or a prompt?)`
+      : `failed (${result.exitCode === undefined ? `ended by ${result.signal ?? 'a signal'}` : `exit ${result.exitCode}`}${last ? `: ${last}` : ''})`;
     throw new SandpitError(
       'INIT_SCRIPT_FAILED',
-      `${service.name}: its setup command failed (${how}): fix what it runs (\`${command}\`, in ${cwd}).${tail ? `\nIts last ${OUTPUT_LINES} lines:\n${tail}` : ''}`,
+      `${service.name}: its setup command ${how}: fix what it runs (\`${command}\`, in ${cwd})${timedOut ? ', or give the service a longer startupTimeout' : ''}.${tail ? `\nIts last ${OUTPUT_LINES} lines:\n${tail}` : ''}`,
       { service: service.name, stage: 'ready', option: 'setup' },
     );
   }

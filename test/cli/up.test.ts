@@ -661,8 +661,27 @@ socket.on('data', () => socket.end());
       writeFileSync(path.join(dir, 'sandpit.config.json'), JSON.stringify({ services: { [name]: { preset: 'redis', setup: 'echo no such table >&2; exit 2' } } }));
       const failed = await sandpit(['up', '-d'], { cwd: dir });
       expectExit(failed, 1);
-      expect(failed.stderr).toContain(`sandpit: ${name}: its setup command failed (exit 2): fix what it runs`);
+      // The first line says why (the rest is behind --verbose): its last line of output.
+      expect(failed.stderr).toContain(`sandpit: ${name}: its setup command failed (exit 2: no such table): fix what it runs`);
       expect(await named(name)).toEqual([]);
+
+      // One that never ends (a migration waiting on a lock) gets the service's startupTimeout; the processes it
+      // started go with it, and with sandpit ended by a signal to it alone (a CI cancel): they were left running.
+      const marker = `sandpit-setup-${process.pid}-${Date.now()}`;
+      const leftovers = async () => (await execa('pgrep', ['-f', marker], { reject: false })).stdout.trim();
+      writeFileSync(path.join(dir, 'sandpit.config.json'), JSON.stringify({ services: { [name]: { preset: 'redis', startupTimeout: 3000, setup: `sleep 300 # ${marker}` } } }));
+      const stuck = await sandpit(['up', '-d'], { cwd: dir });
+      expectExit(stuck, 1);
+      expect(stuck.stderr).toContain(`sandpit: ${name}: its setup command did not finish within 3 s (waiting on a lock, or a prompt?)`);
+      expect(await leftovers()).toBe('');
+      writeFileSync(path.join(dir, 'sandpit.config.json'), JSON.stringify({ services: { [name]: { preset: 'redis', setup: `sleep 300 # ${marker}` } } }));
+      const interrupted = sandpit(['up', '-d'], { cwd: dir });
+      await saw(interrupted, `${name}: setup: sleep 300`);
+      expect(await leftovers()).not.toBe('');
+      interrupted.kill('SIGTERM');
+      await interrupted;
+      expect(await eventually(async () => (await leftovers()) === '', 5000)).toBe(true);
+      expect(await eventually(async () => (await named(name)).length === 0, 10_000)).toBe(true);
     } finally {
       if ((await named(name)).length > 0) await sandpit(['down', name], { cwd: dir });
     }

@@ -99,7 +99,7 @@ socket.on('data', (reply) => { console.log('migrated'); process.exitCode = Strin
     const vitest = runVitest(f);
     const result = await vitest;
     expect(result.exitCode).not.toBe(0);
-    expect(result.all).toContain(`cache: its setup command failed (exit 3): fix what it runs (\`echo "Migration 002 failed: table x exists" >&2; exit 3\`, in ${f.dir}).\nIts last 20 lines:\nMigration 002 failed: table x exists`);
+    expect(result.all).toContain(`cache: its setup command failed (exit 3: Migration 002 failed: table x exists): fix what it runs (\`echo "Migration 002 failed: table x exists" >&2; exit 3\`, in ${f.dir}).\nIts last 20 lines:\nMigration 002 failed: table x exists`);
     expect(reports(f)).toEqual([]);
     expect(await pidContainers(vitest.pid!)).toEqual([]);
   });
