@@ -2,7 +2,7 @@ import { readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { SandpitError } from '../errors.js';
 import { closest } from '../suggest.js';
-import { PRISMA_SCRIPT, migrationOrder } from './migrations.js';
+import { PRISMA_SCRIPT, flywayOrder, migrationOrder } from './migrations.js';
 
 /** What `/docker-entrypoint-initdb.d` runs (the official mysql image also reads .sql.bz2); anything else it ignores. */
 export const SCRIPT_FILE = /\.(sql|sql\.gz|sql\.bz2|sql\.xz|sql\.zst|sh)$/i;
@@ -26,7 +26,7 @@ const ENDINGS = '.sql, .sql.gz, .sql.bz2, .sql.xz, .sql.zst or .sh';
 /**
  * A folder's script files in name order (byte order, as the container's shell globs them); others are ignored, as
  * the official image does. A migration tool's folder as that tool runs it up (lib/seeds/migrations.ts): downs left
- * out, Flyway's versions in number order, Prisma's one folder per migration.
+ * out, Flyway's versions in number order (its subfolders too), Prisma's one folder per migration.
  */
 export function scriptsIn(folder: string): string[] {
   const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
@@ -34,6 +34,8 @@ export function scriptsIn(folder: string): string[] {
   const names = readdirSync(folder)
     .filter((name) => !name.startsWith('.') && SCRIPT_FILE.test(name) && followed(folder, name)?.isFile() === true)
     .sort(byteOrder);
+  const flyway = flywayOrder(names, dataIn(folder));
+  if (flyway) return flyway.map((name) => path.join(folder, name));
   if (names.length > 0) return migrationOrder(names).map((name) => path.join(folder, name));
   return readdirSync(folder)
     .filter((name) => !name.startsWith('.') && followed(folder, name)?.isDirectory() === true && followed(folder, path.join(name, PRISMA_SCRIPT))?.isFile() === true)
@@ -92,9 +94,19 @@ function unreadable<T>(folder: string, relative: string, read: () => T): T {
 
 /** The one message for a folder with nothing to run, whether found by the check or (emptied since) by the plan. */
 export const emptyFolder = (preset: string, entry: string, absolute: string): SandpitError =>
-  new SandpitError('INVALID_OPTION', `${preset}: init script folder "${entry}" holds no ${ENDINGS} file (${absolute}): add one, or leave the folder out.`, {
+  new SandpitError('INVALID_OPTION', `${preset}: init script folder "${entry}" holds no ${ENDINGS} file (${absolute}): add one, or leave the folder out.${inMigrations(entry, absolute)}`, {
     option: 'initScripts',
   });
+
+/** `prisma` given for `prisma/migrations`: its migrations are one folder down. */
+function inMigrations(entry: string, absolute: string): string {
+  const below = path.join(absolute, 'migrations');
+  try {
+    return statSync(below).isDirectory() && scriptsIn(below).length > 0 ? ` Did you mean "${path.join(entry, 'migrations')}"?` : '';
+  } catch {
+    return '';
+  }
+}
 
 /**
  * Checks before any container starts that every file and folder is there (paths relative to

@@ -208,12 +208,19 @@ test('migration folders run as their tools run them up: golang-migrate without i
     'plain.sql': 'SELECT 1;',
   });
   const unpadded = make('golang-unpadded', { '1_a.up.sql': 'a', '1_a.down.sql': '-a', '2_b.up.sql': 'b', '2_b.down.sql': '-b', '10_c.up.sql': 'c', '10_c.down.sql': '-c' });
-  const seeds = await planSeeds('mysql', checkEntries('mysql', [golang, flyway, prisma, dbmate, unpadded], dir));
+  const upsOnly = make('golang-ups', { '1_a.up.sql': 'ua', '2_b.up.sql': 'ub', '10_c.up.sql': 'uc' }); // 10 ran before 2
+  // Flyway's subfolders (they were data, never run) and its callbacks (one made the folder run in byte order).
+  const flywayTree = make('flyway-tree', { 'release1/V1__t1.sql': 'f1', 'release1/V1_1__x.sql': 'f11', 'release2/V2__t2.sql': 'f2', 'R__view.sql': 'fr', 'afterMigrate.sql': 'fafter', 'beforeMigrate.sql': 'fbefore', 'release2/notes.md': 'data' });
+  const seeds = await planSeeds('mysql', checkEntries('mysql', [golang, flyway, prisma, dbmate, unpadded, upsOnly, flywayTree], dir));
   const content = (s: (typeof seeds)[number]) => ('text' in s.source ? s.source.text : readFileSync(s.source.file, 'utf8'));
   const scripts = seeds.filter((s) => /^\d/.test(s.name));
   // Before: d1 u1 d2 u2 (each down first, in byte order); V1 V10 V1.1 V2 U2 R; Prisma's folder "holds no script".
-  expect(scripts.map(content)).toEqual(['u1', 'u2', 'v1', 'v11', 'v2', 'v10', 'r', 'p1', 'p2', '\nCREATE TABLE users (id INT);\n\n', '\nSELECT 2;\n', 'SELECT 1;', 'a', 'b', 'c']);
+  expect(scripts.map(content)).toEqual(['u1', 'u2', 'v1', 'v11', 'v2', 'v10', 'r', 'p1', 'p2', '\nCREATE TABLE users (id INT);\n\n', '\nSELECT 2;\n', 'SELECT 1;', 'a', 'b', 'c', 'ua', 'ub', 'uc', 'fbefore', 'f1', 'f11', 'f2', 'fr', 'fafter']);
   expect(scripts.map((s) => s.label).slice(7, 9)).toEqual(['prisma/20240101_init/migration.sql', 'prisma/20240102_orders/migration.sql'].map((p) => path.join(dir, p)));
+  // `prisma` for `prisma/migrations`: said.
+  make('prisma-root', { 'schema.prisma': 'model A {}', 'migrations/20240101_init/migration.sql': 'p' });
+  const root = await failure(Promise.resolve().then(() => checkEntries('mysql', ['prisma-root'], dir)));
+  expect(root.message).toMatch(/^mysql: init script folder "prisma-root" holds no .* Did you mean "prisma-root\/migrations"\?$/);
   // Prisma's scripts are not data too; its lock file is (as any other file of a folder).
-  expect(seeds.filter((s) => !/^\d/.test(s.name)).map((s) => s.name)).toEqual(['migration_lock.toml']);
+  expect(seeds.filter((s) => !/^\d/.test(s.name)).map((s) => s.name)).toEqual(['migration_lock.toml', 'release2/notes.md']);
 });
