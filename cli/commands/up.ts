@@ -31,7 +31,8 @@ export const up: CommandModule<object, Args> = {
       .example('$0 up httpd --root ./public --port standard', 'serve ./public on :8080 if it is free')
       .example('$0 up -d redis mysql --json --env-out .env.ci', 'for CI: detached, with an env file for later steps')
       .example('$0 up -d mysql --project "$CI_JOB_ID"', 'two CI jobs on one engine: a db each (down takes --project too)')
-      .example('$0 up', 'everything in sandpit.config.json') as never;
+      .example('$0 up', 'everything in sandpit.config.json')
+      .example('$0 up -d', 'run again: keeps what already runs as asked, starts what is missing') as never;
   },
   handler: async (args) => {
     const { resolveTargets } = await import('../targets.js');
