@@ -10,7 +10,8 @@ export function loginPassword(command: readonly string[], service: { user?: stri
   // A test's exec('mysql -u test …') runs through sh -c: its words, as far as splitting on spaces tells them.
   const shell = /(^|\/)(ba|da|z)?sh$/.test(command[0] ?? '') && /^-[a-z]*c$/.test(command[1] ?? '') && command[2];
   const words = shell ? ['sh', ...command[2]!.split(/\s+/).map(unquoted)] : command;
-  const user = userOf(words);
+  const named = userOf(words);
+  const user = named === undefined ? undefined : unquoted(named);
   if (user === undefined || user === 'root') return service.rootPassword;
   return user === service.user ? service.password : undefined;
 }
