@@ -43,10 +43,29 @@ export async function keptRunning(
     const pid = starting(taken.starter, taken.project);
     if (pid !== undefined) throw nameInUse(name, undefined, ` (still starting, by \`sandpit up\` pid ${pid}: wait for it to finish)`);
     if (taken.state !== 'running' || taken.givenKey !== keyList[i]) {
-      const why = taken.state !== 'running' ? taken.state : taken.givenKey ? 'with other options' : 'started by an older sandpit';
+      const why = taken.state !== 'running' ? taken.state : taken.givenKey ? await otherwise(list[i]!, taken.containerId, setup[name]) : 'started by an older sandpit';
       throw nameInUse(name, undefined, ` (${[taken.url, why].filter(Boolean).join(', ')})`);
     }
     kept.set(name, new StartedService(taken));
   }
   return { kept, keys };
+}
+
+/**
+ * What differs, as far as the container's labels tell: the options given now that it was not started with (its
+ * label holds them resolved: an option left out since, or a seed's contents, show only in the key).
+ */
+async function otherwise(given: StartOptions, id: string, setup: string | undefined): Promise<string> {
+  const [{ docker }, { LABEL }] = await Promise.all([import('../lib/docker/client.js'), import('../lib/cleanup/labels.js')]);
+  try {
+    const labels = (await (await docker()).container.dockerode.getContainer(id).inspect()).Config.Labels ?? {};
+    const was = JSON.parse(labels[LABEL.options] ?? '{}') as Record<string, unknown>;
+    // initScripts: the label holds them as the preset plans them (paths made absolute, commands split), not as given.
+    const skip = new Set(['name', 'detached', 'onProgress', 'labels', 'startupTimeout', 'preset', 'image', 'initScripts']);
+    const keys = Object.entries(given).filter(([key, value]) => !skip.has(key) && JSON.stringify(value) !== JSON.stringify(was[key])).map(([key]) => key);
+    if (keys.length > 0) return `with other options: ${keys.join(', ')}`;
+  } catch {
+    // gone meanwhile, or labels unread: said without the detail
+  }
+  return `with other ${['initScripts' in given ? 'init scripts (or their contents)' : '', setup === undefined ? '' : 'setup', 'options'].filter(Boolean).join(' or ')}`;
 }
