@@ -170,9 +170,30 @@ export class RunnerSession {
     return { keep, reseeded };
   }
 
-  /** Starts `list`, then prepares the copies per worker of the isolated ones (templates, grants). */
+  /**
+   * Starts `list`, then prepares the copies per worker of the isolated ones (templates, grants). With warm
+   * reuse, those with a setup command start anew (its work is in no snapshot or reset); all or nothing.
+   */
   async #startMissing(list: StartOptions[], modes: Record<string, Isolation>): Promise<void> {
-    if (this.#reuse) return this.#startWarm(list, modes, this.#reuse);
+    if (!this.#reuse) return this.#startPlain(list, modes);
+    const plain = list.filter((o) => this.#setups[o.name!] !== undefined);
+    const warm = list.filter((o) => this.#setups[o.name!] === undefined);
+    if (warm.length > 0) await this.#startWarm(warm, modes, this.#reuse);
+    if (plain.length === 0) return;
+    try {
+      await this.#startPlain(plain, modes);
+    } catch (error) {
+      // The warm ones this call took or started go back (their reset at hand-back, as at a run's end).
+      const started = warm.map((o) => o.name!);
+      const entries = started.map((name) => this.#running.get(name));
+      started.forEach((name) => (this.#running.delete(name), delete this.#isolated[name]));
+      await Promise.allSettled(entries.map((r) => (r?.release ? r.release() : r?.service.stop())));
+      throw error;
+    }
+  }
+
+  /** Starts `list` as this run's own (removed at its end), runs their setup commands, then prepares the copies. */
+  async #startPlain(list: StartOptions[], modes: Record<string, Isolation>): Promise<void> {
     // Imported here: a warm run that takes every service over (#startWarm) never loads the start path.
     const { startAll } = await import('../service/group.js');
     // Before the start: a seed edited while it runs is one the service does not hold.
@@ -254,12 +275,14 @@ async function configured(
   const services = config.services.map((options) => withIsolation({ ...options, detached: false }, config.isolation[options.name ?? ''], maxWorkers));
   const wanted = reuseSettings(config.reuse);
   // A setup command's work is in no snapshot or reset: such a config's services start anew each run.
+  // A setup command's work is in no snapshot or reset: such a service starts anew each run (#startMissing).
   const withSetup = Object.keys(config.setup);
   if (wanted && withSetup.length > 0 && !warnedSetup) {
     warnedSetup = true;
-    process.stderr.write(`sandpit: reuse is off for this config: ${withSetup.join(', ')} ${withSetup.length === 1 ? 'has a setup command, which runs at each start' : 'have setup commands, which run at each start'}\n`);
+    const [they, have] = withSetup.length === 1 ? ['it', 'has a setup command'] : ['they', 'have setup commands'];
+    process.stderr.write(`sandpit: ${withSetup.join(', ')} ${have}: ${they} start${they === 'it' ? 's' : ''} anew each run, not kept warm\n`);
   }
-  const reuse = withSetup.length > 0 ? undefined : wanted;
+  const reuse = wanted;
   return { file: config.file, services, isolation: config.isolation, reuse: reuse && { ...reuse, project: config.file }, setup: config.setup };
 }
 

@@ -1,5 +1,9 @@
 import { describe, expect, test } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { execa } from 'execa';
+import { eventually } from '../helpers/engine.js';
+import { removeContainer } from '../../lib/cleanup/remove.js';
 import path from 'node:path';
 import { allGone, firstReport, fixture, pidContainers, reports, runVitest, sessionContainers } from './harness.js';
 
@@ -81,16 +85,27 @@ socket.on('data', (reply) => { console.log('migrated'); process.exitCode = Strin
   test("runs once the service is ready and before the workers' copies are made: every worker's copy holds what it did", async () => {
     const f = fixture('basic');
     writeFileSync(path.join(f.dir, 'setup.mjs'), SETUP);
-    writeFileSync(path.join(f.dir, 'sandpit.config.json'), JSON.stringify({ reuse: true, services: { cache: { preset: 'redis', setup: 'node setup.mjs' }, box: { preset: 'ubuntu' } } }));
-    const vitest = runVitest(f, ['run', '--maxWorkers=2'], { FIXTURE_SEED_KEYS: '1', SANDPIT_REUSE: '1', CI: '' });
+    writeFileSync(path.join(f.dir, 'sandpit.config.json'), JSON.stringify({ reuse: { idleTimeout: 60_000 }, services: { cache: { preset: 'redis', setup: 'node setup.mjs' }, box: { preset: 'ubuntu', mount: f.dir } } }));
+    // Warm reuse on (and under CI too): the box is kept warm, the service with a setup is not.
+    const vitest = runVitest(f, ['run', '--maxWorkers=2'], { FIXTURE_SEED_KEYS: '1', SANDPIT_REUSE: 'force', TMPDIR: os.tmpdir() });
     const result = await vitest;
-    expect(result.exitCode).toBe(0);
-    const seen = reports(f);
-    expect(seen.length).toBeGreaterThan(1);
-    for (const r of seen) expect(r.greeting).toBe('from-setup');
-    // Its work is in no snapshot or reset: such a config starts anew each run, and says so.
-    expect(result.all).toContain('sandpit: reuse is off for this config: cache has a setup command, which runs at each start');
-    expect(await allGone(seen[0]!.session, 15_000)).toBe(true);
+    const warm = async () => (await execa('docker', ['ps', '-aq', '--no-trunc', '--filter', `label=sandpit.reuse.project=${path.join(f.dir, 'sandpit.config.json')}`])).stdout.split('\n').filter(Boolean);
+    try {
+      expect(result.exitCode).toBe(0);
+      const seen = reports(f);
+      expect(seen.length).toBeGreaterThan(1);
+      for (const r of seen) expect(r.greeting).toBe('from-setup');
+      // Its work is in no snapshot or reset: that service starts anew each run, and says so; the others stay warm.
+      expect(result.all).toContain('sandpit: cache has a setup command: it starts anew each run, not kept warm');
+      expect(await allGone(seen[0]!.session, 15_000)).toBe(true);
+      expect(await warm()).toEqual([seen[0]!.box]);
+    } finally {
+      // The fixture's test execs in the box: a refresher replaces it once the run is over. Its replacement, then all.
+      const box = reports(f)[0]?.box;
+      if (box) await eventually(async () => (await warm()).some((id) => id !== box), 30_000);
+      await Promise.all((await warm()).map((id) => removeContainer(id)));
+      expect(await warm()).toEqual([]);
+    }
   });
 
   test('a setup command that fails fails the run before any test, with its last lines, and leaves nothing', async () => {
