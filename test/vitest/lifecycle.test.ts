@@ -98,7 +98,10 @@ socket.on('data', (reply) => { console.log('migrated'); process.exitCode = Strin
       // Its work is in no snapshot or reset: that service starts anew each run, and says so; the others stay warm.
       expect(result.all).toContain('sandpit: cache has a setup command: it starts anew each run, not kept warm');
       expect(await allGone(seen[0]!.session, 15_000)).toBe(true);
-      expect(await warm()).toEqual([seen[0]!.box]);
+      // The box stays warm (or its refresher's replacement, which may be between its steps now: the test exec'd in
+      // it); the cache is not kept.
+      expect(await eventually(async () => (await warm()).length > 0, 30_000)).toBe(true);
+      expect(await warm()).not.toContain(seen[0]!.cache);
     } finally {
       // The fixture's test execs in the box: a refresher replaces it once the run is over. Its replacement, then all.
       const box = reports(f)[0]?.box;
