@@ -17,7 +17,7 @@ type Task = { title: string; output: string };
  */
 export async function startWithProgress(
   given: StartOptions[],
-  { plain = 'all', labels }: { plain?: 'all' | 'notices'; labels?: (options: StartOptions) => Record<string, string> } = {},
+  { plain = 'all', labels, keep = true }: { plain?: 'all' | 'notices'; labels?: (options: StartOptions) => Record<string, string>; keep?: boolean } = {},
 ): Promise<Service[]> {
   // Bad input and a missing engine are one plain line each, not a failed line per service.
   assertDistinctNames(given);
@@ -26,12 +26,12 @@ export async function startWithProgress(
   // sandpit's own labels (`labels`), after the user's were checked to be none of them.
   const list = labels ? given.map((o) => ({ ...o, labels: { ...o.labels, ...labels(o) } })) : given;
   await engineCalls();
-  if (!liveOutput()) return startPlain(list, plain);
-  return startLive(list);
+  if (!liveOutput()) return startPlain(list, plain, keep);
+  return startLive(list, keep);
 }
 
 /** Plain lines: "ready in 1.2 s" as the live view says it, and which ready ones a failed group removed. */
-async function startPlain(list: StartOptions[], plain: 'all' | 'notices'): Promise<Service[]> {
+async function startPlain(list: StartOptions[], plain: 'all' | 'notices', keep: boolean): Promise<Service[]> {
   const began = Date.now();
   const ready: string[] = [];
   const say = ({ service, stage, message, notice }: ProgressEvent) => {
@@ -40,7 +40,7 @@ async function startPlain(list: StartOptions[], plain: 'all' | 'notices'): Promi
     const line = done ? `ready in ${((Date.now() - began) / 1000).toFixed(1)} s` : message;
     if (notice || plain === 'all') process.stderr.write(`sandpit: ${service}: ${line}\n`);
   };
-  return startGroup(list.map((o) => ({ ...o, onProgress: say }))).catch((error: unknown) => {
+  return startGroup(list.map((o) => ({ ...o, onProgress: say })), { keep }).catch((error: unknown) => {
     // All or nothing: a line each, or a log read later shows a service ready and never gone.
     const failed = isSandpitError(error) ? error.service : undefined;
     for (const name of ready.filter((n) => n !== failed)) process.stderr.write(`sandpit: ${name}: removed${failed ? `, as ${failed} failed` : ''}\n`);
@@ -48,7 +48,7 @@ async function startPlain(list: StartOptions[], plain: 'all' | 'notices'): Promi
   });
 }
 
-async function startLive(list: StartOptions[]): Promise<Service[]> {
+async function startLive(list: StartOptions[], keep: boolean): Promise<Service[]> {
   const names = list.map(serviceName);
   const tasks = new Map<string, Task>();
   const began = Date.now();
@@ -59,7 +59,7 @@ async function startLive(list: StartOptions[]): Promise<Service[]> {
     task.title = `${service}  ${ready ? `ready in ${((Date.now() - began) / 1000).toFixed(1)} s` : message}`;
     if (notice) task.output = message; // kept under the line after it finishes
   };
-  const group = startGroup(list.map((o) => ({ ...o, onProgress: update })));
+  const group = startGroup(list.map((o) => ({ ...o, onProgress: update })), { keep });
   // listr2 (~25 ms of import) only where lines are redrawn: a terminal, not CI logs or pipes.
   const { liveList } = await import('./live.js');
   const view = liveList(

@@ -70,7 +70,10 @@ export const up: CommandModule<object, Args> = {
       for (const [name, service] of kept) process.stderr.write(`sandpit: ${name}: already up as asked, kept${service.url ? ` (${service.url})` : ''}\n`);
       if (missing.length === 0) return [...kept.values()];
       const { LABEL } = await import('../../lib/cleanup/labels.js');
-      const fresh = await startWithProgress(missing, detached ? { labels: (o) => ({ [LABEL.given]: keys.get(o) ?? '' }) } : {});
+      // Detached ones are kept (left to outlive this process) once their setup commands are done too: a start
+      // killed during one left a service that never got its schema.
+      const settingUp = Object.keys(setup).length > 0;
+      const fresh = await startWithProgress(missing, detached ? { labels: (o) => ({ [LABEL.given]: keys.get(o) ?? '' }), keep: !settingUp } : {});
       const { runSetups } = await import('../../lib/setup/run.js');
       const setups = Object.fromEntries(missing.flatMap((o) => (setup[o.name ?? ''] ? [[o.name!, { command: setup[o.name!]!, timeoutMs: o.startupTimeout }]] : [])));
       const say = (service: string, message: string) => process.stderr.write(`sandpit: ${service}: ${message}\n`);
@@ -78,6 +81,7 @@ export const up: CommandModule<object, Args> = {
         await Promise.allSettled(fresh.map((s) => s.stop()));
         throw error;
       });
+      if (detached && settingUp) (await import('../../lib/cleanup/watchdog.js')).keepDetached(fresh.map((s) => s.containerId));
       // In the order asked for: the env file and the JSON list read as the command line (or config) says them.
       return names.map((name) => kept.get(name) ?? fresh.find((s) => s.name === name)!);
     };

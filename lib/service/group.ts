@@ -19,8 +19,11 @@ export async function startAll<const L extends readonly (PresetName | StartOptio
   return (await startGroup(list)) as unknown as StartedGroup<L>;
 }
 
-/** startAll for sandpit's own callers, whose labels may be sandpit's (the CLI's `up -d`: LABEL.given). */
-export async function startGroup(list: readonly (PresetName | StartOptions)[]): Promise<Service[] & AsyncDisposable> {
+/**
+ * startAll for sandpit's own callers, whose labels may be sandpit's (the CLI's `up -d`: LABEL.given). `keep: false`:
+ * the caller keeps the detached ones itself (keepDetached), once its own steps after the start are done too.
+ */
+export async function startGroup(list: readonly (PresetName | StartOptions)[], { keep = true }: { keep?: boolean } = {}): Promise<Service[] & AsyncDisposable> {
   assertDistinctNames(list);
   const results = await Promise.allSettled(slowFirst(list).map((starting) => starting()));
   const started = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
@@ -30,7 +33,7 @@ export async function startGroup(list: readonly (PresetName | StartOptions)[]): 
     throw failed.reason;
   }
   // All or nothing for detached ones too, however this process ends: kept only now (start.ts).
-  keepDetached(started.filter((_, i) => isDetached(list[i]!)).map((s) => s.containerId));
+  if (keep) keepDetached(started.filter((_, i) => isDetached(list[i]!)).map((s) => s.containerId));
   const dispose = async () => void (await Promise.all(started.map((s) => s.stop())));
   return Object.assign(started, { [Symbol.asyncDispose]: dispose });
 }
