@@ -187,13 +187,16 @@ async function templateMade(target: Target): Promise<boolean> {
   return reply.at(-1)!.startsWith('*');
 }
 
+/** The code of the error below (and the prefix of the copy script's own, COPY_ALL). */
+const NO_TEMPLATE = 'SANDPIT_NO_TEMPLATE';
+
 /** A template a test emptied: the seed is nowhere on this server any more. */
 const noTemplate = (template: number) =>
   Object.assign(
     new Error(
       `database ${template} no longer holds the seed: a test emptied it (FLUSHDB there). Empty only the database service() names (or call reset()); the server must start anew to be seeded again`,
     ),
-    { code: 'SANDPIT_NO_TEMPLATE' },
+    { code: NO_TEMPLATE },
   );
 
 /** A worker's database: emptied, then the template's keys (the seed) copied in. Nothing else is touched. */
@@ -256,4 +259,4 @@ async function clientId(target: Target): Promise<number> {
   return Number((await send(target, [...auth(target), ['CLIENT', 'ID']], 1000)).at(-1)!.slice(1));
 }
 
-export = { seedTemplate, syncDatabase, resetServer, sealedReset, clientId, NO_TEMPLATE: 'SANDPIT_NO_TEMPLATE' as const };
+export = { seedTemplate, syncDatabase, resetServer, sealedReset, clientId, NO_TEMPLATE };
