@@ -6,7 +6,7 @@ import path from 'node:path';
 import { removeContainer } from '../../lib/cleanup/remove.js';
 import { markFile } from '../../lib/cleanup/reused.js';
 import { eventually, inspect } from '../helpers/engine.js';
-import { fixture, reports, runVitest } from './harness.js';
+import { allGone, fixture, pidContainers, reports, runVitest } from './harness.js';
 import { holdOffPrunes } from '../helpers/prune-lock.js';
 
 // Other files' prunes would take the idle warm containers this file hands back and takes over.
@@ -81,5 +81,54 @@ describe('Vitest with warm reuse (reuse: true)', () => {
     } finally {
       await Promise.allSettled([...ids, ...(await boxes()).map((c) => c.id)].map((id) => removeContainer(id)));
     }
+  });
+});
+
+// In this file: its warm box sits idle after the run, which other files' prunes would take (holdOffPrunes).
+describe('a setup command (a migration tool) in the config', () => {
+  // What a migration tool does, with no dependency: writes to the service over its own protocol, at SANDPIT_CACHE_*.
+  const SETUP = `import net from 'node:net';
+const socket = net.connect(Number(process.env.SANDPIT_CACHE_PORT), process.env.SANDPIT_CACHE_HOST);
+socket.on('connect', () => socket.write('*3\\r\\n$3\\r\\nSET\\r\\n$8\\r\\ngreeting\\r\\n$10\\r\\nfrom-setup\\r\\n'));
+socket.on('data', (reply) => { console.log('migrated'); process.exitCode = String(reply).startsWith('+OK') ? 0 : 1; socket.end(); });
+`;
+  test("runs once the service is ready and before the workers' copies are made: every worker's copy holds what it did", async () => {
+    const f = fixture('basic');
+    writeFileSync(path.join(f.dir, 'setup.mjs'), SETUP);
+    writeFileSync(path.join(f.dir, 'sandpit.config.json'), JSON.stringify({ reuse: { idleTimeout: 60_000 }, services: { cache: { preset: 'redis', setup: 'node setup.mjs' }, box: { preset: 'ubuntu', mount: f.dir } } }));
+    // Warm reuse on (and under CI too): the box is kept warm, the service with a setup is not.
+    const vitest = runVitest(f, ['run', '--maxWorkers=2'], { FIXTURE_SEED_KEYS: '1', SANDPIT_REUSE: 'force', TMPDIR: os.tmpdir() });
+    const result = await vitest;
+    const warm = async () => (await execa('docker', ['ps', '-aq', '--no-trunc', '--filter', `label=sandpit.reuse.project=${path.join(f.dir, 'sandpit.config.json')}`])).stdout.split('\n').filter(Boolean);
+    try {
+      expect(result.exitCode).toBe(0);
+      const seen = reports(f);
+      expect(seen.length).toBeGreaterThan(1);
+      for (const r of seen) expect(r.greeting).toBe('from-setup');
+      // Its work is in no snapshot or reset: that service starts anew each run, and says so; the others stay warm.
+      expect(result.all).toContain('sandpit: cache has a setup command: it starts anew each run, not kept warm');
+      expect(await allGone(seen[0]!.session, 15_000)).toBe(true);
+      // The box stays warm (or its refresher's replacement, which may be between its steps now: the test exec'd in
+      // it); the cache is not kept.
+      expect(await eventually(async () => (await warm()).length > 0, 30_000)).toBe(true);
+      expect(await warm()).not.toContain(seen[0]!.cache);
+    } finally {
+      // The fixture's test execs in the box: a refresher replaces it once the run is over. Its replacement, then all.
+      const box = reports(f)[0]?.box;
+      if (box) await eventually(async () => (await warm()).some((id) => id !== box), 30_000);
+      await Promise.all((await warm()).map((id) => removeContainer(id)));
+      expect(await warm()).toEqual([]);
+    }
+  });
+
+  test('a setup command that fails fails the run before any test, with its last lines, and leaves nothing', async () => {
+    const f = fixture('basic');
+    writeFileSync(path.join(f.dir, 'sandpit.config.json'), JSON.stringify({ services: { cache: { preset: 'redis', setup: 'echo "Migration 002 failed: table x exists" >&2; exit 3' }, box: { preset: 'ubuntu' } } }));
+    const vitest = runVitest(f);
+    const result = await vitest;
+    expect(result.exitCode).not.toBe(0);
+    expect(result.all).toContain(`cache: its setup command failed (exit 3: Migration 002 failed: table x exists): fix what it runs (\`echo "Migration 002 failed: table x exists" >&2; exit 3\`, in ${f.dir}).\nIts last 20 lines:\nMigration 002 failed: table x exists`);
+    expect(reports(f)).toEqual([]);
+    expect(await pidContainers(vitest.pid!)).toEqual([]);
   });
 });
