@@ -43,7 +43,7 @@ export const up: CommandModule<object, Args> = {
     const { list, setup, dir } = await resolveTargets(args.services ?? [], args, { detached });
     const names = list.map((o) => o.name ?? ('preset' in o ? o.preset : o.image));
 
-    // Before refuseRunning: bad input is refused before the engine is asked anything.
+    // Before the engine is asked anything (kept.ts lists its services): bad input is refused first.
     const { checkEnvFile, printServices, removeEnvFile, removeOlderEnvFile, writeEnvFile } = await import('../services.js');
     const envFile = args['env-out'];
     if (envFile !== undefined) await checkEnvFile(envFile);
@@ -65,19 +65,17 @@ export const up: CommandModule<object, Args> = {
     const release = onInterrupt(detached ? () => Promise.all([envWritten(), removeDetached()]) : () => Promise.all([envWritten(), removeSession({ sayNone: !warm }), warmEnd()]));
     const started = async () => {
       // A setup command's work is in no snapshot or reset: those start anew (as a test run's, lib/runner/session.ts).
-      warm = detached || Object.keys(setup).length > 0 ? undefined : await (await import('../warm.js')).warmUp(list);
+      const settingUp = Object.keys(setup).length > 0;
+      warm = detached || settingUp ? undefined : await (await import('../warm.js')).warmUp(list);
       if (warm) return warm.services;
       for (const [name, service] of kept) process.stderr.write(`sandpit: ${name}: already up as asked, kept${service.url ? ` (${service.url})` : ''}\n`);
       if (missing.length === 0) return [...kept.values()];
       const { LABEL } = await import('../../lib/cleanup/labels.js');
       // Detached ones are kept (left to outlive this process) once their setup commands are done too: a start
       // killed during one left a service that never got its schema.
-      const settingUp = Object.keys(setup).length > 0;
       const fresh = await startWithProgress(missing, detached ? { labels: (o) => ({ [LABEL.given]: keys.get(o) ?? '' }), keep: !settingUp } : {});
-      const { runSetups } = await import('../../lib/setup/run.js');
-      const setups = Object.fromEntries(missing.flatMap((o) => (setup[o.name ?? ''] ? [[o.name!, { command: setup[o.name!]!, timeoutMs: o.startupTimeout }]] : [])));
-      const say = (service: string, message: string) => process.stderr.write(`sandpit: ${service}: ${message}\n`);
-      await runSetups(fresh, setups, { cwd: dir, all: [...kept.values(), ...fresh], say }).catch(async (error: unknown) => {
+      const { runSetups, sayOnStderr, setupsOf } = await import('../../lib/setup/run.js');
+      await runSetups(fresh, setupsOf(missing, setup), { cwd: dir, all: [...kept.values(), ...fresh], say: sayOnStderr }).catch(async (error: unknown) => {
         await Promise.allSettled(fresh.map((s) => s.stop()));
         throw error;
       });

@@ -13,7 +13,7 @@ import { reuseSettings, type ReuseSettings } from '../reuse/settings.js';
 import type { IsolationMap } from '../isolation/types.js';
 import type { Isolation } from '../config/index.js';
 import { seedPaths, seedStamp } from '../seeds/index.js';
-import { runSetups } from '../setup/run.js';
+import { runSetups, sayOnStderr, setupsOf } from '../setup/run.js';
 import path from 'node:path';
 
 /** A service of the run; warm ones (reuse) are handed back at the end (`release`), or removed (`discard`). */
@@ -201,9 +201,7 @@ export class RunnerSession {
     const services = await startAll(withWarmup(list, modes));
     try {
       // Before the copies per worker: they hold what the setup commands did (a migration tool's schema).
-      const setups = Object.fromEntries(list.flatMap((o) => (this.#setups[o.name!] ? [[o.name!, { command: this.#setups[o.name!]!, timeoutMs: o.startupTimeout }]] : [])));
-      const say = (service: string, message: string) => process.stderr.write(`sandpit: ${service}: ${message}\n`);
-      await runSetups(services, setups, { cwd: path.dirname(this.#file), all: [...this.services, ...services], say });
+      await runSetups(services, setupsOf(list, this.#setups), { cwd: path.dirname(this.#file), all: [...this.services, ...services], say: sayOnStderr });
       const isolated = isolationMap(services, list, modes);
       await prepareAll(isolated);
       Object.assign(this.#isolated, isolated);

@@ -1,7 +1,7 @@
 import { onExit } from 'signal-exit';
 import { SandpitError } from '../errors.js';
 import { serviceEnv } from '../service/env.js';
-import type { Service } from '../types.js';
+import type { Service, StartOptions } from '../types.js';
 
 /** How much of a failed setup command's output its error carries. */
 const OUTPUT_LINES = 20;
@@ -13,6 +13,13 @@ export interface SetupCommand {
   /** The service's startupTimeout, when it has one: the setup gets as long. */
   timeoutMs?: number;
 }
+
+/** The setup commands of `list` (a config's, by service name), each with its service's startupTimeout as its limit. */
+export const setupsOf = (list: readonly StartOptions[], setups: Record<string, string>): Record<string, SetupCommand> =>
+  Object.fromEntries(list.flatMap((o) => (o.name && setups[o.name] ? [[o.name, { command: setups[o.name]!, timeoutMs: o.startupTimeout }]] : [])));
+
+/** A setup's progress lines, as the start's plain lines say them. */
+export const sayOnStderr = (service: string, message: string): void => void process.stderr.write(`sandpit: ${service}: ${message}\n`);
 
 /**
  * Runs each started service's `setup` command (a config's: a migration tool), on this machine, through the
