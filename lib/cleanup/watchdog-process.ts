@@ -16,10 +16,12 @@ if (!session) process.exit(2);
 // "folder <path>" lines: the owner's own folders in the temp dir, removed once it is gone.
 // "starting": a detached container is about to be created (watchdog.ts startingDetached).
 // "keep <id>" lines: detached containers whose start is over, which outlive the owner (watchdog.ts keepDetached).
+// "group <pid>" / "ungroup <pid>": a process group the owner runs (a setup command), killed first if the owner dies.
 // "done": the owner left nothing to remove; the engine is not asked.
 const removing: Promise<unknown>[] = [];
 const folders: string[] = [];
 const kept = new Set<string>();
+const groups = new Set<number>();
 let detachedStarts = false;
 let done = false;
 const lines = createInterface({ input: process.stdin });
@@ -29,6 +31,8 @@ lines.on('line', (line) => {
   if (verb === 'starting') detachedStarts = true;
   if (verb === 'keep' && id) kept.add(id);
   if (verb === 'done') done = true;
+  if (verb === 'group' && id) groups.add(Number(id));
+  if (verb === 'ungroup' && id) groups.delete(Number(id));
   if (verb === 'folder') folders.push(line.slice('folder '.length));
 });
 
@@ -47,6 +51,14 @@ const ours = (folder: string) => path.dirname(folder) === os.tmpdir() && path.ba
 // The owner is gone, however it ended: whatever of its session is left goes too. A detached container
 // whose create was still on its way when the owner died appears after the first look: a second, later.
 lines.on('close', () => {
+  // Before the containers: a migration still at work would otherwise fail loudly against a vanished database.
+  for (const group of groups) {
+    try {
+      process.kill(-group, 'SIGKILL');
+    } catch {
+      // already over
+    }
+  }
   Promise.allSettled(removing)
     .then(async () => {
       if (done) return;

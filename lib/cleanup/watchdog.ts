@@ -58,6 +58,17 @@ export function handOff(ids: string[]): boolean {
   return true;
 }
 
+/**
+ * A process group this process started (a setup command's): the watchdog kills it if this process dies
+ * while it runs. A hook of our own covers every other ending; a SIGKILL left a migration running against
+ * a database about to be removed. The returned function says the group is over (its pid may be reused).
+ */
+export function endGroupWhenGone(pid: number): () => void {
+  if (!pipe || pipe.destroyed) return () => {};
+  pipe.write(`group ${pid}\n`);
+  return () => void (pipe && !pipe.destroyed && pipe.write(`ungroup ${pid}\n`));
+}
+
 /** A detached container is about to be created: the watchdog looks for it once more, later, if this process dies now. */
 export function startingDetached(): void {
   if (pipe && !pipe.destroyed) pipe.write('starting\n');

@@ -1,6 +1,7 @@
 import { onExit } from 'signal-exit';
 import { SandpitError } from '../errors.js';
 import { serviceEnv } from '../service/env.js';
+import { endGroupWhenGone } from '../cleanup/watchdog.js';
 import type { Service, StartOptions } from '../types.js';
 
 /** How much of a failed setup command's output its error carries. */
@@ -52,7 +53,10 @@ export async function runSetups(
         // already gone
       }
     };
-    const forget = onExit(endGroup);
+    // signal-exit's hook covers every ending this process sees; the watchdog, a SIGKILL's.
+    const forgetHook = onExit(endGroup);
+    const forgetGroup = child.pid ? endGroupWhenGone(child.pid) : () => {};
+    const forget = () => (forgetHook(), forgetGroup());
     let timedOut = false;
     const timer = setTimeout(() => ((timedOut = true), endGroup()), timeoutMs);
     child.once('exit', endGroup);

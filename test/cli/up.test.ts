@@ -657,6 +657,8 @@ socket.on('connect', () => socket.write('*3\\r\\n$3\\r\\nSET\\r\\n$8\\r\\ngreeti
 socket.on('data', () => socket.end());
 `);
     writeFileSync(path.join(dir, 'sandpit.config.json'), JSON.stringify({ services: { [name]: { preset: 'redis', setup: 'node setup.mjs' } } }));
+    const marker = `sandpit-setup-${process.pid}-${Date.now()}`;
+    const leftovers = async () => (await execa('pgrep', ['-f', marker], { reject: false })).stdout.trim();
     try {
       expectExit(await sandpit(['up', '-d'], { cwd: dir }), 0);
       expect((await sandpit(['exec', name, '--', 'redis-cli', 'get', 'greeting'], { cwd: dir })).stdout).toBe('from-setup');
@@ -670,8 +672,6 @@ socket.on('data', () => socket.end());
 
       // One that never ends (a migration waiting on a lock) gets the service's startupTimeout; the processes it
       // started go with it, and with sandpit ended by a signal to it alone (a CI cancel): they were left running.
-      const marker = `sandpit-setup-${process.pid}-${Date.now()}`;
-      const leftovers = async () => (await execa('pgrep', ['-f', marker], { reject: false })).stdout.trim();
       writeFileSync(path.join(dir, 'sandpit.config.json'), JSON.stringify({ services: { [name]: { preset: 'redis', startupTimeout: 3000, setup: `sleep 300 # ${marker}` } } }));
       const stuck = await sandpit(['up', '-d'], { cwd: dir });
       expectExit(stuck, 1);
@@ -680,21 +680,23 @@ socket.on('data', () => socket.end());
       writeFileSync(path.join(dir, 'sandpit.config.json'), JSON.stringify({ services: { [name]: { preset: 'redis', setup: `sleep 300 # ${marker}` } } }));
       const interrupted = sandpit(['up', '-d'], { cwd: dir });
       await saw(interrupted, `${name}: setup: sleep 300`);
-      expect(await leftovers()).not.toBe('');
+      expect(await eventually(async () => (await leftovers()) !== '', 5000)).toBe(true); // said just before its spawn
       interrupted.kill('SIGTERM');
       await interrupted;
       expect(await eventually(async () => (await leftovers()) === '', 5000)).toBe(true);
       expect(await eventually(async () => (await named(name)).length === 0, 10_000)).toBe(true);
       // Killed outright during the setup: its start never finished, so the watchdog removes the service (it was
-      // kept as soon as the container was ready, and stayed without its schema). Its setup's processes it does not
-      // know of: ended here (a known gap).
+      // kept as soon as the container was ready, and stayed without its schema), and ends the setup's processes
+      // (told of their group): they ran on, against a service that was gone.
       const killed = sandpit(['up', '-d'], { cwd: dir });
       await saw(killed, `${name}: setup: sleep 300`);
+      expect(await eventually(async () => (await leftovers()) !== '', 5000)).toBe(true); // said just before its spawn
       killed.kill('SIGKILL');
       await killed.catch(() => {});
+      expect(await eventually(async () => (await leftovers()) === '', 5000)).toBe(true);
       expect(await eventually(async () => (await named(name)).length === 0, 20_000)).toBe(true);
-      await execa('pkill', ['-f', marker], { reject: false });
     } finally {
+      await execa('pkill', ['-f', marker], { reject: false });
       if ((await named(name)).length > 0) await sandpit(['down', name], { cwd: dir });
     }
   });
