@@ -12,6 +12,7 @@ export async function keptRunning(
   list: StartOptions[],
   names: string[],
   setup: Record<string, string> = {},
+  configured: ReadonlyMap<string, string> = new Map(),
 ): Promise<{ kept: Map<string, Service>; keys: Map<StartOptions, string> }> {
   const [{ listServices }, { nameInUse }, { inProject }, { reuseKey }, { StartedService }, { alive }, { machine }] = await Promise.all([
     import('../lib/service/list.js'),
@@ -41,10 +42,10 @@ export async function keptRunning(
     const taken = running.find((s) => s.owner === 'detached' && s.name === name && inProject(s.project));
     if (!taken) continue;
     const pid = starting(taken.starter, taken.project);
-    if (pid !== undefined) throw nameInUse(name, undefined, ` (still starting, by \`sandpit up\` pid ${pid}: wait for it to finish)`);
+    if (pid !== undefined) throw nameInUse(name, undefined, ` (still starting, by \`sandpit up\` pid ${pid}: wait for it to finish)`, configured.get(name));
     if (taken.state !== 'running' || taken.givenKey !== keyList[i]) {
       const why = taken.state !== 'running' ? taken.state : taken.givenKey ? await otherwise(list[i]!, taken.containerId, setup[name]) : 'started by an older sandpit';
-      throw nameInUse(name, undefined, ` (${[taken.url, why].filter(Boolean).join(', ')})`);
+      throw nameInUse(name, undefined, ` (${[taken.url, why].filter(Boolean).join(', ')})`, configured.get(name));
     }
     kept.set(name, new StartedService(taken));
   }

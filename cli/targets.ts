@@ -20,7 +20,7 @@ export async function resolveTargets(
   names: string[],
   flags: StartFlags,
   { detached }: { detached: boolean },
-): Promise<{ list: StartOptions[]; setup: Record<string, string>; dir: string }> {
+): Promise<{ list: StartOptions[]; setup: Record<string, string>; dir: string; configured: Map<string, string> }> {
   // Read even when only presets are named: a config service may be called `redis`, and a broken
   // config should fail now rather than on the next run.
   const config = await loadConfig();
@@ -49,7 +49,9 @@ export async function resolveTargets(
   const bases = chosen.map((n): Record<string, unknown> => ({ ...(fromConfig.get(n) ?? { preset: n }) }));
   applyFlags(bases, chosen.filter((n) => fromConfig.has(n)), flags);
   const setup = Object.fromEntries(chosen.filter((n) => fromConfig.has(n) && config!.setup[n] !== undefined).map((n) => [n, config!.setup[n]!]));
-  return { list: bases.map((options) => ({ ...options, detached }) as unknown as StartOptions), setup, dir: config ? path.dirname(config.file) : process.cwd() };
+  // Names a config gave (by the file that gave them): those are renamed there, not with --name.
+  const configured = new Map(chosen.filter((n) => fromConfig.has(n)).map((n) => [n, path.basename(config!.file)]));
+  return { list: bases.map((options) => ({ ...options, detached }) as unknown as StartOptions), setup, dir: config ? path.dirname(config.file) : process.cwd(), configured };
 }
 
 /** The nearest sandpit config above the current folder, which the CLI does not read (as Jest reads its rootDir's only). */

@@ -40,7 +40,7 @@ export const up: CommandModule<object, Args> = {
     const { onInterrupt, removeSession, waitForever } = await import('../interrupt.js');
     if (args.project) process.env.SANDPIT_PROJECT = (await import('../../lib/cleanup/project.js')).projectFromFlag(args.project);
     const detached = Boolean(args.detach);
-    const { list, setup, dir } = await resolveTargets(args.services ?? [], args, { detached });
+    const { list, setup, dir, configured } = await resolveTargets(args.services ?? [], args, { detached });
     const names = list.map((o) => o.name ?? ('preset' in o ? o.preset : o.image));
 
     // Before the engine is asked anything (kept.ts lists its services): bad input is refused first.
@@ -49,7 +49,7 @@ export const up: CommandModule<object, Args> = {
     if (envFile !== undefined) await checkEnvFile(envFile);
 
     // The same `up -d` again keeps what already runs as asked (kept.ts); a name taken otherwise is refused.
-    const { kept, keys } = detached ? await (await import('../kept.js')).keptRunning(list, names, setup) : { kept: new Map(), keys: new Map() };
+    const { kept, keys } = detached ? await (await import('../kept.js')).keptRunning(list, names, setup, configured) : { kept: new Map(), keys: new Map() };
     const missing = list.filter((_, i) => !kept.has(names[i]!));
 
     // Ctrl-C while starting removes what this run made, detached or not, before exiting 130.

@@ -5,10 +5,11 @@ import { serviceName } from '../options/name.js';
 import type { PresetName, StartOptions } from '../types.js';
 
 /** Two detached services of one name would share SANDPIT_<NAME>_* and `sandpit exec <name>`. */
-export const nameInUse = (name: string, cause?: unknown, where = ''): SandpitError =>
+/** `config`: the config file that named the service (a config's names are changed there, not with --name). */
+export const nameInUse = (name: string, cause?: unknown, where = '', config?: string): SandpitError =>
   new SandpitError(
     'NAME_IN_USE',
-    `"${name}" already runs detached${where}. Remove it with \`sandpit down ${name}${process.env.SANDPIT_PROJECT ? ` --project ${quote(projectAsFlag(process.env.SANDPIT_PROJECT))}` : ''}\`, or start this one under another --name (one service at a time) or --project.`,
+    `"${name}" already runs detached${where}. Remove it with \`sandpit down ${name}${process.env.SANDPIT_PROJECT ? ` --project ${quote(projectAsFlag(process.env.SANDPIT_PROJECT))}` : ''}\`, or start this one ${config ? `under another --project (or another name in ${config})` : 'under another --name (one service at a time) or --project'}.`,
     { service: name, stage: 'create', cause },
   );
 

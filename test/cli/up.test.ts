@@ -718,6 +718,11 @@ socket.on('data', () => socket.end());
     expect(after.map((s) => s.name)).toEqual(['clicache', 'cliweb']);
     expect(after[1]!.containerId).toBe((services[1] as unknown as { containerId: string }).containerId);
     expect(readFileSync(envFile, 'utf8')).toMatch(/SANDPIT_CLICACHE_URL=redis:[^]*SANDPIT_CLIWEB_URL=http:/);
+    // Other options for a config's service: its name is the config's, so the way out is not --name.
+    const other = await sandpit(['up', '--detach', '--password', 'otherpw'], { cwd: configDir });
+    expectExit(other, 1);
+    expect(other.stderr).toContain('"clicache" already runs detached (redis://');
+    expect(other.stderr).toContain('with other options: password). Remove it with `sandpit down clicache`, or start this one under another --project (or another name in sandpit.config.json).');
     expectExit(await sandpit(['down', 'clicache', 'cliweb'], { cwd: configDir }), 0);
     expect([...(await named('clicache')), ...(await named('cliweb'))]).toEqual([]);
 
