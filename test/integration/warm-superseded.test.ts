@@ -61,6 +61,10 @@ test("sandpit down <name> removes this folder's warm service of that name, not a
   try {
     const other = await runElsewhere('theirs', path.join(theirs, 'sandpit.config.json'), shared);
     const own = await runElsewhere('mine', path.join(mine, 'sandpit.config.json'), shared);
+    // exec by name takes this folder's (two of that name run warm, one per folder): each its own seed.
+    const seedIn = async (cwd: string) => (await sandpit(['exec', shared, '--', 'redis-cli', 'get', 'seed'], { cwd })).stdout;
+    expect(await seedIn(mine)).toMatch(/^mine-/);
+    expect(await seedIn(theirs)).toMatch(/^theirs-/);
     // It removed both (a test run in the other folder failed under it); now the other is named and kept.
     const down = await sandpit(['down', shared], { cwd: mine });
     expectExit(down, 0);
