@@ -116,7 +116,7 @@ export class RunnerSession {
   async reload(): Promise<{ stopped: string[]; started: string[]; reseeded: string[]; failed?: { error: unknown; lost: string[] } }> {
     const { services: wanted, isolation, setup, reuse } = await configured(this.rootDir, this.maxWorkers);
     const [setupsBefore, reuseBefore] = [this.#setups, this.#reuse];
-    this.#reuse = reuse; // a setup command added turns it off for what starts from here
+    this.#reuse = reuse;
     this.#setups = setup;
     const { keep, reseeded } = this.#compare(wanted);
     const missing = wanted.filter((o) => !keep.has(o.name!));
@@ -272,7 +272,6 @@ async function configured(
   // A test run owns its containers: `detached` in a config is for `sandpit up`, not for tests.
   const services = config.services.map((options) => withIsolation({ ...options, detached: false }, config.isolation[options.name ?? ''], maxWorkers));
   const wanted = reuseSettings(config.reuse);
-  // A setup command's work is in no snapshot or reset: such a config's services start anew each run.
   // A setup command's work is in no snapshot or reset: such a service starts anew each run (#startMissing).
   const withSetup = Object.keys(config.setup);
   if (wanted && withSetup.length > 0 && !warnedSetup) {
@@ -280,8 +279,7 @@ async function configured(
     const [they, have] = withSetup.length === 1 ? ['it', 'has a setup command'] : ['they', 'have setup commands'];
     process.stderr.write(`sandpit: ${withSetup.join(', ')} ${have}: ${they} start${they === 'it' ? 's' : ''} anew each run, not kept warm\n`);
   }
-  const reuse = wanted;
-  return { file: config.file, services, isolation: config.isolation, reuse: reuse && { ...reuse, project: config.file }, setup: config.setup };
+  return { file: config.file, services, isolation: config.isolation, reuse: wanted && { ...wanted, project: config.file }, setup: config.setup };
 }
 
 let warnedSetup = false;

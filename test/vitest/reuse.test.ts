@@ -121,6 +121,37 @@ socket.on('data', (reply) => { console.log('migrated'); process.exitCode = Strin
     }
   });
 
+  test('in watch mode with warm reuse, an edited setup command starts its service anew and runs the new one; the warm box is kept', async () => {
+    const f = fixture('basic');
+    // The value to set is the command's argument: an edit of the command is an edit of what it does.
+    writeFileSync(path.join(f.dir, 'setup.mjs'), `import net from 'node:net';
+const value = process.argv[2];
+const socket = net.connect(Number(process.env.SANDPIT_CACHE_PORT), process.env.SANDPIT_CACHE_HOST);
+socket.on('connect', () => socket.write(\`*3\\r\\n$3\\r\\nSET\\r\\n$8\\r\\ngreeting\\r\\n$\${value.length}\\r\\n\${value}\\r\\n\`));
+socket.on('data', (reply) => { process.exitCode = String(reply).startsWith('+OK') ? 0 : 1; socket.end(); });
+`);
+    const config = (value: string) => JSON.stringify({ reuse: { idleTimeout: 60_000 }, services: { cache: { preset: 'redis', setup: `node setup.mjs ${value}` }, box: { preset: 'ubuntu' } } });
+    writeFileSync(path.join(f.dir, 'sandpit.config.json'), config('v1'));
+    const vitest = runVitest(f, ['--watch', 'a.test'], { FIXTURE_SEED_KEYS: '1', SANDPIT_REUSE: 'force', TMPDIR: os.tmpdir() }, true);
+    const warm = async () => (await execa('docker', ['ps', '-aq', '--no-trunc', '--filter', `label=sandpit.reuse.project=${path.join(f.dir, 'sandpit.config.json')}`])).stdout.split('\n').filter(Boolean);
+    try {
+      expect(await eventually(async () => reports(f).length === 1, 60_000)).toBe(true);
+      expect(reports(f)[0]).toMatchObject({ greeting: 'v1' });
+      writeFileSync(path.join(f.dir, 'sandpit.config.json'), config('v2'));
+      expect(await eventually(async () => reports(f).length === 2, 60_000)).toBe(true);
+      const [first, second] = reports(f);
+      expect(second).toMatchObject({ greeting: 'v2', box: first!.box, session: first!.session });
+      expect(second!.cache).not.toBe(first!.cache);
+    } finally {
+      process.kill(-vitest.pid!, 'SIGINT');
+      await vitest;
+      const box = reports(f)[0]?.box;
+      if (box) await eventually(async () => (await warm()).some((id) => id !== box), 30_000);
+      await Promise.all((await warm()).map((id) => removeContainer(id)));
+    }
+    expect(await allGone(reports(f)[0]!.session, 15_000)).toBe(true);
+  });
+
   test('a setup command that fails fails the run before any test, with its last lines, and leaves nothing', async () => {
     const f = fixture('basic');
     writeFileSync(path.join(f.dir, 'sandpit.config.json'), JSON.stringify({ services: { cache: { preset: 'redis', setup: 'echo "Migration 002 failed: table x exists" >&2; exit 3' }, box: { preset: 'ubuntu' } } }));
