@@ -33,8 +33,11 @@ function resetVia(address: string, name: string, worker: number): Promise<void> 
 function callMain<T>(address: string, route: string, payload: object, what: string): Promise<T> {
   const body = JSON.stringify(payload);
   return new Promise((resolve, reject) => {
+    // A connection per call (agent: false), not Node's kept-alive one: the server closes an idle connection after
+    // 5 s, and a worker whose event loop was busy longer (a long synchronous step) had not seen it close; its
+    // next call wrote to it and failed with EPIPE. A local socket's connect costs microseconds.
     const request = http.request(
-      { socketPath: address, path: route, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      { socketPath: address, path: route, method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -36,6 +36,23 @@ describe('exec server', () => {
     }
   });
 
+  test('a worker busy for longer than the server keeps an idle connection (a long synchronous step): its next call still works', async () => {
+    const { execa } = await import('execa');
+    const side = new URL('../../dist/lib/runner/test-side.cjs', import.meta.url).pathname;
+    // A test worker of its own process: one call, 6 s without a turn of its event loop (past the server's 5 s
+    // for an idle kept-alive connection, which it closed unseen), another call. It failed with EPIPE/ECONNRESET.
+    const script = `const side = require(${JSON.stringify(side)});
+const call = () => side.execVia(${JSON.stringify(server.address)}, 'box', ['echo', 'hi']);
+call().then(async (first) => {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 6000);
+  const second = await call();
+  console.log(JSON.stringify([first.stdout, second.stdout]));
+}).catch((error) => { console.error(error.message); process.exit(1); });`;
+    const child = await execa(process.execPath, ['-e', script], { reject: false });
+    expect(child.stderr).toBe('');
+    expect(child.stdout).toBe(JSON.stringify(['hi\n', 'hi\n']));
+  }, 20_000);
+
   test('a name that is not a service of the run is NOT_FOUND; a removed container rejects with its code', async () => {
     await expect(testSide.execVia(server.address, 'db', ['true'])).rejects.toMatchObject({ name: 'SandpitError', code: 'NOT_FOUND' });
     await box.stop();
