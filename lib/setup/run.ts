@@ -67,7 +67,7 @@ export async function runSetups(
     }
     const lines = String(result.all ?? '').trimEnd().split('\n');
     const tail = lines.slice(-OUTPUT_LINES).join('\n');
-    const last = lines.filter((l) => l.trim()).at(-1)?.trim().slice(0, 200);
+    const last = headline(lines)?.slice(0, 200);
     const how = timedOut
       ? `did not finish within ${Math.round(timeoutMs / 1000)} s (waiting on a lock, or a prompt?)`
       : `failed (${result.exitCode === undefined ? `ended by ${result.signal ?? 'a signal'}` : `exit ${result.exitCode}`}${last ? `: ${last}` : ''})`;
@@ -77,4 +77,19 @@ export async function runSetups(
       { service: service.name, stage: 'ready', option: 'setup' },
     );
   }
+}
+
+/** Stack frames, Node's closing version line, a caret under a source line: never what went wrong. */
+const NOISE = /^(at\s|Node\.js v\d|\^+$)/;
+/** An error's own line: `Error: …`, `TypeError: …`, MySQL's `ER_NO_SUCH_TABLE: …`, `error: …` of a CLI. */
+const ERRORISH = /(^|\s|\[)(\w*Error|ER_[A-Z_]+|error)\b:?/;
+
+/**
+ * The line of a failed command's output that says why: its last error line, else its last line that is not a
+ * stack frame. The last line was often neither (a Knex migration's ended `at Readable.push (node:internal…)`,
+ * any uncaught Node error ends `Node.js v20.19.5`).
+ */
+export function headline(lines: string[]): string | undefined {
+  const meaningful = lines.map((l) => l.trim()).filter((l) => l && !NOISE.test(l));
+  return meaningful.filter((l) => ERRORISH.test(l)).at(-1) ?? meaningful.at(-1);
 }
