@@ -7,9 +7,9 @@ import { isRedisPath } from '../presets/redis-data.js';
 import { presetByName, presetNames } from '../presets/index.js';
 import { envPrefix } from '../service/env.js';
 import type { CustomStartOptions, PresetName, PresetOptionsMap, PresetStartOptions, StartOptions } from '../types.js';
-import { CONFIG_FILES, findConfig } from './load.js';
+import { CONFIG_FILES, findConfig, repositoryRoot } from './load.js';
 
-export { CONFIG_FILES };
+export { CONFIG_FILES, repositoryRoot };
 import { ISOLATABLE, type Isolated } from '../isolation/types.js';
 
 export interface LoadedConfig {

@@ -70,6 +70,18 @@ export async function findConfig(cwd: string, stopDir = cwd): Promise<{ file: st
   }
 }
 
+/**
+ * Where a test run's config search stops: the repository `dir` is in (the nearest folder above with `.git`),
+ * so that a run in a monorepo's package (`jest` in packages/api, `--selectProjects api`) finds the root's
+ * config, and nothing outside the repository is read. Not in a repository: `dir` only.
+ */
+export function repositoryRoot(dir: string): string {
+  for (let at = path.resolve(dir); ; at = path.dirname(at)) {
+    if (existsSync(path.join(at, '.git'))) return at;
+    if (path.dirname(at) === at) return path.resolve(dir);
+  }
+}
+
 /** A .js config in the other module system than its package.json says: how to make them agree. */
 function moduleHint(file: string, cause: unknown): string {
   if (path.extname(file) !== '.js') return '';

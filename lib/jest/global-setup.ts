@@ -21,6 +21,21 @@ export interface JestGlobalConfig {
 export interface JestProjectConfig {
   rootDir?: string;
   setupFilesAfterEnv?: string[];
+  displayName?: string | { name: string };
+}
+
+/**
+ * The folder whose config this run reads (or the nearest above it, in the repository): the run's rootDir, or
+ * the one project's a `--selectProjects` names alone (a monorepo's package, with a config of its own: the
+ * root's started every package's services). Jest passes the project of the run's first test file, and keeps
+ * `--selectProjects` out of the global config: it is read from Jest's command line, as Jest's yargs reads it.
+ */
+async function configRoot(global: JestGlobalConfig, project: JestProjectConfig | undefined): Promise<string> {
+  const name = typeof project?.displayName === 'string' ? project.displayName : project?.displayName?.name;
+  if (name === undefined || !project?.rootDir || !process.argv.some((arg) => /^--select-?[pP]rojects/.test(arg))) return global.rootDir;
+  const { Parser } = await import('yargs/helpers');
+  const selected = (Parser(process.argv.slice(2), { array: ['selectProjects'] }).selectProjects ?? []) as unknown[];
+  return selected.length === 1 && String(selected[0]) === name ? project.rootDir : global.rootDir;
 }
 
 /** The worker setup file, as the preset names it (and `sandpit-services/jest/worker-setup` resolves). */
@@ -56,7 +71,8 @@ function checkWorkerSetup(project: JestProjectConfig | undefined, isolated: stri
  */
 export default async function globalSetup(globalConfig: JestGlobalConfig, projectConfig?: JestProjectConfig): Promise<void> {
   const previous = started();
-  if (previous && real(previous.session.rootDir) !== real(globalConfig.rootDir)) throw ownError(oneConfigPerRun(previous.session.rootDir, globalConfig.rootDir));
+  const rootDir = await configRoot(globalConfig, projectConfig);
+  if (previous && real(previous.session.rootDir) !== real(rootDir)) throw ownError(oneConfigPerRun(previous.session.rootDir, rootDir));
   if (previous) {
     // A watch-mode rerun: the services from the first run are still up. Jest's workers keep the
     // variables they started with, so a changed config (or seed) is not applied here: it is said.
@@ -69,7 +85,7 @@ export default async function globalSetup(globalConfig: JestGlobalConfig, projec
   }
   const begun = Date.now();
   try {
-    const session = await RunnerSession.open(globalConfig.rootDir, {
+    const session = await RunnerSession.open(rootDir, {
       maxWorkers: globalConfig.maxWorkers ?? 1,
       check: (isolated) => checkWorkerSetup(projectConfig, isolated),
     });
@@ -84,7 +100,7 @@ export default async function globalSetup(globalConfig: JestGlobalConfig, projec
     remember({ session, env });
     if (!globalConfig.silent) process.stderr.write(readyLine(session.services, begun, session));
   } catch (caught) {
-    throw ownError(inAProject(caught, globalConfig.rootDir, projectConfig?.rootDir));
+    throw ownError(inAProject(caught, rootDir, projectConfig?.rootDir));
   }
 }
 
@@ -113,7 +129,7 @@ function inAProject(error: unknown, rootDir: string, projectDir: string | undefi
   if (!projectDir || projectDir === rootDir || !CONFIG_FILES.some((name) => existsSync(path.join(projectDir, name)))) return error;
   return new SandpitError(
     'CONFIG_INVALID',
-    `Put the services in one sandpit.config at ${rootDir}, the Jest run's rootDir: Jest \`projects\` share one run's workers and their variables, so sandpit reads that one config (${projectDir} has its own, which a run inside that package reads). A package's config can import the root's.`,
+    `Put the services in one sandpit.config at ${rootDir}, the Jest run's rootDir: Jest \`projects\` share one run's workers and their variables, so sandpit reads that one config (${projectDir} has its own, which a run of that package alone reads: \`jest --selectProjects <its displayName>\`, or jest in its folder).`,
     { stage: 'config', cause: error },
   );
 }

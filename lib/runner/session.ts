@@ -1,4 +1,4 @@
-import { CONFIG_PLACES, loadConfig } from '../config/index.js';
+import { CONFIG_PLACES, loadConfig, repositoryRoot } from '../config/index.js';
 import { sessionId } from '../cleanup/labels.js';
 import { handOff } from '../cleanup/watchdog.js';
 import { SandpitError } from '../errors.js';
@@ -261,7 +261,8 @@ async function configured(
   rootDir: string,
   maxWorkers: number,
 ): Promise<{ file: string; services: StartOptions[]; isolation: Record<string, Isolation>; reuse: ReuseSettings | undefined; setup: Record<string, string> }> {
-  const config = await loadConfig(rootDir);
+  // In rootDir, or a folder above it in the same repository (a monorepo's package run alone).
+  const config = await loadConfig(rootDir, { stopDir: repositoryRoot(rootDir) });
   if (!config) {
     throw new SandpitError(
       'CONFIG_INVALID',
@@ -289,7 +290,13 @@ const identity = (options: StartOptions, setups: Record<string, string>): string
   `${JSON.stringify(options)}\n${seedStamp(options)}\n${setups[options.name ?? ''] ?? ''}`;
 
 /** "cache, box ready in 1.2 s (session …)": the one line a runner prints after setup. */
-export const readyLine = (services: Service[], begun: number, { reused = new Set(), replaced = new Set() }: { reused?: Set<string>; replaced?: Set<string> } = {}): string =>
+export const readyLine = (
+  services: Service[],
+  begun: number,
+  { reused = new Set(), replaced = new Set(), file, rootDir }: { reused?: Set<string>; replaced?: Set<string>; file?: string; rootDir?: string } = {},
+): string =>
   `sandpit: ${services.map((s) => s.name).join(', ')} ready in ${((Date.now() - begun) / 1000).toFixed(1)} s (session ${sessionId}` +
+  // A config found in a folder above the run's (a package run alone) is named: it is not the one beside it.
+  `${file && rootDir && path.dirname(file) !== path.resolve(rootDir) ? `, config ${path.relative(rootDir, file)}` : ''}` +
   `${reused.size ? `, reused: ${[...reused].join(', ')}` : ''}` +
   `${replaced.size ? `, new: ${[...replaced].join(', ')} (an earlier run ran or copied something in ${replaced.size === 1 ? 'it' : 'them'})` : ''})\n`;

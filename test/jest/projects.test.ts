@@ -1,5 +1,6 @@
 import { expect, test } from '@jest/globals';
-import { realpathSync } from 'node:fs';
+import { mkdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { allGone, fixture, pidGone, runJest } from './harness.js';
 
 // A monorepo's Jest `projects`, each package with a sandpit config of its own: Jest's workers and their
@@ -23,4 +24,24 @@ test("a globalSetup per package passing its own folder: the second is refused, a
   expect(session).toBeDefined();
   expect(await allGone(session!, 15_000)).toBe(true);
   expect(await pidGone(jest.pid!, 15_000)).toBe(true);
+});
+
+test('--selectProjects of one package with a config of its own: that config, its services only', async () => {
+  const f = fixture('projects');
+  const result = await runJest(f, ['--selectProjects', 'b']);
+  expect(result.exitCode).toBe(0);
+  // It refused (no root config); with a root config, it started every package's services.
+  expect(result.all).toMatch(/sandpit: projb ready in [\d.]+ s \(session [^,)]+\)/);
+  expect(result.all).not.toContain('proja');
+});
+
+test("Jest run inside a package without a config: the repository root's, named in the ready line", async () => {
+  const f = fixture('projects');
+  rmSync(path.join(f.dir, 'a', 'sandpit.config.json'));
+  writeFileSync(path.join(f.dir, 'sandpit.config.json'), JSON.stringify({ services: { rootcache: { preset: 'redis' } } }));
+  mkdirSync(path.join(f.dir, '.git')); // the search stops at the repository's root, and reads nothing above it
+  const result = await runJest({ ...f, dir: path.join(f.dir, 'a') });
+  expect(result.exitCode).toBe(0);
+  // It said "no services to start: found no sandpit.config.json … in …/a".
+  expect(result.all).toMatch(/sandpit: rootcache ready in [\d.]+ s \(session [^,)]+, config \.\.\/sandpit\.config\.json\)/);
 });
