@@ -5,6 +5,7 @@ interface Args {
   name: string;
   command?: string[];
   interactive?: boolean;
+  project?: string;
   '--'?: string[];
 }
 
@@ -22,12 +23,14 @@ export const exec: CommandModule<object, Args> = {
         type: 'boolean',
         describe: 'pass this input (piped in, or < a file) to the command, as docker exec -i; without it the command gets none',
       })
+      .option('project', { type: 'string', describe: "the project whose service <name> is (default: this folder's), as up -d --project gave it. Env: SANDPIT_PROJECT" })
       .check((args) => (commandOf(args as unknown as Args).length > 0 ? true : 'Say what to run: sandpit exec <name> -- <command>.'))
       .example('$0 exec cache -- redis-cli info server', 'one command: its output, and its exit code as sandpit’s')
       .example('$0 exec box -- bash', 'an interactive shell (on a terminal)')
       .example('$0 exec db -- mysql app', 'mysql logs in by itself: as root, or as the -u it names (MYSQL_PWD is set for the command)')
       .example('$0 exec -i db -- mysql app < dump.sql', 'with -i, input piped in or from a file goes to the command') as never,
   handler: async (args) => {
+    if (args.project) process.env.SANDPIT_PROJECT = (await import('../../lib/cleanup/project.js')).projectFromFlag(args.project);
     const { attach } = await import('../../lib/service/list.js');
     const service = await attach(args.name);
     const { dockerExec, interactive } = await import('../docker-cli.js');

@@ -4,10 +4,10 @@ import { engineCalls } from '../docker/calls.js';
 import { SandpitError } from '../errors.js';
 import { DETACHED, LABEL, REUSED, machine } from '../cleanup/labels.js';
 import { runsInThisFolder } from '../cleanup/alive.js';
-import { inProject, projectShown, warmProject } from '../cleanup/project.js';
+import { currentProject, inProject, projectShown, warmProject } from '../cleanup/project.js';
 import { isPresetName, presetByName, type PresetName } from '../presets/index.js';
 import { hostOf, type EngineReach } from './host.js';
-import { matches } from './names.js';
+import { matches, matchesId } from './names.js';
 import { StartedService, type ServiceFields } from './handle.js';
 
 export interface ServiceInfo extends ServiceFields {
@@ -95,21 +95,29 @@ const parse = (json: string | undefined): object => {
 /**
  * A handle on a running service by name or container id (prefix), for `sandpit exec/logs` and
  * Jest workers. `session` narrows it to one owner, so parallel Jest runs never reach each other's
- * containers; without one, a name two services share is refused rather than guessed.
+ * containers. Without one, a name means this project's service: a detached or warm one of it, or one a
+ * process running in this folder owns (a foreground `up`, a test run). Another project's is reached by its
+ * id or its project (--project) only: a CI job's `exec cache -- redis-cli flushall` emptied another job's
+ * cache, its own having none, without a word.
  */
 export async function attach(name: string, { session }: { session?: string } = {}): Promise<StartedService> {
   const all = await listServices();
   const matching = all.filter((s) => matches(name, s) && (session === undefined || s.owner === session));
-  // A name several services share (two CI jobs' `db`; another terminal's or a test run's `redis`) means this
-  // project's: a detached one of it, or one a process running in this folder owns. Only a test run's redis
-  // elsewhere made `sandpit exec redis` in the folder of the detached one ambiguous.
-  const here = matching.filter((s) => (s.owner === DETACHED || s.owner === REUSED ? inProject(s.project) : s.ownerPid !== undefined && runsInThisFolder(s.ownerPid)));
-  const found = matching.length > 1 && here.length === 1 ? here : matching;
+  const here = (s: ServiceInfo) => (s.owner === DETACHED || s.owner === REUSED ? inProject(s.project) : s.ownerPid !== undefined && runsInThisFolder(s.ownerPid));
+  const byId = matching.filter((s) => matchesId(name, s));
+  const found = session !== undefined ? matching : byId.length > 0 ? byId : matching.filter(here);
   const match = found[0];
   if (found.length > 1 && session === undefined) {
     throw new SandpitError(
       'INVALID_OPTION',
-      `"${name}" matches ${found.length} services (${found.map((s) => `${s.name} ${shortId(s.containerId)}${s.owner === DETACHED && s.project ? ` detached for ${projectShown(s.project)}` : ''}`).join(', ')}). Give the id of the one you mean (see \`sandpit ls\`)${here.length === 0 && found.some((s) => s.project) ? ", or run sandpit in its project's folder" : ''}.`,
+      `"${name}" matches ${found.length} services (${found.map((s) => `${s.name} ${shortId(s.containerId)}`).join(', ')}). Give the id of the one you mean (see \`sandpit ls\`).`,
+    );
+  }
+  if (!match && matching.length > 0) {
+    const whose = (s: ServiceInfo) => (s.project ? `for ${projectShown(s.project)}` : `of a process in another folder${s.ownerPid ? ` (pid ${s.ownerPid})` : ''}`);
+    throw new SandpitError(
+      'NOT_FOUND',
+      `No service named "${name}" in this project (${projectShown(currentProject())}); ${matching.length === 1 ? 'one runs' : 'some run'} elsewhere: ${matching.map((s) => `${shortId(s.containerId)} ${whose(s)}`).join(', ')}. Give its id (\`sandpit exec ${shortId(matching[0]!.containerId)} …\`) or its project (--project), or run sandpit in its folder.`,
     );
   }
   if (!match) {
