@@ -27,11 +27,24 @@ export function onInterrupt(cleanup: (signal: NodeJS.Signals) => Promise<unknown
     process.on(signal, handler);
     return [signal, handler] as const;
   });
+  // The command that started this one ended without passing its signal on (npx killed by a CI script's
+  // `kill $!`: npm exits, sandpit is left to pid 1 with its services up): taken as a hang-up.
+  const parent = process.ppid;
+  const orphaned = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(orphaned); // once: a second call is a second Ctrl-C, which exits at once
+    handlers.find(([signal]) => signal === 'SIGHUP')![1]();
+  }, PARENT_CHECK_MS);
+  orphaned.unref();
   return () => {
     if (pending === cleanup) pending = undefined;
+    clearInterval(orphaned);
     for (const [signal, handler] of handlers) process.off(signal, handler);
   };
 }
+
+/** How often a run looks whether its parent is gone: a read of the kernel's, each time. */
+const PARENT_CHECK_MS = 1000;
 
 /** What a signal would run now (a command past its deadline ends the same way); nothing if none. */
 export async function runCleanup(signal: NodeJS.Signals): Promise<void> {
