@@ -1,5 +1,5 @@
 import { lstatSync, readFileSync, rmSync } from 'node:fs';
-import { access, constants, stat, writeFile } from 'node:fs/promises';
+import { access, appendFile, constants, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SandpitError } from '../lib/errors.js';
 import { serviceEnv, serviceEnvKeys } from '../lib/service/env.js';
@@ -39,7 +39,7 @@ export async function checkEnvFile(file: string | string[]): Promise<void> {
   // writeFile would fail on a folder only once the services are up (EISDIR).
   if ((await stat(file).catch(() => undefined))?.isDirectory()) throw refuse(`it is a folder. Give a file path, such as ${path.join(file, '.env')}.`);
   // Written over, another program's .env lost its settings (and secrets) without a word.
-  const theirs = othersIn(file);
+  const theirs = appends(file) ? [] : othersIn(file);
   if (theirs.length > 0) {
     const shown = theirs.length > 3 ? `${theirs.slice(0, 3).join(', ')}…` : theirs.join(', ');
     throw refuse(`it holds ${shown}, which writing it would erase. Give a file of sandpit's own, such as .env.sandpit, or remove that one.`);
@@ -54,11 +54,17 @@ export async function checkEnvFile(file: string | string[]): Promise<void> {
 export async function writeEnvFile(file: string, services: Service[]): Promise<string> {
   const lines = services.flatMap((s) => Object.entries(serviceEnv(s)).map(([k, v]) => `${k}=${envValue(v)}`));
   const text = `${lines.join('\n')}\n`;
-  await writeFile(file, text).catch((cause: unknown) => {
+  await (appends(file) ? appendFile : writeFile)(file, text).catch((cause: unknown) => {
     throw new SandpitError('INVALID_OPTION', `Cannot write ${envFlag()} "${file}": ${(cause as Error).message}. The services were removed.`, { cause });
   });
   return text;
 }
+
+/**
+ * GitHub Actions' `$GITHUB_ENV`: a file of the step's variables that later steps get, which GitHub asks to be
+ * added to (`>> "$GITHUB_ENV"`). `--env-out "$GITHUB_ENV"` was refused for the lines other steps had put there.
+ */
+const appends = (file: string): boolean => Boolean(process.env.GITHUB_ENV) && path.resolve(file) === path.resolve(process.env.GITHUB_ENV!);
 
 /**
  * A value as a shell's `. file` and dotenv (Node's --env-file) both read it: as it is when plain, else in
