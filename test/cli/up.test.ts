@@ -205,7 +205,9 @@ describe('sandpit up / ls / exec / logs / down', () => {
       const one = await sandpit(['down', name]);
       expect(one.stderr).toContain(`"${name}" runs detached for another project, ${shortFolder(a)}: run`);
       expect(await named(name)).toHaveLength(1);
-      expect((await sandpit(['exec', name, '--', 'redis-cli', 'get', 'who'])).stdout.trim()).toBe('a'); // the only one left: by name from anywhere
+      // The only one left is still another project's: not by name from here (it could be another job's), by --project.
+      expectExit(await sandpit(['exec', name, '--', 'redis-cli', 'get', 'who']), 1);
+      expect((await sandpit(['exec', name, '--project', a, '--', 'redis-cli', 'get', 'who'])).stdout.trim()).toBe('a');
       // Another machine (here: another pid namespace, as a CI job's container) in the same folder is another project.
       // unshare needs root (as CI has); elsewhere this part is left out.
       if (process.getuid?.() !== 0) return;
@@ -315,6 +317,19 @@ describe('sandpit up / ls / exec / logs / down', () => {
     }
   });
 
+  test('--env-out "$GITHUB_ENV" adds its lines to what earlier steps put there (as GitHub asks), not refused for them', async () => {
+    const githubEnv = path.join(tempFolder('github-env'), 'set_env_1');
+    writeFileSync(githubEnv, 'FROM_AN_EARLIER_STEP=1\n');
+    const name = unique('ghenv');
+    try {
+      const up = await sandpit(['up', '-d', 'redis', '--name', name, '--env-out', githubEnv], { env: { GITHUB_ENV: githubEnv } });
+      expectExit(up, 0);
+      expect(readFileSync(githubEnv, 'utf8')).toMatch(new RegExp(`^FROM_AN_EARLIER_STEP=1\nSANDPIT_${name.toUpperCase()}_URL=redis://`));
+    } finally {
+      await sandpit(['down', name]);
+    }
+  });
+
   test("a failed up takes an older env file of sandpit's away (a later CI step read dead ports from it); another program's stays as it was", async () => {
     const dir = tempFolder('envstale');
     const file = path.join(dir, '.env.ci');
@@ -363,9 +378,16 @@ describe('sandpit up / ls / exec / logs / down', () => {
       expect({ exit: fromMine.exitCode, id: fromMine.stdout.trim() }).toEqual({ exit: 0, id: detachedId!.slice(0, 12) });
       const fromTheirs = await whose(theirs);
       expect({ exit: fromTheirs.exitCode, id: fromTheirs.stdout.trim() }).toEqual({ exit: 0, id: all.find((id) => id !== detachedId)!.slice(0, 12) });
+      // From a folder with none of that name: another project's is not taken by name (a CI job's `exec cache --
+      // redis-cli flushall` emptied another job's cache, its own having none): by its id or --project only.
       const elsewhere = await whose(nowhere);
       expectExit(elsewhere, 1);
-      expect(elsewhere.stderr).toMatch(new RegExp(`^sandpit: "${name}" matches 2 services .*Give the id of the one you mean \\(see \`sandpit ls\`\\), or run sandpit in its project's folder\\. \\(INVALID_OPTION\\)$`, 'm'));
+      expect(elsewhere.stderr).toMatch(new RegExp(`^sandpit: No service named "${name}" in this project \\(${esc(nowhere)}\\); some run elsewhere: [0-9a-f]{12} (for ${esc(mine)}|of a process in another folder \\(pid \\d+\\)), [0-9a-f]{12} .*Give its id .*\\(NOT_FOUND\\)$`, 'm'));
+      const byProject = await sandpit(['exec', name, '--project', mine, '--', 'hostname'], { cwd: nowhere });
+      expect({ exit: byProject.exitCode, id: byProject.stdout.trim() }).toEqual({ exit: 0, id: detachedId!.slice(0, 12) });
+      expect((await sandpit(['logs', name, '--project', mine], { cwd: nowhere })).exitCode).toBe(0);
+      const byId = await sandpit(['exec', detachedId!.slice(0, 12), '--', 'hostname'], { cwd: nowhere });
+      expect({ exit: byId.exitCode, id: byId.stdout.trim() }).toEqual({ exit: 0, id: detachedId!.slice(0, 12) });
       // Bare down where a foreground up runs: nothing detached here, and whose they are is said.
       const bare = await sandpit(['down', '--dry-run'], { cwd: theirs });
       expect(bare.stderr.trim().split('\n')).toEqual(['sandpit: would remove 0 services', expect.stringMatching(new RegExp(`^sandpit: ${name} belongs to a process running here \\(pid \\d+, a foreground \`sandpit up\` or a test run\\): end it, and they go with it$`))]);
@@ -438,6 +460,24 @@ describe('sandpit up / ls / exec / logs / down', () => {
     child.kill('SIGTERM');
     expect((await child).exitCode).toBe(143);
     expect(await named(name)).toEqual([]);
+  });
+
+  test('foreground up whose parent ended without passing a signal on (npx killed by `kill $!`): it removes its services and exits', async () => {
+    const name = unique('orphan');
+    // A shell that waits for sandpit (`; true`: not replaced by it), as npm's is; killed outright, as npm ends.
+    const parent = execa('sh', ['-c', `${JSON.stringify(process.execPath)} ${JSON.stringify(main)} up redis --name ${name}; true`], { reject: false, all: true });
+    try {
+      await saw(parent, 'ready');
+      expect(await named(name)).toHaveLength(1);
+      parent.kill('SIGKILL'); // not awaited: its output pipe is sandpit's too, open while sandpit runs
+      // It ran on under pid 1, its redis up, until killed by hand.
+      expect(await eventually(async () => (await named(name)).length === 0, 10_000)).toBe(true);
+      expect(await eventually(async () => (await execa('pgrep', ['-f', '--', `--name ${name}`], { reject: false })).stdout === '', 5000)).toBe(true);
+    } finally {
+      await execa('pkill', ['-f', '--', `--name ${name}`], { reject: false });
+      await parent;
+      if ((await named(name)).length > 0) await sandpit(['down', name]);
+    }
   });
 
   test('Ctrl-C while still starting removes the half-started container, detached or not, and exits 130', async () => {
