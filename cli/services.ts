@@ -129,7 +129,7 @@ export function removeEnvFile(file: string, text: string): void {
   }
 }
 
-/** The flag as typed: yargs merges the alias --env-out into --env-file, but the command line still has it. */
+/** The flag as typed: --env-out, or --env-file (its other name, not in --help). */
 function envFlag(): string {
   const typed = ['--env-out', '--env-file'].filter((flag) => process.argv.some((a) => a === flag || a.startsWith(`${flag}=`)));
   return typed.length === 1 ? typed[0]! : '--env-out/--env-file';

@@ -6,6 +6,7 @@ interface Args extends StartFlags {
   detach?: boolean;
   json?: boolean;
   'env-out'?: string;
+  'env-file'?: string;
   project?: string;
 }
 
@@ -21,9 +22,11 @@ export const up: CommandModule<object, Args> = {
         .option('detach', { alias: 'd', type: 'boolean', describe: 'leave them running and return once ready' })
         .option('project', { type: 'string', describe: 'whose detached services these are (default: this folder); a CI job\'s id keeps jobs on one engine apart. Env: SANDPIT_PROJECT' })
         .option('json', { type: 'boolean', describe: 'print the services as a JSON array on stdout' })
+        .option('env-out', { type: 'string', describe: 'write SANDPIT_<NAME>_URL/_HOST/_PORT… lines to this file ("$GITHUB_ENV": added to it)' })
         // Node 20 claims --env-file as its own in any Node process whose command line has it (`npx sandpit …`,
-        // `node main.js …`; the bin's `node --` does not): --env-out always works, so it is the name shown first.
-        .option('env-out', { alias: 'env-file', type: 'string', describe: 'write SANDPIT_<NAME>_URL/_HOST/_PORT… lines to this file (--env-file: the same, but under npx Node 20 takes that flag for its own)' }),
+        // `node main.js …`; the bin's `node --` does not): it still works where it reaches sandpit, and is not
+        // offered in --help, where a CI user took it and got Node's `node: .env.ci: not found`, exit 9.
+        .option('env-file', { type: 'string', hidden: true }),
       presets,
     )
       .example('$0 up redis', 'a Redis until Ctrl-C; then nothing is left')
@@ -45,7 +48,9 @@ export const up: CommandModule<object, Args> = {
 
     // Before the engine is asked anything (kept.ts lists its services): bad input is refused first.
     const { checkEnvFile, printServices, removeEnvFile, removeOlderEnvFile, writeEnvFile } = await import('../services.js');
-    const envFile = args['env-out'];
+    const given = [args['env-out'], args['env-file']].flat().filter((file) => file !== undefined);
+    if (given.length > 1) await checkEnvFile(given); // refused: given twice
+    const envFile = given[0];
     if (envFile !== undefined) await checkEnvFile(envFile);
 
     // The same `up -d` again keeps what already runs as asked (kept.ts); a name taken otherwise is refused.
