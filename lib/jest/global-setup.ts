@@ -15,6 +15,8 @@ export interface JestGlobalConfig {
   silent?: boolean;
   /** How many workers Jest may start: each isolated service gets a copy per worker id up to this. */
   maxWorkers?: number;
+  /** The run's projects: their folders (or config files), and inline configs. */
+  projects?: unknown[];
 }
 
 /** The part of Jest's ProjectConfig this reads. */
@@ -98,7 +100,7 @@ export default async function globalSetup(globalConfig: JestGlobalConfig, projec
     // first test file waited for it.
     process.env[READY_ENV] = `${run}:${(await session.copies.ahead(run)).join(',')}`;
     remember({ session, env });
-    if (!globalConfig.silent) process.stderr.write(readyLine(session.services, begun, session));
+    if (!globalConfig.silent) process.stderr.write(skippedConfigs(globalConfig, session.file) + readyLine(session.services, begun, session));
   } catch (caught) {
     throw ownError(inAProject(caught, rootDir, projectConfig?.rootDir));
   }
@@ -132,6 +134,18 @@ function inAProject(error: unknown, rootDir: string, projectDir: string | undefi
     `Put the services in one sandpit.config at ${rootDir}, the Jest run's rootDir: Jest \`projects\` share one run's workers and their variables, so sandpit reads that one config (${projectDir} has its own, which a run of that package alone reads: \`jest --selectProjects <its displayName>\`, or jest in its folder).`,
     { stage: 'config', cause: error },
   );
+}
+
+/**
+ * A run of several projects reads the run's one config: a package's own is said to be left (it was, silently),
+ * and when it is read: in a run of that package alone.
+ */
+function skippedConfigs(global: JestGlobalConfig, used: string): string {
+  const folders = (global.projects ?? []).filter((p): p is string => typeof p === 'string').map((p) => (path.extname(p) ? path.dirname(p) : p));
+  const own = folders.flatMap((dir) => CONFIG_FILES.map((name) => path.join(dir, name)).filter((file) => existsSync(file) && real(file) !== real(used)));
+  if (folders.length < 2 || own.length === 0) return '';
+  const shown = own.map((file) => path.relative(global.rootDir, file));
+  return `sandpit: this run of ${folders.length} projects reads ${path.relative(global.rootDir, used) || used}; ${shown.join(', ')} ${shown.length === 1 ? 'is' : 'are'} read in a run of ${shown.length === 1 ? 'its project' : 'their project'} alone (--selectProjects)\n`;
 }
 
 /** A second setup of this run for another folder's config (a wrapper per project): refused, not mixed in silently. */

@@ -45,3 +45,13 @@ test("Jest run inside a package without a config: the repository root's, named i
   // It said "no services to start: found no sandpit.config.json … in …/a".
   expect(result.all).toMatch(/sandpit: rootcache ready in [\d.]+ s \(session [^,)]+, config \.\.\/sandpit\.config\.json\)/);
 });
+
+test("a run of several projects with a root config: the packages' own configs are said to be read in a run of one alone", async () => {
+  const f = fixture('projects');
+  writeFileSync(path.join(f.dir, 'sandpit.config.json'), JSON.stringify({ services: { rootcache: { preset: 'redis' } } }));
+  const result = await runJest(f);
+  expect(result.exitCode).toBe(0);
+  // They were left without a word (a walkthrough's package config, never read).
+  expect(result.all).toContain('sandpit: this run of 2 projects reads sandpit.config.json; a/sandpit.config.json, b/sandpit.config.json are read in a run of their project alone (--selectProjects)');
+  expect(result.all).toMatch(/sandpit: rootcache ready in/);
+});
