@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { alive } from './alive.js';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,8 +12,25 @@ import { removeContainer } from './remove.js';
 /** Held by a run for as long as it uses the container; proper-lockfile refreshes it every few seconds. */
 export const CLAIM_STALE_MS = 10_000;
 
+/**
+ * Where the locks and notes of warm containers live: the machine's temp folder, not this process's (TMPDIR).
+ * The containers are the engine's, seen by every process on the machine, so their locks must be too: a run, a
+ * reaper or a prune under another TMPDIR (a test harness's private one, a CI job's, Bazel's) looked for a claim
+ * in its own folder, found none, and took over or removed a container another run held. os.tmpdir() where
+ * there is no /tmp to write to (Windows, a read-only root with TMPDIR on a writable mount).
+ */
+export const CLAIMS_DIR: string = (() => {
+  if (process.platform === 'win32') return os.tmpdir();
+  try {
+    accessSync('/tmp', constants.W_OK);
+    return '/tmp';
+  } catch {
+    return os.tmpdir();
+  }
+})();
+
 const PREFIX = 'sandpit-reuse-';
-const claimFile = (token: string) => path.join(os.tmpdir(), `${PREFIX}${token.replace(/[^\w-]/g, '_')}`);
+const claimFile = (token: string) => path.join(CLAIMS_DIR, `${PREFIX}${token.replace(/[^\w-]/g, '_')}`);
 
 /** Kinds of note a reused container may have beside the locks, removed with it (lib/reuse/clean-mark.ts writes them). */
 const MARKS = ['clean', 'resetting'] as const;
@@ -26,9 +43,9 @@ export const markFile = (id: string, kind: (typeof MARKS)[number] | 'refreshing'
 
 /** Every note of `kind` on this machine, whichever container it is for (`sandpit down` looks for refreshers). */
 export const markFiles = (kind: (typeof MARKS)[number] | 'refreshing'): string[] =>
-  readdirSync(os.tmpdir())
+  readdirSync(CLAIMS_DIR)
     .filter((f) => f.startsWith(PREFIX) && f.endsWith(`.${kind}`))
-    .map((f) => path.join(os.tmpdir(), f));
+    .map((f) => path.join(CLAIMS_DIR, f));
 // realpath: false locks by name alone (a `.lock` directory): nothing is left once released. A lock
 // lost to a long pause only risks a reset under a paused run: not worth a throw from a timer.
 const options = { stale: CLAIM_STALE_MS, realpath: false, onCompromised: () => {} };
@@ -78,7 +95,7 @@ export async function removeIdleReused(containers: ContainerInfo[]): Promise<str
   return removed;
 }
 
-/** The reaper's lock (lib/reuse/reaper.ts), beside the containers' notes in the temp dir: never one of theirs. */
+/** The reaper's lock (lib/reuse/reaper.ts), beside the containers' notes in CLAIMS_DIR: never one of theirs. */
 export const REAPER_LOCK_NAME = `${PREFIX}reaper`;
 
 /** Long past any live lock's refresh (every CLAIM_STALE_MS / 2) and any mark's use. */
@@ -91,7 +108,7 @@ const ORPHAN_MS = 60_000;
  * ORPHAN_MS: a run claims a new token before its container exists, and a held lock is refreshed every few
  * seconds. (A container on another engine loses only its `.clean` mark: its next run resets it in full.)
  */
-export function sweepOrphanNotes(live: Pick<ContainerInfo, 'Id' | 'Labels'>[], { dir = os.tmpdir(), now = Date.now() } = {}): string[] {
+export function sweepOrphanNotes(live: Pick<ContainerInfo, 'Id' | 'Labels'>[], { dir = CLAIMS_DIR, now = Date.now() } = {}): string[] {
   const known = new Set(live.flatMap((c) => [c.Id, c.Labels[LABEL.claim] ?? c.Id].map((token) => path.basename(claimFile(token)))));
   const swept: string[] = [];
   for (const entry of readdirSync(dir)) {

@@ -1,12 +1,11 @@
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { REAPER_LOCK_NAME } from '../cleanup/reused.js';
+import { CLAIMS_DIR, REAPER_LOCK_NAME } from '../cleanup/reused.js';
 import { helperEnv, scriptBeside } from '../cleanup/script.js';
 
-/** One reaper per machine (per temp dir): it holds this lock while it runs. */
-export const REAPER_LOCK = path.join(os.tmpdir(), REAPER_LOCK_NAME);
+/** One reaper per machine (whatever a process's TMPDIR): it holds this lock while it runs. */
+export const REAPER_LOCK = path.join(CLAIMS_DIR, REAPER_LOCK_NAME);
 export const REAPER_STALE_MS = 15_000;
 
 let ensured = false;

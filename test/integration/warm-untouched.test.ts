@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { removeContainer } from '../../lib/cleanup/remove.js';
-import { resetterAlive } from '../../lib/cleanup/reused.js';
+import { CLAIMS_DIR, resetterAlive } from '../../lib/cleanup/reused.js';
 import { docker } from '../../lib/docker/client.js';
 import type { Warm } from '../../lib/reuse/start.js';
 import type { StartOptions } from '../../lib/types.js';
@@ -45,7 +45,7 @@ describe('warm reuse of services with no data reset (httpd, ubuntu, custom image
     const { stdout } = await execa('docker', ['ps', '-a', '--filter', `label=sandpit.name=${name}`, '--format', '{{.ID}} {{.Label "sandpit.reuse.claim"}}']);
     return stdout.split('\n').filter(Boolean).map((line) => {
       const [id, token] = line.split(' ');
-      return { id: id!, held: existsSync(path.join(os.tmpdir(), `sandpit-reuse-${token}.lock`)) };
+      return { id: id!, held: existsSync(path.join(CLAIMS_DIR, `sandpit-reuse-${token}.lock`)) };
     });
   };
   /** Until the refresher of `name` is done: the changed container gone, its replacement ready and handed back. */
@@ -169,7 +169,7 @@ describe('warm reuse of services with no data reset (httpd, ubuntu, custom image
     const changed = first.ids[name]!;
     await release(first); // changed: a refresher replaces it
     // Its note says it holds the lock: from here it removes the box and starts another (~1 s).
-    const note = path.join(os.tmpdir(), `sandpit-reuse-${changed}.refreshing`);
+    const note = path.join(CLAIMS_DIR, `sandpit-reuse-${changed}.refreshing`);
     expect(await eventually(async () => existsSync(note), 10_000, 10)).toBe(true);
     const down = await sandpit(['down', name]);
     expectExit(down, 0);
@@ -188,7 +188,7 @@ describe('warm reuse of services with no data reset (httpd, ubuntu, custom image
    */
   async function downWhileRefreshing(arg: string, note: { name: string; id?: string; key?: string }, options: StartOptions) {
     const refresher = execa('sleep', ['60'], { reject: false });
-    const file = path.join(os.tmpdir(), `sandpit-reuse-${note.id ?? `standin${process.pid}`}.refreshing`);
+    const file = path.join(CLAIMS_DIR, `sandpit-reuse-${note.id ?? `standin${process.pid}`}.refreshing`);
     writeFileSync(file, JSON.stringify({ pid: refresher.pid, ...note }));
     try {
       const down = sandpit(['down', arg]);

@@ -35,8 +35,7 @@ export const fixture = (name: string): Fixture => copyFixture(new URL('fixtures/
  * Runs Vitest in the fixture (`run` unless args say `--watch`); `detached` gives it its own process group.
  * Its temp dir is the fixture's: Vitest keeps a folder of transformed modules in the temp dir (`<nanoid>/ssr`,
  * for the forks pool) and removes it only when it closes, so a run these tests kill would leave one in /tmp.
- * sandpit's own temp files follow it there; a run that must share machine-wide locks (warm reuse) passes
- * TMPDIR itself.
+ * sandpit's own temp files follow it there (warm reuse's locks do not: they are the machine's, in CLAIMS_DIR).
  */
 export function runVitest(f: Fixture, args: string[] = ['run'], env: Record<string, string> = {}, detached = false): ResultPromise<{ reject: false; all: true }> {
   const tmp = path.join(path.dirname(f.dir), 'tmp');

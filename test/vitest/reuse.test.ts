@@ -1,10 +1,9 @@
 import { describe, expect, test } from '@jest/globals';
 import { execa } from 'execa';
 import { existsSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { removeContainer } from '../../lib/cleanup/remove.js';
-import { markFile } from '../../lib/cleanup/reused.js';
+import { CLAIMS_DIR, markFile } from '../../lib/cleanup/reused.js';
 import { eventually, inspect } from '../helpers/engine.js';
 import { allGone, fixture, pidContainers, reports, runVitest } from './harness.js';
 import { holdOffPrunes } from '../helpers/prune-lock.js';
@@ -24,7 +23,7 @@ describe('Vitest with warm reuse (reuse: true)', () => {
     };
     writeFileSync(path.join(f.dir, 'sandpit.config.json'), JSON.stringify(config));
     // SANDPIT_REUSE=force: this suite may run under CI, where reuse is otherwise ignored.
-    const run = () => runVitest(f, ['run', 'a.test.js'], { SANDPIT_REUSE: 'force', FIXTURE_LEAVE: '1', FIXTURE_SEED_KEYS: '1', NODE_DEBUG: 'sandpit', TMPDIR: os.tmpdir() });
+    const run = () => runVitest(f, ['run', 'a.test.js'], { SANDPIT_REUSE: 'force', FIXTURE_LEAVE: '1', FIXTURE_SEED_KEYS: '1', NODE_DEBUG: 'sandpit' });
     // The resetter a run hands redis to has left its mark (lib/reuse/clean-mark.ts): done, nothing connected since.
     const resetDone = (id: string) => eventually(async () => existsSync(markFile(id, 'clean')) && !existsSync(markFile(id, 'resetting')), 30_000, 50);
     const ids = new Set<string>();
@@ -37,7 +36,7 @@ describe('Vitest with warm reuse (reuse: true)', () => {
       return found
         .filter((c) => c !== undefined)
         .filter((c) => c.Mounts.some((m: { Source: string }) => m.Source === f.dir))
-        .map((c) => ({ id: c.Id as string, held: existsSync(path.join(os.tmpdir(), `sandpit-reuse-${c.Config.Labels['sandpit.reuse.claim']}.lock`)) }));
+        .map((c) => ({ id: c.Id as string, held: existsSync(path.join(CLAIMS_DIR, `sandpit-reuse-${c.Config.Labels['sandpit.reuse.claim']}.lock`)) }));
     };
     const refreshed = (changed: string) =>
       eventually(async () => {
@@ -97,7 +96,7 @@ socket.on('data', (reply) => { console.log('migrated'); process.exitCode = Strin
     writeFileSync(path.join(f.dir, 'setup.mjs'), SETUP);
     writeFileSync(path.join(f.dir, 'sandpit.config.json'), JSON.stringify({ reuse: { idleTimeout: 60_000 }, services: { cache: { preset: 'redis', setup: 'node setup.mjs' }, box: { preset: 'ubuntu', mount: f.dir } } }));
     // Warm reuse on (and under CI too): the box is kept warm, the service with a setup is not.
-    const vitest = runVitest(f, ['run', '--maxWorkers=2'], { FIXTURE_SEED_KEYS: '1', SANDPIT_REUSE: 'force', TMPDIR: os.tmpdir() });
+    const vitest = runVitest(f, ['run', '--maxWorkers=2'], { FIXTURE_SEED_KEYS: '1', SANDPIT_REUSE: 'force' });
     const result = await vitest;
     const warm = async () => (await execa('docker', ['ps', '-aq', '--no-trunc', '--filter', `label=sandpit.reuse.project=${path.join(f.dir, 'sandpit.config.json')}`])).stdout.split('\n').filter(Boolean);
     try {
@@ -132,7 +131,7 @@ socket.on('data', (reply) => { process.exitCode = String(reply).startsWith('+OK'
 `);
     const config = (value: string) => JSON.stringify({ reuse: { idleTimeout: 60_000 }, services: { cache: { preset: 'redis', setup: `node setup.mjs ${value}` }, box: { preset: 'ubuntu' } } });
     writeFileSync(path.join(f.dir, 'sandpit.config.json'), config('v1'));
-    const vitest = runVitest(f, ['--watch', 'a.test'], { FIXTURE_SEED_KEYS: '1', SANDPIT_REUSE: 'force', TMPDIR: os.tmpdir() }, true);
+    const vitest = runVitest(f, ['--watch', 'a.test'], { FIXTURE_SEED_KEYS: '1', SANDPIT_REUSE: 'force' }, true);
     const warm = async () => (await execa('docker', ['ps', '-aq', '--no-trunc', '--filter', `label=sandpit.reuse.project=${path.join(f.dir, 'sandpit.config.json')}`])).stdout.split('\n').filter(Boolean);
     try {
       expect(await eventually(async () => reports(f).length === 1, 60_000)).toBe(true);

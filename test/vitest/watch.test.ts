@@ -1,6 +1,5 @@
 import { expect, test } from '@jest/globals';
 import { appendFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { fileURLToPath } from 'node:url';
@@ -103,9 +102,7 @@ test('watch mode with warm reuse: a service the config changed is removed, not k
   const f = fixture('basic');
   const config = (args: string[]) => ({ reuse: { idleTimeout: 60_000 }, services: { cache: { preset: 'redis', initScripts: [`SET fixture ${JSON.stringify(f.dir)}`], serverArgs: args }, box: { preset: 'ubuntu' } } });
   writeFileSync(path.join(f.dir, 'sandpit.config.json'), JSON.stringify(config([])));
-  // The machine's temp dir, where warm reuse's claims are: the reaper another file's run started (it watches every
-  // warm container here) found this run's claim nowhere in its own and removed its cache while it started (exit 137).
-  const vitest = runVitest(f, ['--watch', 'a.test'], { SANDPIT_REUSE: 'force', FIXTURE_SEED_KEYS: '1', TMPDIR: os.tmpdir() }, true);
+  const vitest = runVitest(f, ['--watch', 'a.test'], { SANDPIT_REUSE: 'force', FIXTURE_SEED_KEYS: '1' }, true);
   const ids = new Set<string>();
   try {
     expect(await eventually(async () => reports(f).length === 1, 60_000)).toBe(true);
