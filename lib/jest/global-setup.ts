@@ -142,8 +142,9 @@ function inAProject(error: unknown, rootDir: string, projectDir: string | undefi
  */
 function skippedConfigs(global: JestGlobalConfig, used: string): string {
   const folders = (global.projects ?? []).filter((p): p is string => typeof p === 'string').map((p) => (path.extname(p) ? path.dirname(p) : p));
+  if (folders.length < 2) return '';
   const own = folders.flatMap((dir) => CONFIG_FILES.map((name) => path.join(dir, name)).filter((file) => existsSync(file) && real(file) !== real(used)));
-  if (folders.length < 2 || own.length === 0) return '';
+  if (own.length === 0) return '';
   const shown = own.map((file) => path.relative(global.rootDir, file));
   return `sandpit: this run of ${folders.length} projects reads ${path.relative(global.rootDir, used) || used}; ${shown.join(', ')} ${shown.length === 1 ? 'is' : 'are'} read in a run of ${shown.length === 1 ? 'its project' : 'their project'} alone (--selectProjects)\n`;
 }
