@@ -5,6 +5,7 @@ import { LABEL, DETACHED, machine } from './labels.js';
 import { held, removeIdleReused, sweepOrphanNotes } from './reused.js';
 import { removeContainer } from './remove.js';
 import { sweepExecFolders } from './exec-folders.js';
+import { sweepVisibilityFolders } from './visibility-folders.js';
 import type { Inspects } from '../engine/own-container.js';
 
 export interface PruneOptions {
@@ -62,10 +63,12 @@ export async function pruneListed({ reused = false, olderThanMs = 0, dryRun = fa
   const removals = await Promise.allSettled(dead.map((c) => removeContainer(c.Id)));
   const idle = reused ? await removeIdleReused(warm) : [];
   // And the notes of warm containers gone by other means, as the reaper sweeps them, and exec servers'
-  // folders of runs killed outright (only `sandpit prune`, as the notes: not the background sweep of each start).
+  // folders of runs killed outright, and their engine checks' folders (only `sandpit prune`, as the notes: not the
+  // background sweep of each start).
   if (reused) {
     sweepOrphanNotes(warm.filter((c) => !idle.includes(c.Id)));
     await sweepExecFolders().catch(() => {});
+    sweepVisibilityFolders();
   }
   // Only what is gone: a removal the engine refused is not said done.
   return [...deadListed.filter((_, i) => removals[i]!.status === 'fulfilled'), ...listed(warm.filter((c) => idle.includes(c.Id)), idleWhy)];

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { LABEL, ownerLabels } from '../cleanup/labels.js';
+import { VISIBILITY_PREFIX } from '../cleanup/visibility-folders.js';
 import type { EngineCalls } from '../docker/calls.js';
 import { describe } from '../errors.js';
 import { parallelRequests } from '../engine/address.js';
@@ -34,7 +35,7 @@ const TARGET = '/sandpit-visibility';
 /** The measurement itself, never cached (engineSeesLocalFiles keeps its answer): exported for its tests. */
 export async function measure(engine: EngineCalls, image: string): Promise<boolean> {
   // A fresh folder with a random name and content: no engine can have it unless it shares our disk.
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'sandpit-visibility-'));
+  const dir = await mkdtemp(path.join(os.tmpdir(), VISIBILITY_PREFIX));
   const token = randomBytes(16).toString('hex');
   try {
     await writeFile(path.join(dir, 'marker'), token);

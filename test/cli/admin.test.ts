@@ -1,4 +1,7 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
+import { existsSync, mkdirSync, utimesSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { named, onTerminal, sandpit, unique, ensureImages, expectExit } from './run.js';
 import { startOwn } from '../../lib/service/start.js';
 import { claim } from '../../lib/cleanup/reused.js';
@@ -23,8 +26,13 @@ describe('prune, doctor, images', () => {
       expect(dry.stdout).toMatch(/^would remove \d+ containers? of dead sessions or idle reuse:$/m);
       expect(dry.stdout).toMatch(new RegExp(`^  ${name} \\([0-9a-f]{12}\\): its process \\d+ is gone$`, 'm'));
       expect(await named(name)).toHaveLength(1);
+      // And the engine check's folder a start killed outright while it looked left behind, long ago.
+      const checkFolder = path.join(os.tmpdir(), `sandpit-visibility-${name}`);
+      mkdirSync(checkFolder);
+      utimesSync(checkFolder, (Date.now() - 3_600_000) / 1000, (Date.now() - 3_600_000) / 1000);
       const pruned = await sandpit(['prune']);
       expectExit(pruned, 0);
+      expect(existsSync(checkFolder)).toBe(false);
       // Another start's background sweep leaves a session dead under a minute: this prune is the one.
       expect(pruned.stdout).toMatch(/^removed \d+ containers? of dead sessions or idle reuse:$/m);
       expect(pruned.stdout).toMatch(new RegExp(`^  ${name} \\([0-9a-f]{12}\\): its process \\d+ is gone$`, 'm'));
