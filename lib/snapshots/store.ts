@@ -64,19 +64,23 @@ export interface PruneResult {
  * Never forced: the engine refuses to remove an image a container still uses, which is kept.
  */
 export async function pruneSnapshots({ days, all }: { days: number; all: boolean }): Promise<PruneResult> {
-  const dockerode = (await docker()).container.dockerode;
   const cutoff = Date.now() - days * 86_400_000;
   const old = (await listSnapshots()).filter((s) => all || (s.usedMs ?? s.createdMs) < cutoff);
   const result: PruneResult = { removed: [], inUse: [] };
-  for (const snapshot of old) {
-    try {
-      await dockerode.getImage(snapshot.tag).remove();
-      await forgetUsed(snapshot.tag);
-      result.removed.push(snapshot);
-    } catch (error) {
-      if ((error as { statusCode?: number }).statusCode !== 409) throw error;
-      result.inUse.push(snapshot);
-    }
-  }
+  for (const snapshot of old) (await removeSnapshot(snapshot.tag)) ? result.removed.push(snapshot) : result.inUse.push(snapshot);
   return result;
+}
+
+/** Removes a snapshot's tag and its record of use; false when a container uses it (the engine refuses: never forced). */
+export async function removeSnapshot(tag: string): Promise<boolean> {
+  const dockerode = (await docker()).container.dockerode;
+  try {
+    await dockerode.getImage(tag).remove();
+  } catch (error) {
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status === 409) return false;
+    if (status !== 404) throw error; // gone already: another process removed it
+  }
+  await forgetUsed(tag);
+  return true;
 }

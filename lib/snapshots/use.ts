@@ -10,6 +10,7 @@ import { snapshotKey } from './key.js';
 import { SNAPSHOT_LABEL, snapshotTag, snapshotsEnabled } from './names.js';
 import { takeSnapshot } from './take.js';
 import { markUsed } from './used.js';
+import { KEPT_PER_ORIGIN, removeSuperseded } from './superseded.js';
 import { shortFolder } from '../cleanup/project.js';
 
 export interface SnapshotRequest {
@@ -78,6 +79,7 @@ export async function snapshotFor(request: SnapshotRequest): Promise<Launch | un
 async function take(request: SnapshotRequest, tag: string, base: ImageInspectInfo, scripts: string[]): Promise<ImageInspectInfo | undefined> {
   const { preset, options } = request;
   const recipe = preset.snapshot!;
+  const origin = `${request.service} in ${shortFolder(process.cwd())}`;
   await buildOnce(tag, (line) => request.say(line), async () => {
     request.say(
       scripts.length > 0
@@ -94,11 +96,16 @@ async function take(request: SnapshotRequest, tag: string, base: ImageInspectInf
       options: recipe.throwaway(options),
       scriptNames: scripts.map(scriptName),
       shapes: recipe.shapes(options),
-      origin: `${request.service} in ${shortFolder(process.cwd())}`,
+      origin,
       say: request.say,
       launch: request.launch,
     });
   });
+  // A new seed's snapshot: the ones of earlier seeds of this service go, past the last few (superseded.ts).
+  const removed = await removeSuperseded(origin).catch(() => []);
+  if (removed.length > 0) {
+    request.say(`removed ${removed.length} older snapshot${removed.length === 1 ? '' : 's'} of ${origin} (earlier seeds, unused; the ${KEPT_PER_ORIGIN} latest are kept)`);
+  }
   return inspectImage(tag);
 }
 
