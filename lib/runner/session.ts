@@ -1,4 +1,4 @@
-import { CONFIG_PLACES, loadConfig, repositoryRoot } from '../config/index.js';
+import { CONFIG_FILES, CONFIG_PLACES, loadConfig, repositoryRoot } from '../config/index.js';
 import { sessionId } from '../cleanup/labels.js';
 import { handOff } from '../cleanup/watchdog.js';
 import { SandpitError } from '../errors.js';
@@ -50,6 +50,16 @@ export class RunnerSession {
     readonly rootDir: string,
     readonly maxWorkers: number,
   ) {}
+
+  /**
+   * The config files a run in `rootDir` may read, and its services' seed files as far as the config loads: what a
+   * watch mode whose start failed watches, to try again once one is saved (a config that does not exist yet too).
+   */
+  static async configFiles(rootDir: string): Promise<string[]> {
+    const here = CONFIG_FILES.map((name) => path.join(path.resolve(rootDir), name));
+    const config = await loadConfig(rootDir, { stopDir: repositoryRoot(rootDir) }).catch(() => undefined);
+    return [...new Set([...here, ...(config ? [config.file, ...config.services.flatMap((options) => seedPaths(options))] : [])])];
+  }
 
   /** The config file the services come from (watch mode reruns when it changes). */
   get file(): string {

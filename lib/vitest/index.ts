@@ -44,7 +44,7 @@ function context(): SandpitContext {
   if (!provided) {
     throw new testSide.SandpitTestError(
       'CONFIG_INVALID',
-      "sandpit: no services in this Vitest run: its global setup did not run. Add test: { globalSetup: ['sandpit-services/vitest'] } to your vitest.config.",
+      "sandpit: no services in this Vitest run: its global setup failed (its error is above; in watch mode, fix it and save to try again) or did not run (add test: { globalSetup: ['sandpit-services/vitest'] } to your vitest.config).",
     );
   }
   return provided;

@@ -3,6 +3,7 @@ import type { TestProject } from 'vitest/node';
 import { describe, isSandpitError } from '../errors.js';
 import { RunnerSession, readyLine, waitsAtEnd } from '../runner/session.js';
 import { withdrawPublication } from '../runner/publication.js';
+import { rerunOn, startOnRerun } from './watch.js';
 
 /** This module's worker side: a setup file of every project of the run. */
 const workerSide = fileURLToPath(new URL('./index.js', import.meta.url));
@@ -13,22 +14,39 @@ const workerSide = fileURLToPath(new URL('./index.js', import.meta.url));
  * The containers belong to this process: the watchdog removes them however Vitest ends.
  */
 export async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const begun = Date.now();
   // Vitest has no per-worker hook a global setup can add: every worker's copy (VITEST_POOL_ID
   // 1..maxWorkers) is prepared here, before any worker exists, so service() in a worker stays synchronous.
   // A project of a `projects` run has no maxWorkers of its own (undefined): the run's is what its workers are.
   const workers = Math.max(1, project.config.maxWorkers || project.vitest.config.maxWorkers || 1);
-  let session: RunnerSession | undefined;
+  const start = async () => {
+    const begun = Date.now();
+    return attach(project, await openSession(project.config.root, workers), workers, begun);
+  };
   try {
-    session = await RunnerSession.open(project.config.root, { maxWorkers: workers });
-    await prepareWorkers(session, workers);
+    return await start();
   } catch (error) {
-    await session?.close();
+    if (project.vitest.config.watch) return startOnRerun(project, error, await RunnerSession.configFiles(project.config.root), start);
     // Vitest prints the stack: for our own errors the message and its code are the whole story.
     if (isSandpitError(error)) error.stack = `${error.name} [${error.code}]: ${error.message}`;
     throw error;
   }
-  const open = session;
+}
+
+/** The run's services started, and every worker's copies made; nothing left on a failure. */
+async function openSession(root: string, workers: number): Promise<RunnerSession> {
+  let session: RunnerSession | undefined;
+  try {
+    session = await RunnerSession.open(root, { maxWorkers: workers });
+    await prepareWorkers(session, workers);
+    return session;
+  } catch (error) {
+    await session?.close();
+    throw error;
+  }
+}
+
+/** Publishes a started session to the run's tests and, in watch mode, keeps it matched to the config; returns the teardown. */
+function attach(project: TestProject, open: RunnerSession, workers: number, begun: number): () => Promise<void> {
   let published: Record<string, string> = {};
   const publish = () => {
     // One publication at a time in this process's env (a user's own global setup after this one reads it):
@@ -66,13 +84,7 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
     // that rerun the running services are matched to it: unchanged ones stay, others are replaced.
     // The seed files too: an edited seed reruns the tests, and its service starts again from it.
     const watched = new Set<string>();
-    const watch = () => {
-      for (const file of [open.file, ...open.seedPaths()].filter((f) => !watched.has(f))) {
-        watched.add(file);
-        project.vitest.config.forceRerunTriggers.push(file, `${file}/**`);
-        project.vitest.vite.watcher.add(file);
-      }
-    };
+    const watch = () => rerunOn(project, [open.file, ...open.seedPaths()], watched);
     watch();
     project.onTestsRerun(async () => {
       try {

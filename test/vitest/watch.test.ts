@@ -37,10 +37,10 @@ test('watch mode keeps the services across reruns, each from the seed, applies a
 });
 
 /** Vitest in watch mode on a redis seeded from seed.redis ('SET greeting v1') and a box; `output()` is what it printed so far. */
-function watchSeeded(cache: object = {}) {
+function watchSeeded(cache: object = {}, first = 'SET greeting v1\n') {
   const f = fixture('basic');
   const seed = path.join(f.dir, 'seed.redis');
-  writeFileSync(seed, 'SET greeting v1\n');
+  writeFileSync(seed, first);
   writeFileSync(path.join(f.dir, 'sandpit.config.json'), JSON.stringify({ services: { cache: { preset: 'redis', initScripts: ['./seed.redis'], ...cache }, box: { preset: 'ubuntu' } } }));
   const vitest = runVitest(f, ['--watch', 'a.test'], { FIXTURE_SEED_KEYS: '1' }, true);
   let printed = '';
@@ -81,6 +81,26 @@ test('watch mode: a seed edited into one that fails leaves the running service a
   process.kill(-vitest.pid!, 'SIGINT');
   await vitest;
   expect(await allGone(first!.session, 15_000)).toBe(true);
+});
+
+test('watch mode started with a seed that fails: saving the fixed seed starts the services, and the rerun sees them', async () => {
+  // Vitest runs a global setup once per watch session, a failed one too: every rerun was left without services.
+  const { f, seed, vitest, output } = watchSeeded({}, 'SET greeting\n');
+  try {
+    // Its first run ends without services, its test failing with why (a save during that run reruns nothing:
+    // Vitest knows the run's files only once it has collected them).
+    expect(await eventually(async () => output().includes('Watching for file changes'), 60_000)).toBe(true);
+    expect(output()).toMatch(/init script seed\.redis failed[^]*sandpit: this run has no services; fix it and save \(or press r\) to try again\.[^]*its global setup failed/);
+    expect(reports(f)).toEqual([]);
+    writeFileSync(seed, 'SET greeting v2\n');
+    expect(await eventually(async () => reports(f).length === 1, 60_000)).toBe(true);
+    expect(reports(f)[0]).toMatchObject({ greeting: 'v2', atStart: '1', services: ['box', 'cache'] });
+    expect(output()).toMatch(/sandpit: box, cache ready in|sandpit: cache, box ready in/);
+  } finally {
+    process.kill(-vitest.pid!, 'SIGINT');
+    await vitest;
+  }
+  expect(await allGone(reports(f)[0]!.session, 15_000)).toBe(true);
 });
 
 test('watch mode: a seed edited into one that fails, for a service on a port of its own: said missing, not "as it was"', async () => {
