@@ -21,11 +21,12 @@ interface Current {
   views: Map<string, string>;
   triggers: Map<string, { table: string; signature: string }>;
   routines: Map<string, { type: string; signature: string }>;
+  events: Map<string, string>;
 }
 
 /** What information_schema says of a database, in one round trip. */
 async function current(connection: Connection, schema: string): Promise<Current> {
-  const [tables = [], columns = [], indexes = [], views = [], triggers = [], routines = []] = await sets(
+  const [tables = [], columns = [], indexes = [], views = [], triggers = [], routines = [], events = []] = await sets(
     connection,
     [
       'SELECT TABLE_NAME n, TABLE_TYPE t, AUTO_INCREMENT a FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?',
@@ -34,8 +35,9 @@ async function current(connection: Connection, schema: string): Promise<Current>
       'SELECT TABLE_NAME n, VIEW_DEFINITION d FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ?',
       'SELECT TRIGGER_NAME n, EVENT_OBJECT_TABLE t, ACTION_TIMING w, EVENT_MANIPULATION m, ACTION_STATEMENT d FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?',
       'SELECT ROUTINE_NAME n, ROUTINE_TYPE t, ROUTINE_DEFINITION d FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ?',
+      'SELECT EVENT_NAME n, EVENT_TYPE t, EXECUTE_AT x, INTERVAL_VALUE v, INTERVAL_FIELD f, STATUS s, ON_COMPLETION c, EVENT_DEFINITION d FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ?',
     ],
-    Array(6).fill(schema),
+    Array(7).fill(schema),
   );
   // Views name their tables with the schema: blank it so a copy compares equal to its template.
   const blank = (text: unknown) => String(text ?? '').split(id(schema)).join('`~`');
@@ -53,6 +55,7 @@ async function current(connection: Connection, schema: string): Promise<Current>
     views: new Map(views.map((r) => [String(r.n), blank(r.d)])),
     triggers: new Map(triggers.map((r) => [String(r.n), { table: String(r.t), signature: `${String(r.w)} ${String(r.m)} ${String(r.t)} ${blank(r.d)}` }])),
     routines: new Map(routines.map((r) => [`${String(r.t)} ${String(r.n)}`, { type: String(r.t), signature: blank(r.d) }])),
+    events: new Map(events.map((r) => [String(r.n), blank(JSON.stringify([r.t, r.x, r.v, r.f, r.s, r.c, r.d]))])),
   };
 }
 
@@ -74,6 +77,7 @@ async function describeSchema(connection: Connection, schema: string): Promise<M
     ...[...now.views.keys()].map((v) => `SHOW CREATE VIEW ${id(schema)}.${id(v)}`),
     ...[...now.triggers.keys()].map((t) => `SHOW CREATE TRIGGER ${id(schema)}.${id(t)}`),
     ...[...now.routines.values()].map((r, i) => `SHOW CREATE ${r.type} ${id(schema)}.${id([...now.routines.keys()][i]!.slice(r.type.length + 1))}`),
+    ...[...now.events.keys()].map((e) => `SHOW CREATE EVENT ${id(schema)}.${id(e)}`),
   ];
   const [columnRows = []] = await sets(
     connection,
@@ -101,7 +105,8 @@ async function describeSchema(connection: Connection, schema: string): Promise<M
     const type = r.type as 'PROCEDURE' | 'FUNCTION';
     return { name: key.slice(type.length + 1), type, signature: r.signature, create: text(i++, type === 'PROCEDURE' ? 'Create Procedure' : 'Create Function') };
   });
-  return { source: schema, tables, views: dependencyOrder(views, schema), triggers, routines };
+  const events: SchemaObject[] = [...now.events].map(([name, signature]) => ({ name, signature, create: text(i++, 'Create Event') }));
+  return { source: schema, tables, views: dependencyOrder(views, schema), triggers, routines, events };
 }
 
 /** Views that read other views are created after them. */
@@ -125,8 +130,9 @@ interface SyncResult {
 /**
  * Makes `target` equal to the state `manifest` describes, copying rows from `dataFrom` (a database
  * holding exactly that state). Creates `target` if needed. Three round trips when nothing changed.
+ * `events: false` for the template: a seeded event would fire there and change the rows resets copy.
  */
-async function syncSchema(connection: Connection, manifest: Manifest, dataFrom: string, target: string): Promise<SyncResult> {
+async function syncSchema(connection: Connection, manifest: Manifest, dataFrom: string, target: string, { events = true } = {}): Promise<SyncResult> {
   await connection.query(`CREATE DATABASE IF NOT EXISTS ${id(target)}`);
   const now = await current(connection, target);
   const drop: string[] = [];
@@ -146,6 +152,15 @@ async function syncSchema(connection: Connection, manifest: Manifest, dataFrom: 
       drop.push(`DROP ${r.type} IF EXISTS ${id(name)}`);
       dropped.push(name);
       now.routines.delete(key);
+    }
+  }
+  // A test's event fired on into the next tests (MySQL runs the event scheduler by default).
+  const seededEvents = events ? manifest.events : [];
+  for (const [name, signature] of seededEvents ? now.events : []) {
+    if (seededEvents!.find((e) => e.name === name)?.signature !== signature) {
+      drop.push(`DROP EVENT IF EXISTS ${id(name)}`);
+      dropped.push(name);
+      now.events.delete(name);
     }
   }
   const same: TableObject[] = [];
@@ -189,6 +204,7 @@ async function syncSchema(connection: Connection, manifest: Manifest, dataFrom: 
   for (const t of manifest.triggers) if (!now.triggers.has(t.name)) build.push(t.create);
   const retarget = (text: string) => text.split(`${id(manifest.source)}.`).join(`${id(target)}.`);
   for (const v of manifest.views) if (!now.views.has(v.name)) build.push(retarget(v.create));
+  for (const e of seededEvents ?? []) if (!now.events.has(e.name)) build.push(e.create);
 
   if (drop.length + build.length > 0) {
     // Each `;` on a line of its own: a trigger's or routine's text as the mysql client sent it may end in a

@@ -69,4 +69,6 @@ export interface Manifest {
   views: SchemaObject[];
   triggers: (SchemaObject & { table: string })[];
   routines: (SchemaObject & { type: 'PROCEDURE' | 'FUNCTION' })[];
+  /** Scheduled events; absent in a manifest an older sandpit kept in a warm server (then events are left as they are). */
+  events?: SchemaObject[];
 }

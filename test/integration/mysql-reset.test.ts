@@ -10,7 +10,8 @@ import { WorkerCopies } from '../../dist/lib/runner/copies.js';
 const SEED = `CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR(20));
 INSERT INTO customers VALUES (1, 'ada'), (2, 'bob');
 CREATE TABLE orders (id INT AUTO_INCREMENT PRIMARY KEY, customer INT, FOREIGN KEY (customer) REFERENCES customers (id));
-CREATE TRIGGER named BEFORE INSERT ON customers FOR EACH ROW SET NEW.name = LOWER(NEW.name); -- the server keeps this comment in the trigger's text`;
+CREATE TRIGGER named BEFORE INSERT ON customers FOR EACH ROW SET NEW.name = LOWER(NEW.name); -- the server keeps this comment in the trigger's text
+CREATE EVENT tidy ON SCHEDULE EVERY 1 DAY STARTS CURRENT_TIMESTAMP + INTERVAL 1 DAY DO DELETE FROM orders WHERE id < 0;`;
 
 let db: Awaited<ReturnType<typeof start<{ preset: 'mysql' }>>>;
 let target: MysqlIsolation;
@@ -118,3 +119,23 @@ test('resets of one copy asked at once run one after the other: both succeed (th
     expect(await names(4)).toEqual(['ada', 'bob']);
   }
 }, 60_000);
+
+test("reset() drops an event a test made (it fired on into the next tests) and puts a seeded one back as it was; the template has none", async () => {
+  await isolation.prepareWorker(target, 6);
+  const root = await createConnection({ host: db.host, port: db.port, user: 'root', password: db.rootPassword });
+  opened.push(root);
+  const events = async (schema: string) => {
+    const [rows] = await root.query('SELECT EVENT_NAME n, STATUS s FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ? ORDER BY 1', [schema]);
+    return (rows as { n: string; s: string }[]).map((r) => `${r.n} ${r.s}`);
+  };
+  // Copied into the worker's database; never into the template, where it would change the rows resets copy.
+  expect(await events('shop_w6')).toEqual(['tidy ENABLED']);
+  expect(await events('shop_seed')).toEqual([]);
+  const connection = await worker(6);
+  await connection.query('CREATE EVENT mine ON SCHEDULE EVERY 1 SECOND DO INSERT INTO orders (customer) VALUES (1)');
+  await connection.end();
+  // As root: the seeded event's definer is root, whose objects the app user may not change (SYSTEM_USER).
+  await root.query('ALTER EVENT shop_w6.tidy DISABLE');
+  await isolation.resetWorker(target, 6);
+  expect(await events('shop_w6')).toEqual(['tidy ENABLED']);
+}, 30_000);
