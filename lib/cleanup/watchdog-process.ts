@@ -62,7 +62,7 @@ lines.on('close', () => {
   Promise.allSettled(removing)
     .then(async () => {
       if (done) return;
-      await leftovers().catch(() => {});
+      await untilReached(leftovers);
       if (detachedStarts) {
         await new Promise((resolve) => setTimeout(resolve, CREATE_IN_FLIGHT_MS));
         await leftovers().catch(() => {});
@@ -74,6 +74,23 @@ lines.on('close', () => {
       process.exit(0);
     });
 });
+
+/**
+ * An engine that does not answer when the owner ends (a remote one's network down for a while, the owner given
+ * up on it) is asked again, for a while: one try left the containers running there for good.
+ */
+async function untilReached(work: () => Promise<void>): Promise<void> {
+  for (const until = Date.now() + UNREACHED_MS; ; ) {
+    try {
+      return await work();
+    } catch {
+      if (Date.now() > until) return;
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  }
+}
+
+const UNREACHED_MS = 10 * 60_000;
 
 /** Longer than a create the engine has begun takes (~0.1 s here; a loaded or remote engine, more). */
 const CREATE_IN_FLIGHT_MS = 3000;

@@ -152,6 +152,50 @@ suite('a remote engine (tcp://, another machine\'s disk)', () => {
     expect(await eventually(async () => (await containersWith(`sandpit.session=${session}`)).length === 0, 20_000)).toBe(true);
   });
 
+  test('a foreground up whose engine stops answering for a while says so and waits, not "removed"; Ctrl-C then removes it', async () => {
+    const name = `blip${process.pid}`;
+    const up = track(execa('node', [cli, 'up', 'redis', '--name', name], { reject: false, all: true, env: { DOCKER_HOST: uri, NO_COLOR: '1' } }));
+    let said = '';
+    up.all!.on('data', (chunk: Buffer) => (said += chunk.toString()));
+    expect(await eventually(async () => said.includes('Ctrl-C'), 60_000)).toBe(true);
+    // The engine's network drops (remote-engine.sh's namespace): its wait broke off after ~12 s, and up said the
+    // service was removed, could not remove it, and exited, leaving it running there.
+    const block = (op: '-I' | '-D') => execa('ip', ['netns', 'exec', 'sandpit-remote-test', 'iptables', op, 'INPUT', '-p', 'tcp', '--dport', '2375', '-j', 'DROP']);
+    await block('-I');
+    try {
+      expect(await eventually(async () => said.includes(`sandpit: lost contact with the engine at ${uri}`), 90_000, 500)).toBe(true);
+    } finally {
+      await block('-D');
+    }
+    expect(await eventually(async () => said.includes(`sandpit: the engine at ${uri} answers again`), 30_000)).toBe(true);
+    expect(said).not.toContain('is gone');
+    expect(up.exitCode).toBeNull();
+    expect(await containersWith(`sandpit.name=${name}`)).toHaveLength(1);
+    up.kill('SIGINT');
+    await up;
+    expect(await eventually(async () => (await containersWith(`sandpit.name=${name}`)).length === 0, 20_000)).toBe(true);
+  }, 240_000);
+
+  test("SIGKILL of the owner while the engine refuses connections: its watchdog removes everything once it answers again", async () => {
+    const child = track(execa('node', [hold, 'wait', 'redis'], { reject: false, env: { DOCKER_HOST: uri } }));
+    const line = await new Promise<string>((resolve, reject) => {
+      child.stdout!.on('data', (chunk: Buffer) => resolve(chunk.toString()));
+      child.once('exit', () => reject(new Error('fixture ended early')));
+    });
+    const { session } = JSON.parse(line) as { session: string };
+    // Refused at once (not dropped, where a connect would just wait for the way back): the watchdog's one try failed.
+    const refuse = (op: '-I' | '-D') => execa('ip', ['netns', 'exec', 'sandpit-remote-test', 'iptables', op, 'INPUT', '-p', 'tcp', '--dport', '2375', '-j', 'REJECT', '--reject-with', 'tcp-reset']);
+    await refuse('-I');
+    try {
+      child.kill('SIGKILL');
+      await child;
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+    } finally {
+      await refuse('-D');
+    }
+    expect(await eventually(async () => (await containersWith(`sandpit.session=${session}`)).length === 0, 20_000)).toBe(true);
+  }, 120_000);
+
   test('sandpit shell: the mount of this folder is refused with the flag to use instead; --no-mount works', async () => {
     const folder = mkdtempSync(path.join(os.tmpdir(), 'sandpit-remote-shell-'));
     try {
