@@ -41,7 +41,7 @@ export const shell: CommandModule<object, Args> = {
       // The library's advice (copy files with exec()) is an API's; from the command line it is a flag.
       const { isSandpitError } = await import('../../lib/errors.js');
       if (isSandpitError(error) && error.option === 'mount' && args.mount === undefined) {
-        error.message = `${error.message.replace(/ Run the tests where the engine runs, or copy files in and out with exec\(\)\.$/, '')} Start the shell with --no-mount (nothing of this folder inside), or run sandpit where the engine runs.`;
+        error.message = `${error.message.replace(/ Run the tests where the engine runs, or copy files in and out through the container \(.*\)\.$/, '')} Start the shell with --no-mount (nothing of this folder inside), or run sandpit where the engine runs.`;
       }
       throw error;
     });

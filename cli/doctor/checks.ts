@@ -55,7 +55,7 @@ function unreachable(probes: Probe[], error: Error): Check {
   const wanted = process.env.DOCKER_HOST;
   const hint =
     wanted && answering
-      ? `DOCKER_HOST=${wanted} does not answer, but ${answering.uri} does: \`unset DOCKER_HOST\`, or point it there.`
+      ? `DOCKER_HOST=${wanted} does not answer. If it names the engine meant (CI's docker:dind, a build box), start it or wait for it: a service container may still be booting; if not, ${answering.uri} answers: \`unset DOCKER_HOST\` to use it.`
       : wanted
         ? `DOCKER_HOST=${wanted} does not answer: start that engine, or unset DOCKER_HOST to use the default socket.`
         : 'Start Docker (Docker Desktop, `sudo systemctl start docker`, `colima start`…); on bare Debian/Ubuntu as root: `bash scripts/docker-engine.sh` from the sandpit repo. If it runs elsewhere, set DOCKER_HOST.';

@@ -1,6 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
+import path from 'node:path';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { SandpitError, describe } from '../errors.js';
 import { applySelection, type Selection } from '../engine/select.js';
@@ -101,6 +102,8 @@ async function diagnosed(uri: string | undefined, cause: unknown): Promise<unkno
   if (!uri) return generic ? undefined : cause;
   if (!uri.startsWith('tcp://') && !uri.startsWith('unix://')) return cause;
   if (missingSocket(uri)) return generic ? new Error(`no socket file at ${uri.slice('unix://'.length)}`) : cause;
+  const certs = missingCerts(uri);
+  if (certs) return new Error(certs, kept);
   const host = uri.startsWith('tcp://') ? new URL(uri).hostname : undefined;
   if (host && !isIP(host.replace(/^\[|\]$/g, ''))) {
     const missing = await lookup(host).then(
@@ -147,6 +150,18 @@ export function unreachable(cause: unknown): SandpitError {
 export function unreachableReason(cause: unknown): string {
   const chosen = engineSelection();
   return chosen && missingSocket(chosen.uri) ? 'no socket file there' : reason(cause);
+}
+
+/**
+ * TLS on (DOCKER_TLS_VERIFY) without the client's files where DOCKER_CERT_PATH says (GitLab's docker:dind with
+ * /certs/client not shared with the job): it read "nothing answers there", the Docker CLI names the file.
+ */
+function missingCerts(uri: string): string | undefined {
+  if (!uri.startsWith('tcp://') || process.env.DOCKER_TLS_VERIFY !== '1' || !process.env.DOCKER_CERT_PATH) return undefined;
+  const folder = process.env.DOCKER_CERT_PATH;
+  const missing = ['ca.pem', 'cert.pem', 'key.pem'].filter((file) => !existsSync(path.join(folder, file)));
+  if (missing.length === 0) return undefined;
+  return `TLS is on (DOCKER_TLS_VERIFY) but ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not in ${folder} (DOCKER_CERT_PATH): put the engine's client certificates there (GitLab's docker:dind writes them to /certs/client: share that volume with the job), or turn TLS off`;
 }
 
 /** A unix socket path that does not exist says more than any time-out. */

@@ -41,9 +41,9 @@ export async function placeFiles(engine: EngineCalls, image: string, service: st
       'INVALID_OPTION',
       own
         ? `${service}: mount ${writable.source} is under none of this container's writable bind mounts, and the engine (${engine.address.uri}) sees nothing else of it. ` +
-            'Use a folder under one (a devcontainer\'s workspace), or copy files in and out with exec().'
+            'Use a folder under one (a devcontainer\'s workspace), or copy files in and out through the container (exec() in code, `sandpit exec -i` from a shell).'
         : `${service}: mount ${writable.source} needs an engine that sees this machine's files, and ${engine.address.uri} does not (it runs elsewhere). ` +
-            'Run the tests where the engine runs, or copy files in and out with exec().',
+            'Run the tests where the engine runs, or copy files in and out through the container (exec() in code, `sandpit exec -i` from a shell).',
       { service, stage: 'create', option: 'mount' },
     );
   }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { docker } from '../docker/client.js';
+import { docker, engineSelection, isLocalEngine } from '../docker/client.js';
 import { SandpitError, describe } from '../errors.js';
 import type { OfflineImage } from '../preset.js';
 import { ensureBaseImage } from './base.js';
@@ -24,7 +24,8 @@ export function buildOffline(name: string, image: OfflineImage, onProgress: (lin
 
 async function dockerBuild(name: string, tag: string, image: OfflineImage, base: string, onProgress: (line: string) => void): Promise<string> {
   onProgress(`building ${tag} from Debian packages`);
-  const dockerode = (await docker()).container.dockerode;
+  const client = await docker();
+  const dockerode = client.container.dockerode;
   const stream = await dockerode.buildImage(await context(image, base), {
     t: tag,
     labels: { 'sandpit.image': name },
@@ -49,9 +50,15 @@ async function dockerBuild(name: string, tag: string, image: OfflineImage, base:
     const at = step ? ` at "${step}"` : '';
     // The engine's words repeat the step's whole command (a kilobyte for httpd's), which the step names already.
     const said = failure?.replace(/^The command '[\s\S]*' returned /, 'its command returned ');
+    // A remote engine (CI's docker:dind) builds there, and its containers may not reach the mirror this machine
+    // reaches: the way out is the image an engine that has it saves (README: CI and remote engines).
+    const chosen = isLocalEngine(client) ? undefined : engineSelection();
+    const remote = chosen
+      ? ` The engine at ${chosen.uri} is not this machine's, and builds there: if its containers cannot reach the mirror, copy the image from an engine that has it (\`docker save ${tag} | docker -H ${chosen.uri} load\`).`
+      : '';
     throw new SandpitError(
       'IMAGE_UNAVAILABLE',
-      `Building the offline ${name} image failed${at}: ${said ?? 'no image was produced'}. Is the Debian mirror reachable from containers?`,
+      `Building the offline ${name} image failed${at}: ${said ?? 'no image was produced'}. Is the Debian mirror reachable from containers?${remote}`,
       { stage: 'build', logs: output.trim().split('\n').slice(-20).join('\n') },
     );
   }

@@ -59,7 +59,8 @@ export async function resolveImage(
   }
   onProgress({
     stage: 'build',
-    message: `${spec.name}: ${wanted} is not available (${failure}); using ${offline} built from Debian packages`,
+    // Not prefixed with the preset: the start's lines name the service ("sandpit: redis: redis: redis:8.0 is not…").
+    message: `${wanted} is not available (${failure}); using ${offline} built from Debian packages`,
     notice: true,
   });
   const built = await buildOffline(spec.name, spec.offline, (message) => onProgress({ stage: 'build', message }));

@@ -177,6 +177,16 @@ describe('bad input: one line, the right exit code, nothing left behind', () => 
     expect(result.stderr).not.toMatch(/runtime strategy/i);
   });
 
+  test('TLS on without the client certificates (dind with /certs/client not shared): the missing files are named', async () => {
+    const certs = tempFolder('no-certs');
+    writeFileSync(path.join(certs, 'ca.pem'), '');
+    const result = await sandpit(['ls'], { env: { DOCKER_HOST: 'tcp://127.0.0.1:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs } });
+    expectExit(result, 1);
+    expect(result.stderr).toContain(
+      `The Docker engine at tcp://127.0.0.1:2376 (DOCKER_HOST) is not reachable: TLS is on (DOCKER_TLS_VERIFY) but cert.pem, key.pem are not in ${certs} (DOCKER_CERT_PATH): put the engine's client certificates there`,
+    );
+  });
+
   test('a web server where DOCKER_HOST points: said as such (it read "nothing answers there")', async () => {
     const server = http.createServer((_, response) => response.writeHead(404).end());
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

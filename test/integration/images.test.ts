@@ -210,7 +210,7 @@ describe('resolveImage', () => {
     const notices: string[] = [];
     const resolved = await resolveImage({ name: 'probe', image: ABSENT, offline }, undefined, (e) => e.notice && notices.push(e.message));
     expect(resolved).toEqual({ image: offlineTag('probe', offline), source: 'offline-built' });
-    expect(notices).toEqual([expect.stringMatching(new RegExp(`^probe: ${ABSENT} is not available \\(.+\\); using ${resolved.image} built from Debian packages$`))]);
+    expect(notices).toEqual([expect.stringMatching(new RegExp(`^${ABSENT} is not available \\(.+\\); using ${resolved.image} built from Debian packages$`))]);
   }, 60_000);
 
   test('uses an override that is here', async () => {
