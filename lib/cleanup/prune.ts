@@ -68,7 +68,11 @@ export async function pruneListed({ reused = false, olderThanMs = 0, dryRun = fa
   if (reused) {
     sweepOrphanNotes(warm.filter((c) => !idle.includes(c.Id)));
     await sweepExecFolders().catch(() => {});
-    sweepVisibilityFolders();
+    try {
+      sweepVisibilityFolders();
+    } catch {
+      // The temp dir unreadable: nothing of ours to sweep there.
+    }
   }
   // Only what is gone: a removal the engine refused is not said done.
   return [...deadListed.filter((_, i) => removals[i]!.status === 'fulfilled'), ...listed(warm.filter((c) => idle.includes(c.Id)), idleWhy)];

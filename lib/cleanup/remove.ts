@@ -1,11 +1,12 @@
 import { engineCalls } from '../docker/calls.js';
 import { LABEL } from './labels.js';
 
-/** Force-removes containers (and their anonymous volumes) matching a label filter. */
+/** Force-removes containers (and their anonymous volumes) matching a label filter; returns those gone now. */
 export async function removeByLabel(...filters: string[]): Promise<string[]> {
   const found = await (await engineCalls()).list({ label: [LABEL.managed, ...filters] });
-  await Promise.allSettled(found.map((c) => removeContainer(c.Id)));
-  return found.map((c) => c.Id);
+  const removals = await Promise.allSettled(found.map((c) => removeContainer(c.Id)));
+  // A removal the engine refused is not said done ("removed 2 containers" when one was still there).
+  return found.filter((_, i) => removals[i]!.status === 'fulfilled').map((c) => c.Id);
 }
 
 export async function removeContainer(id: string): Promise<void> {

@@ -1,33 +1,18 @@
-import { accessSync, constants, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { alive } from './alive.js';
-import os from 'node:os';
 import path from 'node:path';
 import type { ContainerInfo } from 'dockerode';
 import { LABEL } from './labels.js';
+import { CLAIMS_DIR } from './machine-dir.js';
 import { removeContainer } from './remove.js';
+
+export { CLAIMS_DIR };
 
 // Warm-reuse locks live here (not in lib/reuse) because removal needs them too: a container a run
 // holds is never removed under it, by the reaper or by `sandpit prune`.
 
 /** Held by a run for as long as it uses the container; proper-lockfile refreshes it every few seconds. */
 export const CLAIM_STALE_MS = 10_000;
-
-/**
- * Where the locks and notes of warm containers live: the machine's temp folder, not this process's (TMPDIR).
- * The containers are the engine's, seen by every process on the machine, so their locks must be too: a run, a
- * reaper or a prune under another TMPDIR (a test harness's private one, a CI job's, Bazel's) looked for a claim
- * in its own folder, found none, and took over or removed a container another run held. os.tmpdir() where
- * there is no /tmp to write to (Windows, a read-only root with TMPDIR on a writable mount).
- */
-export const CLAIMS_DIR: string = (() => {
-  if (process.platform === 'win32') return os.tmpdir();
-  try {
-    accessSync('/tmp', constants.W_OK);
-    return '/tmp';
-  } catch {
-    return os.tmpdir();
-  }
-})();
 
 const PREFIX = 'sandpit-reuse-';
 const claimFile = (token: string) => path.join(CLAIMS_DIR, `${PREFIX}${token.replace(/[^\w-]/g, '_')}`);
@@ -66,7 +51,9 @@ export async function claim(token: string): Promise<(() => Promise<void>) | unde
   try {
     return await lockfile.lock(claimFile(token), options);
   } catch (error) {
-    if ((error as { code?: string }).code === 'ELOCKED') return undefined;
+    const code = (error as { code?: string }).code;
+    // EPERM: another user's stale lock in the shared /tmp (sticky), which only that user may remove: not ours to take.
+    if (code === 'ELOCKED' || code === 'EPERM') return undefined;
     throw error;
   }
 }

@@ -54,7 +54,7 @@ async function dockerBuild(name: string, tag: string, image: OfflineImage, base:
     // reaches: the way out is the image an engine that has it saves (README: CI and remote engines).
     const chosen = isLocalEngine(client) ? undefined : engineSelection();
     const remote = chosen
-      ? ` The engine at ${chosen.uri} is not this machine's, and builds there: if its containers cannot reach the mirror, copy the image from an engine that has it (\`docker save ${tag} | docker -H ${chosen.uri} load\`).`
+      ? ` The engine at ${chosen.uri} is not this machine's, and builds there: if its containers cannot reach the mirror, copy the image from an engine that has it (this machine's: \`DOCKER_HOST= docker save ${tag} | docker -H ${chosen.uri} load\`).`
       : '';
     throw new SandpitError(
       'IMAGE_UNAVAILABLE',

@@ -1,5 +1,5 @@
-import os from 'node:os';
 import path from 'node:path';
+import { CLAIMS_DIR } from '../cleanup/machine-dir.js';
 import { present } from './present.js';
 
 const building = new Map<string, Promise<string>>();
@@ -29,7 +29,8 @@ export function buildOnce(tag: string, onProgress: (line: string) => void, build
  */
 async function withBuildLock<T>(tag: string, onWait: () => void, build: () => Promise<T>): Promise<T> {
   const { default: lockfile } = await import('proper-lockfile');
-  const file = path.join(os.tmpdir(), `sandpit-build-${tag.replace(/[^\w.-]+/g, '_')}`);
+  // Machine-wide, whatever a process's TMPDIR: two runs with different ones each built the image.
+  const file = path.join(CLAIMS_DIR, `sandpit-build-${tag.replace(/[^\w.-]+/g, '_')}`);
   // realpath: false locks by name alone (a `.lock` directory), so no file is left in the temp dir.
   // A lock lost mid-build (the machine slept) only risks a second build: not worth proper-lockfile's
   // default of throwing from a timer, which would crash the user's process.

@@ -204,7 +204,8 @@ async function syncSchema(connection: Connection, manifest: Manifest, dataFrom: 
   for (const t of manifest.triggers) if (!now.triggers.has(t.name)) build.push(t.create);
   const retarget = (text: string) => text.split(`${id(manifest.source)}.`).join(`${id(target)}.`);
   for (const v of manifest.views) if (!now.views.has(v.name)) build.push(retarget(v.create));
-  for (const e of seededEvents ?? []) if (!now.events.has(e.name)) build.push(e.create);
+  // As views: an event whose body names the seeded database would work on it from every worker's copy.
+  for (const e of seededEvents ?? []) if (!now.events.has(e.name)) build.push(retarget(e.create));
 
   if (drop.length + build.length > 0) {
     // Each `;` on a line of its own: a trigger's or routine's text as the mysql client sent it may end in a

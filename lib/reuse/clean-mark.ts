@@ -39,7 +39,12 @@ export async function stillClean(id: string, startedAt: string | undefined, newC
   } catch {
     return undefined; // none: never reset by a resetter, or already used
   } finally {
-    rmSync(markFile(id, 'clean'), { force: true });
+    // Another user's mark in the shared /tmp cannot be removed by this one: then it is not used either.
+    try {
+      rmSync(markFile(id, 'clean'), { force: true });
+    } catch {
+      return undefined;
+    }
   }
   if (startedAt === undefined || mark.startedAt !== startedAt || typeof mark.nextConnection !== 'number') return undefined;
   const clean = (await newConnectionId().catch(() => undefined)) === mark.nextConnection;

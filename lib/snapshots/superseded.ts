@@ -12,13 +12,14 @@ const UNUSED_MS = 10 * 60_000;
  * mysql's ~90 MB), and nothing used them again: an afternoon of edits piled up gigabytes until `images prune`,
  * which by default waits 30 days. Never forced: the engine keeps an image a container uses.
  */
-export async function removeSuperseded(origin: string, { now = Date.now() } = {}): Promise<SnapshotInfo[]> {
+export async function removeSuperseded(origin: string, taken: string, { now = Date.now() } = {}): Promise<SnapshotInfo[]> {
   if (origin === '') return [];
   const lastUse = (s: SnapshotInfo) => s.usedMs ?? s.createdMs;
   const mine = (await listSnapshots()).filter((s) => s.origin === origin).sort((a, b) => lastUse(b) - lastUse(a));
   const removed: SnapshotInfo[] = [];
   for (const snapshot of mine.slice(KEPT_PER_ORIGIN)) {
-    if (now - lastUse(snapshot) < UNUSED_MS) continue;
+    // Never the one just taken, whatever the engine's clock says of its creation.
+    if (snapshot.tag === taken || now - lastUse(snapshot) < UNUSED_MS) continue;
     if (await removeSnapshot(snapshot.tag)) removed.push(snapshot);
   }
   return removed;

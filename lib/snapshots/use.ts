@@ -102,7 +102,7 @@ async function take(request: SnapshotRequest, tag: string, base: ImageInspectInf
     });
   });
   // A new seed's snapshot: the ones of earlier seeds of this service go, past the last few (superseded.ts).
-  const removed = await removeSuperseded(origin).catch(() => []);
+  const removed = await removeSuperseded(origin, tag).catch(() => []);
   if (removed.length > 0) {
     request.say(`removed ${removed.length} older snapshot${removed.length === 1 ? '' : 's'} of ${origin} (earlier seeds, unused; the ${KEPT_PER_ORIGIN} latest are kept)`);
   }

@@ -25,7 +25,7 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
   try {
     return await start();
   } catch (error) {
-    if (project.vitest.config.watch) return startOnRerun(project, error, await RunnerSession.configFiles(project.config.root), start);
+    if (project.vitest.config.watch) return startOnRerun(project, error, () => RunnerSession.configFiles(project.config.root), start);
     // Vitest prints the stack: for our own errors the message and its code are the whole story.
     if (isSandpitError(error)) error.stack = `${error.name} [${error.code}]: ${error.message}`;
     throw error;

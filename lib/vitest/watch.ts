@@ -18,17 +18,27 @@ export function rerunOn(project: TestProject, files: string[], watched: Set<stri
  * tests run without services (service() says why), and the start is tried again before each rerun (a save of
  * the config or a seed file, or `r`) until one succeeds. Returns the global setup's teardown, for that start.
  */
-export function startOnRerun(project: TestProject, error: unknown, files: string[], start: () => Promise<() => Promise<void>>): () => Promise<void> {
-  process.stderr.write(`sandpit: ${describe(error)}\nsandpit: this run has no services; fix it and save (or press r) to try again.\n`);
-  rerunOn(project, files, new Set());
+export function startOnRerun(project: TestProject, error: unknown, files: () => Promise<string[]>, start: () => Promise<() => Promise<void>>): () => Promise<void> {
+  const watched = new Set<string>();
+  // Looked for again after each failure: a config fixed since names seed files the first look could not read.
+  const failed = async (why: unknown) => {
+    process.stderr.write(`sandpit: ${describe(why)}\nsandpit: this run has no services; fix it and save (or press r) to try again.\n`);
+    rerunOn(project, await files().catch(() => []), watched);
+  };
   let teardown: (() => Promise<void>) | undefined;
+  let starting: Promise<void> | undefined;
   project.onTestsRerun(async () => {
-    if (teardown) return;
-    try {
-      teardown = await start();
-    } catch (again) {
-      process.stderr.write(`sandpit: ${describe(again)}\nsandpit: this run has no services; fix it and save (or press r) to try again.\n`);
-    }
+    // A second save while a start is under way (a mysql seed takes seconds) waits for it: no second session.
+    starting ??= (async () => {
+      if (teardown) return;
+      try {
+        teardown = await start();
+      } catch (again) {
+        await failed(again);
+      }
+    })().finally(() => (starting = undefined));
+    await starting;
   });
+  void failed(error);
   return async () => teardown?.();
 }

@@ -11,7 +11,7 @@ const SEED = `CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR(20));
 INSERT INTO customers VALUES (1, 'ada'), (2, 'bob');
 CREATE TABLE orders (id INT AUTO_INCREMENT PRIMARY KEY, customer INT, FOREIGN KEY (customer) REFERENCES customers (id));
 CREATE TRIGGER named BEFORE INSERT ON customers FOR EACH ROW SET NEW.name = LOWER(NEW.name); -- the server keeps this comment in the trigger's text
-CREATE EVENT tidy ON SCHEDULE EVERY 1 DAY STARTS CURRENT_TIMESTAMP + INTERVAL 1 DAY DO DELETE FROM orders WHERE id < 0;`;
+CREATE EVENT tidy ON SCHEDULE EVERY 1 DAY STARTS CURRENT_TIMESTAMP + INTERVAL 1 DAY DO DELETE FROM \`shop\`.orders WHERE id < 0;`;
 
 let db: Awaited<ReturnType<typeof start<{ preset: 'mysql' }>>>;
 let target: MysqlIsolation;
@@ -128,8 +128,11 @@ test("reset() drops an event a test made (it fired on into the next tests) and p
     const [rows] = await root.query('SELECT EVENT_NAME n, STATUS s FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ? ORDER BY 1', [schema]);
     return (rows as { n: string; s: string }[]).map((r) => `${r.n} ${r.s}`);
   };
-  // Copied into the worker's database; never into the template, where it would change the rows resets copy.
+  // Copied into the worker's database, working on it (not the seeded one); never into the template, where it
+  // would change the rows resets copy.
   expect(await events('shop_w6')).toEqual(['tidy ENABLED']);
+  const [[body]] = (await root.query("SELECT EVENT_DEFINITION d FROM information_schema.EVENTS WHERE EVENT_SCHEMA = 'shop_w6'")) as unknown as [{ d: string }[]];
+  expect(body!.d).toContain('`shop_w6`.orders');
   expect(await events('shop_seed')).toEqual([]);
   const connection = await worker(6);
   await connection.query('CREATE EVENT mine ON SCHEDULE EVERY 1 SECOND DO INSERT INTO orders (customer) VALUES (1)');
