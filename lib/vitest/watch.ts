@@ -23,7 +23,10 @@ export function startOnRerun(project: TestProject, error: unknown, files: () => 
   // Looked for again after each failure: a config fixed since names seed files the first look could not read.
   const failed = async (why: unknown) => {
     process.stderr.write(`sandpit: ${describe(why)}\nsandpit: this run has no services; fix it and save (or press r) to try again.\n`);
-    rerunOn(project, await files().catch(() => []), watched);
+    // Nothing here may reject into Vitest: a watch that could not be added leaves `r` to try again.
+    await files()
+      .then((found) => rerunOn(project, found, watched))
+      .catch(() => {});
   };
   let teardown: (() => Promise<void>) | undefined;
   let starting: Promise<void> | undefined;
