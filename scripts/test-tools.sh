@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Tools that only some integration suites need: Podman (its Docker-compatible API, with catatonit for
-# ubuntu's init) and an sshd (ssh:// engines). Without them those suites skip and say so, so a
-# developer's `npm test` works without; CI installs them so every engine path is proven there.
+# ubuntu's init), an sshd (ssh:// engines) and openssl (a TLS engine's certificates, as docker:dind makes
+# them). Without them those suites or tests skip and say so, so a developer's `npm test` works without; CI
+# installs them so every engine path is proven there.
 set -euo pipefail
 say() { printf 'test-tools: %s\n' "$*" >&2; }
 
@@ -9,6 +10,7 @@ missing=()
 command -v podman >/dev/null 2>&1 || missing+=(podman)
 command -v catatonit >/dev/null 2>&1 || [ -x /usr/libexec/podman/catatonit ] || missing+=(catatonit)
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then

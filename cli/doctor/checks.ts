@@ -5,7 +5,7 @@ import os from 'node:os';
 import { execa } from 'execa';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { engineCalls } from '../../lib/docker/calls.js';
-import { docker, engineSelection, isLocalEngine, unreachableReason } from '../../lib/docker/client.js';
+import { docker, engineSelection, fixOf, isLocalEngine, unreachableReason } from '../../lib/docker/client.js';
 import { dockerEndpoints } from '../../lib/docker/endpoints.js';
 import { describe } from '../../lib/errors.js';
 import { DEFAULT_SUITE, baseTag } from '../../lib/images/names.js';
@@ -53,8 +53,10 @@ export async function runChecks(): Promise<Check[]> {
 function unreachable(probes: Probe[], error: Error): Check {
   const answering = probes.find((p) => p.answers);
   const wanted = process.env.DOCKER_HOST;
-  const hint =
-    wanted && answering
+  const fix = fixOf(error.cause ?? error);
+  const hint = fix
+    ? `${fix[0]!.toUpperCase()}${fix.slice(1)}.`
+    : wanted && answering
       ? `DOCKER_HOST=${wanted} does not answer. If it names the engine meant (CI's docker:dind, a build box), start it or wait for it: a service container may still be booting; if not, ${answering.uri} answers: \`unset DOCKER_HOST\` to use it.`
       : wanted
         ? `DOCKER_HOST=${wanted} does not answer: start that engine, or unset DOCKER_HOST to use the default socket.`

@@ -112,7 +112,9 @@ async function diagnosed(uri: string | undefined, cause: unknown): Promise<unkno
     );
     if (missing) return missing;
   }
-  const { answers, detail } = await ping(uri, PING_MS);
+  const { answers, detail, fix } = await ping(uri, PING_MS);
+  // The engine's answer says what is wrong (TLS on one side only, a certificate): said, with what to do.
+  if (fix) return Object.assign(new Error(detail, kept), { fix });
   if (detail.startsWith('answered HTTP')) return new Error(`a server ${detail} to /_ping: not a Docker engine (another service on that port?)`, kept);
   return generic && !answers && !detail.startsWith('not probed') ? new Error(`nothing answers there (${detail})`) : cause;
 }
@@ -129,9 +131,10 @@ export function unreachable(cause: unknown): SandpitError {
   const chosen = engineSelection();
   if (chosen) {
     // The user named one engine: that is the one to talk about, not the local sockets.
+    const fix = fixOf(cause);
     return new SandpitError(
       'DOCKER_UNREACHABLE',
-      `The Docker engine at ${chosen.uri} (${chosen.source}) is not reachable: ${unreachableReason(cause)}. Start it or fix ${chosen.source.split(' (')[0]}; try \`sandpit doctor\`.`,
+      `The Docker engine at ${chosen.uri} (${chosen.source}) is not reachable: ${unreachableReason(cause)}. ${fix ? fix[0]!.toUpperCase() + fix.slice(1) : `Start it or fix ${chosen.source.split(' (')[0]}`}; try \`sandpit doctor\`.`,
       { cause, stage: 'create' },
     );
   }
@@ -145,6 +148,12 @@ export function unreachable(cause: unknown): SandpitError {
   );
 }
 
+
+/** What to do, when the engine's own answer said it (lib/docker/ping.ts): TLS on one side only, a certificate. */
+export const fixOf = (cause: unknown): string | undefined => {
+  const fix = cause instanceof Error ? (cause as Error & { fix?: unknown }).fix : undefined;
+  return typeof fix === 'string' ? fix : undefined;
+};
 
 /** Why the engine the user named does not answer, in a few words: a missing socket file, else the cause. */
 export function unreachableReason(cause: unknown): string {

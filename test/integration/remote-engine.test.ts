@@ -276,3 +276,120 @@ suite('a remote engine (tcp://, another machine\'s disk)', () => {
     expect(result.stderr).toContain(`The Docker engine at ${nowhere} (DOCKER_HOST) is not reachable`);
   });
 });
+
+/**
+ * The same engine restarted as docker:dind runs by default (TLS on 2376, client certificates), after the tests above:
+ * through the CLI only (this file's library settled on the plain address). Last in the file: the restart stops
+ * whatever ran there.
+ */
+const openssl = spawnSync('openssl', ['version']).status === 0;
+(missing || !openssl ? describe.skip : describe)('a remote engine over TLS (docker:dind\'s default)', () => {
+  let tlsUri = '';
+  let certs = '';
+  let env: Record<string, string | undefined> = {};
+  const saved = { host: '', verify: process.env.DOCKER_TLS_VERIFY, certs: process.env.DOCKER_CERT_PATH };
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'sandpit-remote-tls-'));
+
+  beforeAll(async () => {
+    [tlsUri = '', certs = ''] = (await execa('bash', [script, 'tls'])).stdout.trim().split(' ');
+    env = { DOCKER_HOST: tlsUri, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs, NO_COLOR: '1' };
+    // This process's docker CLI (containersWith) asks the TLS engine too.
+    saved.host = process.env.DOCKER_HOST ?? '';
+    Object.assign(process.env, { DOCKER_HOST: tlsUri, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs });
+  }, 120_000);
+
+  afterAll(() => {
+    process.env.DOCKER_HOST = saved.host;
+    for (const [key, value] of [['DOCKER_TLS_VERIFY', saved.verify], ['DOCKER_CERT_PATH', saved.certs]] as const) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  test('with the client certificates: up -d, exec, a copied site, doctor, down; a killed foreground up leaves nothing', async () => {
+    const site = mkdtempSync(path.join(scratch, 'site-'));
+    chmodSync(site, 0o755);
+    writeFileSync(path.join(site, 'hello.txt'), 'over TLS\n');
+    const name = `tlsweb${process.pid}`;
+    const up = await execa('node', [cli, 'up', 'httpd', '--detach', '--json', '--name', name, '--root', site], { reject: false, env });
+    expect({ exitCode: up.exitCode, stderr: up.stderr }).toEqual({ exitCode: 0, stderr: expect.any(String) });
+    const [service] = JSON.parse(up.stdout) as { url: string }[];
+    expect(await (await fetch(new URL('hello.txt', service!.url))).text()).toBe('over TLS\n');
+    expect(await execa('node', [cli, 'exec', name, '--', 'cat', '/usr/local/apache2/htdocs/hello.txt'], { reject: false, env })).toMatchObject({ exitCode: 0, stdout: 'over TLS' });
+    const doctor = await execa('node', [cli, 'doctor'], { reject: false, env });
+    expect(doctor.stdout).toContain(`engine reachable at ${tlsUri} (remote, DOCKER_HOST)`);
+    expect(doctor.stdout).toContain(`✓ ${tlsUri}  DOCKER_HOST: answers (TLS)`);
+    expect(await execa('node', [cli, 'down', name], { reject: false, env })).toMatchObject({ exitCode: 0 });
+    expect(await containersWith(`sandpit.name=${name}`)).toEqual([]);
+
+    // The watchdog reaches the engine with the same certificates (it inherits the choice).
+    const killed = `tlskilled${process.pid}`;
+    const foreground = track(execa('node', [cli, 'up', 'redis', '--name', killed], { reject: false, all: true, env }));
+    let said = '';
+    foreground.all!.on('data', (chunk: Buffer) => (said += chunk.toString()));
+    expect(await eventually(async () => said.includes('Ctrl-C'), 60_000)).toBe(true);
+    foreground.kill('SIGKILL');
+    await foreground;
+    expect(await eventually(async () => (await containersWith(`sandpit.name=${killed}`)).length === 0, 20_000)).toBe(true);
+  }, 120_000);
+
+  test('each way TLS can be wrong is said with what to fix, not "nothing answers there" or "not a Docker engine"', async () => {
+    const ip = new URL(tlsUri).hostname;
+    const said = async (extra: Record<string, string | undefined>) => {
+      const result = await execa('node', [cli, 'ls'], { reject: false, env: { ...env, ...extra } });
+      expect(result.exitCode).toBe(1);
+      return result.stderr.split('\n')[0];
+    };
+    // Certificates as a mistake makes them: another CA's (a dind restarted without its kept /certs), a client
+    // certificate the engine's CA never signed.
+    const folder = (name: string) => mkdtempSync(path.join(scratch, `${name}-`));
+    const ssl = (dir: string, ...args: string[]) => execa('openssl', args, { cwd: dir });
+    const otherCa = folder('other-ca');
+    await ssl(otherCa, 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=other', '-keyout', 'ca-key.pem', '-out', 'ca.pem');
+    const wrongCa = folder('wrong-ca');
+    for (const file of ['cert.pem', 'key.pem']) writeFileSync(path.join(wrongCa, file), readFileSync(path.join(certs, file)));
+    writeFileSync(path.join(wrongCa, 'ca.pem'), readFileSync(path.join(otherCa, 'ca.pem')));
+    const strangerClient = folder('stranger');
+    writeFileSync(path.join(strangerClient, 'ca.pem'), readFileSync(path.join(certs, 'ca.pem')));
+    writeFileSync(path.join(strangerClient, 'client.ext'), 'extendedKeyUsage=clientAuth\n');
+    await ssl(strangerClient, 'req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=stranger', '-keyout', 'key.pem', '-out', 'client.csr');
+    await ssl(strangerClient, 'x509', '-req', '-in', 'client.csr', '-CA', path.join(otherCa, 'ca.pem'), '-CAkey', path.join(otherCa, 'ca-key.pem'), '-CAcreateserial', '-days', '1', '-extfile', 'client.ext', '-out', 'cert.pem');
+
+    // TLS off here, on there: Go's "HTTP request to an HTTPS server" read "a server answered HTTP 400 to /_ping: not a Docker engine".
+    expect(await said({ DOCKER_TLS_VERIFY: undefined, DOCKER_CERT_PATH: undefined })).toBe(
+      `sandpit: The Docker engine at ${tlsUri} (DOCKER_HOST) is not reachable: speaks TLS (it answered "Client sent an HTTP request to an HTTPS server"). Set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH to the folder of the engine's client ca.pem, cert.pem and key.pem (docker:dind writes them to /certs/client: share that volume with the job); try \`sandpit doctor\`. (DOCKER_UNREACHABLE)`,
+    );
+    // dind's plain port, where only its TLS one listens.
+    expect(await said({ DOCKER_HOST: `tcp://${ip}:2375`, DOCKER_TLS_VERIFY: undefined, DOCKER_CERT_PATH: undefined })).toContain(
+      `is not reachable: ECONNREFUSED; port 2376 listens (TLS, docker:dind's default). Use that port: DOCKER_HOST=tcp://${ip}:2376, and set DOCKER_TLS_VERIFY=1`,
+    );
+    // Each of these read "nothing answers there".
+    expect(await said({ DOCKER_CERT_PATH: wrongCa })).toContain(`is not reachable: its certificate is not signed by the CA in ${wrongCa}/ca.pem (UNABLE_TO_VERIFY_LEAF_SIGNATURE). Put the ca.pem of the engine's own certificates in ${wrongCa}`);
+    expect(await said({ DOCKER_CERT_PATH: strangerClient })).toContain(`is not reachable: it refused this client's certificate, ${strangerClient}/cert.pem (`);
+    // Reached through another address than its certificate names (a forwarder on this machine's loopback).
+    const forwarder = net.createServer((socket) => socket.pipe(net.connect(2376, ip)).pipe(socket).on('error', () => socket.destroy()));
+    forwarder.listen(0, '127.0.0.1');
+    await once(forwarder, 'listening');
+    try {
+      const port = (forwarder.address() as net.AddressInfo).port;
+      expect(await said({ DOCKER_HOST: `tcp://127.0.0.1:${port}` })).toContain(`is not reachable: its certificate is not for 127.0.0.1 (`);
+    } finally {
+      forwarder.close();
+    }
+    // TLS on here, off there (a plain HTTP server stands in for dind with DOCKER_TLS_CERTDIR="").
+    const plain = net.createServer((socket) => socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n'));
+    plain.listen(0, '127.0.0.1');
+    await once(plain, 'listening');
+    try {
+      const port = (plain.address() as net.AddressInfo).port;
+      expect(await said({ DOCKER_HOST: `tcp://127.0.0.1:${port}` })).toContain('is not reachable: it speaks plain HTTP, not TLS. Turn TLS off for it (unset DOCKER_TLS_VERIFY');
+    } finally {
+      plain.close();
+    }
+    const doctor = await execa('node', [cli, 'doctor'], { reject: false, env: { ...env, DOCKER_CERT_PATH: wrongCa } });
+    expect(doctor.exitCode).not.toBe(0);
+    expect(doctor.stdout).toContain(`· ${tlsUri}  DOCKER_HOST: its certificate is not signed by the CA in ${wrongCa}/ca.pem`);
+    expect(doctor.stdout).toContain(`fix: Put the ca.pem of the engine's own certificates in ${wrongCa}`);
+  }, 120_000);
+});
