@@ -9,7 +9,8 @@ const built = (file) => fileURLToPath(new URL(`./dist/lib/jest/${file}`, import.
 export default {
   globalSetup: built('global-setup.js'),
   globalTeardown: built('global-teardown.js'),
-  // Per test file, in the workers: points SANDPIT_* at the worker's own copies and creates them.
-  // Jest puts a project's own setupFilesAfterEnv after these.
+  // Per test file, in the workers: points SANDPIT_* at the worker's own copies (before the project's own
+  // setupFiles, which Jest puts after a preset's: they may copy them to other names), then creates the copies.
+  setupFiles: [built('worker-env.cjs')],
   setupFilesAfterEnv: [built('worker-setup.cjs')],
 };

@@ -1,9 +1,10 @@
-// setupFilesAfterEnv of the preset: runs in each test file's sandbox, in a worker. It points this
-// file's SANDPIT_* variables at the worker's own copies, and before the worker's first test makes
-// sure its mysql database exists and holds the seed (later files of the same worker skip that).
+// setupFilesAfterEnv of the preset: runs in each test file's sandbox, in a worker. Before the worker's first
+// test it makes sure its mysql database exists and holds the seed (later files of the same worker skip that).
+// The file's SANDPIT_* variables name the worker's copies already (worker-env.cts, the preset's setupFiles).
 import os = require('node:os');
 import isolation = require('../isolation/index.cjs');
 import published = require('./published.cjs');
+import workerEnv = require('./worker-env.cjs');
 // Only when a copy is to be asked for: most test files need not load it.
 const testSide = () => require('../runner/test-side.cjs') as typeof import('../runner/test-side.cjs');
 
@@ -17,14 +18,8 @@ const processWide = os as unknown as { [SLOT]?: Set<string> };
 const workerId = published.workerId();
 const map = isolation.readMap();
 if (workerId !== undefined && Object.keys(map).length > 0) {
-  for (const [name, isolated] of Object.entries(map)) {
-    const prefix = published.prefixOf(name);
-    const url = process.env[`${prefix}_URL`] ?? '';
-    const database = process.env[`${prefix}_DATABASE`];
-    const view = isolation.workerView(isolated, { url, ...(database === undefined ? {} : { database }) }, workerId);
-    process.env[`${prefix}_URL`] = view.url;
-    if (view.database !== undefined) process.env[`${prefix}_DATABASE`] = view.database;
-  }
+  // Done already when the preset's setupFiles ran; not when a project lists only this file.
+  workerEnv.pointAtWorkerCopies();
   const done = (processWide[SLOT] ??= new Set());
   const run = `${process.env.SANDPIT_SESSION}:${process.env.SANDPIT_RUN}`;
   // No request for a copy that exists already: the first test file runs with no wait on the main process.

@@ -12,6 +12,7 @@ interface Report {
   session: string;
   database?: string;
   env?: string;
+  oldNames?: string[];
   url?: string;
   count?: number;
   owner?: string;
@@ -48,6 +49,8 @@ describe('a copy of mysql and redis per Jest worker', () => {
     for (const r of collided) {
       expect(r).toMatchObject({ count: 3, owner: r.file, database: `shop_w${r.worker}`, env: `shop_w${r.worker}` });
       expect(r.url).toMatch(new RegExp(`^redis://127\\.0\\.0\\.1:\\d+/${r.worker}$`));
+      // The project's own setupFiles, copying them to its old names, saw the worker's too (they read the shared ones).
+      expect(r.oldNames).toEqual([`shop_w${r.worker}`, r.url]);
     }
     // The point is parallel workers; Jest spread the files over more than one here.
     expect(new Set(collided.map((r) => r.worker)).size).toBeGreaterThan(1);
