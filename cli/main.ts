@@ -5,6 +5,7 @@ import { commands } from './commands/index.js';
 import { arm } from './deadline.js';
 import leven from 'leven';
 import { renamedFlag } from './flags.js';
+import { withCommandSeparator } from './exec-args.js';
 import { version } from './version.js';
 
 // yargs 17's CommonJS build: it loads in ~25 ms here, against ~75 ms for yargs 18, whose string-width 8
@@ -14,7 +15,7 @@ const require = createRequire(import.meta.url);
 const yargs = require('yargs') as typeof import('yargs').default;
 const { hideBin } = require('yargs/helpers') as typeof import('yargs/helpers');
 
-const args = hideBin(process.argv);
+const args = withCommandSeparator(hideBin(process.argv));
 /** Once a command has returned or said its error: what may still be under way gets this long (an unref'd timer). */
 const DONE_GRACE_MS = 1000;
 
@@ -58,7 +59,7 @@ const cli = yargs(args)
     const unknown = listed.filter((u) => !listed.includes(u.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)) || !/[A-Z]/.test(u));
     if (unknown.length > 0) message = `Unknown argument${unknown.length === 1 ? '' : 's'}: ${unknown.join(', ')}`;
     const known = Object.keys((cli as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key).filter((k) => !/[A-Z]/.test(k));
-    const renamed = execWithoutDashes(unknown) ?? [...new Set(unknown.map((u) => renamedFlag(u) ?? closeFlag(u, known)).filter(Boolean))].join(' ');
+    const renamed = [...new Set(unknown.map((u) => renamedFlag(u) ?? closeFlag(u, known)).filter(Boolean))].join(' ');
     // yargs counts a missing <name> ("got 0, need at least 1"); the user needs what to type.
     const which = message.startsWith('Not enough non-option arguments') ? NAME_FIRST[commandOf().trim()] : undefined;
     const said = message.startsWith('Did you mean')
@@ -70,19 +71,6 @@ const cli = yargs(args)
     if (args.length > 0) process.stderr.write(`Run \`sandpit ${commandOf()}--help\` for usage.\n`);
     process.exit(2);
   });
-
-/**
- * `sandpit exec db mysql -N -e '…'`: the command's own flags were taken for sandpit's ("Unknown arguments: N, e").
- * Says the line with `--` in its place, as typed otherwise.
- */
-function execWithoutDashes(unknown: string[]): string | undefined {
-  if (unknown.length === 0 || commandOf().trim() !== 'exec' || args.includes('--')) return undefined;
-  const rest = args.slice(args.indexOf('exec') + 1);
-  const name = rest.findIndex((a) => !a.startsWith('-'));
-  if (name < 0 || name === rest.length - 1) return undefined;
-  const quoted = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
-  return `The command goes after --, with its own options: sandpit exec ${[...rest.slice(0, name + 1), '--', ...rest.slice(name + 1)].map(quoted).join(' ')}`;
-}
 
 /** `--detatch`: "Did you mean --detach?", when one flag of the command is that close. */
 function closeFlag(typed: string, flags: string[]): string | undefined {

@@ -5,6 +5,8 @@ interface Args {
   name: string;
   command?: string[];
   interactive?: boolean;
+  tty?: boolean;
+  T?: boolean;
   project?: string;
   '--'?: string[];
 }
@@ -17,15 +19,19 @@ export const exec: CommandModule<object, Args> = {
   builder: (y) =>
     y
       .positional('name', { type: 'string', demandOption: true, describe: 'service name or container id (see `sandpit ls`)' })
-      .positional('command', { type: 'string', array: true, describe: 'what to run, after --' })
+      .positional('command', { type: 'string', array: true, describe: 'what to run: all after the name (a -- before it is optional)' })
       .option('interactive', {
         alias: 'i',
         type: 'boolean',
         describe: 'pass this input (piped in, or < a file) to the command, as docker exec -i; without it the command gets none',
       })
+      // docker's `-it` and compose's `-T`, typed from habit: read as what they mean, not as a missing name.
+      .option('tty', { alias: 't', type: 'boolean', describe: 'as docker exec -t: on a terminal the command gets one anyway; -T (compose) for none' })
+      .option('T', { type: 'boolean', hidden: true })
       .option('project', { type: 'string', describe: "the project whose service <name> is (default: this folder's), as up -d --project gave it. Env: SANDPIT_PROJECT" })
       .check((args) => (commandOf(args as unknown as Args).length > 0 ? true : 'Say what to run: sandpit exec <name> -- <command>.'))
       .example('$0 exec cache -- redis-cli info server', 'one command: its output, and its exit code as sandpit’s')
+      .example('$0 exec db mysql -uroot -e "SELECT 1"', 'as docker exec: all after the name is the command (-- before it, optional)')
       .example('$0 exec box -- bash', 'an interactive shell (on a terminal)')
       .example('$0 exec db -- mysql app', 'mysql logs in by itself: as root, or as the -u it names (MYSQL_PWD is set for the command)')
       .example('$0 exec -i db -- mysql app < dump.sql', 'with -i, input piped in or from a file goes to the command') as never,
@@ -41,7 +47,8 @@ export const exec: CommandModule<object, Args> = {
     // `sandpit exec db -- mysql` logs in, as root or the -u it names (the preset's MYSQL_PWD, lib/presets/mysql-login.ts).
     if (interactive() || args.interactive) {
       // Input to stream (the engine API call below sends none): the docker CLI streams it, and says when it ends.
-      process.exitCode = await dockerExec(service.containerId, commandOf(args), { tty: interactive(), env: service.execEnv(commandOf(args)) });
+      const tty = interactive() && !args.T && args.tty !== false;
+      process.exitCode = await dockerExec(service.containerId, commandOf(args), { tty, env: service.execEnv(commandOf(args)) });
       return;
     }
     // A file given as input (`< dump.sql`) is meant for the command: said, not silently dropped (`docker compose

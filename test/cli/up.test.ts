@@ -122,6 +122,10 @@ describe('sandpit up / ls / exec / logs / down', () => {
         const asUser = await sandpit(['exec', name, '--', 'mysql', ...user, '-N', '-e', 'select current_user()']);
         expect([asUser.exitCode, asUser.stdout.trim()]).toEqual([0, 'test@%']);
       }
+      // Typed as docker exec takes it, with no --: `-hpw1` held an h, which printed exec's help and exited 0, having run nothing.
+      const undashed = await sandpit(['exec', name, 'mysql', '-h127.0.0.1', '-utest', '-ppw1', 'app', '-N', '-e', 'select current_user()']);
+      expect([undashed.exitCode, undashed.stdout.trim()]).toEqual([0, 'test@%']);
+      expect(await sandpit(['exec', '-T', name, 'mysql', '-N', '-e', 'select 1'])).toMatchObject({ exitCode: 0, stdout: '1' }); // compose's -T, docker's -t: no "Say which service"
       const prefix = `SANDPIT_${name.toUpperCase()}`;
       const env = Object.fromEntries(readFileSync(file, 'utf8').trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2)));
       expect(env).toMatchObject({ [`${prefix}_HOST`]: '127.0.0.1', [`${prefix}_DATABASE`]: 'app', [`${prefix}_USER`]: 'test', [`${prefix}_PASSWORD`]: 'pw1', [`${prefix}_ROOT_PASSWORD`]: db.rootPassword });
