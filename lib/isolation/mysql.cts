@@ -4,6 +4,7 @@
 import type { Connection } from 'mysql2/promise';
 import names = require('./names.cjs');
 import schema = require('./mysql-schema.cjs');
+import grants = require('./mysql-grants.cjs');
 import type { Manifest, MysqlIsolation } from './types.js';
 
 const META = 'sandpit_meta';
@@ -95,6 +96,7 @@ async function seedTemplateOn(connection: Connection, target: MysqlIsolation): P
     ].join(';\n'),
     [target.database, JSON.stringify(manifest), target.user],
   );
+  await grants.copyDatabaseGrants(connection, target.database, names.workerGrantPattern(target.database), target.user);
 }
 
 /** Creates or resets a worker's database so that it holds exactly the seeded state. */

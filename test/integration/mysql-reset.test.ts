@@ -11,7 +11,9 @@ const SEED = `CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR(20));
 INSERT INTO customers VALUES (1, 'ada'), (2, 'bob');
 CREATE TABLE orders (id INT AUTO_INCREMENT PRIMARY KEY, customer INT, FOREIGN KEY (customer) REFERENCES customers (id));
 CREATE TRIGGER named BEFORE INSERT ON customers FOR EACH ROW SET NEW.name = LOWER(NEW.name); -- the server keeps this comment in the trigger's text
-CREATE EVENT tidy ON SCHEDULE EVERY 1 DAY STARTS CURRENT_TIMESTAMP + INTERVAL 1 DAY DO DELETE FROM \`shop\`.orders WHERE id < 0;`;
+CREATE EVENT tidy ON SCHEDULE EVERY 1 DAY STARTS CURRENT_TIMESTAMP + INTERVAL 1 DAY DO DELETE FROM \`shop\`.orders WHERE id < 0;
+CREATE USER reporter IDENTIFIED BY 'reporter-pw';
+GRANT SELECT ON shop.* TO reporter;`;
 
 let db: Awaited<ReturnType<typeof start<{ preset: 'mysql' }>>>;
 let target: MysqlIsolation;
@@ -142,3 +144,15 @@ test("reset() drops an event a test made (it fired on into the next tests) and p
   await isolation.resetWorker(target, 6);
   expect(await events('shop_w6')).toEqual(['tidy ENABLED']);
 }, 30_000);
+
+test("an account the seed gave rights on the database has them on each worker's copy, and no more", async () => {
+  // A reporting account of the init scripts: it was refused its worker's copy (ER_DBACCESS_DENIED_ERROR).
+  await isolation.prepareWorker(target, 5);
+  const reporter = await createConnection({ host: db.host, port: db.port, user: 'reporter', password: 'reporter-pw', database: 'shop_w5', ssl: { rejectUnauthorized: false } });
+  opened.push(reporter);
+  const [rows] = await reporter.query('SELECT name FROM customers ORDER BY id');
+  expect((rows as { name: string }[]).map((r) => r.name)).toEqual(['ada', 'bob']);
+  await expect(reporter.query("INSERT INTO customers VALUES (9, 'eve')")).rejects.toMatchObject({ code: 'ER_TABLEACCESS_DENIED_ERROR' });
+  await expect(reporter.query('SELECT 1 FROM shop_seed.customers')).rejects.toMatchObject({ code: 'ER_TABLEACCESS_DENIED_ERROR' });
+  await reporter.end();
+});
