@@ -6,6 +6,7 @@ import { arm } from './deadline.js';
 import leven from 'leven';
 import { renamedFlag } from './flags.js';
 import { withCommandSeparator } from './exec-args.js';
+import { composeCommand, composeFlag } from './compose-words.js';
 import { version } from './version.js';
 
 // yargs 17's CommonJS build: it loads in ~25 ms here, against ~75 ms for yargs 18, whose string-width 8
@@ -59,10 +60,15 @@ const cli = yargs(args)
     const unknown = listed.filter((u) => !listed.includes(u.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)) || !/[A-Z]/.test(u));
     if (unknown.length > 0) message = `Unknown argument${unknown.length === 1 ? '' : 's'}: ${unknown.join(', ')}`;
     const known = Object.keys((cli as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key).filter((k) => !/[A-Z]/.test(k));
-    const renamed = [...new Set(unknown.map((u) => renamedFlag(u) ?? closeFlag(u, known)).filter(Boolean))].join(' ');
+    const renamed = [...new Set(unknown.map((u) => renamedFlag(u) ?? composeFlag(commandOf().trim(), u) ?? closeFlag(u, known)).filter(Boolean))].join(' ');
+    // compose's stop, ps, restart…: what each is here, not "Did you mean up?" or a list of unknown words.
+    const word = args.find((a) => !a.startsWith('-'));
+    const compose = commandOf() === '' ? composeCommand(word) : undefined;
     // yargs counts a missing <name> ("got 0, need at least 1"); the user needs what to type.
     const which = message.startsWith('Not enough non-option arguments') ? NAME_FIRST[commandOf().trim()] : undefined;
-    const said = message.startsWith('Did you mean')
+    const said = compose
+      ? `Unknown command "${word}". ${compose}.`
+      : message.startsWith('Did you mean')
       ? `Unknown command "${args.find((a) => !a.startsWith('-'))}". ${message}`
       : which
         ? `Say which service: ${which} (see sandpit ls).`

@@ -103,6 +103,11 @@ export async function loadConfig(cwd = process.cwd(), { stopDir }: { stopDir?: s
     if (!isObject(raw)) return fail(key, 'expected an object such as { "preset": "redis" }.');
     if (raw.name !== undefined && raw.name !== name) fail(`${key}.name`, `the key is the service's name; remove "name" or rename the key to "${String(raw.name)}".`);
     const { isolation, setup, ...rest } = raw;
+    const unexpanded = variableIn(rest);
+    if (unexpanded) {
+      const fix = found.file.endsWith('.json') ? `write the value, or use sandpit.config.ts (or .js) with process.env.${unexpanded.variable}` : `use process.env.${unexpanded.variable} (or a \`template\` with backticks)`;
+      fail(`${key}.${unexpanded.at}`, `${unexpanded.text} is taken as it is: a config expands no variables, as docker compose does. ${fix[0]!.toUpperCase()}${fix.slice(1)}.`);
+    }
     if (setup !== undefined && (typeof setup !== 'string' || setup.trim() === '')) fail(`${key}.setup`, 'expected a command line, such as "npx knex migrate:latest".');
     if (typeof setup === 'string') setups[name] = setup;
     const isolatable = typeof raw.preset === 'string' && ISOLATABLE.includes(raw.preset);
@@ -133,6 +138,23 @@ export async function loadConfig(cwd = process.cwd(), { stopDir }: { stopDir?: s
 
 /** `isolation` is the config's own key; a config service is never detached (`sandpit up --detach` decides). */
 const CONFIG_OPTIONS = { alsoKnown: ['isolation', 'setup'], notShown: ['detached'], example: '{ "preset": "redis" } or { "image": "nginx:1.27", "ports": [80] }' } as const;
+
+/**
+ * A compose-style `${VAR}` (or `${VAR:-default}`) in a value: it became a password of that very text
+ * (`mysql://test:%24%7BMYSQL_PASSWORD%7D@…`). A setup command is the shell's to expand, and is not looked at.
+ */
+function variableIn(value: unknown, at = ''): { at: string; text: string; variable: string } | undefined {
+  if (typeof value === 'string') {
+    const match = /\$\{([A-Za-z_]\w*)[^}]*\}/.exec(value);
+    return match ? { at, text: match[0], variable: match[1]! } : undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    const found = variableIn(inner, at ? `${at}.${key}` : key);
+    if (found) return found;
+  }
+  return undefined;
+}
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

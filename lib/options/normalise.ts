@@ -5,6 +5,7 @@ import type { OptionSpec, Preset } from '../preset.js';
 import { isPresetName, presetByName, presetNames, type PresetName } from '../presets/index.js';
 import type { CommonOptions, ProgressEvent, StartOptions } from '../types.js';
 import { customPreset, CUSTOM_OPTIONS } from './custom.js';
+import { composeHint, presetOfImage } from './compose-keys.js';
 import { isImageReference } from '../images/reference.js';
 import { durationMs } from './duration.js';
 import { suggestion } from '../suggest.js';
@@ -83,7 +84,7 @@ export function normalise(input: PresetName | StartOptions, context: OptionsCont
     const spec = allowed[key];
     if (!spec) {
       const known = [...Object.keys(COMMON), ...Object.keys(allowed)].filter((k) => !context.notShown?.includes(k));
-      throw unknownOption(presetName, key, [...known, ...(context.alsoKnown ?? [])]);
+      throw unknownOption(presetName, key, [...known, ...(context.alsoKnown ?? [])], options.image);
     }
     checkType(`${presetName}: ${key}`, value, spec);
     presetOptions[key] = value;
@@ -179,13 +180,18 @@ export function unknownPreset(value: unknown, orImage = true): SandpitError {
   );
 }
 
-function unknownOption(preset: string, key: string, known: string[]): SandpitError {
+function unknownOption(preset: string, key: string, known: string[], image?: unknown): SandpitError {
   const choices = known.filter((k) => k !== 'onProgress' && k !== 'labels');
+  // An official image with no preset (compose's `image: mysql:8.4`): its preset knows it, offline too.
+  const its = preset === 'custom' ? presetOfImage(image) : undefined;
+  if (its) {
+    return new SandpitError('INVALID_OPTION', `Unknown option "${key}" for an image with no preset. ${String(image)} is the ${its} preset's image: give "preset": "${its}" (image then picks the version; its options: ${Object.keys(presetByName(its as PresetName).options).join(', ')}).`, { option: key });
+  }
   // A one-letter slip (databases for database) is a typo; otherwise an option of another preset says whose
   // it is (root on redis is httpd's, not a misspelt "port").
   const owners = presetNames.filter((name) => name !== preset && key in presetByName(name).options);
   const slip = choices.some((choice) => leven(key.toLowerCase(), choice.toLowerCase()) <= 1);
-  const hint = owners.length > 0 && !slip ? ` It is an option of ${owners.join(', ')}.` : suggestion(key, choices);
+  const hint = composeHint(key, preset) ?? (owners.length > 0 && !slip ? ` It is an option of ${owners.join(', ')}.` : suggestion(key, choices));
   return new SandpitError('INVALID_OPTION', `Unknown option "${key}" for ${preset}.${hint} Options: ${choices.join(', ')}.`, { option: key });
 }
 

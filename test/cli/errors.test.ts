@@ -121,6 +121,11 @@ describe('bad input: one line, the right exit code, nothing left behind', () => 
     [['up', 'mysql', '--databse', 'app'], 'sandpit: Unknown argument: databse. Did you mean --database?', 'Run `sandpit up --help` for usage.'],
     [['up', 'mysql', '--init-scripts', 'x.sql'], 'sandpit: Unknown argument: init-scripts. initScripts is --init on the command line.', 'Run `sandpit up --help` for usage.'],
     [['upp'], 'sandpit: Unknown command "upp". Did you mean up?', 'Run `sandpit --help` for usage.'],
+    // docker compose's words: what each is here ("Did you mean up?" for stop, a bare "Unknown argument" for --wait).
+    [['stop', 'db'], 'sandpit: Unknown command "stop". Services are not stopped and kept: `sandpit down <name>` removes one.', 'Run `sandpit --help` for usage.'],
+    [['ps'], 'sandpit: Unknown command "ps". `sandpit ls` lists the services.', 'Run `sandpit --help` for usage.'],
+    [['up', '-d', 'redis', '--wait'], 'sandpit: Unknown argument: wait. up waits until every service answers, with -d too: leave --wait out.', 'Run `sandpit up --help` for usage.'],
+    [['down', '-v'], 'sandpit: Unknown argument: v. down removes each container with its data: there are no volumes to keep; leave -v out.', 'Run `sandpit down --help` for usage.'],
     [['exec'], 'sandpit: Say which service: sandpit exec <name> -- <command> (see sandpit ls).', 'Run `sandpit exec --help` for usage.'],
     [['logs'], 'sandpit: Say which service: sandpit logs <name> (see sandpit ls).', 'Run `sandpit logs --help` for usage.'],
     [['--verbose', 'logs'], 'sandpit: Say which service: sandpit logs <name> (see sandpit ls).', 'Run `sandpit logs --help` for usage.'], // a global flag first

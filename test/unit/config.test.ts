@@ -152,6 +152,29 @@ describe('loadConfig rejects, naming the file and the key', () => {
     );
   });
 
+  test("docker compose's keys say where each goes here (they listed the options only)", async () => {
+    const said = async (service: Record<string, unknown>) => (await failure(project({ 'sandpit.config.json': { services: { db: service } } }))).message;
+    expect(await said({ preset: 'mysql', environment: { MYSQL_DATABASE: 'shop' } })).toMatch(
+      /^sandpit\.config\.json: services\.db\.environment: Unknown option "environment" for mysql\. For docker compose's environment: the image's MYSQL_DATABASE, MYSQL_USER, MYSQL_PASSWORD and MYSQL_ROOT_PASSWORD are database, user, password and rootPassword\. Options: /,
+    );
+    expect(await said({ preset: 'redis', command: 'redis-server --appendonly yes' })).toContain(`For docker compose's command: the server's flags are serverArgs: ["--appendonly", "yes"].`);
+    expect(await said({ preset: 'httpd', volumes: ['./public:/usr/local/apache2/htdocs'] })).toContain("For docker compose's volumes: the folder it serves is root.");
+    // An official image with no preset: it read "for custom", then "could not be pulled" offline.
+    expect(await said({ image: 'mysql:8.4', environment: {} })).toMatch(
+      /^sandpit\.config\.json: services\.db\.environment: Unknown option "environment" for an image with no preset\. mysql:8\.4 is the mysql preset's image: give "preset": "mysql" \(image then picks the version; its options: database, /,
+    );
+  });
+
+  test("a compose-style ${VAR} is refused where it is: it became a password of that very text", async () => {
+    const said = async (service: Record<string, unknown>) => (await failure(project({ 'sandpit.config.json': { services: { db: service } } }))).message;
+    expect(await said({ preset: 'mysql', password: '${MYSQL_PASSWORD}' })).toBe(
+      'sandpit.config.json: services.db.password: ${MYSQL_PASSWORD} is taken as it is: a config expands no variables, as docker compose does. Write the value, or use sandpit.config.ts (or .js) with process.env.MYSQL_PASSWORD.',
+    );
+    expect(await said({ preset: 'redis', serverArgs: ['--requirepass', '${REDIS_PASSWORD:-secret}'] })).toMatch(/^sandpit\.config\.json: services\.db\.serverArgs\.1: \$\{REDIS_PASSWORD:-secret\} is taken as it is/);
+    // A setup command is the shell's: it expands its own.
+    expect(await loadConfig(project({ 'sandpit.config.json': { services: { db: { preset: 'redis', setup: 'echo ${HOME}' } } } }))).toMatchObject({ setup: { db: 'echo ${HOME}' } });
+  });
+
   test('an unknown preset, with a suggestion', async () => {
     const dir = project({ 'sandpit.config.json': { services: { cache: { preset: 'rediss' } } } });
     expect((await failure(dir)).message).toMatch(/^sandpit\.config\.json: services\.cache\.preset: Unknown preset "rediss"\. Did you mean "redis"\?/);
