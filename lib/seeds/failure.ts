@@ -31,7 +31,16 @@ export function seedFailure(preset: string, logs: string, seeds: Seed[]): Sandpi
   const said = error
     ? `failed: ERROR ${error[1]} (${error[2]}) at line ${error[3]}: ${error[4]}`
     : `failed: ${after.filter((line) => !SERVER_LINE.test(line)).slice(0, 5).join(' / ') || 'it exited with an error'}`;
-  return new SandpitError('INIT_SCRIPT_FAILED', `${preset}: init script ${label} ${said}`, { stage: 'ready', option: 'initScripts' });
+  return new SandpitError('INIT_SCRIPT_FAILED', `${preset}: init script ${label} ${said}${error ? unknownDatabase(error[1]!, error[4]!) : ''}`, { stage: 'ready', option: 'initScripts' });
+}
+
+/**
+ * A seed written for compose's MYSQL_DATABASE=shop (`USE shop`), on a service whose database is another (test by
+ * default): the server's "Unknown database 'shop'" said what, not how to have it.
+ */
+function unknownDatabase(code: string, message: string): string {
+  const name = code === '1049' ? /Unknown database '([^']+)'/.exec(message)?.[1] : undefined;
+  return name ? `. The service makes its database before the scripts run: give it "database": "${name}" (--database ${name}), or CREATE DATABASE ${name} in a script` : '';
 }
 
 const RUNNING = new RegExp(`\\[Entrypoint\\]: .*(?:running|sourcing) ${INIT_DIR}/(\\S+)\\s*$`);

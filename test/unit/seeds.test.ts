@@ -106,6 +106,12 @@ describe('reading a failure from the log', () => {
     expect(error?.message).toBe("mysql: init script db/schema.sql failed: ERROR 1146 (42S02) at line 2: Table 'test.nowhere' doesn't exist");
   });
 
+  test("a seed that assumes compose's database name (USE shop): how to have it made", () => {
+    expect(seedFailure('mysql', log("ERROR 1049 (42000) at line 1: Unknown database 'shop'"), seeds)?.message).toBe(
+      `mysql: init script db/schema.sql failed: ERROR 1049 (42000) at line 1: Unknown database 'shop'. The service makes its database before the scripts run: give it "database": "shop" (--database shop), or CREATE DATABASE shop in a script`,
+    );
+  });
+
   test("the client's error logged just before the entrypoint's note (stderr and stdout, not kept in order) is still the script's", () => {
     const [running] = log().split('\n');
     const logs = [
