@@ -30,10 +30,10 @@ const MIN_FREE_GB = 2;
 const REGISTRY_MS = 5000;
 
 export async function runChecks(): Promise<Check[]> {
-  const [probes, client] = await Promise.all([
-    probeEndpoints(dockerEndpoints()),
-    docker().catch((error: unknown) => error as Error),
-  ]);
+  const endpoints = dockerEndpoints();
+  // A docker context's TLS settings, into the environment before the probes read it (the connect does it too).
+  engineSelection();
+  const [probes, client] = await Promise.all([probeEndpoints(endpoints), docker().catch((error: unknown) => error as Error)]);
   if (client instanceof Error) return [unreachable(probes, client)];
   const used = probes.find((p) => p.answers && usedBy(client, p));
   const info = client.info.containerRuntime;

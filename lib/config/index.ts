@@ -103,7 +103,9 @@ export async function loadConfig(cwd = process.cwd(), { stopDir }: { stopDir?: s
     if (!isObject(raw)) return fail(key, 'expected an object such as { "preset": "redis" }.');
     if (raw.name !== undefined && raw.name !== name) fail(`${key}.name`, `the key is the service's name; remove "name" or rename the key to "${String(raw.name)}".`);
     const { isolation, setup, ...rest } = raw;
-    const unexpanded = variableIn(rest);
+    // A custom service's command, ready check and env are its container's: its shell or app may expand them.
+    const { command: _command, ready: _ready, env: _env, ...own } = rest;
+    const unexpanded = variableIn(own);
     if (unexpanded) {
       const fix = found.file.endsWith('.json') ? `write the value, or use sandpit.config.ts (or .js) with process.env.${unexpanded.variable}` : `use process.env.${unexpanded.variable} (or a \`template\` with backticks)`;
       fail(`${key}.${unexpanded.at}`, `${unexpanded.text} is taken as it is: a config expands no variables, as docker compose does. ${fix[0]!.toUpperCase()}${fix.slice(1)}.`);
@@ -141,11 +143,12 @@ const CONFIG_OPTIONS = { alsoKnown: ['isolation', 'setup'], notShown: ['detached
 
 /**
  * A compose-style `${VAR}` (or `${VAR:-default}`) in a value: it became a password of that very text
- * (`mysql://test:%24%7BMYSQL_PASSWORD%7D@…`). A setup command is the shell's to expand, and is not looked at.
+ * (`mysql://test:%24%7BMYSQL_PASSWORD%7D@…`). compose's `$${VAR}` is a literal there, and passes. A setup
+ * command is the shell's to expand, and is not looked at.
  */
 function variableIn(value: unknown, at = ''): { at: string; text: string; variable: string } | undefined {
   if (typeof value === 'string') {
-    const match = /\$\{([A-Za-z_]\w*)[^}]*\}/.exec(value);
+    const match = /(?<!\$)\$\{([A-Za-z_]\w*)[^}]*\}/.exec(value);
     return match ? { at, text: match[0], variable: match[1]! } : undefined;
   }
   if (typeof value !== 'object' || value === null) return undefined;

@@ -12,8 +12,11 @@ export interface Ping {
   fix?: string;
 }
 
-/** As the Docker CLI and lib/engine/select.ts read it: set, and not "0". */
+/** As lib/engine/select.ts reads it, and so the connection: set, and not "0" (the Docker CLI takes "0" for on too). */
 export const tlsOn = (env: NodeJS.ProcessEnv = process.env): boolean => Boolean(env.DOCKER_TLS_VERIFY) && env.DOCKER_TLS_VERIFY !== '0';
+
+/** `[::1]` is how a URL writes an IPv6 host; a connection wants it bare. */
+export const hostOf = (url: URL): string => url.hostname.replace(/^\[|\]$/g, '');
 
 const certFolder = (env: NodeJS.ProcessEnv = process.env): string => env.DOCKER_CERT_PATH || path.join(env.DOCKER_CONFIG ?? path.join(os.homedir(), '.docker'));
 
@@ -27,11 +30,12 @@ export function pingTls(url: URL, timeoutMs: number): Promise<Ping> {
   let files: { ca: Buffer; cert: Buffer; key: Buffer };
   try {
     files = { ca: readFileSync(path.join(folder, 'ca.pem')), cert: readFileSync(path.join(folder, 'cert.pem')), key: readFileSync(path.join(folder, 'key.pem')) };
-  } catch {
-    return Promise.resolve({ answers: false, detail: `not probed (TLS: no client certificates in ${folder})` });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return Promise.resolve({ answers: false, detail: `not probed (TLS: ${code === 'ENOENT' ? `no client certificates in ${folder}` : `the client certificates in ${folder} cannot be read, ${code ?? String(error)}`})` });
   }
   return new Promise((resolve) => {
-    const request = https.get({ host: url.hostname, port: Number(url.port || 2376), path: '/_ping', ...files, timeout: timeoutMs }, (response) => {
+    const request = https.get({ host: hostOf(url), port: Number(url.port || 2376), path: '/_ping', ...files, timeout: timeoutMs }, (response) => {
       response.resume();
       resolve(response.statusCode === 200 ? { answers: true, detail: 'answers (TLS)' } : { answers: false, detail: `answered HTTP ${response.statusCode}` });
     });

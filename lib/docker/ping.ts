@@ -1,6 +1,6 @@
 import http from 'node:http';
 import net from 'node:net';
-import { pingTls, tlsOn, type Ping } from './ping-tls.js';
+import { hostOf, pingTls, tlsOn, type Ping } from './ping-tls.js';
 
 export type { Ping };
 
@@ -18,10 +18,10 @@ export async function ping(uri: string, timeoutMs: number): Promise<Ping> {
   if (url.protocol !== 'unix:' && url.protocol !== 'tcp:' && url.protocol !== 'http:') return { answers: false, detail: 'not probed (only the connection itself can tell)' };
   if (url.protocol === 'tcp:' && tlsOn()) return pingTls(url, timeoutMs);
   const port = Number(url.port || 2375);
-  const target = url.protocol === 'unix:' ? { socketPath: url.pathname } : { host: url.hostname, port };
+  const target = url.protocol === 'unix:' ? { socketPath: url.pathname } : { host: hostOf(url), port };
   const found = await plain(target, timeoutMs);
   // Refused where docker:dind's plain port would be: its TLS port may be the one that listens (its default).
-  if (url.protocol === 'tcp:' && port === 2375 && found.detail === 'ECONNREFUSED' && (await listens(url.hostname, 2376, timeoutMs))) {
+  if (url.protocol === 'tcp:' && port === 2375 && found.detail === 'ECONNREFUSED' && (await listens(hostOf(url), 2376, timeoutMs))) {
     return { ...found, detail: 'ECONNREFUSED; port 2376 listens (TLS, docker:dind\'s default)', fix: `use that port: DOCKER_HOST=tcp://${url.hostname}:2376, and ${TLS_WANTED}; or run docker:dind with DOCKER_TLS_CERTDIR="" for plain HTTP on 2375` };
   }
   return found;

@@ -10,15 +10,20 @@ import type { Connection } from 'mysql2/promise';
  */
 async function copyDatabaseGrants(connection: Connection, database: string, pattern: string, except: string): Promise<number> {
   const written = [database, database.replace(/_/g, '\\_')];
-  const [rows] = await connection.query('SELECT DISTINCT User AS user, Host AS host FROM mysql.db WHERE Db IN (?, ?) AND NOT (User = ? AND Host = ?)', [...written, except, '%']);
+  // Host '' is a MariaDB role's row: roles are not copied (an account granted one gets what it grants on `database` only).
+  const [rows] = await connection.query("SELECT DISTINCT User AS user, Host AS host FROM mysql.db WHERE Db IN (?, ?) AND Host <> '' AND NOT (User = ? AND Host = ?)", [...written, except, '%']);
   let copied = 0;
   for (const { user, host } of rows as { user: string; host: string }[]) {
-    const [grants] = await connection.query('SHOW GRANTS FOR ?@?', [user, host]);
-    for (const line of (grants as Record<string, string>[]).map((row) => Object.values(row)[0]!)) {
-      const again = onPattern(line, written, pattern);
-      if (!again) continue;
-      await connection.query(again);
-      copied++;
+    try {
+      const [grants] = await connection.query('SHOW GRANTS FOR ?@?', [user, host]);
+      for (const line of (grants as Record<string, string>[]).map((row) => Object.values(row)[0]!)) {
+        const again = onPattern(line, written, pattern);
+        if (!again) continue;
+        await connection.query(again);
+        copied++;
+      }
+    } catch (error) {
+      throw new Error(`sandpit: could not give '${user}'@'${host}' its rights on ${database} again on the worker databases (${(error as Error).message})`, { cause: error });
     }
   }
   return copied;

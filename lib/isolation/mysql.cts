@@ -87,6 +87,8 @@ async function seedTemplateOn(connection: Connection, target: MysqlIsolation): P
   await connection.query('SET GLOBAL innodb_flush_log_at_trx_commit = 0').catch(() => {});
   const manifest = await schema.describeSchema(connection, target.database);
   await schema.syncSchema(connection, manifest, target.database, template, { events: false });
+  // Before the manifest: a failure here is tried again by the next start, not skipped as done.
+  await grants.copyDatabaseGrants(connection, target.database, names.workerGrantPattern(target.database), target.user);
   await connection.query(
     [
       `CREATE DATABASE IF NOT EXISTS ${META}`,
@@ -96,7 +98,6 @@ async function seedTemplateOn(connection: Connection, target: MysqlIsolation): P
     ].join(';\n'),
     [target.database, JSON.stringify(manifest), target.user],
   );
-  await grants.copyDatabaseGrants(connection, target.database, names.workerGrantPattern(target.database), target.user);
 }
 
 /** Creates or resets a worker's database so that it holds exactly the seeded state. */

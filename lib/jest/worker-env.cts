@@ -8,7 +8,10 @@ import published = require('./published.cjs');
 const POINTED = Symbol.for('sandpit.jest.pointed');
 const sandbox = globalThis as { [POINTED]?: true };
 
-/** Once per test file (its sandbox): a second pass would take the worker's copy for the main database. */
+/**
+ * Once per test file (its sandbox; Jest gives each its own process.env): worker-setup calls it again, after the
+ * project's setupFiles, which may have pointed a SANDPIT_* variable elsewhere on purpose; that is kept.
+ */
 function pointAtWorkerCopies(): void {
   if (sandbox[POINTED]) return;
   sandbox[POINTED] = true;

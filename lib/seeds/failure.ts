@@ -40,7 +40,7 @@ export function seedFailure(preset: string, logs: string, seeds: Seed[]): Sandpi
  */
 function unknownDatabase(code: string, message: string): string {
   const name = code === '1049' ? /Unknown database '([^']+)'/.exec(message)?.[1] : undefined;
-  return name ? `. The service makes its database before the scripts run: give it "database": "${name}" (--database ${name}), or CREATE DATABASE ${name} in a script` : '';
+  return name ? `. The service makes its one database before the scripts run: if that is ${name}, give it "database": "${name}" (--database ${name}); else CREATE DATABASE \`${name}\` in a script` : '';
 }
 
 const RUNNING = new RegExp(`\\[Entrypoint\\]: .*(?:running|sourcing) ${INIT_DIR}/(\\S+)\\s*$`);

@@ -16,7 +16,7 @@ import { tempFolder } from '../helpers/temp.js';
 // The offline image definitions live in each preset.
 const offlineDrafts = Object.fromEntries(Object.entries(presets).map(([name, p]) => [name, p.offline])) as Record<keyof typeof presets, (typeof presets)['redis']['offline']>;
 
-// The images every other suite starts from (sandpit-offline/*): \`npm test\` builds them before Jest runs, so on a
+// The images every other suite starts from (sandpit-offline/*): `npm test` builds them before Jest runs, so on a
 // fresh clone that step is the build from Debian packages, and these tests check what it made (alone, on a
 // machine without them, the first test builds them). A prefix of the tests' own built three Debian bases and the
 // four images a second time: 352 s of a 1213 s CI run, on one of its two workers.
@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 describe('offline images', () => {
-  test('all four build from Debian packages, labelled', async () => {
+  test('all four are built from Debian packages (here, or by npm test\'s build step before), labelled', async () => {
     for (const name of names) {
       expect(await buildOffline(name, offlineDrafts[name])).toBe(tagOf(name));
       const { stdout } = await execa('docker', ['image', 'inspect', '-f', '{{index .Config.Labels "sandpit.image"}}', tagOf(name)]);

@@ -368,7 +368,11 @@ const openssl = spawnSync('openssl', ['version']).status === 0;
     expect(await said({ DOCKER_CERT_PATH: wrongCa })).toContain(`is not reachable: its certificate is not signed by the CA in ${wrongCa}/ca.pem (UNABLE_TO_VERIFY_LEAF_SIGNATURE). Put the ca.pem of the engine's own certificates in ${wrongCa}`);
     expect(await said({ DOCKER_CERT_PATH: strangerClient })).toContain(`is not reachable: it refused this client's certificate, ${strangerClient}/cert.pem (`);
     // Reached through another address than its certificate names (a forwarder on this machine's loopback).
-    const forwarder = net.createServer((socket) => socket.pipe(net.connect(2376, ip)).pipe(socket).on('error', () => socket.destroy()));
+    const forwarder = net.createServer((socket) => {
+      const upstream = net.connect(2376, ip);
+      for (const end of [socket, upstream]) end.on('error', () => (socket.destroy(), upstream.destroy()));
+      socket.pipe(upstream).pipe(socket);
+    });
     forwarder.listen(0, '127.0.0.1');
     await once(forwarder, 'listening');
     try {

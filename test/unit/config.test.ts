@@ -171,8 +171,11 @@ describe('loadConfig rejects, naming the file and the key', () => {
       'sandpit.config.json: services.db.password: ${MYSQL_PASSWORD} is taken as it is: a config expands no variables, as docker compose does. Write the value, or use sandpit.config.ts (or .js) with process.env.MYSQL_PASSWORD.',
     );
     expect(await said({ preset: 'redis', serverArgs: ['--requirepass', '${REDIS_PASSWORD:-secret}'] })).toMatch(/^sandpit\.config\.json: services\.db\.serverArgs\.1: \$\{REDIS_PASSWORD:-secret\} is taken as it is/);
-    // A setup command is the shell's: it expands its own.
-    expect(await loadConfig(project({ 'sandpit.config.json': { services: { db: { preset: 'redis', setup: 'echo ${HOME}' } } } }))).toMatchObject({ setup: { db: 'echo ${HOME}' } });
+    // A setup command is the shell's, a custom service's command, ready check and env its container's: they
+    // expand their own. compose's $${X} is a literal.
+    expect(await loadConfig(project({ 'sandpit.config.json': { services: { db: { preset: 'redis', setup: 'echo ${HOME}', password: 'a$${X}' } } } }))).toMatchObject({ setup: { db: 'echo ${HOME}' } });
+    const app = { image: 'busybox:1', command: ['sh', '-c', 'exec httpd -f -p ${PORT:-8080}'], env: { URL: 'http://${HOST}/' }, ready: { command: ['sh', '-c', 'test -n "${PORT}"'] } };
+    expect(await loadConfig(project({ 'sandpit.config.json': { services: { app } } }))).toMatchObject({ services: [expect.objectContaining({ command: app.command })] });
   });
 
   test('an unknown preset, with a suggestion', async () => {

@@ -108,7 +108,7 @@ describe('reading a failure from the log', () => {
 
   test("a seed that assumes compose's database name (USE shop): how to have it made", () => {
     expect(seedFailure('mysql', log("ERROR 1049 (42000) at line 1: Unknown database 'shop'"), seeds)?.message).toBe(
-      `mysql: init script db/schema.sql failed: ERROR 1049 (42000) at line 1: Unknown database 'shop'. The service makes its database before the scripts run: give it "database": "shop" (--database shop), or CREATE DATABASE shop in a script`,
+      `mysql: init script db/schema.sql failed: ERROR 1049 (42000) at line 1: Unknown database 'shop'. The service makes its one database before the scripts run: if that is shop, give it "database": "shop" (--database shop); else CREATE DATABASE \`shop\` in a script`,
     );
   });
 

@@ -1,0 +1,12 @@
+import { expect, test } from '@jest/globals';
+import { withCommandSeparator } from '../../cli/exec-args.js';
+
+test("exec: all after the service's name is the command, a -- of the command's own included", () => {
+  // A -- inside the command left the line to yargs, which read grep's -h as exec's help: exit 0, nothing run.
+  expect(withCommandSeparator(['exec', 'box', 'grep', '-h', 'x', '--', 'f'])).toEqual(['exec', 'box', '--', 'grep', '-h', 'x', '--', 'f']);
+  expect(withCommandSeparator(['exec', '-it', 'db', 'bash'])).toEqual(['exec', '-it', 'db', '--', 'bash']);
+  expect(withCommandSeparator(['--verbose', 'exec', '--project', 'api', 'db', 'ls', '-l'])).toEqual(['--verbose', 'exec', '--project', 'api', 'db', '--', 'ls', '-l']);
+  // As typed: a -- after the name already, no command, another command, an option sandpit does not know before
+  // the name (docker's -u root: its value is no service name).
+  for (const line of [['exec', 'db', '--', 'ls'], ['exec', 'db'], ['up', 'redis', 'x'], ['exec', '-u', 'root', 'db', 'whoami']]) expect(withCommandSeparator(line)).toEqual(line);
+});
