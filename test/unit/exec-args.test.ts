@@ -6,7 +6,8 @@ test("exec: all after the service's name is the command, a -- of the command's o
   expect(withCommandSeparator(['exec', 'box', 'grep', '-h', 'x', '--', 'f'])).toEqual(['exec', 'box', '--', 'grep', '-h', 'x', '--', 'f']);
   expect(withCommandSeparator(['exec', '-it', 'db', 'bash'])).toEqual(['exec', '-it', 'db', '--', 'bash']);
   expect(withCommandSeparator(['--verbose', 'exec', '--project', 'api', 'db', 'ls', '-l'])).toEqual(['--verbose', 'exec', '--project', 'api', 'db', '--', 'ls', '-l']);
-  // As typed: a -- after the name already, no command, another command, an option sandpit does not know before
+  // As typed: a -- after the name already (sandpit's options between: a CI script's exec db --project api -- ls), no command, another command, an option sandpit does not know before
   // the name (docker's -u root: its value is no service name).
-  for (const line of [['exec', 'db', '--', 'ls'], ['exec', 'db'], ['up', 'redis', 'x'], ['exec', '-u', 'root', 'db', 'whoami']]) expect(withCommandSeparator(line)).toEqual(line);
+  expect(withCommandSeparator(['exec', 'db', '-i', 'psql', '--', 'x'])).toEqual(['exec', 'db', '--', '-i', 'psql', '--', 'x']);
+  for (const line of [['exec', 'db', '--', 'ls'], ['exec', 'db', '--project', 'api', '--', 'ls'], ['exec', 'db', '-i', '--', 'psql'], ['exec', 'db'], ['up', 'redis', 'x'], ['exec', '-u', 'root', 'db', 'whoami']]) expect(withCommandSeparator(line)).toEqual(line);
 });
