@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
-import os from 'node:os';
 import path from 'node:path';
+import { certFolder } from '../engine/select.js';
 
 /** What one place an engine may be answered to `GET /_ping`. */
 export interface Ping {
@@ -12,13 +12,8 @@ export interface Ping {
   fix?: string;
 }
 
-/** As lib/engine/select.ts reads it, and so the connection: set, and not "0" (the Docker CLI takes "0" for on too). */
-export const tlsOn = (env: NodeJS.ProcessEnv = process.env): boolean => Boolean(env.DOCKER_TLS_VERIFY) && env.DOCKER_TLS_VERIFY !== '0';
-
 /** `[::1]` is how a URL writes an IPv6 host; a connection wants it bare. */
 export const hostOf = (url: URL): string => url.hostname.replace(/^\[|\]$/g, '');
-
-const certFolder = (env: NodeJS.ProcessEnv = process.env): string => env.DOCKER_CERT_PATH || path.join(env.DOCKER_CONFIG ?? path.join(os.homedir(), '.docker'));
 
 /**
  * `GET /_ping` over TLS with the client's files from DOCKER_CERT_PATH, as the Docker client makes it: what went

@@ -1,11 +1,12 @@
 import http from 'node:http';
 import net from 'node:net';
-import { hostOf, pingTls, tlsOn, type Ping } from './ping-tls.js';
+import { tlsOn } from '../engine/select.js';
+import { hostOf, pingTls, type Ping } from './ping-tls.js';
 
 export type { Ping };
 
 /** The client's files for a TLS engine, as DOCKER_CERT_PATH names them. */
-export const TLS_FILES = 'ca.pem, cert.pem and key.pem';
+const TLS_FILES = 'ca.pem, cert.pem and key.pem';
 /** docker:dind's default since 19.03: TLS on 2376, the client's certificates in /certs/client. */
 const TLS_WANTED = `set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH to the folder of the engine's client ${TLS_FILES} (docker:dind writes them to /certs/client: share that volume with the job)`;
 

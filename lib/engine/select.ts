@@ -31,14 +31,20 @@ export function applySelection(env: NodeJS.ProcessEnv = process.env): Selection 
       env.DOCKER_TLS_VERIFY = '1';
     }
   }
-  const tlsOn = Boolean(env.DOCKER_TLS_VERIFY) && env.DOCKER_TLS_VERIFY !== '0';
-  if (tlsOn) {
+  const tls = tlsOn(env);
+  if (tls) {
     env.DOCKER_TLS_VERIFY = '1';
-    env.DOCKER_CERT_PATH ||= path.join(env.DOCKER_CONFIG ?? path.join(os.homedir(), '.docker'));
+    env.DOCKER_CERT_PATH = certFolder(env);
   }
-  env.DOCKER_HOST = withPort(withScheme(env.DOCKER_HOST as string), tlsOn);
+  env.DOCKER_HOST = withPort(withScheme(env.DOCKER_HOST as string), tls);
   return { uri: env.DOCKER_HOST, source };
 }
+
+/** TLS asked for: DOCKER_TLS_VERIFY set and not "0" (the Docker CLI takes "0" for on too). */
+export const tlsOn = (env: NodeJS.ProcessEnv = process.env): boolean => Boolean(env.DOCKER_TLS_VERIFY) && env.DOCKER_TLS_VERIFY !== '0';
+
+/** The client's TLS files: DOCKER_CERT_PATH, else the Docker config folder (~/.docker). */
+export const certFolder = (env: NodeJS.ProcessEnv = process.env): string => env.DOCKER_CERT_PATH || path.join(env.DOCKER_CONFIG ?? path.join(os.homedir(), '.docker'));
 
 /** `10.0.0.5:2375`, as the Docker CLI reads it: tcp:// (testcontainers failed on it with "Invalid URL"). */
 const withScheme = (uri: string): string => (uri.includes('://') ? uri : `tcp://${uri}`);
