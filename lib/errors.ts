@@ -60,3 +60,6 @@ export const isSandpitError = (error: unknown): error is SandpitError => error i
 /** A short text for any thrown value, for messages that quote a cause. */
 export const describe = (error: unknown): string =>
   error instanceof Error ? error.message.split('\n')[0] || error.name : String(error);
+
+/** A clause ("start it …") as a message's sentence: a fix written to follow a colon also leads a line. */
+export const sentence = (clause: string): string => clause.charAt(0).toUpperCase() + clause.slice(1);

@@ -7,7 +7,7 @@ import type { ContainerRuntimeClient } from 'testcontainers';
 import { engineCalls } from '../../lib/docker/calls.js';
 import { docker, engineSelection, fixOf, isLocalEngine, unreachableReason } from '../../lib/docker/client.js';
 import { dockerEndpoints } from '../../lib/docker/endpoints.js';
-import { describe } from '../../lib/errors.js';
+import { describe, sentence } from '../../lib/errors.js';
 import { DEFAULT_SUITE, baseTag } from '../../lib/images/names.js';
 import { present } from '../../lib/images/present.js';
 import { imageStatus } from '../../lib/images/status.js';
@@ -55,7 +55,7 @@ function unreachable(probes: Probe[], error: Error): Check {
   const wanted = process.env.DOCKER_HOST;
   const fix = fixOf(error.cause ?? error);
   const hint = fix
-    ? `${fix[0]!.toUpperCase()}${fix.slice(1)}.`
+    ? `${sentence(fix)}.`
     : wanted && answering
       ? `DOCKER_HOST=${wanted} does not answer. If it names the engine meant (CI's docker:dind, a build box), start it or wait for it: a service container may still be booting; if not, ${answering.uri} answers: \`unset DOCKER_HOST\` to use it.`
       : wanted

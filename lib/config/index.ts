@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { SandpitError, isSandpitError } from '../errors.js';
+import { SandpitError, isSandpitError, sentence } from '../errors.js';
 import { normalise, suggestion } from '../options/normalise.js';
 import { isPathEntry } from '../seeds/index.js';
 import { isRedisPath } from '../presets/redis-data.js';
@@ -108,7 +108,7 @@ export async function loadConfig(cwd = process.cwd(), { stopDir }: { stopDir?: s
     const unexpanded = variableIn(own);
     if (unexpanded) {
       const fix = found.file.endsWith('.json') ? `write the value, or use sandpit.config.ts (or .js) with process.env.${unexpanded.variable}` : `use process.env.${unexpanded.variable} (or a \`template\` with backticks)`;
-      fail(`${key}.${unexpanded.at}`, `${unexpanded.text} is taken as it is: a config expands no variables, as docker compose does. ${fix[0]!.toUpperCase()}${fix.slice(1)}.`);
+      fail(`${key}.${unexpanded.at}`, `${unexpanded.text} is taken as it is: a config expands no variables, as docker compose does. ${sentence(fix)}.`);
     }
     if (setup !== undefined && (typeof setup !== 'string' || setup.trim() === '')) fail(`${key}.setup`, 'expected a command line, such as "npx knex migrate:latest".');
     if (typeof setup === 'string') setups[name] = setup;

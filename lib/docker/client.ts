@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import type { ContainerRuntimeClient } from 'testcontainers';
-import { SandpitError, describe } from '../errors.js';
+import { SandpitError, describe, sentence } from '../errors.js';
 import { applySelection, type Selection } from '../engine/select.js';
 import { dockerEndpoints, propertiesDockerHost } from './endpoints.js';
 import { ping } from './ping.js';
@@ -134,7 +134,7 @@ export function unreachable(cause: unknown): SandpitError {
     const fix = fixOf(cause);
     return new SandpitError(
       'DOCKER_UNREACHABLE',
-      `The Docker engine at ${chosen.uri} (${chosen.source}) is not reachable: ${unreachableReason(cause)}. ${fix ? fix[0]!.toUpperCase() + fix.slice(1) : `Start it or fix ${chosen.source.split(' (')[0]}`}; try \`sandpit doctor\`.`,
+      `The Docker engine at ${chosen.uri} (${chosen.source}) is not reachable: ${unreachableReason(cause)}. ${fix ? sentence(fix) : `Start it or fix ${chosen.source.split(' (')[0]}`}; try \`sandpit doctor\`.`,
       { cause, stage: 'create' },
     );
   }
