@@ -6,6 +6,7 @@ export { presetNames } from './presets/index.js';
 export type {
   CommonOptions,
   CustomStartOptions,
+  ExecOptions,
   ExecResult,
   MysqlService,
   PresetName,

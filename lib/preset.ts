@@ -5,6 +5,16 @@ export interface ExecResult {
   stderr: string;
 }
 
+/** How a command is run in a service's container: as `docker exec`'s `-e`, `-u` and `-w`. */
+export interface ExecOptions {
+  /** Variables for this command only, over the preset's own (mysql's MYSQL_PWD). */
+  env?: Record<string, string>;
+  /** `root`, `1000`, `1000:1000`: as `docker exec -u`. Default: the image's user. */
+  user?: string;
+  /** Where the command starts. Default: the image's working directory. */
+  workdir?: string;
+}
+
 /** How an option is described to users (CLI flags, config validation, error messages). */
 export interface OptionSpec {
   type: 'string' | 'number' | 'boolean' | 'string[]' | 'number[]' | 'object';

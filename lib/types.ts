@@ -1,8 +1,8 @@
 import type { HttpdOptions, MysqlOptions, PresetName, RedisOptions, UbuntuOptions } from './presets/index.js';
 import type { Stage } from './errors.js';
-import type { ExecResult } from './preset.js';
+import type { ExecOptions, ExecResult } from './preset.js';
 
-export type { ExecResult, PresetName };
+export type { ExecOptions, ExecResult, PresetName };
 
 /** Progress of a start, for spinners and logs. `notice` lines are worth showing even when quiet. */
 export interface ProgressEvent {
@@ -84,8 +84,8 @@ export interface Service {
   readonly internal?: { readonly host: string; readonly port: number; readonly url: string };
   /** A command line to paste (`mysql -h … -P … -u … -p… db`, `redis-cli …`, `curl …`); '' when there is none. */
   readonly clientCommand: string;
-  /** Runs a command in the container (a string through `sh -c`, as the test side's exec()); `env` adds variables for this command only. */
-  exec(command: string | string[], env?: Record<string, string>): Promise<ExecResult>;
+  /** Runs a command in the container (a string through `sh -c`, as the test side's exec()), as `docker exec` would with `options`' -e, -u and -w. */
+  exec(command: string | string[], options?: ExecOptions): Promise<ExecResult>;
   /** Recent output as text. */
   logs(options?: { tail?: number }): Promise<string>;
   /** Removes the container. Safe to call twice; `await using` calls it. */

@@ -5,7 +5,7 @@ import type { Isolated } from '../isolation/types.js';
 import published = require('./published.cjs');
 import testSide = require('../runner/test-side.cjs');
 
-import type { ExecResult, TestService as JestService } from '../runner/types.js';
+import type { ExecOptions, ExecResult, TestService as JestService } from '../runner/types.js';
 
 /** A service started for this Jest run, by its name in sandpit.config.*; in a worker, that worker's own copy. */
 function service(name: string): JestService {
@@ -49,12 +49,15 @@ async function reset(name: string): Promise<void> {
   await testSide.resetVia(process.env.SANDPIT_EXEC ?? '', name, own.workerId);
 }
 
-/** Runs a command in a service's container; a string goes through `sh -c`. One local request to Jest's main process. */
-async function exec(name: string, command: string | string[]): Promise<ExecResult> {
+/**
+ * Runs a command in a service's container; a string goes through `sh -c`. `how`: docker exec's -e, -u and -w
+ * (`{ user: 'root' }`). One local request to Jest's main process.
+ */
+async function exec(name: string, command: string | string[], how: ExecOptions = {}): Promise<ExecResult> {
   const { database } = service(name);
   // In a worker, a command reading $MYSQL_DATABASE (as the image's own scripts do) gets the worker's copy.
   const env: Record<string, string> = ownCopy(name)?.isolated.preset === 'mysql' && database ? { MYSQL_DATABASE: database } : {};
-  return testSide.execVia(process.env.SANDPIT_EXEC ?? '', name, testSide.argv(command), env);
+  return testSide.execVia(process.env.SANDPIT_EXEC ?? '', name, testSide.argv(command), { ...how, env: { ...env, ...how.env } });
 }
 
 // For users with a globalSetup of their own: call these from it. They run in Jest's main process,

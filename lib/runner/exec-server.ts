@@ -23,6 +23,8 @@ interface Request {
   name: string;
   command?: string[];
   env?: Record<string, string>;
+  user?: string;
+  workdir?: string;
   worker?: number;
   run?: string;
 }
@@ -35,10 +37,10 @@ interface Request {
  * connections then live in one process, not loaded again into every test file's sandbox.
  */
 export async function serveExec(find: (name: string) => Service | undefined, calls?: WorkerCalls): Promise<ExecServer> {
-  const handle = async (route: string | undefined, { name, command = [], env, worker = 0, run = '' }: Request): Promise<[number, unknown]> => {
+  const handle = async (route: string | undefined, { name, command = [], env, user, workdir, worker = 0, run = '' }: Request): Promise<[number, unknown]> => {
     const service = find(name);
     if (!service) return [404, { code: 'NOT_FOUND', message: `sandpit: no service named "${name}" in this run.` }];
-    if (route === '/exec') return [200, await service.exec(command, env)];
+    if (route === '/exec') return [200, await service.exec(command, { env, user, workdir })];
     if (route === '/prepare' && calls) return [200, await calls.prepare(name, worker, run).then(() => ({}))];
     if (route === '/reset' && calls) return [200, await calls.reset(name, worker).then(() => ({}))];
     return [404, { code: 'NOT_FOUND', message: `sandpit: this run does not answer ${route}.` }];

@@ -1,7 +1,7 @@
 // The test side, shared by the Jest and Vitest helpers. CommonJS and node:http only: it loads
 // in Jest's test sandbox, where sandpit's ES modules cannot, and costs nothing to import.
 import http = require('node:http');
-import type { ExecResult } from './types.js';
+import type { ExecOptions, ExecResult } from './types.js';
 
 /** An error with sandpit's code, for the test side, which cannot load the ESM SandpitError class. */
 class SandpitTestError extends Error {
@@ -14,9 +14,9 @@ class SandpitTestError extends Error {
   }
 }
 
-/** Runs `command` in the service `name` through the exec server of the run's main process; `env` for this command only. */
-function execVia(address: string, name: string, command: string[], env: Record<string, string> = {}): Promise<ExecResult> {
-  return callMain<ExecResult>(address, '/exec', { name, command, env }, `exec in "${name}"`);
+/** Runs `command` in the service `name` through the exec server of the run's main process, as `how` says. */
+function execVia(address: string, name: string, command: string[], how: ExecOptions = {}): Promise<ExecResult> {
+  return callMain<ExecResult>(address, '/exec', { name, command, ...how }, `exec in "${name}"`);
 }
 
 /** Makes this worker's copy of `name` for the run `run` (once per worker and run), in the main process. */

@@ -7,6 +7,9 @@ export interface ExecResult {
   stderr: string;
 }
 
+/** How a command runs (docker exec's -e, -u and -w): the same shape as the library's. */
+export type { ExecOptions } from '../preset.js';
+
 /** A service as tests see it. */
 export interface TestService {
   url: string;

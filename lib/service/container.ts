@@ -3,12 +3,13 @@ import type { EngineCalls } from '../docker/calls.js';
 import { PassThrough, Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { ContainerRuntimeClient } from 'testcontainers';
-import type { ExecResult } from '../preset.js';
+import type { ExecOptions, ExecResult } from '../preset.js';
 
 /** Thin helpers over the Docker API for one container; everything here is one or two calls. */
-export function execIn(client: ContainerRuntimeClient, id: string, command: string[], env: Record<string, string> = {}): Promise<ExecResult> {
+export function execIn(client: ContainerRuntimeClient, id: string, command: string[], { env = {}, user, workdir }: ExecOptions = {}): Promise<ExecResult> {
+  const how = { ...(Object.keys(env).length ? { env } : {}), ...(user ? { user } : {}), ...(workdir ? { workingDir: workdir } : {}) };
   return client.container
-    .exec(client.container.getById(id), command, Object.keys(env).length ? { env } : {})
+    .exec(client.container.getById(id), command, how)
     .then(({ exitCode, stdout, stderr }) => (notFound(exitCode, stdout + stderr) ? commandNotFound(command[0]) : { exitCode, stdout, stderr }));
 }
 

@@ -5,7 +5,7 @@ import type { PresetName, Service } from '../types.js';
 import { presetByName } from '../presets/index.js';
 import { execIn, logsOf } from './container.js';
 import { whyNotRunning } from './not-running.js';
-import type { ExecResult } from '../preset.js';
+import type { ExecOptions, ExecResult } from '../preset.js';
 import type { Endpoint } from './internal.js';
 
 /** What is known of a running service, however it was found (started here, or listed). */
@@ -41,11 +41,11 @@ export class StartedService implements Service {
     this.#extras = extras;
   }
 
-  async exec(command: string | string[], env?: Record<string, string>): Promise<ExecResult> {
+  async exec(command: string | string[], { env, ...how }: ExecOptions = {}): Promise<ExecResult> {
     // A string, as the Jest and Vitest exec() take one: it was a TypeError (command.join) from plain JavaScript.
     const argv = typeof command === 'string' ? ['sh', '-c', command] : command;
     const client = await docker();
-    return execIn(client, this.containerId, argv, { ...this.execEnv(argv), ...env }).catch((error: unknown) => this.#explain(client, error));
+    return execIn(client, this.containerId, argv, { ...how, env: { ...this.execEnv(argv), ...env } }).catch((error: unknown) => this.#explain(client, error));
   }
 
   /** What a command run in it gets from its preset (mysql: MYSQL_PWD, so `mysql` logs in; `sandpit exec`'s terminal path too). */

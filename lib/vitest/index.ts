@@ -6,9 +6,9 @@ import isolation from '../isolation/index.cjs';
 import type { Isolated, IsolationMap } from '../isolation/types.js';
 import testSide from '../runner/test-side.cjs';
 import { withdrawPublication } from '../runner/publication.js';
-import type { ExecResult, TestService } from '../runner/types.js';
+import type { ExecOptions, ExecResult, TestService } from '../runner/types.js';
 
-export type { ExecResult, TestService };
+export type { ExecOptions, ExecResult, TestService };
 
 // Vitest 3.2 refuses any import of "vitest" in a global setup's process ("Vitest failed to access
 // its internal state"), and this file is the global setup too: only a worker (VITEST_POOL_ID set)
@@ -70,13 +70,16 @@ export function service(name: string): TestService {
   return { ...found, ...view };
 }
 
-/** Runs a command in a service's container; a string goes through `sh -c`. One local request to Vitest's main process. */
-export async function exec(name: string, command: string | string[]): Promise<ExecResult> {
+/**
+ * Runs a command in a service's container; a string goes through `sh -c`. `how`: docker exec's -e, -u and -w
+ * (`{ user: 'root' }`). One local request to Vitest's main process.
+ */
+export async function exec(name: string, command: string | string[], how: ExecOptions = {}): Promise<ExecResult> {
   const provided = context();
   const { database } = service(name);
   // A command reading $MYSQL_DATABASE (as the image's own scripts do) gets the worker's copy.
   const env: Record<string, string> = ownCopy(name, provided)?.isolated.preset === 'mysql' && database ? { MYSQL_DATABASE: database } : {};
-  return testSide.execVia(provided.exec, name, testSide.argv(command), env);
+  return testSide.execVia(provided.exec, name, testSide.argv(command), { ...how, env: { ...env, ...how.env } });
 }
 
 /**

@@ -442,7 +442,7 @@ describe('sandpit up / ls / exec / logs / down', () => {
     }
   });
 
-  test('a box (ubuntu) says how to get in: sandpit exec <name> -- bash, in plain output and --json (it showed shell://… alone)', async () => {
+  test('a box (ubuntu) says how to get in: sandpit exec <name> -- bash, in plain output and --json (it showed shell://… alone); exec takes -u, -w and -e', async () => {
     const name = unique('box');
     const up = await sandpit(['up', '-d', 'ubuntu', '--name', name]);
     try {
@@ -452,6 +452,10 @@ describe('sandpit up / ls / exec / logs / down', () => {
       expect(listed.clientCommand).toBe(`sandpit exec ${name} -- bash`);
       const inside = await sandpit(['exec', name, '--', 'bash', '-c', 'echo in']);
       expect(inside.stdout).toBe('in');
+      // docker exec's -u, -w and -e, typed from habit (they were "Unknown argument: u"), by the engine API and with -i by the docker CLI.
+      const how = ['-unobody', '-w', '/tmp', '-e', 'A=a', '-eB', name, 'sh', '-c', 'echo $(id -un) $(pwd) $A$B'];
+      expect(await sandpit(['exec', ...how], { env: { B: 'b' } })).toMatchObject({ exitCode: 0, stdout: 'nobody /tmp ab' });
+      expect(await sandpit(['exec', '-i', ...how], { env: { B: 'b' }, input: '' })).toMatchObject({ exitCode: 0, stdout: 'nobody /tmp ab' });
     } finally {
       await sandpit(['down', name]);
     }

@@ -23,12 +23,13 @@ describe('exec server', () => {
     await box?.stop();
   });
 
-  test('runs a command by service name: exit code, both streams, per-command env; the socket is private', async () => {
-    expect(await testSide.execVia(server.address, 'box', ['sh', '-c', 'echo "$X"; echo err >&2; exit 3'], { X: 'a b' })).toEqual({
+  test('runs a command by service name: exit code, both streams, per-command env, user and folder; the socket is private', async () => {
+    expect(await testSide.execVia(server.address, 'box', ['sh', '-c', 'echo "$X"; echo err >&2; exit 3'], { env: { X: 'a b' } })).toEqual({
       exitCode: 3,
       stdout: 'a b\n',
       stderr: 'err\n',
     });
+    expect((await testSide.execVia(server.address, 'box', ['sh', '-c', 'echo $(id -un) $(pwd)'], { user: 'nobody', workdir: '/tmp' })).stdout).toBe('nobody /tmp\n');
     if (process.platform !== 'win32') {
       expect(statSync(server.address).mode & 0o777).toBe(0o600);
       // …inside a folder only this user may enter, so it is never open to others, not even before chmod.
