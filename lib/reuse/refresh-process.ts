@@ -30,7 +30,7 @@ try {
       // Gone already (the next run, `sandpit down`, the reaper): no replacement either.
       if ((await inspectRunning(job.dirty)) !== undefined) {
         await removeContainer(job.dirty);
-        const { release } = await startFresh(job.options, job.key, { idleMs: job.idleMs });
+        const { release } = await startFresh(job.options, job.key, job.settings);
         await release?.();
       }
     } finally {

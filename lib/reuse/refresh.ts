@@ -1,12 +1,14 @@
 import { spawn } from 'node:child_process';
 import type { StartOptions } from '../types.js';
+import type { ReuseSettings } from './settings.js';
 import { helperEnv, scriptBeside } from '../cleanup/script.js';
 
-/** What a refresher needs: the service's options and reuse key, and the container it replaces. */
+/** What a refresher needs: the service's options, reuse key and settings, and the container it replaces. */
 export interface RefreshJob {
   options: StartOptions;
   key: string;
-  idleMs: number;
+  /** All of them, the run's config file too: a replacement without it was missed by removeSuperseded, `ls` and `down`. */
+  settings: ReuseSettings;
   dirty: string;
   /** Its lock's token: the refresher holds it before it removes the container. */
   token: string;

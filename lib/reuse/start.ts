@@ -74,7 +74,7 @@ export async function startOrReuse(given: StartOptions[], settings: ReuseSetting
    * is gone (a failed start removes what it made: nothing new may follow): the look finds it gone.
    */
   const handBack = (options: StartOptions, key: string, seen: Seen, token: string, free: () => Promise<void>) => async () => {
-    resetLater({ id: seen.id, token, seen, refresh: { options, key, idleMs: settings.idleMs, dirty: seen.id, token } });
+    resetLater({ id: seen.id, token, seen, refresh: { options, key, settings, dirty: seen.id, token } });
     await free();
   };
 
