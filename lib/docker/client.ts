@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { SandpitError, describe, sentence } from '../errors.js';
 import { applySelection, type Selection } from '../engine/select.js';
+import { engineWaitMs, stillStarting } from '../engine/boot-wait.js';
 import { dockerEndpoints, propertiesDockerHost } from './endpoints.js';
 import { ping } from './ping.js';
 import { rememberEngine } from './remembered.js';
@@ -64,7 +65,24 @@ async function connect(): Promise<ContainerRuntimeClient> {
   process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
   // testcontainers ignores `docker context` and a few DOCKER_* defaults; settle them the CLI's way.
   const chosen = engineSelection();
+  // A named engine that is still starting (CI's docker:dind) is waited for, saying so once (lib/engine/boot-wait.ts).
+  const waitMs = chosen ? engineWaitMs() : 0;
+  const started = Date.now();
+  for (let said = false; ; said = true) {
+    try {
+      return await connectOnce(chosen);
+    } catch (error) {
+      const why = await diagnosed(chosen?.uri, error);
+      const starting = chosen !== undefined && stillStarting(chosen.uri, describe(why));
+      const waited = Date.now() - started;
+      if (!starting || waited >= waitMs) throw unreachable(why, starting ? (waitMs > 0 ? waited : 0) : undefined);
+      if (!said) process.stderr.write(`sandpit: waiting up to ${Math.round(waitMs / 1000)} s for the Docker engine at ${chosen.uri} to start: ${describe(why)}\n`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
 
+async function connectOnce(chosen: Selection | undefined): Promise<ContainerRuntimeClient> {
   let timer: NodeJS.Timeout | undefined;
   try {
     const { getContainerRuntimeClient } = await runtime();
@@ -82,8 +100,6 @@ async function connect(): Promise<ContainerRuntimeClient> {
     if (wanted && !wanted.startsWith('ssh://') && !usesHost(client, wanted)) throw new Error(FELL_BACK); // the user meant this one
     rememberEngine(client, engineChoice()); // a later warm run's first reads skip this connect (lib/reuse)
     return client;
-  } catch (error) {
-    throw unreachable(await diagnosed(chosen?.uri, error));
   } finally {
     clearTimeout(timer);
   }
@@ -127,14 +143,17 @@ const isGeneric = (cause: unknown): boolean => describe(cause) === FELL_BACK || 
 /** A second's wait at most, on the way to an error already known. */
 const PING_MS = 1000;
 
-export function unreachable(cause: unknown): SandpitError {
+/** `waitedMs`: how long it was waited for as a starting engine (boot-wait.ts), when what it said is what one says. */
+export function unreachable(cause: unknown, waitedMs?: number): SandpitError {
   const chosen = engineSelection();
   if (chosen) {
     // The user named one engine: that is the one to talk about, not the local sockets.
     const fix = fixOf(cause);
+    const waited = waitedMs ? ` (waited ${Math.round(waitedMs / 1000)} s for it to start)` : '';
+    const mayWait = waitedMs === 0 ? ' If it is still starting (a docker:dind service), SANDPIT_ENGINE_WAIT=60s waits for it.' : '';
     return new SandpitError(
       'DOCKER_UNREACHABLE',
-      `The Docker engine at ${chosen.uri} (${chosen.source}) is not reachable: ${unreachableReason(cause)}. ${fix ? sentence(fix) : `Start it or fix ${chosen.source.split(' (')[0]}`}; try \`sandpit doctor\`.`,
+      `The Docker engine at ${chosen.uri} (${chosen.source}) is not reachable: ${unreachableReason(cause)}${waited}. ${fix ? sentence(fix) : `Start it or fix ${chosen.source.split(' (')[0]}`}; try \`sandpit doctor\`.${mayWait}`,
       { cause, stage: 'create' },
     );
   }

@@ -268,13 +268,38 @@ suite('a remote engine (tcp://, another machine\'s disk)', () => {
     }
   }, 150_000);
 
-  test('an engine that does not answer: DOCKER_UNREACHABLE naming it', async () => {
+  test('an engine that does not answer: DOCKER_UNREACHABLE naming it, at once away from CI, with how to wait for one still starting', async () => {
     const nowhere = 'tcp://10.250.77.1:2399'; // the test side of the veth: nothing listens there
-    const result = await execa('node', [cli, 'up', 'redis', '--detach'], { reject: false, env: { DOCKER_HOST: nowhere } });
+    const result = await execa('node', [cli, 'up', 'redis', '--detach'], { reject: false, env: { DOCKER_HOST: nowhere, CI: '' } });
     expect(result.exitCode).not.toBe(0);
     expect(result.stderr).toContain('DOCKER_UNREACHABLE');
-    expect(result.stderr).toContain(`The Docker engine at ${nowhere} (DOCKER_HOST) is not reachable`);
+    expect(result.stderr).toContain(`The Docker engine at ${nowhere} (DOCKER_HOST) is not reachable: nothing answers there (ECONNREFUSED). Start it or fix DOCKER_HOST`);
+    expect(result.stderr).toContain('If it is still starting (a docker:dind service), SANDPIT_ENGINE_WAIT=60s waits for it.');
   });
+
+  test("under CI, an engine still starting (its port refuses: a job's docker:dind service) is waited for, saying so; one that never starts is said after the wait", async () => {
+    const name = `booting${process.pid}`;
+    await execa('bash', [script, 'stop']);
+    let up: Awaited<ReturnType<typeof execa>> | undefined;
+    try {
+      const starting = track(execa('node', [cli, 'up', 'redis', '--detach', '--name', name], { reject: false, env: { DOCKER_HOST: uri, CI: 'true' } }));
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      expect(starting.exitCode).toBeNull(); // it used to fail at once: DOCKER_UNREACHABLE
+      await execa('bash', [script, 'start']);
+      up = await starting;
+    } finally {
+      await execa('bash', [script, 'start']).catch(() => {}); // started above, unless that failed
+    }
+    expect(up.stderr).toContain(`sandpit: waiting up to 30 s for the Docker engine at ${uri} to start: nothing answers there (ECONNREFUSED)`);
+    expect(up.exitCode).toBe(0);
+    expect(await containersWith(`sandpit.name=${name}`)).toHaveLength(1);
+    await execa('node', [cli, 'down', name], { env: { DOCKER_HOST: uri } });
+
+    const nowhere = 'tcp://10.250.77.1:2399';
+    const never = await execa('node', [cli, 'ls'], { reject: false, env: { DOCKER_HOST: nowhere, CI: 'true', SANDPIT_ENGINE_WAIT: '2s' } });
+    expect(never.exitCode).toBe(1);
+    expect(never.stderr).toContain(`is not reachable: nothing answers there (ECONNREFUSED) (waited 2 s for it to start). Start it or fix DOCKER_HOST`);
+  }, 120_000);
 });
 
 /**
@@ -396,4 +421,14 @@ const openssl = spawnSync('openssl', ['version']).status === 0;
     expect(doctor.stdout).toContain(`· ${tlsUri}  DOCKER_HOST: its certificate is not signed by the CA in ${wrongCa}/ca.pem`);
     expect(doctor.stdout).toContain(`fix: Put the ca.pem of the engine's own certificates in ${wrongCa}`);
   }, 120_000);
+
+  test("under CI, client certificates docker:dind has not written yet are waited for; the job goes on once they are there", async () => {
+    const later = mkdtempSync(path.join(scratch, 'later-'));
+    const ls = track(execa('node', [cli, 'ls'], { reject: false, env: { ...env, DOCKER_CERT_PATH: later, CI: 'true' } }));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    for (const file of ['ca.pem', 'cert.pem', 'key.pem']) writeFileSync(path.join(later, file), readFileSync(path.join(certs, file)));
+    const result = await ls;
+    expect(result.stderr).toContain(`sandpit: waiting up to 30 s for the Docker engine at ${tlsUri} to start: TLS is on (DOCKER_TLS_VERIFY) but ca.pem, cert.pem, key.pem are not in ${later}`);
+    expect(result.exitCode).toBe(0);
+  });
 });
