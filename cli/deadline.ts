@@ -1,5 +1,5 @@
 import { SandpitError } from '../lib/errors.js';
-import { durationMs } from '../lib/options/duration.js';
+import { durationMs } from '../lib/environment/duration.js';
 import { runCleanup } from './interrupt.js';
 
 /**

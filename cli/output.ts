@@ -1,6 +1,6 @@
 import { styleText } from 'node:util';
 import { isSandpitError } from '../lib/errors.js';
-import { underCI } from '../lib/options/ci.js';
+import { underCI } from '../lib/environment/ci.js';
 
 const err = (text: string) => process.stderr.write(`${text}\n`);
 

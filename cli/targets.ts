@@ -3,7 +3,7 @@ import path from 'node:path';
 import { SandpitError } from '../lib/errors.js';
 import { loadConfig } from '../lib/config/index.js';
 import { CONFIG_FILES } from '../lib/config/load.js';
-import { durationMs } from '../lib/options/duration.js';
+import { durationMs } from '../lib/environment/duration.js';
 import { suggestion, unknownPreset } from '../lib/options/normalise.js';
 import { isPresetName, presets } from '../lib/presets/index.js';
 import type { StartOptions } from '../lib/types.js';

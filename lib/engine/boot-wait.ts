@@ -1,6 +1,6 @@
 import { SandpitError } from '../errors.js';
-import { underCI } from '../options/ci.js';
-import { durationMs } from '../options/duration.js';
+import { underCI } from '../environment/ci.js';
+import { durationMs } from '../environment/duration.js';
 
 /** Under CI, a named engine that refuses is waited for this long: a docker:dind service still starting. */
 const CI_WAIT_MS = 30_000;

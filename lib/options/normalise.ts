@@ -7,7 +7,7 @@ import type { CommonOptions, ProgressEvent, StartOptions } from '../types.js';
 import { customPreset, CUSTOM_OPTIONS } from './custom.js';
 import { composeHint, presetOfImage } from './compose-keys.js';
 import { isImageReference } from '../images/reference.js';
-import { durationMs } from './duration.js';
+import { durationMs } from '../environment/duration.js';
 import { suggestion } from '../suggest.js';
 
 export { suggestion } from '../suggest.js';

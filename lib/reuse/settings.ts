@@ -1,6 +1,6 @@
 import type { ReuseConfig } from '../config/index.js';
 import { SandpitError } from '../errors.js';
-import { underCI } from '../options/ci.js';
+import { underCI } from '../environment/ci.js';
 
 /** How long a warm service may sit unused before its reaper removes it. */
 export const DEFAULT_IDLE_MS = 15 * 60_000;
