@@ -54,6 +54,8 @@ export interface Target {
   port: number;
   exec(command: string[]): Promise<ExecResult>;
   logs(): Promise<string>;
+  /** Every line from `since` on (the engine's time, `seconds.nanoseconds`; '0': from the start), each led by its RFC 3339 time. */
+  logsSince(since: string): Promise<string>;
   /** Whether the container runs now (one inspect). */
   running(): Promise<boolean>;
 }
@@ -136,7 +138,7 @@ export interface SnapshotRecipe<Resolved> {
    * returned says this data cannot be kept as it is (a start from it would differ from running the scripts
    * then): the image is kept only as that answer, and starts run the scripts each time (lib/snapshots).
    */
-  seal?(target: Target, options: Resolved): Promise<string | undefined>;
+  seal?(target: Omit<Target, 'logsSince'>, options: Resolved): Promise<string | undefined>;
   /** Options for a start from the snapshot: the scripts are already in it and must not run again. */
   reuse(options: Resolved): Resolved;
   /**

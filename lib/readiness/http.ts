@@ -8,7 +8,7 @@ export function httpStatus(host: string, port: number, path: string, timeoutMs: 
   const authority = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
   const request = `GET ${path} HTTP/1.1\r\nHost: ${authority}\r\nConnection: close\r\nUser-Agent: sandpit\r\n\r\n`;
   return exchange(host, port, request, (received) => {
-    const line = received.indexOf('\r\n');
+    const line = received.indexOf('\n'); // CRLF, or a bare LF as curl takes it
     if (line === -1) return received.length > 1024 ? fail(received) : undefined;
     const status = /^HTTP\/\d(?:\.\d)? (\d{3})/.exec(received.subarray(0, line).toString('latin1'));
     return status ? Number(status[1]) : fail(received);

@@ -1,7 +1,6 @@
 import type Dockerode from 'dockerode';
 import type { EngineCalls } from '../docker/calls.js';
-import { PassThrough, Readable } from 'node:stream';
-import { finished } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import type { ExecOptions, ExecResult } from '../preset.js';
 
@@ -19,17 +18,31 @@ const notFound = (exitCode: number, output: string) =>
 
 export const commandNotFound = (command = ''): ExecResult => ({ exitCode: 127, stdout: '', stderr: `${command}: command not found\n` });
 
-export async function logsOf(client: ContainerRuntimeClient, id: string, tail = 200): Promise<string> {
+/**
+ * Recent output as text: the last `tail` lines, or with `since` (the engine's clock, as `seconds.nanoseconds`) all
+ * lines from then on, each led by its RFC 3339 time (timestamps: the next `since` comes from the last one).
+ */
+export async function logsOf(client: ContainerRuntimeClient, id: string, tail = 200, since?: string): Promise<string> {
   const container = client.container.getById(id);
-  const raw = (await container.logs({ stdout: true, stderr: true, tail, follow: false })) as unknown as Buffer;
+  const which = since === undefined ? { tail } : { since: since as unknown as number, timestamps: true };
+  const raw = (await container.logs({ stdout: true, stderr: true, follow: false, ...which })) as unknown as Buffer;
   if ((await container.inspect()).Config.Tty) return raw.toString('utf8');
-  // Without a TTY, Docker multiplexes stdout and stderr into framed chunks.
-  const chunks: Buffer[] = [];
-  const sink = new PassThrough().on('data', (chunk: Buffer) => chunks.push(chunk));
-  const source = Readable.from([raw]);
-  client.container.dockerode.modem.demuxStream(source, sink, sink);
-  await finished(source);
-  return Buffer.concat(chunks).toString('utf8');
+  return unframed(raw);
+}
+
+/**
+ * Without a TTY, Docker multiplexes stdout and stderr into frames: a type byte, three zeros, a 4-byte big-endian
+ * length, then that many bytes. A loop here, not docker-modem's demuxStream: it recurses once per frame, and
+ * 5000 lines read at once overflowed the stack ("Maximum call stack size exceeded" in a ready check).
+ */
+export function unframed(raw: Buffer): string {
+  const parts: Buffer[] = [];
+  for (let at = 0; at + 8 <= raw.length; ) {
+    const size = raw.readUInt32BE(at + 4);
+    parts.push(raw.subarray(at + 8, at + 8 + size));
+    at += 8 + size;
+  }
+  return Buffer.concat(parts).toString('utf8');
 }
 
 /** Copies generated files in before start: works with remote engines, unlike a bind mount of a temp dir. */

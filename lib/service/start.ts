@@ -66,6 +66,7 @@ async function launch(input: PresetName | StartOptions, via?: Launch): Promise<S
       port,
       exec: async (command) => execIn(await docker(), id, command),
       logs: async () => logsOf(await docker(), id),
+      logsSince: async (since) => logsOf(await docker(), id, undefined, since),
       running: async () => (await engine.inspect(id)).State.Running,
     };
     stage = 'ready';

@@ -221,6 +221,19 @@ describe('handles', () => {
     });
     expect((await worker.exec(['printenv', 'GREETING'])).stdout).toBe('hello\n');
   });
+
+  test('a custom ready check as testcontainers means it: a log line 5000 lines back; a health path past its 503s', async () => {
+    const shellImage = await presetImage('ubuntu');
+    // Only the last 200 lines were read: NOT_READY "no log line matches", for a server that had said it.
+    await using chatty = await start({ image: shellImage, command: ['sh', '-c', 'echo "server started"; seq 5000; exec sleep infinity'], ready: { log: 'server started' } });
+    expect((await chatty.exec(['echo', 'ok'])).stdout).toBe('ok\n');
+
+    // A health path answering 503 for its first 2 s (perl-base, in every Debian image): "ready" at the first 503.
+    const server = `use IO::Socket::INET; my $s = IO::Socket::INET->new(LocalPort => 8080, Listen => 5, ReuseAddr => 1) or die; my $t = time;
+      while (my $c = $s->accept) { while (<$c>) { last if /^\\r?$/ } my $st = time - $t < 2 ? '503 Service Unavailable' : '200 OK'; print $c "HTTP/1.0 $st\\r\\nContent-Length: 2\\r\\n\\r\\nok"; close $c }`;
+    await using app = await start({ image: shellImage, command: ['perl', '-e', server], ports: [8080], ready: { http: '/health' } });
+    expect((await fetch(new URL('health', app.url))).status).toBe(200);
+  });
 });
 
 /** The image the preset runs on this machine (offline-built here: no registry). */

@@ -89,7 +89,7 @@ describe('custom images', () => {
   // the start waits on, and its end fails it (NOT_READY with the exit code and the last log lines).
   test('with no ready check: ready once it runs; not while it is stopped, nor with its port unpublished (0)', async () => {
     const { customPreset } = await import('../../lib/options/custom.js');
-    const target = (port: number, running: boolean) => ({ host: '127.0.0.1', port, exec: async () => ({ exitCode: 0, stdout: '', stderr: '' }), logs: async () => '', running: async () => running });
+    const target = (port: number, running: boolean) => ({ host: '127.0.0.1', port, exec: async () => ({ exitCode: 0, stdout: '', stderr: '' }), logs: async () => '', logsSince: async () => '', running: async () => running });
     const withPort = customPreset({ image: 'x:1', ports: [80] });
     const bare = customPreset({ image: 'x:1' });
     await expect(withPort.probe(target(8080, true), {})).resolves.toBeUndefined();
