@@ -105,7 +105,7 @@ export async function attach(name: string, { session }: { session?: string } = {
   const matching = all.filter((s) => matches(name, s) && (session === undefined || s.owner === session));
   const here = (s: ServiceInfo) => (s.owner === DETACHED || s.owner === REUSED ? inProject(s.project) : s.ownerPid !== undefined && runsInThisFolder(s.ownerPid));
   const byId = matching.filter((s) => matchesId(name, s));
-  const found = session !== undefined ? matching : byId.length > 0 ? byId : matching.filter(here);
+  const found = session !== undefined ? matching : byId.length > 0 ? byId : await inUseFirst(matching.filter(here));
   const match = found[0];
   if (found.length > 1 && session === undefined) {
     throw new SandpitError(
@@ -128,6 +128,19 @@ export async function attach(name: string, { session }: { session?: string } = {
     );
   }
   return new StartedService(match);
+}
+
+/**
+ * Several of this project's services of one name: the ones in use (a foreground `up` holding its warm db, a
+ * detached one, a running test's) before warm copies a finished run left idle for the next. `sandpit exec db`
+ * beside a test run with warm reuse said "matches 2 services" where only one was the developer's.
+ */
+async function inUseFirst(found: ServiceInfo[]): Promise<ServiceInfo[]> {
+  if (found.length < 2 || !found.some((s) => s.owner === REUSED)) return found;
+  const { held } = await import('../cleanup/reused.js'); // proper-lockfile: only when it must decide
+  const busy = await Promise.all(found.map(async (s) => s.owner !== REUSED || (await held(s.reuseClaim ?? s.containerId))));
+  const inUse = found.filter((_, i) => busy[i]);
+  return inUse.length > 0 ? inUse : found;
 }
 
 /** The 12 hex digits `docker ps` shows. */

@@ -549,6 +549,28 @@ describe('sandpit up / ls / exec / logs / down', () => {
       expect(await named(name)).toEqual([]);
     });
 
+    test("exec by a name that an idle warm copy (a finished run's) shares takes the one a running up holds", async () => {
+      const name = unique('held');
+      const first = sandpit(['up', 'redis', '--name', name], { env: warmEnv });
+      try {
+        await readyLine(first);
+        const [held] = await named(name);
+        // Another terminal's up of the same name starts its own (the first's is held), and hands it back warm.
+        const second = sandpit(['up', 'redis', '--name', name], { env: warmEnv });
+        await readyLine(second);
+        expect(await named(name)).toHaveLength(2);
+        second.kill('SIGINT');
+        expectExit(await second, 130);
+        // It said "matches 2 services … Give the id": the idle copy is a cache for the next run, not the developer's.
+        const exec = await sandpit(['exec', name, '--', 'hostname']);
+        expect({ exit: exec.exitCode, id: exec.stdout.trim(), err: exec.stderr }).toEqual({ exit: 0, id: held!.slice(0, 12), err: '' });
+      } finally {
+        first.kill('SIGINT');
+        await first;
+        await Promise.all((await named(name)).map((id) => execa('docker', ['rm', '-f', id])));
+      }
+    });
+
     test('with reuse on and no --name: Ctrl-C hands back each service (kept by its preset name), and the next up takes both over', async () => {
       // Only warm ones of these names: other suites start unnamed redis services of their own.
       const warmOnes = async () => (await Promise.all(['redis', 'ubuntu'].map((n) => containersWith(`sandpit.name=${n}`, 'sandpit.reuse')))).flat().sort();
