@@ -3,11 +3,27 @@ import { describe } from '../errors.js';
 
 /** Files whose change reruns every test (and so sandpit's rerun hook): the config, seed files. Each added once. */
 export function rerunOn(project: TestProject, files: string[], watched: Set<string>): void {
+  if (watched.size === 0) rerunOnDelete(project, watched);
   for (const file of files.filter((f) => !watched.has(f))) {
     watched.add(file);
     project.vitest.config.forceRerunTriggers.push(file, `${file}/**`);
     project.vitest.vite.watcher.add(file);
   }
+}
+
+/**
+ * Vitest reruns on a change or an addition that forceRerunTriggers names, not on a deletion: a migration
+ * deleted from the seed folder (or a branch with fewer of them checked out) left its table in the service
+ * until some other file was saved. A deletion of a watched file, or of one in a watched folder, is handed
+ * to Vitest's watcher as a change of that folder, or else of the first file watched (the config): Vitest's
+ * own handler has just marked the deleted path as invalidated, and it ignores a change of such a path.
+ */
+function rerunOnDelete(project: TestProject, watched: Set<string>): void {
+  const deleted = (file: string) => {
+    const owner = [...watched].find((w) => file === w || file.startsWith(`${w}/`));
+    if (owner) project.vitest.watcher.onFileChange(owner !== file ? owner : [...watched][0]!);
+  };
+  project.vitest.vite.watcher.on('unlink', deleted).on('unlinkDir', deleted);
 }
 
 /**

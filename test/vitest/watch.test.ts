@@ -1,10 +1,10 @@
 import { expect, test } from '@jest/globals';
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { fileURLToPath } from 'node:url';
 import { track } from '../helpers/children.js';
-import { eventually } from '../helpers/engine.js';
+import { containersWith, eventually } from '../helpers/engine.js';
 import { removeByLabel } from '../../lib/cleanup/remove.js';
 
 const removeSession = (session: string) => removeByLabel(`sandpit.session=${session}`);
@@ -62,6 +62,37 @@ test('watch mode: an edited seed file reruns the tests by itself, and its servic
   process.kill(-vitest.pid!, 'SIGINT');
   await vitest;
   expect(await allGone(first!.session, 15_000)).toBe(true);
+});
+
+test('watch mode: a migration deleted from its folder (or a branch with fewer checked out) reruns the tests, and the service starts without it', async () => {
+  const f = fixture('basic');
+  const migrations = path.join(f.dir, 'migrations');
+  mkdirSync(migrations);
+  writeFileSync(path.join(migrations, '001_a.sql'), 'CREATE TABLE a (x INT);\n');
+  writeFileSync(path.join(migrations, '002_b.sql'), 'CREATE TABLE b (x INT);\n');
+  const services = { cache: { preset: 'redis' }, box: { preset: 'ubuntu' }, db: { preset: 'mysql', initScripts: ['./migrations'] } };
+  writeFileSync(path.join(f.dir, 'sandpit.config.json'), JSON.stringify({ services }));
+  const vitest = runVitest(f, ['--watch', 'a.test'], {}, true);
+  let printed = '';
+  vitest.all!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+  const tables = async (session: string) => {
+    const [db] = await containersWith(`sandpit.session=${session}`, 'sandpit.name=db');
+    return (await execa('docker', ['exec', db!, 'sh', '-c', 'mysql -uroot -p"$MYSQL_ROOT_PASSWORD" -N -e "SHOW TABLES" "$MYSQL_DATABASE"'])).stdout.split('\n');
+  };
+  try {
+    expect(await eventually(async () => reports(f).length === 1, 90_000)).toBe(true);
+    const { session } = reports(f)[0]!;
+    expect(await tables(session)).toEqual(['a', 'b']);
+    // Vitest reruns on a change or an addition, not on a deletion: table b stayed until another file was saved.
+    rmSync(path.join(migrations, '002_b.sql'));
+    expect(await eventually(async () => reports(f).length === 2, 90_000)).toBe(true);
+    expect(printed).toContain('sandpit: init scripts changed: started db again from them');
+    expect(await tables(session)).toEqual(['a']);
+  } finally {
+    process.kill(-vitest.pid!, 'SIGINT');
+    await vitest;
+  }
+  expect(await allGone(reports(f)[0]!.session, 15_000)).toBe(true);
 });
 
 test('watch mode: a seed edited into one that fails leaves the running service as it was, until it is fixed', async () => {
