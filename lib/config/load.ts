@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -128,8 +128,18 @@ function where(file: string, content: string, cause: unknown): string {
  */
 function refuseSiblings(file: string): void {
   const dir = path.dirname(file);
-  const present = CONFIG_FILES.filter((name) => existsSync(path.join(dir, name)));
+  // package.json's "sandpit" key too: beside a sandpit.config.ts it was ignored, where two files were refused.
+  const present = [...CONFIG_FILES.filter((name) => existsSync(path.join(dir, name))), ...(hasSandpitKey(dir) ? ['package.json "sandpit"'] : [])];
   if (present.length > 1) {
     throw new SandpitError('CONFIG_INVALID', `${dir} has ${present.length} sandpit configs (${present.join(', ')}): keep one, and delete or rename the others.`, { stage: 'config' });
+  }
+}
+
+function hasSandpitKey(dir: string): boolean {
+  try {
+    const manifest: unknown = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    return typeof manifest === 'object' && manifest !== null && 'sandpit' in manifest;
+  } catch {
+    return false; // none, or not JSON: npm says so itself
   }
 }

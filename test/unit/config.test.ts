@@ -255,13 +255,21 @@ describe('loadConfig rejects, naming the file and the key', () => {
   });
 
   test('an empty file, instead of looking elsewhere', async () => {
-    const dir = project({ 'sandpit.config.json': '', 'package.json': { sandpit: { services: {} } } });
-    expect((await failure(dir)).message).toMatch(/^sandpit\.config\.json: \(top level\): expected an object/);
+    // A config above it (a monorepo's root) is not what an empty one here means.
+    const root = project({ 'package.json': { sandpit: { services: {} } }, 'api/sandpit.config.json': '' });
+    await expect(loadConfig(path.join(root, 'api'), { stopDir: root })).rejects.toThrow(/^sandpit\.config\.json: \(top level\): expected an object/);
   });
 
   test('two config files in one folder: neither is silently ignored', async () => {
     const dir = project({ 'sandpit.config.json': { services: { a: { preset: 'redis' } } }, 'sandpit.config.mjs': "export default { services: { b: { preset: 'redis' } } };" });
     expect((await failure(dir)).message).toBe(`${dir} has 2 sandpit configs (sandpit.config.json, sandpit.config.mjs): keep one, and delete or rename the others.`);
+  });
+
+  test('a "sandpit" key in package.json beside a config file: refused too, not silently ignored', async () => {
+    const dir = project({ 'sandpit.config.json': { services: { a: { preset: 'redis' } } }, 'package.json': { name: 'api', sandpit: { services: { b: { preset: 'redis' } } } } });
+    expect((await failure(dir)).message).toBe(`${dir} has 2 sandpit configs (sandpit.config.json, package.json "sandpit"): keep one, and delete or rename the others.`);
+    // A package.json without the key is no config.
+    expect(await loadConfig(project({ 'sandpit.config.json': { services: {} }, 'package.json': { name: 'api' } }))).toMatchObject({ services: [] });
   });
 
   test('a CommonJS sandpit.config.js in a "type": "module" package says how to make them agree', async () => {
