@@ -12,6 +12,7 @@ import { takeSnapshot } from './take.js';
 import { markUsed } from './used.js';
 import { KEPT_PER_ORIGIN, removeSuperseded } from './superseded.js';
 import { shortFolder } from '../cleanup/project.js';
+import { originFolder } from './origin.js';
 
 export interface SnapshotRequest {
   preset: Preset<object, object>;
@@ -79,7 +80,7 @@ export async function snapshotFor(request: SnapshotRequest): Promise<Launch | un
 async function take(request: SnapshotRequest, tag: string, base: ImageInspectInfo, scripts: string[]): Promise<ImageInspectInfo | undefined> {
   const { preset, options } = request;
   const recipe = preset.snapshot!;
-  const origin = `${request.service} in ${shortFolder(process.cwd())}`;
+  const origin = `${request.service} in ${shortFolder(originFolder(scripts))}`;
   await buildOnce(tag, (line) => request.say(line), async () => {
     request.say(
       scripts.length > 0

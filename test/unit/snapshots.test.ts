@@ -5,6 +5,7 @@ import path from 'node:path';
 import { parseRedisCommands } from '../../lib/seeds/redis-commands.js';
 import { snapshotKey } from '../../lib/snapshots/key.js';
 import { SNAPSHOT_FORMAT } from '../../lib/snapshots/names.js';
+import { originFolder } from '../../lib/snapshots/origin.js';
 
 describe('snapshot key', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sandpit-key-'));
@@ -80,5 +81,32 @@ describe('redis command files', () => {
 
   test('an unbalanced quote names its line', () => {
     expect(() => parseRedisCommands('SET a 1\nSET b "open')).toThrow(/line 2: unbalanced "/);
+  });
+});
+
+describe('snapshot origin', () => {
+  // A monorepo: the root and each package has its package.json; api's migrations are its own.
+  const mono = mkdtempSync(path.join(os.tmpdir(), 'sandpit-origin-'));
+  afterAll(() => rmSync(mono, { recursive: true, force: true }));
+  for (const [file, content] of [
+    ['package.json', '{}'],
+    ['packages/api/package.json', '{}'],
+    ['packages/api/db/001_users.sql', 'CREATE TABLE users (id INT);'],
+    ['packages/worker/package.json', '{}'],
+    ['packages/worker/seed.redis', 'SET k v'],
+  ]) {
+    mkdirSync(path.dirname(path.join(mono, file!)), { recursive: true });
+    writeFileSync(path.join(mono, file!), content!);
+  }
+
+  test("a root run's snapshot is recorded for the package its init scripts are in, not for the root", () => {
+    expect(originFolder([path.join(mono, 'packages/api/db')], mono)).toBe(path.join(mono, 'packages/api'));
+    expect(originFolder(['packages/worker/seed.redis'], mono)).toBe(path.join(mono, 'packages/worker'));
+    // The same from inside the package: one origin, wherever the run started.
+    expect(originFolder(['db'], path.join(mono, 'packages/api'))).toBe(path.join(mono, 'packages/api'));
+    // Inline scripts, none, or scripts of two packages: the folder the run started in.
+    expect(originFolder(['CREATE TABLE t (id INT)'], mono)).toBe(mono);
+    expect(originFolder([], mono)).toBe(mono);
+    expect(originFolder(['packages/api/db', 'packages/worker/seed.redis'], mono)).toBe(mono);
   });
 });
