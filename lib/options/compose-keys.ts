@@ -32,11 +32,25 @@ const HINTS: Record<string, Partial<Record<string, string>> & { other?: string }
 };
 HINTS.env_file = HINTS.environment!;
 
-/** Where compose's `key` goes for `preset` (a preset name or "custom"); undefined for a key compose does not have. */
+/**
+ * testcontainers' names for the same things (GenericContainer's withExposedPorts, MySqlContainer's withUsername…),
+ * written as keys by a team porting its suite: "Unknown option "username"" named no counterpart.
+ */
+const TESTCONTAINERS: typeof HINTS = {
+  exposedPorts: HINTS.expose!,
+  username: { mysql: 'The app user is user (the root account is always there: rootPassword).' },
+  userPassword: { mysql: "The app user's password is password." },
+  waitStrategy: HINTS.healthcheck!,
+  bindMounts: HINTS.volumes!,
+  copyFilesToContainer: HINTS.volumes!,
+  networkAliases: { other: 'Another container reaches the service at its internal address: service.internal.url (a network address and the service\'s own port).' },
+};
+
+/** Where compose's (or testcontainers') `key` goes for `preset` (a preset name or "custom"); undefined for a key neither has. */
 export function composeHint(key: string, preset: string): string | undefined {
-  const hints = HINTS[key];
+  const [hints, whose] = HINTS[key] ? [HINTS[key], "docker compose's"] : [TESTCONTAINERS[key], "testcontainers'"];
   const hint = hints?.[preset] ?? hints?.other;
-  return hint && ` For docker compose's ${key}: ${hint[0]!.toLowerCase()}${hint.slice(1)}`;
+  return hint && ` For ${whose} ${key}: ${hint[0]!.toLowerCase()}${hint.slice(1)}`;
 }
 
 /** `mysql:8.4` given as an image with no preset: the preset of that image, which knows it. */

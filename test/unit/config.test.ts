@@ -165,6 +165,13 @@ describe('loadConfig rejects, naming the file and the key', () => {
     );
   });
 
+  test("testcontainers' names say where each goes here (a suite ported from MySqlContainer, GenericContainer)", async () => {
+    const said = async (service: Record<string, unknown>) => (await failure(project({ 'sandpit.config.json': { services: { db: service } } }))).message;
+    expect(await said({ preset: 'mysql', username: 'app' })).toContain("Unknown option \"username\" for mysql. For testcontainers' username: the app user is user");
+    expect(await said({ image: 'app:1', exposedPorts: [8080] })).toContain("For testcontainers' exposedPorts: container ports to publish are ports: [8080].");
+    expect(await said({ preset: 'redis', networkAliases: ['cache'] })).toContain("For testcontainers' networkAliases: another container reaches the service at its internal address: service.internal.url");
+  });
+
   test("a compose-style ${VAR} is refused where it is: it became a password of that very text", async () => {
     const said = async (service: Record<string, unknown>) => (await failure(project({ 'sandpit.config.json': { services: { db: service } } }))).message;
     expect(await said({ preset: 'mysql', password: '${MYSQL_PASSWORD}' })).toBe(
