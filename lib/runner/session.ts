@@ -303,9 +303,10 @@ const identity = (options: StartOptions, setups: Record<string, string>): string
 export const readyLine = (
   services: Service[],
   begun: number,
-  { reused = new Set(), replaced = new Set(), file, rootDir }: { reused?: Set<string>; replaced?: Set<string>; file?: string; rootDir?: string } = {},
+  { reused = new Set(), replaced = new Set(), file, rootDir, project }: { reused?: Set<string>; replaced?: Set<string>; file?: string; rootDir?: string; project?: string } = {},
 ): string =>
-  `sandpit: ${services.map((s) => s.name).join(', ')} ready in ${((Date.now() - begun) / 1000).toFixed(1)} s (session ${sessionId}` +
+  // A project of several (Vitest `projects`, each with its services) is named: two packages' `cache` read alike.
+  `sandpit: ${services.map((s) => s.name).join(', ')} ready in ${((Date.now() - begun) / 1000).toFixed(1)} s (${project ? `project ${project}, ` : ''}session ${sessionId}` +
   // A config found in a folder above the run's (a package run alone) is named: it is not the one beside it.
   `${file && rootDir && path.dirname(file) !== path.resolve(rootDir) ? `, config ${path.relative(rootDir, file)}` : ''}` +
   `${reused.size ? `, reused: ${[...reused].join(', ')}` : ''}` +

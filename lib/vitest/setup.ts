@@ -77,7 +77,9 @@ function attach(project: TestProject, open: RunnerSession, workers: number, begu
     const browser = (each.config as { browser?: { enabled?: boolean } }).browser?.enabled === true;
     if (!browser && !each.config.setupFiles.includes(workerSide)) each.config.setupFiles.unshift(workerSide);
   }
-  process.stderr.write(readyLine(open.services, begun, open));
+  const several = (project.vitest.projects?.length ?? 1) > 1;
+  const { reused, replaced, file, rootDir } = open; // file is a getter: not copied by a spread
+  process.stderr.write(readyLine(open.services, begun, { reused, replaced, file, rootDir, ...(several ? { project: project.name } : {}) }));
 
   if (project.vitest.config.watch) {
     // In watch mode the teardown runs only at exit. A changed config reruns every test, and before

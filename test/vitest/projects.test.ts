@@ -28,7 +28,10 @@ test("Vitest projects, a global setup and a config each: every worker has its ow
   // Workers past the first ran some of them: what was broken.
   expect(checked.some((c) => c.pool !== '1')).toBe(true);
   for (const c of checked) expect(c).toMatchObject({ database: c.pool, seeded: c.project, env: c.url, foreign: [] });
-  const sessions = [...new Set((result.all ?? '').match(/\(session [^),]+/g) ?? [])].map((s) => s.slice('(session '.length));
+  // Each project's ready line names it: both have a service of their own, and "ready in" alone said not whose.
+  expect(result.all).toMatch(/sandpit: \w+ ready in [\d.]+ s \(project a, session /);
+  expect(result.all).toMatch(/sandpit: \w+ ready in [\d.]+ s \(project b, session /);
+  const sessions = [...new Set((result.all ?? '').match(/\(project \w+, session [^),]+/g) ?? [])].map((s) => s.replace(/^\(project \w+, session /, ''));
   // A session for both, or one each where Vitest loads each project's global setup as a module of its own.
   expect(sessions.length).toBeGreaterThan(0);
   for (const session of sessions) expect(await allGone(session, 5000)).toBe(true);
