@@ -120,9 +120,18 @@ async function nothingHere(services: ServiceInfo[]): Promise<string> {
     const folder = s.project?.startsWith(`${machine}:`) ? s.project.slice(machine.length + 1) : undefined;
     return folder !== undefined && folder !== here && here.startsWith(`${folder}${path.sep}`) ? s.project! : undefined;
   };
-  for (const project of new Set(services.filter((s) => s.owner === 'detached' || s.owner === 'reused').map(above).filter((p) => p !== undefined))) {
-    const its = [...new Set(services.filter((s) => s.project === project).map((s) => s.name))];
-    lines.push(`sandpit: ${projectShown(project)}, a folder above, has ${its.join(', ')}: run \`sandpit down\` there, or \`sandpit down --project ${projectAsFlag(project)}\``);
+  // And from a monorepo's root: its packages' (their test runs' warm ones, their `up -d`): `ls` listed them, and
+  // `down` here said "would remove 0 services" and no more.
+  const below = (s: ServiceInfo) => {
+    const folder = s.project?.startsWith(`${machine}:`) ? s.project.slice(machine.length + 1) : undefined;
+    return folder !== undefined && folder.startsWith(`${here}${path.sep}`) ? s.project! : undefined;
+  };
+  const kept = services.filter((s) => s.owner === 'detached' || s.owner === 'reused');
+  for (const [where, of] of [['above', above], ['below', below]] as const) {
+    for (const project of new Set(kept.map(of).filter((p) => p !== undefined))) {
+      const its = [...new Set(services.filter((s) => s.project === project).map((s) => s.name))];
+      lines.push(`sandpit: ${projectShown(project)}, a folder ${where}, has ${its.join(', ')}: run \`sandpit down\` there, or \`sandpit down --project ${projectAsFlag(project)}\``);
+    }
   }
   const foreground = services.filter((s) => s.ownerPid !== undefined && runsInThisFolder(s.ownerPid));
   for (const pid of new Set(foreground.map((s) => s.ownerPid!))) {

@@ -430,6 +430,21 @@ describe('sandpit up / ls / exec / logs / down', () => {
         'sandpit: would remove 0 services',
         expect.stringMatching(new RegExp(`^sandpit: ${esc(shortFolder(mine))}, a folder above, has (${a}, ${b}|${b}, ${a}): run \`sandpit down\` there, or \`sandpit down --project ${esc(mine)}\`$`)),
       ]);
+      // From a folder above (a monorepo's root): its packages' are said too ("would remove 0 services", and no more).
+      const parent = tempFolder('dn-mono');
+      const pkg = path.join(parent, 'packages', 'api');
+      mkdirSync(pkg, { recursive: true });
+      const d = unique('dnd');
+      expectExit(await sandpit(['up', '-d', 'redis', '--name', d], { cwd: pkg }), 0);
+      try {
+        const atRoot = await sandpit(['down', '--dry-run'], { cwd: parent });
+        expect(atRoot.stderr.trim().split('\n')).toEqual([
+          'sandpit: would remove 0 services',
+          `sandpit: ${shortFolder(pkg)}, a folder below, has ${d}: run \`sandpit down\` there, or \`sandpit down --project ${pkg}\``,
+        ]);
+      } finally {
+        await sandpit(['down', d], { cwd: pkg });
+      }
       const relative = await sandpit(['down', a, '--project', path.relative(other, mine), '--dry-run'], { cwd: other });
       expect({ exit: relative.exitCode, stderr: relative.stderr.trim() }).toEqual({ exit: 0, stderr: `sandpit: would remove 1 service: ${a}` });
       expectExit(await sandpit(['down'], { cwd: mine }), 0);
