@@ -52,7 +52,8 @@ export type PresetStartOptions<P extends PresetName = PresetName> = {
 }[P];
 
 /** How a custom image says it is ready. A TCP connect is weak: Docker's proxy accepts early. */
-export type ReadyCheck = { http: string } | { tcp: true } | { log: string | RegExp } | { command: string[] };
+/** `command`: an argv list, or a string run through `sh -c` (as `exec()` takes one). */
+export type ReadyCheck = { http: string } | { tcp: true } | { log: string | RegExp } | { command: string | string[] };
 
 export interface CustomStartOptions extends CommonOptions {
   image: string;

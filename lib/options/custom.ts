@@ -65,9 +65,10 @@ function readyCheck(ready: ReadyCheck | undefined, firstPort: number | undefined
     return (t) => tcpAccepts(t.host, t.port);
   }
   if ('command' in ready) {
+    const argv = typeof ready.command === 'string' ? ['sh', '-c', ready.command] : ready.command;
     return async (t) => {
-      const { exitCode, stderr } = await t.exec(ready.command);
-      if (exitCode !== 0) throw new Error(`${ready.command.join(' ')} exited ${exitCode}: ${stderr.trim()}`);
+      const { exitCode, stderr } = await t.exec(argv);
+      if (exitCode !== 0) throw new Error(`${typeof ready.command === 'string' ? ready.command : argv.join(' ')} exited ${exitCode}: ${stderr.trim()}`);
     };
   }
   if ('log' in ready) return logSays(typeof ready.log === 'string' ? new RegExp(escape(ready.log)) : ready.log);

@@ -98,4 +98,14 @@ describe('custom images', () => {
     await expect(bare.probe(target(0, true), {})).resolves.toBeUndefined();
     await expect(bare.probe(target(0, false), {})).rejects.toThrow('it is not running');
   });
+
+  test('ready.command: an argv list, or a string through sh -c as exec() takes one', async () => {
+    const { customPreset } = await import('../../lib/options/custom.js');
+    const ran: string[][] = [];
+    const target = { host: '127.0.0.1', port: 0, exec: async (argv: string[]) => (ran.push(argv), { exitCode: argv.join(' ').includes('fail') ? 1 : 0, stdout: '', stderr: 'no' }), logs: async () => '', logsSince: async () => '', running: async () => true };
+    await customPreset({ image: 'x:1', ready: { command: 'pg_isready && test -f /ready' } }).probe(target, {});
+    await customPreset({ image: 'x:1', ready: { command: ['test', '-f', '/ready'] } }).probe(target, {});
+    expect(ran).toEqual([['sh', '-c', 'pg_isready && test -f /ready'], ['test', '-f', '/ready']]);
+    await expect(customPreset({ image: 'x:1', ready: { command: 'exit 1 # fail' } }).probe(target, {})).rejects.toThrow('exit 1 # fail exited 1: no');
+  });
 });
