@@ -33,6 +33,8 @@ export async function runChecks(): Promise<Check[]> {
   const endpoints = dockerEndpoints();
   // A docker context's TLS settings, into the environment before the probes read it (the connect does it too).
   engineSelection();
+  // doctor reports what answers now: not the 30 s a CI connect waits for an engine still starting (unless asked).
+  process.env.SANDPIT_ENGINE_WAIT ??= '0';
   const [probes, client] = await Promise.all([probeEndpoints(endpoints), docker().catch((error: unknown) => error as Error)]);
   if (client instanceof Error) return [unreachable(probes, client)];
   const used = probes.find((p) => p.answers && usedBy(client, p));

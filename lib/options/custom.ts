@@ -1,4 +1,5 @@
-import type { OptionSpec, Preset, Target } from '../preset.js';
+import type { OptionSpec, Preset } from '../preset.js';
+import { logSays } from '../readiness/log-lines.js';
 import type { CustomStartOptions, ReadyCheck } from '../types.js';
 import { SandpitError } from '../errors.js';
 import { httpAnswers, tcpAccepts } from '../readiness/probes.js';
@@ -73,31 +74,6 @@ function readyCheck(ready: ReadyCheck | undefined, firstPort: number | undefined
   }
   if ('log' in ready) return logSays(typeof ready.log === 'string' ? new RegExp(escape(ready.log)) : ready.log);
   throw new SandpitError('INVALID_OPTION', `Invalid ready: ${JSON.stringify(ready)}. Expected { http: '/path' }, { tcp: true }, { log: 'text' } or { command: [...] }.`);
-}
-
-/**
- * Every line since the container started, not the last 200 of them: a server that said "started" and then
- * logged 5000 lines was never ready (testcontainers reads the whole stream). Each try reads from the last
- * line the one before saw, by the engine's own clock (a remote engine's may differ from this machine's).
- */
-function logSays(pattern: RegExp): Preset['probe'] {
-  const seen = new WeakMap<Target, string>(); // per start: the time of the last line read
-  return async (t) => {
-    const lines = (await t.logsSince(seen.get(t) ?? '0')).split('\n').filter(Boolean);
-    const last = lines.length > 0 ? engineTime(lines[lines.length - 1]!) : undefined;
-    if (last) seen.set(t, last);
-    if (!pattern.test(lines.map((line) => line.replace(STAMP, '')).join('\n'))) throw new Error(`no log line matches ${pattern}`);
-  };
-}
-
-/** The time the engine puts before each line (`timestamps`): RFC 3339 with nanoseconds. */
-const STAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z /;
-
-/** A line's time as the logs API's `since` takes it: `seconds.nanoseconds`. */
-function engineTime(line: string): string | undefined {
-  const match = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?Z /.exec(line);
-  if (!match) return undefined;
-  return `${Date.parse(`${match[1]}Z`) / 1000}.${(match[2] ?? '').padEnd(9, '0').slice(0, 9)}`;
 }
 
 function need(port: number | undefined, what: string): void {

@@ -39,6 +39,7 @@ export function unframed(raw: Buffer): string {
   const parts: Buffer[] = [];
   for (let at = 0; at + 8 <= raw.length; ) {
     const size = raw.readUInt32BE(at + 4);
+    if (at + 8 + size > raw.length) break; // cut off: half a UTF-8 character is no text
     parts.push(raw.subarray(at + 8, at + 8 + size));
     at += 8 + size;
   }

@@ -1,5 +1,6 @@
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { docker } from '../docker/client.js';
+import { SandpitError } from '../errors.js';
 import { removeContainer } from '../cleanup/remove.js';
 import type { PresetName, Service } from '../types.js';
 import { presetByName } from '../presets/index.js';
@@ -41,7 +42,13 @@ export class StartedService implements Service {
     this.#extras = extras;
   }
 
-  async exec(command: string | string[], { env, ...how }: ExecOptions = {}): Promise<ExecResult> {
+  async exec(command: string | string[], options: ExecOptions = {}): Promise<ExecResult> {
+    // Its second argument was the variables alone: a caller from then (plain JavaScript) would lose them unsaid.
+    const stray = Object.keys(options).filter((key) => !['env', 'user', 'workdir'].includes(key));
+    if (stray.length > 0) {
+      throw new SandpitError('INVALID_OPTION', `Give exec()'s variables as { env: { ${stray[0]}: … } }: its second argument is { env, user, workdir } (${stray.join(', ')} is none of them).`);
+    }
+    const { env, ...how } = options;
     // A string, as the Jest and Vitest exec() take one: it was a TypeError (command.join) from plain JavaScript.
     const argv = typeof command === 'string' ? ['sh', '-c', command] : command;
     const client = await docker();

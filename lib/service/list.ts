@@ -1,4 +1,5 @@
 import type { ContainerInfo } from 'dockerode';
+import { existsSync } from 'node:fs';
 import { internalEndpoint, networkAddress, type Endpoint } from './internal.js';
 import { engineCalls } from '../docker/calls.js';
 import { SandpitError } from '../errors.js';
@@ -137,8 +138,10 @@ export async function attach(name: string, { session }: { session?: string } = {
  */
 async function inUseFirst(found: ServiceInfo[]): Promise<ServiceInfo[]> {
   if (found.length < 2 || !found.some((s) => s.owner === REUSED)) return found;
-  const { held } = await import('../cleanup/reused.js'); // proper-lockfile: only when it must decide
-  const busy = await Promise.all(found.map(async (s) => s.owner !== REUSED || (await held(s.reuseClaim ?? s.containerId))));
+  const { held, markFile, resetterAlive } = await import('../cleanup/reused.js'); // proper-lockfile: only when it must decide
+  // Held by its resetter or refresher (a run's hand-back at work, for a second or two) is idle too: no one's in use.
+  const handedBack = (s: ServiceInfo) => resetterAlive(s.containerId) || existsSync(markFile(s.containerId, 'refreshing'));
+  const busy = await Promise.all(found.map(async (s) => s.owner !== REUSED || (!handedBack(s) && (await held(s.reuseClaim ?? s.containerId)))));
   const inUse = found.filter((_, i) => busy[i]);
   return inUse.length > 0 ? inUse : found;
 }

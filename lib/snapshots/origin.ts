@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -14,7 +14,8 @@ export function originFolder(scripts: readonly string[], cwd = process.cwd()): s
 }
 
 function packageOf(file: string): string | undefined {
-  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+  // A folder of scripts may be the package itself (initScripts: ['.']).
+  for (let dir = statSync(file).isDirectory() ? file : path.dirname(file); ; dir = path.dirname(dir)) {
     if (existsSync(path.join(dir, 'package.json'))) return dir;
     if (path.dirname(dir) === dir) return undefined;
   }

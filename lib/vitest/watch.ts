@@ -1,9 +1,13 @@
 import type { TestProject } from 'vitest/node';
+import path from 'node:path';
 import { describe } from '../errors.js';
+
+/** The watched sets whose deletions are already listened for: one listener each, however many failed starts add to it. */
+const listening = new WeakSet<Set<string>>();
 
 /** Files whose change reruns every test (and so sandpit's rerun hook): the config, seed files. Each added once. */
 export function rerunOn(project: TestProject, files: string[], watched: Set<string>): void {
-  if (watched.size === 0) rerunOnDelete(project, watched);
+  if (!listening.has(watched)) rerunOnDelete(project, watched);
   for (const file of files.filter((f) => !watched.has(f))) {
     watched.add(file);
     project.vitest.config.forceRerunTriggers.push(file, `${file}/**`);
@@ -19,8 +23,9 @@ export function rerunOn(project: TestProject, files: string[], watched: Set<stri
  * own handler has just marked the deleted path as invalidated, and it ignores a change of such a path.
  */
 function rerunOnDelete(project: TestProject, watched: Set<string>): void {
+  listening.add(watched);
   const deleted = (file: string) => {
-    const owner = [...watched].find((w) => file === w || file.startsWith(`${w}/`));
+    const owner = [...watched].find((w) => file === w || file.startsWith(`${w}${path.sep}`) || file.startsWith(`${w}/`));
     if (owner) project.vitest.watcher.onFileChange(owner !== file ? owner : [...watched][0]!);
   };
   project.vitest.vite.watcher.on('unlink', deleted).on('unlinkDir', deleted);

@@ -6,8 +6,6 @@
 #   remote-engine.sh tls    after `up`: the same engine (its images kept) restarted as docker:dind runs by
 #                           default, TLS on 2376 with client certificates; prints its address and the client's
 #                           certificate folder (for DOCKER_CERT_PATH), once it answers
-#   remote-engine.sh stop   after `up`: stops the engine, keeping its namespace, address and images (its port refuses)
-#   remote-engine.sh start  after `stop`: starts it again as `up` did; prints its address once it answers
 #   remote-engine.sh down   removes everything `up` made, also what a killed run left behind
 # Needs root, iproute2, util-linux (unshare, nsenter) and dockerd. Names and addresses are fixed
 # so that a stale run is always found and cleared by the next one.
@@ -130,19 +128,9 @@ tls() {
   echo "$TLS_URI $CERTS/client"
 }
 
-# The engine stopped and started again in its namespace: a dind service still starting, as a job sees it.
-restart_plain() {
-  [ -e "/var/run/netns/$NS" ] || { say "no engine: run up first"; exit 2; }
-  engine --host "$URI"
-  answers -H "$URI" || false
-  echo "$URI"
-}
-
 case "${1:-}" in
   up) up ;;
-  stop) stop_engine ;;
-  start) restart_plain ;;
   tls) tls ;;
   down) down ;;
-  *) say "usage: $0 up|stop|start|tls|down"; exit 2 ;;
+  *) say "usage: $0 up|tls|down"; exit 2 ;;
 esac

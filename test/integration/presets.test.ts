@@ -227,6 +227,11 @@ describe('handles', () => {
     // Only the last 200 lines were read: NOT_READY "no log line matches", for a server that had said it.
     await using chatty = await start({ image: shellImage, command: ['sh', '-c', 'echo "server started"; seq 5000; exec sleep infinity'], ready: { log: 'server started' } });
     expect((await chatty.exec(['echo', 'ok'])).stdout).toBe('ok\n');
+    // Said after the first tries read 5000 lines, and a pattern over two sightings a second apart (a server's "ready"
+    // during init, then again when it serves): later tries read on from where the first left off, and match on all.
+    const late = 'seq 5000; sleep 1; echo "ready for connections"; sleep 1; echo "ready for connections"; exec sleep infinity';
+    await using twice = await start({ image: shellImage, command: ['sh', '-c', late], ready: { log: /ready for connections[\s\S]*ready for connections/ } });
+    expect((await twice.logs({ tail: 2 })).trim().split('\n')).toEqual(['ready for connections', 'ready for connections']);
 
     // A health path answering 503 for its first 2 s (perl-base, in every Debian image): "ready" at the first 503.
     const server = `use IO::Socket::INET; my $s = IO::Socket::INET->new(LocalPort => 8080, Listen => 5, ReuseAddr => 1) or die; my $t = time;

@@ -30,6 +30,8 @@ describe('exec server', () => {
       stderr: 'err\n',
     });
     expect((await testSide.execVia(server.address, 'box', ['sh', '-c', 'echo $(id -un) $(pwd)'], { user: 'nobody', workdir: '/tmp' })).stdout).toBe('nobody /tmp\n');
+    // Service.exec's second argument was the variables alone: one given that way is refused, not lost unsaid.
+    await expect(box.exec(['true'], { FOO: '1' } as never)).rejects.toThrow("Give exec()'s variables as { env: { FOO: … } }: its second argument is { env, user, workdir } (FOO is none of them).");
     if (process.platform !== 'win32') {
       expect(statSync(server.address).mode & 0o777).toBe(0o600);
       // …inside a folder only this user may enter, so it is never open to others, not even before chmod.

@@ -44,3 +44,25 @@ describe('readiness in one raw exchange', () => {
     await expect(httpStatus('127.0.0.1', await serve(() => {}), '/', 200)).rejects.toThrow('no answer within 200 ms');
   });
 });
+
+describe('log lines', () => {
+  test("an engine's line stamp, as Docker (Z, nanoseconds) and Podman (an offset) write it", async () => {
+    const { engineSeconds } = await import('../../lib/readiness/log-lines.js');
+    expect(engineSeconds('2026-12-08T03:05:01.123456789Z server started')).toBeCloseTo(Date.UTC(2026, 11, 8, 3, 5, 1) / 1000 + 0.123456789, 5);
+    expect(engineSeconds('2026-12-08T04:05:01.5+01:00 server started')).toBeCloseTo(Date.UTC(2026, 11, 8, 3, 5, 1) / 1000 + 0.5, 5);
+    expect(engineSeconds('server started')).toBeUndefined();
+  });
+
+  test('frames of stdout and stderr, joined; a cut-off last frame is left out', async () => {
+    const { unframed } = await import('../../lib/service/container.js');
+    const framed = (type: number, text: string) => {
+      const head = Buffer.alloc(8);
+      head[0] = type;
+      head.writeUInt32BE(Buffer.byteLength(text), 4);
+      return Buffer.concat([head, Buffer.from(text)]);
+    };
+    const many = Buffer.concat(Array.from({ length: 20_000 }, (_, i) => framed(1 + (i % 2), `${i}\n`)));
+    expect(unframed(many).split('\n')).toHaveLength(20_001); // docker-modem's demuxStream overflowed the stack here
+    expect(unframed(Buffer.concat([framed(1, 'é'), framed(2, 'x\n'), framed(1, 'cut off').subarray(0, 10)]))).toBe('éx\n');
+  });
+});

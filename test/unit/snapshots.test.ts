@@ -104,6 +104,8 @@ describe('snapshot origin', () => {
     expect(originFolder(['packages/worker/seed.redis'], mono)).toBe(path.join(mono, 'packages/worker'));
     // The same from inside the package: one origin, wherever the run started.
     expect(originFolder(['db'], path.join(mono, 'packages/api'))).toBe(path.join(mono, 'packages/api'));
+    // The package folder itself given as the scripts' folder: that package, not the one above.
+    expect(originFolder(['.'], path.join(mono, 'packages/worker'))).toBe(path.join(mono, 'packages/worker'));
     // Inline scripts, none, or scripts of two packages: the folder the run started in.
     expect(originFolder(['CREATE TABLE t (id INT)'], mono)).toBe(mono);
     expect(originFolder([], mono)).toBe(mono);
