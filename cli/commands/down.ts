@@ -116,19 +116,18 @@ async function nothingHere(services: ServiceInfo[]): Promise<string> {
   ]);
   const lines: string[] = [];
   const here = process.cwd();
-  const above = (s: ServiceInfo) => {
-    const folder = s.project?.startsWith(`${machine}:`) ? s.project.slice(machine.length + 1) : undefined;
-    return folder !== undefined && folder !== here && here.startsWith(`${folder}${path.sep}`) ? s.project! : undefined;
-  };
-  // And from a monorepo's root: its packages' (their test runs' warm ones, their `up -d`): `ls` listed them, and
-  // `down` here said "would remove 0 services" and no more.
-  const below = (s: ServiceInfo) => {
-    const folder = s.project?.startsWith(`${machine}:`) ? s.project.slice(machine.length + 1) : undefined;
-    return folder !== undefined && folder.startsWith(`${here}${path.sep}`) ? s.project! : undefined;
-  };
+  // This machine's folder a service's project is (none for a name, or another machine's).
+  const folderOf = (s: ServiceInfo) => (s.project?.startsWith(`${machine}:`) ? s.project.slice(machine.length + 1) : undefined);
+  const inside = (inner: string | undefined, outer: string | undefined) => inner !== undefined && outer !== undefined && inner.startsWith(`${outer}${path.sep}`);
+  // Below too, from a monorepo's root: its packages' (their test runs' warm ones, their `up -d`): `ls` listed them,
+  // and `down` here said "would remove 0 services" and no more.
+  const sides = [
+    ['above', (s: ServiceInfo) => inside(here, folderOf(s))],
+    ['below', (s: ServiceInfo) => inside(folderOf(s), here)],
+  ] as const;
   const kept = services.filter((s) => s.owner === 'detached' || s.owner === 'reused');
-  for (const [where, of] of [['above', above], ['below', below]] as const) {
-    for (const project of new Set(kept.map(of).filter((p) => p !== undefined))) {
+  for (const [where, isThere] of sides) {
+    for (const project of new Set(kept.filter(isThere).map((s) => s.project!))) {
       const its = [...new Set(services.filter((s) => s.project === project).map((s) => s.name))];
       lines.push(`sandpit: ${projectShown(project)}, a folder ${where}, has ${its.join(', ')}: run \`sandpit down\` there, or \`sandpit down --project ${projectAsFlag(project)}\``);
     }

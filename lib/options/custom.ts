@@ -54,7 +54,7 @@ function readyCheck(ready: ReadyCheck | undefined, firstPort: number | undefined
   if ('http' in ready) {
     need(firstPort, 'ready.http');
     const path = ready.http.startsWith('/') ? ready.http : `/${ready.http}`;
-    // A 2xx or 3xx, as curl -f and testcontainers' forHttp take it: a health path answering 503 while the app
+    // A 2xx or 3xx, as curl -f takes it (testcontainers' forHttp: a 200): a health path answering 503 while the app
     // warms up was "ready", and the first test met the 503.
     return async (t) => {
       const status = await httpAnswers(`http://${t.host}:${t.port}${path}`);
